@@ -1,0 +1,103 @@
+package org.fanmail;
+
+import io.quarkus.runtime.Application;
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.annotations.QuarkusMain;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.Optional;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.fanmail.embedded.EmbeddedDatabase;
+import org.jboss.logging.Logger;
+
+/**
+ * Entry point. When no {@code quarkus.datasource.jdbc.url} is configured, starts the embedded
+ * PostgreSQL before Quarkus (Flyway migrates during start-up, so a {@code StartupEvent} would be
+ * too late) and hands its URL to Quarkus as system properties. It also provides the admin token on
+ * the embedded default: generated once, kept beside the data directory, logged at start-up.
+ */
+@QuarkusMain
+public final class FanmailMain {
+  private static final Logger LOG = Logger.getLogger(FanmailMain.class);
+
+  /** Dev-mode reloads call {@link #main} again: the running server is reused. */
+  private static volatile EmbeddedDatabase embedded;
+
+  private FanmailMain() {}
+
+  public static void main(String... args) {
+    Config config = ConfigProvider.getConfig();
+    if (config.getOptionalValue("quarkus.datasource.jdbc.url", String.class).isEmpty()) {
+      startEmbedded(config);
+    }
+    Quarkus.run(args);
+  }
+
+  private static synchronized void startEmbedded(Config config) {
+    Path dir =
+        config
+            .getOptionalValue("fanmail.embedded-db.dir", String.class)
+            .map(Path::of)
+            .orElse(Path.of("./data/pg"));
+    int port = config.getOptionalValue("fanmail.embedded-db.port", Integer.class).orElse(0);
+    if (embedded == null) {
+      embedded = EmbeddedDatabase.start(dir, port);
+      EmbeddedDatabase started = embedded;
+      Thread stopper =
+          new Thread(
+              () -> {
+                // Quarkus's own hook stops the application; the database goes after it.
+                Application app = Application.currentApplication();
+                if (app != null) {
+                  app.awaitShutdown();
+                }
+                started.close();
+              },
+              "fanmail-embedded-db-stop");
+      Runtime.getRuntime().addShutdownHook(stopper);
+      LOG.infof(
+          "embedded PostgreSQL running: %s (data directory %s)",
+          embedded.jdbcUrl(), embedded.dataDir());
+    }
+    System.setProperty("quarkus.datasource.jdbc.url", embedded.jdbcUrl());
+    System.setProperty("quarkus.datasource.username", "postgres");
+    System.setProperty("quarkus.datasource.password", "");
+    Optional<String> token = config.getOptionalValue("fanmail.admin.token", String.class);
+    if (token.isEmpty()) {
+      System.setProperty("fanmail.admin.token", embeddedToken(embedded.dataDir()));
+    }
+  }
+
+  /** The generated admin token, kept next to the data directory so it survives restarts. */
+  private static String embeddedToken(Path dataDir) {
+    Path file = dataDir.resolveSibling("admin-token");
+    try {
+      if (Files.exists(file)) {
+        String token = Files.readString(file).trim();
+        if (!token.isEmpty()) {
+          LOG.infof("admin token (from %s): %s", file, token);
+          return token;
+        }
+      }
+      byte[] bytes = new byte[24];
+      new SecureRandom().nextBytes(bytes);
+      String token = HexFormat.of().formatHex(bytes);
+      Files.writeString(file, token + "\n");
+      try {
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+      } catch (UnsupportedOperationException e) {
+        // not a POSIX file system: the file keeps its default permissions
+      }
+      LOG.infof("generated admin token (kept in %s): %s", file, token);
+      return token;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot keep the admin token in " + file, e);
+    }
+  }
+}

@@ -1,0 +1,252 @@
+package org.fanmail.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.Pattern;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Every setting of fanmail, under the prefix {@code fanmail}. Each key is also an environment
+ * variable the Quarkus way ({@code fanmail.smtp.port} = {@code FANMAIL_SMTP_PORT}).
+ *
+ * <p>The tree is validated at start-up: a bad value stops fanmail with a message that names the
+ * key. SPEC.md lists the contract; README.md the table for operators.
+ */
+@ConfigMapping(prefix = "fanmail")
+public interface FanmailConfig {
+
+  /** The SMTP front end. */
+  Smtp smtp();
+
+  /** The REST admin API. */
+  Admin admin();
+
+  /** Outbound delivery (fan-out). */
+  Delivery delivery();
+
+  /** The embedded PostgreSQL that fanmail starts when no JDBC URL is configured. */
+  @WithName("embedded-db")
+  EmbeddedDb embeddedDb();
+
+  /** Base of the links fanmail puts into mail (unsubscribe, confirm). */
+  @WithName("public-url")
+  @WithDefault("http://localhost:8080")
+  URI publicUrl();
+
+  /**
+   * Secret for the HMAC that signs tokens in links. Unset: derived from the admin token, so links
+   * stay valid across restarts as long as the token does.
+   */
+  @WithName("link-secret")
+  Optional<String> linkSecret();
+
+  /** SMTP listener settings. */
+  interface Smtp {
+    /** Address the SMTP listener binds. */
+    @WithDefault("0.0.0.0")
+    String host();
+
+    /** Port of the SMTP listener. */
+    @WithDefault("2525")
+    @Min(0)
+    @Max(65535)
+    int port();
+
+    /**
+     * Name in the 220 banner, the EHLO reply and the Received header; default: the machine's name.
+     */
+    Optional<@Pattern(regexp = "[A-Za-z0-9.-]{1,253}") String> hostname();
+
+    /** Largest message accepted, in octets: advertised in SIZE and enforced while reading DATA. */
+    @WithName("max-message-size")
+    @WithDefault("26214400")
+    @Min(1024)
+    long maxMessageSize();
+
+    /** Total concurrent SMTP connections; past it new connections get 421. */
+    @WithName("max-connections")
+    @WithDefault("1000")
+    @Min(1)
+    int maxConnections();
+
+    /** Concurrent SMTP connections from one client IP address; past it 421. */
+    @WithName("max-connections-per-ip")
+    @WithDefault("20")
+    @Min(1)
+    int maxConnectionsPerIp();
+
+    /** RCPT TO commands accepted per transaction (advertised as LIMITS RCPTMAX). */
+    @WithName("max-recipients")
+    @WithDefault("100")
+    @Min(1)
+    int maxRecipients();
+
+    /** Transactions (MAIL commands) per connection (advertised as LIMITS MAILMAX). */
+    @WithName("max-transactions")
+    @WithDefault("1000")
+    @Min(1)
+    int maxTransactions();
+
+    /** Protocol errors a session may make before it is disconnected (421 4.7.0). */
+    @WithName("max-errors")
+    @WithDefault("10")
+    @Min(1)
+    int maxErrors();
+
+    /** Per-command idle limit (RFC 5321 section 4.5.3.2); past it 421 4.4.2 and close. */
+    @WithName("idle-timeout")
+    @WithDefault("5m")
+    Duration idleTimeout();
+
+    /** How long a shutdown waits for transactions in DATA before answering 421 to them. */
+    @WithName("drain-timeout")
+    @WithDefault("20s")
+    Duration drainTimeout();
+
+    /** DATA bytes kept in memory per connection before spilling to a temporary file. */
+    @WithName("spill-threshold")
+    @WithDefault("262144")
+    @Min(1024)
+    int spillThreshold();
+
+    /** STARTTLS certificate and key. */
+    Tls tls();
+  }
+
+  /** PEM files for STARTTLS; when both are set, STARTTLS is offered. */
+  interface Tls {
+    /** PEM certificate chain. */
+    Optional<Path> cert();
+
+    /** PEM private key (PKCS#8 or PKCS#1). */
+    Optional<Path> key();
+  }
+
+  /** REST admin API settings. */
+  interface Admin {
+    /**
+     * Bearer token for {@code /api/**}. Unset on the embedded database: generated and logged once.
+     * Unset with an external datasource: fanmail refuses to start.
+     */
+    Optional<String> token();
+
+    /** Largest member import accepted in one request, in rows. */
+    @WithName("max-import-rows")
+    @WithDefault("1000000")
+    @Min(1)
+    int maxImportRows();
+  }
+
+  /** Outbound delivery settings. */
+  interface Delivery {
+    /** Port used for MX hosts. */
+    @WithDefault("25")
+    @Min(1)
+    @Max(65535)
+    int port();
+
+    /**
+     * Transport map file ({@code domain host:port} a line, {@code .domain}, {@code *}); overrides
+     * DNS.
+     */
+    @WithName("transport-map")
+    Optional<Path> transportMap();
+
+    /** Smarthost {@code host:port}: when set, every copy goes there. */
+    @WithName("relay-host")
+    Optional<@Pattern(regexp = "\\[?[A-Za-z0-9.:-]+]?(:\\d{1,5})?") String> relayHost();
+
+    /** Resolvers {@code host:port,...} for MX/A/AAAA look-ups; default: the system's. */
+    @WithName("dns-servers")
+    Optional<List<@NotEmpty String>> dnsServers();
+
+    /**
+     * {@code host}: domains behind one destination host share transactions; {@code domain}: per
+     * domain.
+     */
+    @WithName("group-by")
+    @WithDefault("host")
+    GroupBy groupBy();
+
+    /** RCPTs per transaction (RFC 5321 section 4.5.3.1.8: every server takes at least 100). */
+    @WithName("max-recipients-per-transaction")
+    @WithDefault("100")
+    @Min(1)
+    @Max(10000)
+    int maxRecipientsPerTransaction();
+
+    /** Outbound connections in all. */
+    @WithName("max-connections")
+    @WithDefault("100")
+    @Min(1)
+    int maxConnections();
+
+    /** Outbound connections to one destination host. */
+    @WithName("max-connections-per-host")
+    @WithDefault("10")
+    @Min(1)
+    int maxConnectionsPerHost();
+
+    /** Deferral back-off; after its last step that interval repeats until max-age. */
+    @WithName("retry-schedule")
+    @WithDefault("5m,10m,20m,40m,1h,2h,4h")
+    List<Duration> retrySchedule();
+
+    /** Age after which a deferred recipient fails for good. */
+    @WithName("max-age")
+    @WithDefault("5d")
+    Duration maxAge();
+
+    /** Outbound STARTTLS policy. */
+    @WithDefault("opportunistic")
+    TlsPolicy tls();
+
+    /** Name in our EHLO; default: fanmail.smtp.hostname. */
+    @WithName("helo-name")
+    Optional<String> heloName();
+
+    /** How long a claimed delivery stays ours before another instance may take it over. */
+    @WithName("lease")
+    @WithDefault("5m")
+    Duration lease();
+
+    /** How often the scheduler scans for due work (wake-ups after a commit come sooner). */
+    @WithName("scan-interval")
+    @WithDefault("5s")
+    Duration scanInterval();
+  }
+
+  /** How recipients are grouped into transactions. */
+  enum GroupBy {
+    host,
+    domain
+  }
+
+  /** Outbound STARTTLS policy. */
+  enum TlsPolicy {
+    none,
+    opportunistic,
+    required
+  }
+
+  /** The embedded PostgreSQL (JVM mode only). */
+  interface EmbeddedDb {
+    /** Data directory; kept across restarts. */
+    @WithDefault("./data/pg")
+    Path dir();
+
+    /** Port; 0 picks a free loopback port. */
+    @WithDefault("0")
+    @Min(0)
+    @Max(65535)
+    int port();
+  }
+}
