@@ -1,0 +1,105 @@
+package org.fanmail;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+/**
+ * Keeps the package arrows of ARCHITECTURE.md one-way: stages talk through the queue, nothing
+ * imports the REST layer, and the SMTP front end never resolves or delivers.
+ */
+@AnalyzeClasses(packages = "org.fanmail", importOptions = ImportOption.DoNotIncludeTests.class)
+class ArchitectureTest {
+
+  @ArchTest
+  static final ArchRule nothingImportsAdmin =
+      noClasses()
+          .that()
+          .resideOutsideOfPackage("org.fanmail.admin..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAPackage("org.fanmail.admin..")
+          .allowEmptyShould(true);
+
+  @ArchTest
+  static final ArchRule smtpNeverDelivers =
+      noClasses()
+          .that()
+          .resideInAPackage("org.fanmail.smtp..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(
+              "org.fanmail.fanout..", "org.fanmail.delivery..", "org.fanmail.decorate..")
+          .allowEmptyShould(true);
+
+  @ArchTest
+  static final ArchRule queueImportsNoStage =
+      noClasses()
+          .that()
+          .resideInAPackage("org.fanmail.queue..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(
+              "org.fanmail.smtp..",
+              "org.fanmail.moderation..",
+              "org.fanmail.fanout..",
+              "org.fanmail.delivery..",
+              "org.fanmail.decorate..",
+              "org.fanmail.bounce..")
+          .allowEmptyShould(true);
+
+  @ArchTest
+  static final ArchRule moderationIsAboveOnlyListAndQueue =
+      noClasses()
+          .that()
+          .resideInAPackage("org.fanmail.moderation..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(
+              "org.fanmail.smtp..",
+              "org.fanmail.fanout..",
+              "org.fanmail.delivery..",
+              "org.fanmail.decorate..")
+          .allowEmptyShould(true);
+
+  @ArchTest
+  static final ArchRule fanoutDoesNotSpeakSmtp =
+      noClasses()
+          .that()
+          .resideInAnyPackage("org.fanmail.fanout..", "org.fanmail.decorate..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage("org.fanmail.smtp..", "org.fanmail.delivery..")
+          .allowEmptyShould(true);
+
+  @ArchTest
+  static final ArchRule listKnowsNoStage =
+      noClasses()
+          .that()
+          .resideInAnyPackage("org.fanmail.list..", "org.fanmail.mail..", "org.fanmail.config..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(
+              "org.fanmail.smtp..",
+              "org.fanmail.moderation..",
+              "org.fanmail.fanout..",
+              "org.fanmail.delivery..",
+              "org.fanmail.decorate..",
+              "org.fanmail.queue..")
+          .allowEmptyShould(true);
+
+  @ArchTest
+  static final ArchRule embeddedDatabaseOnlyFromMain =
+      noClasses()
+          .that()
+          .resideOutsideOfPackage("org.fanmail.embedded..")
+          .and()
+          .doNotHaveFullyQualifiedName("org.fanmail.FanmailMain")
+          .should()
+          .dependOnClassesThat()
+          .resideInAPackage("org.fanmail.embedded..")
+          .allowEmptyShould(true);
+}
