@@ -1,0 +1,94 @@
+#!/usr/bin/env python3
+"""procstat.py: memory and CPU of a process (tree) from /proc, for the benchmark.
+
+  snap   PID [PID...]  one JSON line: {"cpu_s", "rss_kb", "hwm_kb", "procs"} for each PID
+                       and all its descendants. cpu_s = utime+stime of every live process
+                       in the tree plus cutime+cstime of each root (children that already
+                       exited and were reaped), so the difference of two snaps is the CPU
+                       the tree used in between. rss_kb sums VmRSS (shared pages counted
+                       once per process: an upper bound); hwm_kb is the largest VmHWM.
+  sample OUT PID...    every 200 ms rewrites OUT with the peak rss_kb seen so far and the
+                       last snap; ends by itself when every PID is gone (or after --max-s).
+"""
+import json
+import os
+import sys
+import time
+
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def read_stat(pid):
+    with open("/proc/%d/stat" % pid) as f:
+        s = f.read()
+    rest = s[s.rindex(")") + 2:].split()
+    # fields after the comm: state(0) ppid(1) ... utime(11) stime(12) cutime(13) cstime(14)
+    return int(rest[1]), int(rest[11]), int(rest[12]), int(rest[13]), int(rest[14])
+
+
+def status_kb(pid, key):
+    try:
+        with open("/proc/%d/status" % pid) as f:
+            for line in f:
+                if line.startswith(key + ":"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def children_map():
+    kids = {}
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                ppid = read_stat(int(name))[0]
+            except (OSError, ValueError, IndexError):
+                continue
+            kids.setdefault(ppid, []).append(int(name))
+    return kids
+
+
+def snap(roots):
+    kids = children_map()
+    cpu = rss = hwm = procs = 0
+    for root in roots:
+        stack = [root]
+        while stack:
+            pid = stack.pop()
+            try:
+                _, ut, st, cut, cst = read_stat(pid)
+            except (OSError, ValueError, IndexError):
+                continue
+            procs += 1
+            cpu += ut + st + ((cut + cst) if pid == root else 0)
+            rss += status_kb(pid, "VmRSS")
+            hwm = max(hwm, status_kb(pid, "VmHWM"))
+            stack.extend(kids.get(pid, []))
+    return {"cpu_s": round(cpu / TICK, 2), "rss_kb": rss, "hwm_kb": hwm, "procs": procs}
+
+
+def main():
+    if len(sys.argv) >= 3 and sys.argv[1] == "snap":
+        print(json.dumps(snap([int(p) for p in sys.argv[2:]])))
+    elif len(sys.argv) >= 4 and sys.argv[1] == "sample":
+        out, roots = sys.argv[2], [int(p) for p in sys.argv[3:]]
+        peak = 0
+        end = time.monotonic() + 4 * 3600  # hard bound
+        while time.monotonic() < end:
+            s = snap(roots)
+            if s["procs"] == 0:
+                break
+            peak = max(peak, s["rss_kb"])
+            s["peak_rss_kb"] = peak
+            tmp = out + ".tmp"
+            with open(tmp, "w") as f:
+                json.dump(s, f)
+            os.replace(tmp, out)
+            time.sleep(0.2)
+    else:
+        raise SystemExit(__doc__)
+
+
+if __name__ == "__main__":
+    main()

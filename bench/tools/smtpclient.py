@@ -1,0 +1,151 @@
+#!/usr/bin/env python3
+"""smtpclient.py: the benchmark's SMTP client (loopback only).
+
+  inject   one message to many recipients (read from a file, one a line, or given once
+           with --to); prints JSON {"t250_ms": epoch ms when the 250 after DATA arrived,
+           "reply": that reply, "inject_s": seconds from connect to that 250}
+  latency  SESSIONS concurrent sessions send MESSAGES messages in total (each session
+           reuses its connection); per message, the time from MAIL FROM to the 250 after
+           DATA. Prints JSON {posts_per_s, p50_ms, p99_ms, max_ms, ok, failed, elapsed_s}.
+
+Every socket operation has a timeout, so a run always ends.
+"""
+import argparse
+import json
+import smtplib
+import sys
+import threading
+import time
+
+
+def check_loopback(host):
+    if not host.startswith("127."):
+        raise SystemExit("loopback addresses only: " + host)
+
+
+def message(sender, to, subject, size):
+    body = ("benchmark body line, padding the post to a realistic size\r\n" * (size // 58 + 1))[:size]
+    return ("From: %s\r\nTo: %s\r\nSubject: %s\r\nMessage-ID: <%d.%d@bench.test>\r\n"
+            "Date: %s\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\n%s"
+            % (sender, to, subject, time.time_ns(), threading.get_ident(),
+               time.strftime("%a, %d %b %Y %H:%M:%S +0000", time.gmtime()), body))
+
+
+def inject(a):
+    if a.to:
+        rcpts = [a.to]
+    else:
+        with open(a.rcpts_file) as f:
+            rcpts = [line.strip() for line in f if line.strip()]
+    msg = message(a.sender, a.header_to or rcpts[0], a.subject, a.size)
+    t0 = time.time()
+    s = smtplib.SMTP(a.host, a.port, local_hostname="bench.client", timeout=a.timeout)
+    s.ehlo()
+    code, resp = s.mail(a.sender)
+    if code != 250:
+        raise SystemExit("MAIL refused: %d %s" % (code, resp))
+    refused = 0
+    for r in rcpts:
+        code, resp = s.rcpt(r)
+        if code not in (250, 251):
+            refused += 1
+    code, resp = s.data(msg)
+    t250 = time.time()
+    try:
+        s.quit()
+    except smtplib.SMTPException:
+        pass
+    print(json.dumps({"t250_ms": int(t250 * 1000), "code": code,
+                      "reply": resp.decode("utf-8", "replace"), "recipients": len(rcpts),
+                      "refused": refused, "inject_s": round(t250 - t0, 3)}))
+    if code != 250:
+        sys.exit(1)
+
+
+def latency(a):
+    lat = []
+    failed = [0]
+    lock = threading.Lock()
+    counter = [0]
+
+    def session():
+        s = None
+        while True:
+            with lock:
+                if counter[0] >= a.messages:
+                    break
+                counter[0] += 1
+            try:
+                if s is None:
+                    s = smtplib.SMTP(a.host, a.port, local_hostname="bench.client", timeout=a.timeout)
+                    s.ehlo()
+                msg = message(a.sender, a.to, a.subject, a.size)
+                t0 = time.perf_counter()
+                s.sendmail(a.sender, [a.to], msg)
+                dt = time.perf_counter() - t0
+                with lock:
+                    lat.append(dt)
+            except (smtplib.SMTPException, OSError):
+                with lock:
+                    failed[0] += 1
+                try:
+                    if s is not None:
+                        s.close()
+                except OSError:
+                    pass
+                s = None
+        if s is not None:
+            try:
+                s.quit()
+            except (smtplib.SMTPException, OSError):
+                pass
+
+    t0 = time.perf_counter()
+    threads = [threading.Thread(target=session, daemon=True) for _ in range(a.sessions)]
+    for t in threads:
+        t.start()
+    deadline = time.monotonic() + a.deadline
+    for t in threads:
+        t.join(max(0.0, deadline - time.monotonic()))
+    elapsed = time.perf_counter() - t0
+    lat.sort()
+
+    def pct(p):
+        return round(lat[min(len(lat) - 1, int(p * len(lat)))] * 1000, 2) if lat else None
+
+    print(json.dumps({"ok": len(lat), "failed": failed[0], "elapsed_s": round(elapsed, 3),
+                      "posts_per_s": round(len(lat) / elapsed, 1) if elapsed > 0 else None,
+                      "p50_ms": pct(0.50), "p99_ms": pct(0.99),
+                      "max_ms": round(lat[-1] * 1000, 2) if lat else None,
+                      "timed_out": any(t.is_alive() for t in threads)}))
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("mode", choices=["inject", "latency"])
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, required=True)
+    p.add_argument("--from", dest="sender", default="poster@bench.test")
+    p.add_argument("--to")
+    p.add_argument("--header-to")
+    p.add_argument("--rcpts-file")
+    p.add_argument("--subject", default="fanmail benchmark post")
+    p.add_argument("--size", type=int, default=2000, help="body bytes")
+    p.add_argument("--sessions", type=int, default=20)
+    p.add_argument("--messages", type=int, default=1000)
+    p.add_argument("--timeout", type=float, default=120.0, help="per socket operation, s")
+    p.add_argument("--deadline", type=float, default=600.0, help="whole latency run, s")
+    a = p.parse_args()
+    check_loopback(a.host)
+    if a.mode == "inject":
+        if not a.to and not a.rcpts_file:
+            p.error("inject needs --to or --rcpts-file")
+        inject(a)
+    else:
+        if not a.to:
+            p.error("latency needs --to")
+        latency(a)
+
+
+if __name__ == "__main__":
+    main()
