@@ -6,8 +6,10 @@
                        in the tree plus cutime+cstime of each root (children that already
                        exited and were reaped), so the difference of two snaps is the CPU
                        the tree used in between. rss_kb sums VmRSS (shared pages counted
-                       once per process: an upper bound); hwm_kb is the largest VmHWM.
-  sample OUT PID...    every 200 ms rewrites OUT with the peak rss_kb seen so far and the
+                       once per process: an upper bound); pss_kb sums the proportional set size from
+                       smaps_rollup (shared pages split among their users: the fair sum for a
+                       multi-process server); hwm_kb is the largest VmHWM.
+  sample OUT PID...    every 200 ms rewrites OUT with the peak rss_kb and pss_kb seen so far and the
                        last snap; ends by itself when every PID is gone (or after --max-s).
 """
 import json
@@ -49,9 +51,21 @@ def children_map():
     return kids
 
 
+def pss_kb(pid):
+    """Proportional set size: shared pages divided among their users (sums fairly)."""
+    try:
+        with open("/proc/%d/smaps_rollup" % pid) as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
 def snap(roots):
     kids = children_map()
-    cpu = rss = hwm = procs = 0
+    cpu = rss = pss = hwm = procs = 0
     for root in roots:
         stack = [root]
         while stack:
@@ -63,9 +77,10 @@ def snap(roots):
             procs += 1
             cpu += ut + st + ((cut + cst) if pid == root else 0)
             rss += status_kb(pid, "VmRSS")
+            pss += pss_kb(pid)
             hwm = max(hwm, status_kb(pid, "VmHWM"))
             stack.extend(kids.get(pid, []))
-    return {"cpu_s": round(cpu / TICK, 2), "rss_kb": rss, "hwm_kb": hwm, "procs": procs}
+    return {"cpu_s": round(cpu / TICK, 2), "rss_kb": rss, "pss_kb": pss, "hwm_kb": hwm, "procs": procs}
 
 
 def main():
@@ -73,14 +88,16 @@ def main():
         print(json.dumps(snap([int(p) for p in sys.argv[2:]])))
     elif len(sys.argv) >= 4 and sys.argv[1] == "sample":
         out, roots = sys.argv[2], [int(p) for p in sys.argv[3:]]
-        peak = 0
+        peak = peak_pss = 0
         end = time.monotonic() + 4 * 3600  # hard bound
         while time.monotonic() < end:
             s = snap(roots)
             if s["procs"] == 0:
                 break
             peak = max(peak, s["rss_kb"])
+            peak_pss = max(peak_pss, s["pss_kb"])
             s["peak_rss_kb"] = peak
+            s["peak_pss_kb"] = peak_pss
             tmp = out + ".tmp"
             with open(tmp, "w") as f:
                 json.dump(s, f)

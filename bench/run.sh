@@ -1,0 +1,401 @@
+#!/usr/bin/env bash
+# bench/run.sh: fanmail next to an isolated Postfix on this machine, same workload, same sink.
+#
+# Usage: bench/run.sh [small|medium|large|huge] [--smoke] [--no-fanmail] [--no-postfix]
+#                     [--fanmail-required]
+#
+# Starts a counting SMTP sink on K loopback addresses (127.0.1.1..), measures the sink's own
+# capacity, then for Postfix and for fanmail: start-up, idle memory, one post fanned out to N
+# recipients (250 after DATA -> last RCPT at the sink), SMTP ingest (posts/s, latencies),
+# and for fanmail the REST CSV import. Prints a table and writes bench/out/<preset>-<ts>.json.
+#
+# Exit status: 0 when the harness worked (whatever the figures), non-zero when the harness
+# itself broke (sink, Postfix, tools). fanmail figures that cannot be taken because fanmail
+# lacks a feature (e.g. the REST API is not merged yet) are recorded as pending with the
+# reason, unless --fanmail-required is given. Every process started is stopped by PID on
+# exit; only loopback addresses are used; every wait is bounded.
+set -euo pipefail
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$BENCH_DIR/.." && pwd)
+# shellcheck source=bench/lib/common.sh
+source "$BENCH_DIR/lib/common.sh"
+# shellcheck source=bench/lib/postfix.sh
+source "$BENCH_DIR/lib/postfix.sh"
+# shellcheck source=bench/lib/fanmail.sh
+source "$BENCH_DIR/lib/fanmail.sh"
+
+# --- arguments and presets ------------------------------------------------------------
+PRESET=small SMOKE=0 DO_FANMAIL=1 DO_POSTFIX=1 FANMAIL_REQUIRED=0
+for arg in "$@"; do
+  case $arg in
+    small | medium | large | huge) PRESET=$arg ;;
+    --smoke) SMOKE=1 ;;
+    --no-fanmail) DO_FANMAIL=0 ;;
+    --no-postfix) DO_POSTFIX=0 ;;
+    --fanmail-required) FANMAIL_REQUIRED=1 ;;
+    -h | --help) sed -n '2,17p' "$0"; exit 0 ;;
+    *) die "unknown argument: $arg" ;;
+  esac
+done
+# N recipients, D domains, K hosts, M ingest messages, IMPORT rows, CAP sink-capacity messages
+case $PRESET in
+  small) N=1000 D=50 K=10 M=500 IMPORT=10000 CAP=500 ;;
+  medium) N=20000 D=500 K=50 M=2000 IMPORT=100000 CAP=2000 ;;
+  large) N=100000 D=2000 K=100 M=2000 IMPORT=100000 CAP=2000 ;;
+  huge) N=1000000 D=20000 K=500 M=2000 IMPORT=100000 CAP=2000 DO_POSTFIX=0 ;;
+esac
+if ((SMOKE)); then
+  M=200 IMPORT=2000 CAP=200
+fi
+FANOUT_TIMEOUT=$((120 + N / 200)) # seconds; generous: slowness is a figure, not a failure
+STALL=120
+
+TS=$(date -u +%Y%m%dT%H%M%SZ)
+OUT_DIR=$BENCH_DIR/out
+mkdir -p "$OUT_DIR/classes"
+RUN=$(mktemp -d /tmp/fanmail-bench.XXXXXX)
+chmod 0755 "$RUN" # the Postfix daemons (user postfix) must reach their dirs below it
+RES=$RUN/res
+mkdir -p "$RES"
+PIDS=$RUN/pids # "name pid" of every background process, for the EXIT trap
+
+# --- cleanup: stop by PID everything we started --------------------------------------
+cleanup() {
+  local rc=$?
+  set +e
+  fm_stop
+  pf_stop
+  if [[ -f $PIDS ]]; then
+    local name pid
+    while read -r name pid; do
+      if kill -0 "$pid" 2>/dev/null; then
+        kill -TERM "$pid" 2>/dev/null
+        for ((i = 0; i < 50; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+        kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null
+        [[ $name == fanmail-pg || $name == fanmail ]] && log "stopped leftover $name ($pid)"
+      fi
+    done < <(tac "$PIDS")
+  fi
+  if [[ ${BENCH_KEEP:-0} == 1 ]]; then
+    log "kept $RUN"
+  else
+    rm -rf "$RUN"
+  fi
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+remember() { printf '%s %s\n' "$1" "$2" >>"$PIDS"; }
+
+# stop_pid PID: TERM, bounded wait, KILL
+stop_pid() {
+  local pid=$1 i
+  kill -0 "$pid" 2>/dev/null || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  for ((i = 0; i < 50; i++)); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+  kill -9 "$pid" 2>/dev/null || true
+}
+
+# save NAME JSON: one result blob
+save() { printf '%s\n' "$2" >"$RES/$1.json"; }
+
+# --- machine --------------------------------------------------------------------------
+log "preset $PRESET: N=$N D=$D K=$K, ingest $M messages, import $IMPORT rows, smoke=$SMOKE"
+python3 - "$RES/machine.json" <<'EOF'
+import json, os, subprocess, sys
+def sh(cmd):
+    try:
+        return subprocess.run(cmd, shell=True, capture_output=True, text=True, timeout=30).stdout.strip() \
+            + subprocess.run(cmd, shell=True, capture_output=True, text=True, timeout=30).stderr.strip()
+    except Exception as e:
+        return "error: %s" % e
+m = {"nproc": sh("nproc"), "free_g": sh("free -g"), "kernel": sh("uname -r"),
+     "java": sh("java -version 2>&1 | head -1"), "postfix": sh("postconf -d -h mail_version 2>/dev/null"),
+     "loadavg_start": open("/proc/loadavg").read().strip(),
+     "cpu_model": sh("grep -m1 'model name' /proc/cpuinfo | cut -d: -f2")}
+json.dump(m, open(sys.argv[1], "w"))
+EOF
+
+# --- workload -------------------------------------------------------------------------
+SINK_PORT=$(free_port)
+SINK_CTL=$(free_port)
+python3 "$BENCH_DIR/tools/workload.py" "$RUN/wl" "$N" "$D" "$K" "$SINK_PORT" "$IMPORT" >"$RES/workload-summary.json"
+cp "$RUN/wl/workload.json" "$RES/workload.json"
+log "workload: $(cat "$RES/workload-summary.json")"
+
+# --- sink -----------------------------------------------------------------------------
+if [[ ! -f $OUT_DIR/classes/BenchSink.class || $BENCH_DIR/sink/BenchSink.java -nt $OUT_DIR/classes/BenchSink.class ]]; then
+  javac -d "$OUT_DIR/classes" "$BENCH_DIR/sink/BenchSink.java"
+fi
+java -Xmx2g -cp "$OUT_DIR/classes" BenchSink --port "$SINK_PORT" --control "$SINK_CTL" --hosts "$K" \
+  >"$RUN/sink.log" 2>&1 &
+SINK_PID=$!
+remember sink "$SINK_PID"
+wait_port 127.0.0.1 "$SINK_CTL" 30 || die "sink did not start: $(cat "$RUN/sink.log")"
+wait_port 127.0.1.1 "$SINK_PORT" 10 || die "sink not listening on 127.0.1.1:$SINK_PORT"
+log "sink pid $SINK_PID on $K addresses, port $SINK_PORT"
+
+# Sink capacity: smtp-source, 20 sessions reusing their connections, 100 RCPTs a message.
+# smtp-source does not pipeline RCPTs, so this is a lower bound of what the sink can take.
+log "measuring sink capacity ($CAP messages x 100 RCPTs)"
+sink_cmd "$SINK_CTL" reset >/dev/null
+timeout 300 /usr/sbin/smtp-source -s 20 -m "$CAP" -r 100 -d -l 1000 -M bench.client \
+  -f bench-bounces@lists.bench.test -t u@cap.bench.test "127.0.1.1:$SINK_PORT" \
+  || die "smtp-source against the sink failed"
+cap=$(sink_cmd "$SINK_CTL" stats) || die "sink stats failed"
+save sink-capacity "$(python3 -c '
+import json, sys
+s = json.loads(sys.argv[1]); s.pop("hosts", None)
+secs = max(0.001, (s["last_rcpt_ms"] - s["first_rcpt_ms"]) / 1000)
+s.update({"seconds": round(secs, 3), "rcpts_per_s": round(s["rcpts"] / secs), "transactions_per_s": round(s["transactions"] / secs),
+          "method": "smtp-source -s 20 -d -r 100 (no RCPT pipelining: a lower bound)"})
+print(json.dumps(s))' "$cap")"
+log "sink capacity: $(cat "$RES/sink-capacity.json")"
+
+# fanout SYSTEM INJECT_JSON_FILE ROOT_PIDS...: waits for the sink, records the fan-out blob.
+# The caller has reset the sink, taken a CPU snap into $RUN/cpu0.json and started a sampler.
+fanout_collect() {
+  local sys=$1 inject=$2
+  shift 2
+  local waited cpu1
+  waited=$(python3 "$BENCH_DIR/tools/waitsink.py" --control "$SINK_CTL" --expect "$N" \
+    --timeout "$FANOUT_TIMEOUT" --stall "$STALL") || return 1
+  cpu1=$(python3 "$BENCH_DIR/tools/procstat.py" snap "$@")
+  python3 - "$RES/$sys-fanout.json" "$inject" "$waited" "$RUN/cpu0.json" "$cpu1" "$RUN/sample-$sys.json" \
+    "$RES/workload.json" <<'EOF'
+import json, sys
+out, inject, waited, cpu0f, cpu1, samplef, wlf = sys.argv[1:8]
+def load(path):
+    try:
+        return json.load(open(path))
+    except (OSError, ValueError):
+        return {}
+inj, w, c0, c1, smp, wl = json.loads(inject), json.loads(waited), load(cpu0f), json.loads(cpu1), load(samplef), load(wlf)
+secs = (w["last_rcpt_ms"] - inj["t250_ms"]) / 1000 if w.get("last_rcpt_ms") else None
+r = {"recipients": w["expected"], "distinct": w["distinct"], "missing": w["expected"] - w["distinct"],
+     "rcpts": w["rcpts"], "duplicates": w["duplicates"], "connections": w["connections"],
+     "transactions": w["transactions"],
+     "min_transactions_100": wl["min_transactions_per_host_100"],
+     "min_transactions_50": wl["min_transactions_per_host_50"],
+     "seconds": round(secs, 3) if secs else None,
+     "first_rcpt_after_s": round((w["first_rcpt_ms"] - inj["t250_ms"]) / 1000, 3) if w.get("first_rcpt_ms") else None,
+     "rcpts_per_s": round(w["distinct"] / secs) if secs and secs > 0 else None,
+     "timed_out": w["timed_out"], "stalled": w["stalled"],
+     "cpu_s": round(c1["cpu_s"] - c0.get("cpu_s", 0), 2), "peak_rss_kb": smp.get("peak_rss_kb"),
+     "peak_pss_kb": smp.get("peak_pss_kb"),
+     "hwm_kb": c1.get("hwm_kb"), "inject": inj}
+json.dump(r, open(out, "w"))
+print(json.dumps({k: v for k, v in r.items() if k != "inject"}))
+EOF
+}
+
+# start_sampler NAME PID...: peak RSS of the trees into $RUN/sample-NAME.json
+start_sampler() {
+  local name=$1
+  shift
+  python3 "$BENCH_DIR/tools/procstat.py" sample "$RUN/sample-$name.json" "$@" &
+  remember "sampler-$name" "$!"
+  SAMPLER_PID=$!
+}
+
+# ingest SYSTEM PORT TO: smtp-source posts/s, then our own client's latencies
+ingest() {
+  local sys=$1 port=$2 to=$3 t0 t1 lat
+  log "$sys ingest: smtp-source -s 20 -m $M to $to"
+  t0=$(now_ms)
+  timeout 600 /usr/sbin/smtp-source -s 20 -m "$M" -l 2000 -M bench.client -f poster@bench.test \
+    -t "$to" "127.0.0.1:$port" >"$RUN/$sys-smtp-source.log" 2>&1 || {
+    log "smtp-source against $sys failed: $(tail -3 "$RUN/$sys-smtp-source.log")"
+    return 1
+  }
+  t1=$(now_ms)
+  log "$sys ingest: latency client, 20 sessions, $M messages"
+  lat=$(python3 "$BENCH_DIR/tools/smtpclient.py" latency --port "$port" --to "$to" \
+    --sessions 20 --messages "$M" --deadline 600 --timeout 60) || return 1
+  save "$sys-ingest" "$(python3 -c '
+import json, sys
+m, t0, t1, lat = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), json.loads(sys.argv[4])
+secs = (t1 - t0) / 1000
+print(json.dumps({"messages": m, "smtp_source_s": secs, "posts_per_s": round(m / secs, 1), "latency": lat}))' \
+    "$M" "$t0" "$t1" "$lat")"
+  log "$sys ingest: $(cat "$RES/$sys-ingest.json")"
+}
+
+# ======================================================================================
+# Postfix
+# ======================================================================================
+if ((DO_POSTFIX)); then
+  log "=== Postfix $(postconf -c /dev/null -d -h mail_version 2>/dev/null || echo '?')"
+  PF_PORT=$(free_port)
+  pf_setup "$RUN/postfix" "$PF_PORT" "$RUN/wl/postfix-transport" "$((N + 100))"
+  t0=$(now_ms)
+  pf_start
+  t1=$(now_ms)
+  remember postfix-master "$pf_master_pid"
+  sleep 2
+  idle=$(python3 "$BENCH_DIR/tools/procstat.py" snap "$pf_master_pid")
+  save postfix-startup "$(python3 -c '
+import json, sys
+s = json.loads(sys.argv[3])
+print(json.dumps({"startup_s": round((int(sys.argv[2]) - int(sys.argv[1])) / 1000, 2), "idle_rss_kb": s["rss_kb"], "idle_pss_kb": s["pss_kb"], "idle_procs": s["procs"]}))' "$t0" "$t1" "$idle")"
+  log "postfix start-up: $(cat "$RES/postfix-startup.json")"
+
+  log "postfix fan-out: injecting one message with $N recipients"
+  sink_cmd "$SINK_CTL" reset >/dev/null
+  python3 "$BENCH_DIR/tools/procstat.py" snap "$pf_master_pid" >"$RUN/cpu0.json"
+  start_sampler postfix "$pf_master_pid"
+  timeout 900 python3 "$BENCH_DIR/tools/smtpclient.py" inject --port "$PF_PORT" \
+    --from bench-bounces@lists.bench.test --header-to bench@lists.bench.test \
+    --rcpts-file "$RUN/wl/recipients.txt" --timeout 300 >"$RUN/postfix-inject.json"
+  fanout_collect postfix "$(cat "$RUN/postfix-inject.json")" "$pf_master_pid" >/dev/null
+  stop_pid "$SAMPLER_PID"
+  log "postfix fan-out: $(cat "$RES/postfix-fanout.json")"
+
+  sink_cmd "$SINK_CTL" reset >/dev/null
+  ingest postfix "$PF_PORT" bench@ingest.bench.test || die "postfix ingest failed"
+  for ((i = 0; i < 1200; i++)); do # let it drain (bounded: 120 s)
+    [[ $(pf_queue_size) -eq 0 ]] && break
+    sleep 0.1
+  done
+  cp "$pf_root/maillog" "$RUN/postfix-maillog" 2>/dev/null || true
+  pf_stop
+  if [[ -d $pf_root/spool/pid ]] && pgrep -F "$pf_root/spool/pid/master.pid" >/dev/null 2>&1; then
+    die "postfix master still running after stop"
+  fi
+  log "postfix stopped"
+fi
+
+# ======================================================================================
+# fanmail (in a subshell with errexit, so a missing feature is recorded, not fatal)
+# ======================================================================================
+fanmail_side() {
+  trap 'fm_stop' EXIT
+  trap 'exit 130' INT TERM
+  fm_build "$ROOT"
+  fm_start "$ROOT" "$RUN/fanmail" "$RUN/wl/fanmail-transport"
+  remember fanmail "$fm_pid"
+  local startup
+  startup=$(fm_wait_ready 300) || { echo "not ready: $(tail -5 "$fm_dir/fanmail.log")" >"$RES/fanmail-error.txt"; return 1; }
+  fm_find_pg # (fm_wait_ready ran in a command substitution)
+  if [[ -n $fm_pg_pid ]]; then remember fanmail-pg "$fm_pg_pid"; fi
+  sleep 2
+  local idle idle_pg="{}"
+  idle=$(python3 "$BENCH_DIR/tools/procstat.py" snap "$fm_pid")
+  [[ -n $fm_pg_pid ]] && idle_pg=$(python3 "$BENCH_DIR/tools/procstat.py" snap "$fm_pg_pid")
+  save fanmail-startup "$(python3 -c '
+import json, sys
+s, pg = json.loads(sys.argv[2]), json.loads(sys.argv[3])
+print(json.dumps({"startup_s": float(sys.argv[1]), "idle_rss_kb": s["rss_kb"], "idle_pss_kb": s["pss_kb"], "idle_pg_rss_kb": pg.get("rss_kb"), "idle_pg_pss_kb": pg.get("pss_kb"), "idle_procs": s["procs"] + pg.get("procs", 0)}))' "$startup" "$idle" "$idle_pg")"
+  log "fanmail start-up: $(cat "$RES/fanmail-startup.json")"
+
+  # lists: the bench list (N members) and a one-member list for the ingest test
+  local resp code
+  for l in bench ingest import; do
+    resp=$(fm_api POST /api/lists -H 'Content-Type: application/json' \
+      -d "{\"address\":\"$l@lists.bench.test\",\"name\":\"Bench $l\",\"postingPolicy\":\"OPEN\"}")
+    code=${resp%% *}
+    [[ $code == 201 || $code == 200 ]] || { echo "POST /api/lists answered $code" >"$RES/fanmail-error.txt"; return 1; }
+  done
+  printf 'i@ingest.bench.test,Ingest sink\n' >"$RUN/ingest.csv"
+  resp=$(fm_api POST /api/lists/ingest@lists.bench.test/members/import -H 'Content-Type: text/csv' --data-binary "@$RUN/ingest.csv")
+  [[ ${resp%% *} == 200 || ${resp%% *} == 201 ]] || { echo "members import answered ${resp%%$'\n'*}" >"$RES/fanmail-error.txt"; return 1; }
+
+  # import benchmark: IMPORT rows in one request
+  log "fanmail import: $IMPORT rows in one request"
+  resp=$(fm_api POST /api/lists/import@lists.bench.test/members/import -H 'Content-Type: text/csv' --data-binary "@$RUN/wl/import.csv")
+  save fanmail-import "$(python3 -c '
+import json, sys
+head, _, body = sys.argv[1].partition("\n")
+code, secs = head.split()
+try:
+    b = json.loads(body)
+except ValueError:
+    b = {"raw": body[:300]}
+rows, secs = int(sys.argv[2]), float(secs)
+inv = b.get("invalid") if isinstance(b, dict) else None
+print(json.dumps({"rows": rows, "http": int(code), "seconds": secs, "members_per_s": round(rows / secs) if secs > 0 else None,
+                  "added": b.get("added") if isinstance(b, dict) else None,
+                  "invalid": len(inv) if isinstance(inv, list) else inv}))' "$resp" "$IMPORT")"
+  log "fanmail import: $(cat "$RES/fanmail-import.json")"
+
+  # the N members of the bench list, in chunks of 200,000 rows (the request body limit)
+  log "fanmail: importing the $N members of bench@lists.bench.test"
+  split -l 200000 -d "$RUN/wl/members.csv" "$RUN/members-part."
+  local part
+  for part in "$RUN"/members-part.*; do
+    resp=$(fm_api POST /api/lists/bench@lists.bench.test/members/import -H 'Content-Type: text/csv' --data-binary "@$part")
+    [[ ${resp%% *} == 200 || ${resp%% *} == 201 ]] || { echo "members import answered ${resp%%$'\n'*}" >"$RES/fanmail-error.txt"; return 1; }
+  done
+
+  log "fanmail fan-out: one post to bench@lists.bench.test"
+  sink_cmd "$SINK_CTL" reset >/dev/null
+  python3 "$BENCH_DIR/tools/procstat.py" snap "$fm_pid" >"$RUN/cpu0.json"
+  local pg_sampler=""
+  if [[ -n $fm_pg_pid ]]; then
+    python3 "$BENCH_DIR/tools/procstat.py" snap "$fm_pg_pid" >"$RUN/cpu0-pg.json"
+    start_sampler fanmail-pg "$fm_pg_pid"
+    pg_sampler=$SAMPLER_PID
+  fi
+  start_sampler fanmail "$fm_pid"
+  timeout 300 python3 "$BENCH_DIR/tools/smtpclient.py" inject --port "$fm_smtp" \
+    --to bench@lists.bench.test --timeout 120 >"$RUN/fanmail-inject.json" \
+    || { echo "posting over SMTP failed: $(cat "$RUN/fanmail-inject.json")" >"$RES/fanmail-error.txt"; return 1; }
+  fanout_collect fanmail "$(cat "$RUN/fanmail-inject.json")" "$fm_pid" >/dev/null
+  stop_pid "$SAMPLER_PID"
+  if [[ -n $pg_sampler ]]; then
+    stop_pid "$pg_sampler"
+    FM_PG_CPU1=$(python3 "$BENCH_DIR/tools/procstat.py" snap "$fm_pg_pid")
+    fanout_collect_pg
+  fi
+  # fanmail's own view of the post
+  local id
+  id=$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["reply"].split(); print(r[-1].strip("<>") if r else "")' "$RUN/fanmail-inject.json")
+  fm_api GET "/api/posts/$id" >"$RES/fanmail-post-status.txt" || true
+  log "fanmail fan-out: $(cat "$RES/fanmail-fanout.json")"
+
+  sink_cmd "$SINK_CTL" reset >/dev/null
+  ingest fanmail "$fm_smtp" ingest@lists.bench.test
+  fm_stop
+}
+
+# fanout_collect_pg: adds the embedded postgres's CPU to the fanmail fan-out blob
+fanout_collect_pg() {
+  python3 - "$RES/fanmail-fanout.json" "$RUN/cpu0-pg.json" "$FM_PG_CPU1" "$RUN/sample-fanmail-pg.json" <<'EOF'
+import json, sys
+r = json.load(open(sys.argv[1]))
+c0, c1 = json.load(open(sys.argv[2])), json.loads(sys.argv[3])
+try:
+    pg = json.load(open(sys.argv[4]))
+    r["pg_peak_rss_kb"], r["pg_peak_pss_kb"] = pg.get("peak_rss_kb"), pg.get("peak_pss_kb")
+except (OSError, ValueError):
+    pass
+r["pg_cpu_s"] = round(c1["cpu_s"] - c0["cpu_s"], 2)
+json.dump(r, open(sys.argv[1], "w"))
+EOF
+}
+
+if ((DO_FANMAIL)); then
+  log "=== fanmail"
+  set +e
+  (
+    set -e
+    fanmail_side
+  )
+  fm_rc=$?
+  set -e
+  if ((fm_rc != 0)); then
+    [[ -s $RES/fanmail-error.txt ]] || echo "fanmail stage failed (exit $fm_rc)" >"$RES/fanmail-error.txt"
+    log "fanmail figures pending: $(cat "$RES/fanmail-error.txt")"
+    if ((FANMAIL_REQUIRED)); then die "fanmail was required"; fi
+  fi
+fi
+
+# --- report ---------------------------------------------------------------------------
+cat /proc/loadavg >"$RES/loadavg-end.txt"
+SUFFIX=""
+if ((SMOKE)); then SUFFIX=-smoke; fi
+RESULT=$OUT_DIR/$PRESET$SUFFIX-$TS.json
+python3 "$BENCH_DIR/tools/report.py" "$RES" "$RESULT" "$PRESET" "$SMOKE"
+log "result written to ${RESULT#"$ROOT"/}"

@@ -1,0 +1,138 @@
+#!/usr/bin/env python3
+"""report.py: turns the result blobs of one bench/run.sh run into the table and the JSON.
+
+Usage: report.py RES_DIR RESULT_JSON PRESET SMOKE
+Reads RES_DIR/*.json (machine, workload, sink-capacity, postfix-*, fanmail-*), writes one
+JSON document to RESULT_JSON and prints a Markdown table: one row per figure, with fanmail,
+Postfix and the ratio fanmail/Postfix. Missing figures show as "pending" (fanmail not
+measurable yet, with the reason below the table) or "n/a" (no such thing for that system).
+"""
+import datetime
+import glob
+import json
+import os
+import sys
+
+
+def load_all(res):
+    blobs = {}
+    for path in glob.glob(os.path.join(res, "*.json")):
+        try:
+            blobs[os.path.basename(path)[:-5]] = json.load(open(path))
+        except ValueError:
+            blobs[os.path.basename(path)[:-5]] = {"unparsable": open(path).read()[:500]}
+    for name in ("fanmail-error.txt", "fanmail-post-status.txt", "loadavg-end.txt"):
+        p = os.path.join(res, name)
+        if os.path.exists(p):
+            blobs[name[:-4]] = open(p).read().strip()[:2000]
+    return blobs
+
+
+def get(blobs, name, *keys):
+    v = blobs.get(name)
+    for k in keys:
+        if not isinstance(v, dict):
+            return None
+        v = v.get(k)
+    return v
+
+
+def mb(kb):
+    return None if kb is None else round(kb / 1024, 1)
+
+
+def fmt(v):
+    if v is None:
+        return None
+    if isinstance(v, float):
+        return "%.2f" % v if abs(v) < 100 else "{:,.0f}".format(v)
+    if isinstance(v, int):
+        return "{:,}".format(v)
+    return str(v)
+
+
+def main():
+    res, result, preset, smoke = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4] == "1"
+    b = load_all(res)
+    fm_pending = "fanmail-error" in b or "fanmail-fanout" not in b
+
+    def both(name, *keys, conv=None):
+        f, p = get(b, "fanmail-" + name, *keys), get(b, "postfix-" + name, *keys)
+        return (conv(f) if conv and f is not None else f), (conv(p) if conv and p is not None else p)
+
+    def txn(sysname):
+        t = get(b, sysname + "-fanout", "transactions")
+        m = get(b, sysname + "-fanout", "min_transactions_100" if sysname == "fanmail" else "min_transactions_50")
+        return None if t is None else "%s (min %s)" % (fmt(t), fmt(m))
+
+    rows = [
+        ("start-up to ready, s", *both("startup", "startup_s"), "lower"),
+        ("idle RSS, MB (fanmail: java + embedded pg)", *(
+            (lambda f, p: (None if f is None else f + (mb(get(b, "fanmail-startup", "idle_pg_rss_kb")) or 0), p))(
+                *both("startup", "idle_rss_kb", conv=mb))), "lower"),
+        ("idle PSS, MB (fanmail: java + embedded pg)", *(
+            (lambda f, p: (None if f is None else f + (mb(get(b, "fanmail-startup", "idle_pg_pss_kb")) or 0), p))(
+                *both("startup", "idle_pss_kb", conv=mb))), "lower"),
+        ("fan-out recipients/s (250 after DATA -> last RCPT)", *both("fanout", "rcpts_per_s"), "higher"),
+        ("fan-out seconds", *both("fanout", "seconds"), "lower"),
+        ("first RCPT after the 250, s", *both("fanout", "first_rcpt_after_s"), "lower"),
+        ("transactions (minimum: 100/txn fanmail, 50/txn Postfix)", txn("fanmail"), txn("postfix"), None),
+        ("connections", *both("fanout", "connections"), None),
+        ("duplicates", *both("fanout", "duplicates"), None),
+        ("missing recipients", *both("fanout", "missing"), None),
+        ("peak RSS in fan-out, MB (Postfix: sum of its processes)", *both("fanout", "peak_rss_kb", conv=mb), "lower"),
+        ("peak PSS in fan-out, MB (fanmail: java + embedded pg)", *(
+            (lambda f, p: (None if f is None else f + (mb(get(b, "fanmail-fanout", "pg_peak_pss_kb")) or 0), p))(
+                *both("fanout", "peak_pss_kb", conv=mb))), "lower"),
+        ("peak RSS of embedded pg in fan-out, MB", mb(get(b, "fanmail-fanout", "pg_peak_rss_kb")), None, None),
+        ("CPU s in fan-out (fanmail java; Postfix all processes)", *both("fanout", "cpu_s"), "lower"),
+        ("CPU s of embedded pg in fan-out", get(b, "fanmail-fanout", "pg_cpu_s"), None, None),
+        ("ingest posts/s (smtp-source -s 20)", *both("ingest", "posts_per_s"), "higher"),
+        ("ingest p50 ms (MAIL -> 250 after DATA, 20 sessions)", *both("ingest", "latency", "p50_ms"), "lower"),
+        ("ingest p99 ms", *both("ingest", "latency", "p99_ms"), "lower"),
+        ("import members/s (%s rows, one REST request)" % fmt(get(b, "workload", "import_rows")),
+         get(b, "fanmail-import", "members_per_s"), "n/a", "higher"),
+    ]
+    table = []
+    for name, f, p, better in rows:
+        ratio = None
+        if isinstance(f, (int, float)) and isinstance(p, (int, float)) and p:
+            ratio = "%.2f" % (f / p)
+        table.append({"figure": name, "fanmail": f, "postfix": p, "ratio": ratio, "better": better})
+
+    cap = b.get("sink-capacity", {})
+    doc = {
+        "preset": preset, "smoke": smoke,
+        "finished_utc": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "machine": b.get("machine"), "loadavg_end": b.get("loadavg-end"),
+        "workload": {k: v for k, v in (b.get("workload") or {}).items() if k != "per_host"},
+        "sink_capacity": cap,
+        "fanmail_pending": fm_pending, "fanmail_error": b.get("fanmail-error"),
+        "table": table,
+        "raw": {k: v for k, v in b.items() if k.startswith(("fanmail-", "postfix-"))},
+    }
+    with open(result, "w") as f:
+        json.dump(doc, f, indent=1)
+
+    wl = doc["workload"]
+    print()
+    print("fanmail vs Postfix, preset %s%s: %s recipients, %s domains, %s hosts; sink capacity >= %s RCPT/s"
+          % (preset, " (smoke)" if smoke else "", fmt(wl.get("recipients")), fmt(wl.get("domains")),
+             fmt(wl.get("hosts")), fmt(cap.get("rcpts_per_s"))))
+    print()
+    print("| figure | fanmail | Postfix | fanmail/Postfix |")
+    print("| --- | ---: | ---: | ---: |")
+    for r in table:
+        fv = fmt(r["fanmail"]) if r["fanmail"] is not None else ("pending" if fm_pending else "n/a")
+        pv = fmt(r["postfix"]) if r["postfix"] is not None else "n/a"
+        print("| %s | %s | %s | %s |" % (r["figure"], fv, pv, r["ratio"] or ""))
+    print()
+    if fm_pending:
+        print("fanmail figures pending: %s" % (b.get("fanmail-error") or "fanmail not run"))
+    m = b.get("machine") or {}
+    print("machine: %s cores, kernel %s, %s, load %s -> %s"
+          % (m.get("nproc"), m.get("kernel"), m.get("java"), m.get("loadavg_start"), b.get("loadavg-end")))
+
+
+if __name__ == "__main__":
+    main()
