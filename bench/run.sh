@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2317 # functions called from traps look unreachable to shellcheck
 # bench/run.sh: fanmail next to an isolated Postfix on this machine, same workload, same sink.
 #
 # Usage: bench/run.sh [small|medium|large|huge] [--smoke] [--no-fanmail] [--no-postfix]
@@ -15,6 +16,8 @@
 # reason, unless --fanmail-required is given. Every process started is stopped by PID on
 # exit; only loopback addresses are used; every wait is bounded.
 set -euo pipefail
+{ # the whole script is one compound command: bash parses it all before running, so
+  # editing this file during a run cannot break the run
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$BENCH_DIR/.." && pwd)
@@ -137,21 +140,37 @@ wait_port 127.0.0.1 "$SINK_CTL" 30 || die "sink did not start: $(cat "$RUN/sink.
 wait_port 127.0.1.1 "$SINK_PORT" 10 || die "sink not listening on 127.0.1.1:$SINK_PORT"
 log "sink pid $SINK_PID on $K addresses, port $SINK_PORT"
 
-# Sink capacity: smtp-source, 20 sessions reusing their connections, 100 RCPTs a message.
-# smtp-source does not pipeline RCPTs, so this is a lower bound of what the sink can take.
-log "measuring sink capacity ($CAP messages x 100 RCPTs)"
+# Sink capacity, two ways, 100 RCPTs a transaction, the figures taken from the sink's own
+# clock (first to last RCPT): (1) smtp-source, 20 sessions reusing their connections; it
+# does not pipeline, so it measures round trips more than the sink; (2) our pipelined
+# client (MAIL + 100 RCPT + DATA in one write, 20 sessions), the closer bound. The table
+# shows the larger; the fan-out figures should stay well below it.
+sink_rate() { # prints the sink's stats with seconds and rcpts_per_s added
+  python3 -c '
+import json, sys
+s = json.loads(sys.argv[1]); s.pop("hosts", None)
+secs = max(0.001, (s["last_rcpt_ms"] - s["first_rcpt_ms"]) / 1000)
+s.update({"seconds": round(secs, 3), "rcpts_per_s": round(s["rcpts"] / secs), "transactions_per_s": round(s["transactions"] / secs)})
+print(json.dumps(s))' "$1"
+}
+log "measuring sink capacity ($CAP messages x 100 RCPTs, smtp-source and pipelined)"
 sink_cmd "$SINK_CTL" reset >/dev/null
 timeout 300 /usr/sbin/smtp-source -s 20 -m "$CAP" -r 100 -d -l 1000 -M bench.client \
   -f bench-bounces@lists.bench.test -t u@cap.bench.test "127.0.1.1:$SINK_PORT" \
   || die "smtp-source against the sink failed"
-cap=$(sink_cmd "$SINK_CTL" stats) || die "sink stats failed"
+cap1=$(sink_rate "$(sink_cmd "$SINK_CTL" stats)") || die "sink stats failed"
+sink_cmd "$SINK_CTL" reset >/dev/null
+timeout 300 python3 "$BENCH_DIR/tools/smtpclient.py" blast --host 127.0.1.1 --port "$SINK_PORT" \
+  --to u@cap.bench.test --sessions 20 --messages "$((CAP * 5))" --rcpts 100 --size 1000 --deadline 240 \
+  >"$RUN/blast.json" || die "pipelined client against the sink failed"
+cap2=$(sink_rate "$(sink_cmd "$SINK_CTL" stats)") || die "sink stats failed"
+sink_cmd "$SINK_CTL" reset >/dev/null
 save sink-capacity "$(python3 -c '
 import json, sys
-s = json.loads(sys.argv[1]); s.pop("hosts", None)
-secs = max(0.001, (s["last_rcpt_ms"] - s["first_rcpt_ms"]) / 1000)
-s.update({"seconds": round(secs, 3), "rcpts_per_s": round(s["rcpts"] / secs), "transactions_per_s": round(s["transactions"] / secs),
-          "method": "smtp-source -s 20 -d -r 100 (no RCPT pipelining: a lower bound)"})
-print(json.dumps(s))' "$cap")"
+a, b = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+print(json.dumps({"rcpts_per_s": max(a["rcpts_per_s"], b["rcpts_per_s"]),
+                  "smtp_source": a, "pipelined": b,
+                  "note": "smtp-source -s 20 -d -r 100 does not pipeline RCPTs; pipelined = our client"}))' "$cap1" "$cap2")"
 log "sink capacity: $(cat "$RES/sink-capacity.json")"
 
 # fanout SYSTEM INJECT_JSON_FILE ROOT_PIDS...: waits for the sink, records the fan-out blob.
@@ -164,9 +183,9 @@ fanout_collect() {
     --timeout "$FANOUT_TIMEOUT" --stall "$STALL") || return 1
   cpu1=$(python3 "$BENCH_DIR/tools/procstat.py" snap "$@")
   python3 - "$RES/$sys-fanout.json" "$inject" "$waited" "$RUN/cpu0.json" "$cpu1" "$RUN/sample-$sys.json" \
-    "$RES/workload.json" <<'EOF'
+    "$RES/workload.json" "$RUN/cpu0b.json" <<'EOF'
 import json, sys
-out, inject, waited, cpu0f, cpu1, samplef, wlf = sys.argv[1:8]
+out, inject, waited, cpu0f, cpu1, samplef, wlf, cpu0bf = sys.argv[1:9]
 def load(path):
     try:
         return json.load(open(path))
@@ -183,7 +202,9 @@ r = {"recipients": w["expected"], "distinct": w["distinct"], "missing": w["expec
      "first_rcpt_after_s": round((w["first_rcpt_ms"] - inj["t250_ms"]) / 1000, 3) if w.get("first_rcpt_ms") else None,
      "rcpts_per_s": round(w["distinct"] / secs) if secs and secs > 0 else None,
      "timed_out": w["timed_out"], "stalled": w["stalled"],
-     "cpu_s": round(c1["cpu_s"] - c0.get("cpu_s", 0), 2), "peak_rss_kb": smp.get("peak_rss_kb"),
+     # CPU from the 250 on (the fan-out proper), and including the intake of the post
+     "cpu_s": round(c1["cpu_s"] - load(cpu0bf).get("cpu_s", 0), 2),
+     "cpu_with_intake_s": round(c1["cpu_s"] - c0.get("cpu_s", 0), 2), "peak_rss_kb": smp.get("peak_rss_kb"),
      "peak_pss_kb": smp.get("peak_pss_kb"),
      "hwm_kb": c1.get("hwm_kb"), "inject": inj}
 json.dump(r, open(out, "w"))
@@ -249,6 +270,7 @@ print(json.dumps({"startup_s": round((int(sys.argv[2]) - int(sys.argv[1])) / 100
   timeout 900 python3 "$BENCH_DIR/tools/smtpclient.py" inject --port "$PF_PORT" \
     --from bench-bounces@lists.bench.test --header-to bench@lists.bench.test \
     --rcpts-file "$RUN/wl/recipients.txt" --timeout 300 >"$RUN/postfix-inject.json"
+  python3 "$BENCH_DIR/tools/procstat.py" snap "$pf_master_pid" >"$RUN/cpu0b.json"
   fanout_collect postfix "$(cat "$RUN/postfix-inject.json")" "$pf_master_pid" >/dev/null
   stop_pid "$SAMPLER_PID"
   log "postfix fan-out: $(cat "$RES/postfix-fanout.json")"
@@ -342,6 +364,7 @@ print(json.dumps({"rows": rows, "http": int(code), "seconds": secs, "members_per
   timeout 300 python3 "$BENCH_DIR/tools/smtpclient.py" inject --port "$fm_smtp" \
     --to bench@lists.bench.test --timeout 120 >"$RUN/fanmail-inject.json" \
     || { echo "posting over SMTP failed: $(cat "$RUN/fanmail-inject.json")" >"$RES/fanmail-error.txt"; return 1; }
+  python3 "$BENCH_DIR/tools/procstat.py" snap "$fm_pid" >"$RUN/cpu0b.json"
   fanout_collect fanmail "$(cat "$RUN/fanmail-inject.json")" "$fm_pid" >/dev/null
   stop_pid "$SAMPLER_PID"
   if [[ -n $pg_sampler ]]; then
@@ -399,3 +422,5 @@ if ((SMOKE)); then SUFFIX=-smoke; fi
 RESULT=$OUT_DIR/$PRESET$SUFFIX-$TS.json
 python3 "$BENCH_DIR/tools/report.py" "$RES" "$RESULT" "$PRESET" "$SMOKE"
 log "result written to ${RESULT#"$ROOT"/}"
+exit 0
+}

@@ -31,8 +31,10 @@ fm_start() {
   fm_http=$(free_port)
   fm_smtp=$(free_port)
   fm_token=$(python3 -c 'import secrets; print(secrets.token_hex(24))')
+  local -a jopts=()
+  read -ra jopts <<<"${BENCH_FANMAIL_JAVA_OPTS:-}" # extra JVM options, e.g. -Xmx512m
   fm_started_ms=$(now_ms)
-  java ${BENCH_FANMAIL_JAVA_OPTS:-} \
+  java "${jopts[@]}" \
     -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$fm_http" \
     -Dfanmail.smtp.host=127.0.0.1 -Dfanmail.smtp.port="$fm_smtp" \
     -Dfanmail.smtp.hostname=fanmail.bench.test \
@@ -96,13 +98,13 @@ fm_stop() {
       kill -0 "$fm_pid" 2>/dev/null || break
       sleep 0.1
     done
-    kill -0 "$fm_pid" 2>/dev/null && kill -9 "$fm_pid" 2>/dev/null || true
+    if kill -0 "$fm_pid" 2>/dev/null; then kill -9 "$fm_pid" 2>/dev/null || true; fi
   fi
   fm_pid=""
   [[ -n $fm_dir ]] && fm_find_pg
   # fanmail stops its postgres in a shutdown hook; give that a few seconds to finish
   for ((i = 0; i < 100; i++)); do
-    [[ -n $fm_pg_pid ]] && kill -0 "$fm_pg_pid" 2>/dev/null || break
+    if [[ -z $fm_pg_pid ]] || ! kill -0 "$fm_pg_pid" 2>/dev/null; then break; fi
     sleep 0.1
   done
   if [[ -n $fm_pg_pid ]] && kill -0 "$fm_pg_pid" 2>/dev/null; then
@@ -112,7 +114,7 @@ fm_stop() {
       kill -0 "$fm_pg_pid" 2>/dev/null || break
       sleep 0.1
     done
-    kill -0 "$fm_pg_pid" 2>/dev/null && kill -9 "$fm_pg_pid" 2>/dev/null || true
+    if kill -0 "$fm_pg_pid" 2>/dev/null; then kill -9 "$fm_pg_pid" 2>/dev/null || true; fi
   fi
   fm_pg_pid=""
 }

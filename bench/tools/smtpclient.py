@@ -7,6 +7,10 @@
   latency  SESSIONS concurrent sessions send MESSAGES messages in total (each session
            reuses its connection); per message, the time from MAIL FROM to the 250 after
            DATA. Prints JSON {posts_per_s, p50_ms, p99_ms, max_ms, ok, failed, elapsed_s}.
+  blast    load generator for the sink's own capacity: SESSIONS connections each send
+           their share of MESSAGES transactions of RCPTS recipients, MAIL+RCPTs+DATA
+           pipelined in one write (RFC 2920), then the body. Prints {rcpts, seconds,
+           rcpts_per_s}. Distinct recipients per session, repeated across messages.
 
 Every socket operation has a timeout, so a run always ends.
 """
@@ -120,9 +124,55 @@ def latency(a):
                       "timed_out": any(t.is_alive() for t in threads)}))
 
 
+def blast(a):
+    import socket
+    per = [a.messages // a.sessions + (1 if i < a.messages % a.sessions else 0) for i in range(a.sessions)]
+    done = [0]
+    lock = threading.Lock()
+    body = message(a.sender, a.to, a.subject, a.size).replace("\r\n.", "\r\n..") + "\r\n.\r\n"
+
+    def session(idx, count):
+        with socket.create_connection((a.host, a.port), timeout=a.timeout) as s:
+            f = s.makefile("rb")
+            f.readline()  # banner
+            s.sendall(b"EHLO bench.client\r\n")
+            while True:
+                line = f.readline()
+                if not line or line[3:4] != b"-":
+                    break
+            local, _, dom = a.to.partition("@")
+            cmds = ("MAIL FROM:<%s>\r\n" % a.sender
+                    + "".join("RCPT TO:<%s%d.%d@%s>\r\n" % (local, idx, r, dom) for r in range(a.rcpts))
+                    + "DATA\r\n").encode()
+            payload = body.encode()
+            for _ in range(count):
+                s.sendall(cmds)
+                for _ in range(a.rcpts + 2):  # MAIL, RCPTs, DATA(354)
+                    if not f.readline():
+                        raise OSError("connection closed")
+                s.sendall(payload)
+                if not f.readline().startswith(b"250"):
+                    raise OSError("DATA not accepted")
+                with lock:
+                    done[0] += a.rcpts
+            s.sendall(b"QUIT\r\n")
+
+    t0 = time.perf_counter()
+    threads = [threading.Thread(target=session, args=(i, n), daemon=True) for i, n in enumerate(per)]
+    for t in threads:
+        t.start()
+    deadline = time.monotonic() + a.deadline
+    for t in threads:
+        t.join(max(0.0, deadline - time.monotonic()))
+    secs = time.perf_counter() - t0
+    print(json.dumps({"rcpts": done[0], "seconds": round(secs, 3),
+                      "rcpts_per_s": round(done[0] / secs) if secs > 0 else None,
+                      "method": "pipelined MAIL+%d RCPT+DATA, %d sessions" % (a.rcpts, a.sessions)}))
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("mode", choices=["inject", "latency"])
+    p.add_argument("mode", choices=["inject", "latency", "blast"])
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, required=True)
     p.add_argument("--from", dest="sender", default="poster@bench.test")
@@ -133,6 +183,7 @@ def main():
     p.add_argument("--size", type=int, default=2000, help="body bytes")
     p.add_argument("--sessions", type=int, default=20)
     p.add_argument("--messages", type=int, default=1000)
+    p.add_argument("--rcpts", type=int, default=100, help="blast: RCPTs per transaction")
     p.add_argument("--timeout", type=float, default=120.0, help="per socket operation, s")
     p.add_argument("--deadline", type=float, default=600.0, help="whole latency run, s")
     a = p.parse_args()
@@ -143,8 +194,8 @@ def main():
         inject(a)
     else:
         if not a.to:
-            p.error("latency needs --to")
-        latency(a)
+            p.error(a.mode + " needs --to")
+        latency(a) if a.mode == "latency" else blast(a)
 
 
 if __name__ == "__main__":
