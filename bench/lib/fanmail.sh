@@ -17,7 +17,7 @@ fm_started_ms="" # when java was launched
 # fm_build PROJECT_ROOT: builds the jar when it is missing (bounded by the caller's timeout)
 fm_build() {
   local root=$1
-  if [[ ! -f $root/target/quarkus-app/quarkus-run.jar ]]; then
+  if [[ ${BENCH_FANMAIL_MOCK:-0} != 1 && ! -f $root/target/quarkus-app/quarkus-run.jar ]]; then
     log "building fanmail (target/quarkus-app/quarkus-run.jar is missing)"
     (cd "$root" && timeout 1200 ./mvnw -B -q package -DskipTests) >&2
   fi
@@ -34,17 +34,22 @@ fm_start() {
   local -a jopts=()
   read -ra jopts <<<"${BENCH_FANMAIL_JAVA_OPTS:-}" # extra JVM options, e.g. -Xmx512m
   fm_started_ms=$(now_ms)
-  java "${jopts[@]}" \
-    -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$fm_http" \
-    -Dfanmail.smtp.host=127.0.0.1 -Dfanmail.smtp.port="$fm_smtp" \
-    -Dfanmail.smtp.hostname=fanmail.bench.test \
-    -Dfanmail.public-url="http://127.0.0.1:$fm_http" \
-    -Dfanmail.embedded-db.dir="$fm_dir/db" \
-    -Dfanmail.admin.token="$fm_token" \
-    -Dfanmail.delivery.transport-map="$transport" \
-    -Dfanmail.delivery.max-recipients-per-transaction=100 \
-    -Dfanmail.delivery.tls=none \
-    -jar "$root/target/quarkus-app/quarkus-run.jar" >"$fm_dir/fanmail.log" 2>&1 &
+  local -a props=(
+    -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$fm_http"
+    -Dfanmail.smtp.host=127.0.0.1 -Dfanmail.smtp.port="$fm_smtp"
+    -Dfanmail.smtp.hostname=fanmail.bench.test
+    -Dfanmail.public-url="http://127.0.0.1:$fm_http"
+    -Dfanmail.embedded-db.dir="$fm_dir/db"
+    -Dfanmail.admin.token="$fm_token"
+    -Dfanmail.delivery.transport-map="$transport"
+    -Dfanmail.delivery.max-recipients-per-transaction=100
+    -Dfanmail.delivery.tls=none
+  )
+  if [[ ${BENCH_FANMAIL_MOCK:-0} == 1 ]]; then # harness self-test only, see mockfanmail.py
+    python3 "$BENCH_DIR/tools/mockfanmail.py" "${props[@]}" >"$fm_dir/fanmail.log" 2>&1 &
+  else
+    java "${jopts[@]}" "${props[@]}" -jar "$root/target/quarkus-app/quarkus-run.jar" >"$fm_dir/fanmail.log" 2>&1 &
+  fi
   fm_pid=$!
   log "fanmail started, pid $fm_pid, http 127.0.0.1:$fm_http, smtp 127.0.0.1:$fm_smtp"
 }
@@ -69,7 +74,7 @@ fm_wait_ready() {
 # fm_find_pg: the embedded postmaster's PID from its pid file (empty if none)
 fm_find_pg() {
   local f
-  f=$(find "$fm_dir/db" -maxdepth 2 -name postmaster.pid 2>/dev/null | head -1)
+  f=$(find "$fm_dir/db" -maxdepth 2 -name postmaster.pid 2>/dev/null | head -1) || true
   if [[ -n $f ]]; then
     fm_pg_pid=$(head -1 "$f" | tr -dc '0-9')
   fi
