@@ -121,23 +121,38 @@ m = {"nproc": sh("nproc"), "free_g": sh("free -g"), "kernel": sh("uname -r"),
 json.dump(m, open(sys.argv[1], "w"))
 EOF
 
-# --- workload -------------------------------------------------------------------------
+# --- sink, then the workload (whose transport maps name the sink's port) --------------
+# the sink's port goes into the transport maps; if another process (other engineers run
+# tests on this machine) takes it before the sink binds, new ports and a new workload
 SINK_PORT=$(free_port)
 SINK_CTL=$(free_port)
-python3 "$BENCH_DIR/tools/workload.py" "$RUN/wl" "$N" "$D" "$K" "$SINK_PORT" "$IMPORT" >"$RES/workload-summary.json"
-cp "$RUN/wl/workload.json" "$RES/workload.json"
-log "workload: $(cat "$RES/workload-summary.json")"
-
-# --- sink -----------------------------------------------------------------------------
 if [[ ! -f $OUT_DIR/classes/BenchSink.class || $BENCH_DIR/sink/BenchSink.java -nt $OUT_DIR/classes/BenchSink.class ]]; then
   javac -d "$OUT_DIR/classes" "$BENCH_DIR/sink/BenchSink.java"
 fi
-java -Xmx2g -cp "$OUT_DIR/classes" BenchSink --port "$SINK_PORT" --control "$SINK_CTL" --hosts "$K" \
-  >"$RUN/sink.log" 2>&1 &
-SINK_PID=$!
-remember sink "$SINK_PID"
-wait_port 127.0.0.1 "$SINK_CTL" 30 || die "sink did not start: $(cat "$RUN/sink.log")"
+SINK_PID=""
+for ((try = 1; try <= 5; try++)); do
+  java -Xmx2g -cp "$OUT_DIR/classes" BenchSink --port "$SINK_PORT" --control "$SINK_CTL" --hosts "$K" \
+    >"$RUN/sink.log" 2>&1 &
+  SINK_PID=$!
+  remember sink "$SINK_PID"
+  for ((i = 0; i < 300; i++)); do # up to 30 s for the JVM to bind or die
+    grep -q '^benchsink listening' "$RUN/sink.log" && break
+    kill -0 "$SINK_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  if grep -q '^benchsink listening' "$RUN/sink.log"; then break; fi
+  log "sink did not start on port $SINK_PORT/$SINK_CTL (try $try): $(grep -m1 Exception "$RUN/sink.log" || true)"
+  stop_pid "$SINK_PID"
+  SINK_PID=""
+  SINK_PORT=$(free_port)
+  SINK_CTL=$(free_port)
+done
+[[ -n $SINK_PID ]] || die "sink did not start: $(head -3 "$RUN/sink.log")"
+wait_port 127.0.0.1 "$SINK_CTL" 10 || die "sink control port not answering"
 wait_port 127.0.1.1 "$SINK_PORT" 10 || die "sink not listening on 127.0.1.1:$SINK_PORT"
+python3 "$BENCH_DIR/tools/workload.py" "$RUN/wl" "$N" "$D" "$K" "$SINK_PORT" "$IMPORT" >"$RES/workload-summary.json"
+cp "$RUN/wl/workload.json" "$RES/workload.json"
+log "workload: $(cat "$RES/workload-summary.json")"
 log "sink pid $SINK_PID on $K addresses, port $SINK_PORT"
 
 # Sink capacity, two ways, 100 RCPTs a transaction, the figures taken from the sink's own
@@ -269,8 +284,8 @@ print(json.dumps({"startup_s": round((int(sys.argv[2]) - int(sys.argv[1])) / 100
   start_sampler postfix "$pf_master_pid"
   timeout 900 python3 "$BENCH_DIR/tools/smtpclient.py" inject --port "$PF_PORT" \
     --from bench-bounces@lists.bench.test --header-to bench@lists.bench.test \
-    --rcpts-file "$RUN/wl/recipients.txt" --timeout 300 >"$RUN/postfix-inject.json"
-  python3 "$BENCH_DIR/tools/procstat.py" snap "$pf_master_pid" >"$RUN/cpu0b.json"
+    --rcpts-file "$RUN/wl/recipients.txt" --timeout 300 \
+    --snap-pid "$pf_master_pid" --snap-out "$RUN/cpu0b.json" >"$RUN/postfix-inject.json"
   fanout_collect postfix "$(cat "$RUN/postfix-inject.json")" "$pf_master_pid" >/dev/null
   stop_pid "$SAMPLER_PID"
   log "postfix fan-out: $(cat "$RES/postfix-fanout.json")"
@@ -362,9 +377,9 @@ print(json.dumps({"rows": rows, "http": int(code), "seconds": secs, "members_per
   fi
   start_sampler fanmail "$fm_pid"
   timeout 300 python3 "$BENCH_DIR/tools/smtpclient.py" inject --port "$fm_smtp" \
-    --to bench@lists.bench.test --timeout 120 >"$RUN/fanmail-inject.json" \
+    --to bench@lists.bench.test --timeout 120 \
+    --snap-pid "$fm_pid" --snap-out "$RUN/cpu0b.json" >"$RUN/fanmail-inject.json" \
     || { echo "posting over SMTP failed: $(cat "$RUN/fanmail-inject.json")" >"$RES/fanmail-error.txt"; return 1; }
-  python3 "$BENCH_DIR/tools/procstat.py" snap "$fm_pid" >"$RUN/cpu0b.json"
   fanout_collect fanmail "$(cat "$RUN/fanmail-inject.json")" "$fm_pid" >/dev/null
   stop_pid "$SAMPLER_PID"
   if [[ -n $pg_sampler ]]; then

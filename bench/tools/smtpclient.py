@@ -16,6 +16,7 @@ Every socket operation has a timeout, so a run always ends.
 """
 import argparse
 import json
+import os
 import smtplib
 import sys
 import threading
@@ -55,6 +56,11 @@ def inject(a):
             refused += 1
     code, resp = s.data(msg)
     t250 = time.time()
+    if a.snap_pid:  # CPU of the server's tree right at the 250, before the fan-out starts
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        import procstat
+        with open(a.snap_out, "w") as f:
+            json.dump(procstat.snap(a.snap_pid), f)
     try:
         s.quit()
     except smtplib.SMTPException:
@@ -183,6 +189,8 @@ def main():
     p.add_argument("--size", type=int, default=2000, help="body bytes")
     p.add_argument("--sessions", type=int, default=20)
     p.add_argument("--messages", type=int, default=1000)
+    p.add_argument("--snap-pid", type=int, nargs="*", help="inject: PIDs whose tree CPU to snap at the 250")
+    p.add_argument("--snap-out", help="inject: where that snap goes (JSON)")
     p.add_argument("--rcpts", type=int, default=100, help="blast: RCPTs per transaction")
     p.add_argument("--timeout", type=float, default=120.0, help="per socket operation, s")
     p.add_argument("--deadline", type=float, default=600.0, help="whole latency run, s")
