@@ -121,6 +121,25 @@ class FanoutEndToEndTest {
         db.scalar(
             "select count(*) from recipient where post_id = ? and state <> 'DELIVERED'", post));
     System.out.printf("fan-out of 44 recipients to the sink: %d ms%n", millis);
+
+    io.restassured.RestAssured.given()
+        .header("Authorization", "Bearer test-token")
+        .get("/api/posts/" + post)
+        .then()
+        .statusCode(200)
+        .body("state", org.hamcrest.Matchers.equalTo("DONE"))
+        .body("list", org.hamcrest.Matchers.equalTo("dev@lists.test"))
+        .body("recipients", org.hamcrest.Matchers.equalTo(44))
+        .body("delivered", org.hamcrest.Matchers.equalTo(44))
+        .body("hosts.size()", org.hamcrest.Matchers.equalTo(2))
+        .body("hosts[0].recipients", org.hamcrest.Matchers.equalTo(32));
+    io.restassured.RestAssured.given()
+        .header("Authorization", "Bearer test-token")
+        .get("/api/queue")
+        .then()
+        .statusCode(200)
+        .body("pendingRecipients", org.hamcrest.Matchers.greaterThanOrEqualTo(0))
+        .body("destinations", org.hamcrest.Matchers.notNullValue());
   }
 
   @Test

@@ -22,6 +22,10 @@ public class FanoutTestProfile implements QuarkusTestProfile {
   public static final String HOST_LIMITS = "127.0.1.4";
   public static final String HOST_DROP = "127.0.1.5";
   public static final String HOST_QUIET_LIMIT = "127.0.1.6";
+  public static final String HOST_POSTFIX = "127.0.1.50";
+
+  /** The port Postfix's smtp-sink is started on by its test ({@code pf.test} points there). */
+  public static int postfixPort;
 
   private static SmtpSink sink;
   private static Path transportMap;
@@ -35,6 +39,10 @@ public class FanoutTestProfile implements QuarkusTestProfile {
                 .rcptMax(HOST_LIMITS, 3, true)
                 .rcptMax(HOST_QUIET_LIMIT, 4, false);
         transportMap = Files.createTempFile("fanmail-transport", ".map");
+        try (java.net.ServerSocket probe =
+            new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName(HOST_POSTFIX))) {
+          postfixPort = probe.getLocalPort();
+        }
         Files.writeString(
             transportMap,
             "# test domains to sink addresses\n"
@@ -59,7 +67,12 @@ public class FanoutTestProfile implements QuarkusTestProfile {
                 + "quiet-limit.test "
                 + sink.nextHop(HOST_QUIET_LIMIT)
                 + "\n"
-                + "nowhere.test [127.0.1.7]:9\n");
+                + "nowhere.test [127.0.1.7]:9\n"
+                + "pf.test ["
+                + HOST_POSTFIX
+                + "]:"
+                + postfixPort
+                + "\n");
         SmtpSink started = sink;
         Runtime.getRuntime().addShutdownHook(new Thread(started::close));
       } catch (IOException e) {
