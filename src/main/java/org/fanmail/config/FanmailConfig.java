@@ -222,6 +222,29 @@ public interface FanmailConfig {
     @WithName("scan-interval")
     @WithDefault("5s")
     Duration scanInterval();
+
+    /** Outbound SMTP timeouts (RFC 5321 section 4.5.3.2 defaults). */
+    Timeouts timeouts();
+  }
+
+  /** Outbound SMTP client timeouts; small values are for tests. */
+  interface Timeouts {
+    /** TCP connect. */
+    @WithDefault("30s")
+    Duration connect();
+
+    /** Greeting, EHLO, MAIL, RCPT, RSET, QUIT replies (section 4.5.3.2.1-3: 5 minutes). */
+    @WithDefault("5m")
+    Duration command();
+
+    /** The 354 reply to DATA (section 4.5.3.2.4: 2 minutes). */
+    @WithDefault("2m")
+    Duration data();
+
+    /** The reply after the final dot (section 4.5.3.2.6: 10 minutes). */
+    @WithName("data-done")
+    @WithDefault("10m")
+    Duration dataDone();
   }
 
   /** How recipients are grouped into transactions. */

@@ -1,0 +1,297 @@
+package org.fanmail.delivery;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.scheduler.Scheduled;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.ObservesAsync;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.sql.SQLException;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.fanmail.config.FanmailConfig;
+import org.fanmail.config.FanmailConfig.TlsPolicy;
+import org.fanmail.fanout.DestinationResolver;
+import org.fanmail.queue.DeliveriesReady;
+import org.jboss.logging.Logger;
+
+/**
+ * Claims due delivery rows (leased to this process) and hands them to per-destination connections,
+ * in Postfix qmgr's shape: a bounded in-memory queue per destination, at most {@code
+ * max-connections} connections in all and {@code max-connections-per-host} to one destination, each
+ * connection working through its destination's rows one transaction after another.
+ *
+ * <p>Triggered by a periodic scan (the truth) and by {@link DeliveriesReady} after an expansion or
+ * whenever room frees up (hints). Claims never exceed the room left in memory, and a post
+ * contributes a bounded number of rows per claim (see {@code DeliveryQueries.CLAIM_DUE}), so a huge
+ * post cannot starve a small one. A crash loses nothing: leases expire and the rows are claimed
+ * again.
+ */
+@ApplicationScoped
+public class DeliveryScheduler {
+  private static final Logger LOG = Logger.getLogger(DeliveryScheduler.class);
+
+  /** The rows of one destination held in memory, and how many connections work on them. */
+  static final class DestinationQueue {
+    final String destination;
+    final ArrayDeque<DeliveryJob> jobs = new ArrayDeque<>();
+    int active;
+
+    DestinationQueue(String destination) {
+      this.destination = destination;
+    }
+  }
+
+  private final Vertx vertx;
+  private final DeliveryStore store;
+  private final PreparedMessages messages;
+  private final DestinationResolver resolver;
+  private final FanmailConfig config;
+  private final DeliveryMetrics metrics;
+  private final String owner;
+  private final RetrySchedule retry;
+  private final int capacity;
+  private final int perPost;
+  private final Map<String, DestinationQueue> queues = new HashMap<>();
+  private final Set<Long> held = new HashSet<>();
+  private final AtomicBoolean claimPending = new AtomicBoolean();
+  private final ExecutorService claimer =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "delivery-claim");
+            t.setDaemon(true);
+            return t;
+          });
+  private int connections;
+  private NetClient client;
+  private volatile boolean stopping;
+
+  public DeliveryScheduler(
+      Vertx vertx,
+      DeliveryStore store,
+      PreparedMessages messages,
+      DestinationResolver resolver,
+      FanmailConfig config,
+      DeliveryMetrics metrics) {
+    this.vertx = vertx;
+    this.store = store;
+    this.messages = messages;
+    this.resolver = resolver;
+    this.config = config;
+    this.metrics = metrics;
+    FanmailConfig.Delivery d = config.delivery();
+    this.owner = processName() + "-" + UUID.randomUUID().toString().substring(0, 8);
+    this.retry = new RetrySchedule(d.retrySchedule(), d.maxAge());
+    this.capacity = Math.max(64, d.maxConnections() * 4);
+    this.perPost = Math.max(4, capacity / 4);
+  }
+
+  @PostConstruct
+  void init() {
+    FanmailConfig.Delivery d = config.delivery();
+    NetClientOptions options =
+        new NetClientOptions()
+            .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, d.timeouts().connect().toMillis()))
+            .setTcpNoDelay(true);
+    if (d.tls() == TlsPolicy.opportunistic) {
+      // Opportunistic TLS only guards against passive listening; an unverified certificate is
+      // still better than plain text (RFC 7435).
+      options.setTrustAll(true).setHostnameVerificationAlgorithm("");
+    } else if (d.tls() == TlsPolicy.required) {
+      options.setHostnameVerificationAlgorithm("HTTPS");
+    }
+    client = vertx.createNetClient(options);
+    LOG.infof("delivery scheduler %s: up to %d rows in memory", owner, capacity);
+  }
+
+  void onStop(@Observes ShutdownEvent event) {
+    stopping = true;
+    claimer.shutdownNow();
+  }
+
+  /** The id written into {@code lease_owner} by this process. */
+  public String owner() {
+    return owner;
+  }
+
+  /** Expansion made new rows: claim now rather than at the next scan. */
+  void onDeliveriesReady(@ObservesAsync DeliveriesReady event) {
+    wake();
+  }
+
+  /** Asks for a claim on the claim thread (coalesced: one pending claim at a time). */
+  public void wake() {
+    if (stopping || !claimPending.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      claimer.execute(
+          () -> {
+            claimPending.set(false);
+            claimNow();
+          });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      claimPending.set(false);
+    }
+  }
+
+  @Scheduled(
+      every = "${fanmail.delivery.scan-interval}",
+      concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+  void scan() {
+    wake();
+    try {
+      int closed = store.finishIdlePosts();
+      if (closed > 0) {
+        LOG.infof("%d posts with nothing left pending closed by the scan", closed);
+      }
+      metrics.queueDepth(store.pendingDeliveries());
+    } catch (SQLException e) {
+      LOG.warnf(e, "scan bookkeeping failed; retried at the next scan");
+    }
+  }
+
+  /** Number of deliveries held in memory (claimed, queued or in flight). */
+  public synchronized int inFlight() {
+    return held.size();
+  }
+
+  private void claimNow() {
+    if (stopping) {
+      return;
+    }
+    int room;
+    synchronized (this) {
+      room = capacity - held.size();
+    }
+    if (room <= 0) {
+      return;
+    }
+    List<DeliveryJob> jobs;
+    try {
+      jobs = store.claim(owner, config.delivery().lease(), perPost, room);
+    } catch (SQLException | RuntimeException e) {
+      LOG.warnf(e, "claiming due deliveries failed; the next scan retries");
+      return;
+    }
+    if (jobs.isEmpty()) {
+      return;
+    }
+    synchronized (this) {
+      for (DeliveryJob job : jobs) {
+        if (held.add(job.deliveryId())) {
+          queues.computeIfAbsent(job.destination(), DestinationQueue::new).jobs.add(job);
+        }
+      }
+      metrics.inMemory(held.size());
+    }
+    LOG.debugf("claimed %d deliveries", jobs.size());
+    dispatch();
+    if (jobs.size() == room) {
+      wake();
+    }
+  }
+
+  private synchronized void dispatch() {
+    int maxPerHost = config.delivery().maxConnectionsPerHost();
+    int max = config.delivery().maxConnections();
+    Iterator<DestinationQueue> it = queues.values().iterator();
+    while (it.hasNext()) {
+      DestinationQueue q = it.next();
+      while (!q.jobs.isEmpty() && q.active < maxPerHost && connections < max) {
+        q.active++;
+        connections++;
+        new DestinationRunner(this, q).start();
+      }
+      if (q.jobs.isEmpty() && q.active == 0) {
+        it.remove();
+      }
+    }
+  }
+
+  synchronized DeliveryJob next(DestinationQueue q) {
+    return q.jobs.poll();
+  }
+
+  void runnerDone(DestinationQueue q) {
+    synchronized (this) {
+      q.active--;
+      connections--;
+    }
+    dispatch();
+  }
+
+  void jobDone(DeliveryJob job) {
+    synchronized (this) {
+      held.remove(job.deliveryId());
+      metrics.inMemory(held.size());
+    }
+    wake();
+  }
+
+  Vertx vertx() {
+    return vertx;
+  }
+
+  NetClient client() {
+    return client;
+  }
+
+  DeliveryStore store() {
+    return store;
+  }
+
+  PreparedMessages messages() {
+    return messages;
+  }
+
+  DestinationResolver resolver() {
+    return resolver;
+  }
+
+  FanmailConfig config() {
+    return config;
+  }
+
+  DeliveryMetrics metrics() {
+    return metrics;
+  }
+
+  RetrySchedule retry() {
+    return retry;
+  }
+
+  String heloName() {
+    return config
+        .delivery()
+        .heloName()
+        .or(() -> config.smtp().hostname())
+        .orElseGet(DeliveryScheduler::localHostName);
+  }
+
+  private static String localHostName() {
+    try {
+      return InetAddress.getLocalHost().getCanonicalHostName();
+    } catch (java.io.IOException e) {
+      return "localhost";
+    }
+  }
+
+  private static String processName() {
+    return ManagementFactory.getRuntimeMXBean().getName();
+  }
+}

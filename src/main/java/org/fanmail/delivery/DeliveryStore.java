@@ -1,0 +1,221 @@
+package org.fanmail.delivery;
+
+import io.agroal.api.AgroalDataSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import org.fanmail.delivery.RecipientOutcome.Recipient;
+import org.fanmail.queue.DeliveryQueries;
+
+/**
+ * Blocking JDBC around {@link DeliveryQueries}: claim, renew, load, record. Each method is one
+ * short transaction; call from worker threads only. SQL errors propagate; the row keeps its lease
+ * until it expires and is then claimed again.
+ */
+@ApplicationScoped
+public class DeliveryStore {
+  private final AgroalDataSource dataSource;
+
+  public DeliveryStore(AgroalDataSource dataSource) {
+    this.dataSource = dataSource;
+  }
+
+  /** Claims up to {@code limit} due rows, at most {@code perPost} of one post. */
+  List<DeliveryJob> claim(String owner, Duration lease, int perPost, int limit)
+      throws SQLException {
+    List<DeliveryJob> jobs = new ArrayList<>();
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement(DeliveryQueries.CLAIM_DUE)) {
+      ps.setString(1, owner);
+      ps.setDouble(2, lease.toMillis() / 1000.0);
+      ps.setInt(3, limit);
+      ps.setInt(4, perPost);
+      ps.setInt(5, limit);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          Array hosts = rs.getArray(4);
+          jobs.add(
+              new DeliveryJob(
+                  rs.getLong(1),
+                  rs.getLong(2),
+                  rs.getString(3),
+                  List.copyOf(Arrays.asList((String[]) hosts.getArray())),
+                  rs.getInt(5)));
+        }
+      }
+    }
+    return jobs;
+  }
+
+  /** What one attempt on a delivery row needs, if the row is still ours and pending. */
+  record Attempt(Instant receivedAt, List<Recipient> recipients) {}
+
+  Optional<Attempt> begin(DeliveryJob job, String owner, Duration lease) throws SQLException {
+    try (Connection c = dataSource.getConnection()) {
+      Instant receivedAt;
+      try (PreparedStatement ps = c.prepareStatement(DeliveryQueries.RENEW_LEASE)) {
+        ps.setDouble(1, lease.toMillis() / 1000.0);
+        ps.setLong(2, job.deliveryId());
+        ps.setString(3, owner);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (!rs.next()) {
+            return Optional.empty();
+          }
+          receivedAt = rs.getTimestamp(1).toInstant();
+        }
+      }
+      List<Recipient> recipients = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement(DeliveryQueries.OPEN_RECIPIENTS)) {
+        ps.setLong(1, job.deliveryId());
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            recipients.add(new Recipient(rs.getLong(1), rs.getString(2)));
+          }
+        }
+      }
+      return Optional.of(new Attempt(receivedAt, recipients));
+    }
+  }
+
+  /**
+   * What {@link #finish} found: the delivery's new state and, if the post is now DONE, when it was
+   * received.
+   */
+  record Finished(String deliveryState, Optional<Instant> postDoneReceivedAt) {}
+
+  /**
+   * Records the outcomes of one attempt (one UPDATE over unnest), closes the attempt on the
+   * delivery row and, when the row is DONE, the post if nothing else of it is pending. One
+   * transaction.
+   */
+  Finished finish(
+      DeliveryJob job,
+      String owner,
+      List<RecipientOutcome> outcomes,
+      Instant nextAttempt,
+      String lastReply)
+      throws SQLException {
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        if (!outcomes.isEmpty()) {
+          Long[] ids = new Long[outcomes.size()];
+          String[] states = new String[outcomes.size()];
+          String[] replies = new String[outcomes.size()];
+          for (int i = 0; i < ids.length; i++) {
+            RecipientOutcome o = outcomes.get(i);
+            ids[i] = o.recipientId();
+            states[i] = o.state().name();
+            replies[i] = o.reply();
+          }
+          try (PreparedStatement ps = c.prepareStatement(DeliveryQueries.RECORD_OUTCOMES)) {
+            ps.setArray(1, c.createArrayOf("bigint", ids));
+            ps.setArray(2, c.createArrayOf("text", states));
+            ps.setArray(3, c.createArrayOf("text", replies));
+            ps.executeUpdate();
+          }
+        }
+        String state = null;
+        try (PreparedStatement ps = c.prepareStatement(DeliveryQueries.FINISH_ATTEMPT)) {
+          ps.setTimestamp(1, Timestamp.from(nextAttempt));
+          ps.setString(2, lastReply);
+          ps.setLong(3, job.deliveryId());
+          ps.setString(4, owner);
+          try (ResultSet rs = ps.executeQuery()) {
+            if (rs.next()) {
+              state = rs.getString(1);
+            }
+          }
+        }
+        Optional<Instant> done = Optional.empty();
+        if ("DONE".equals(state)) {
+          try (PreparedStatement lock = c.prepareStatement(DeliveryQueries.LOCK_POST)) {
+            lock.setLong(1, job.postId());
+            lock.executeQuery().close();
+          }
+          try (PreparedStatement ps = c.prepareStatement(DeliveryQueries.FINISH_POST)) {
+            ps.setLong(1, job.postId());
+            try (ResultSet rs = ps.executeQuery()) {
+              if (rs.next()) {
+                done = Optional.of(rs.getTimestamp(1).toInstant());
+              }
+            }
+          }
+        }
+        c.commit();
+        return new Finished(state, done);
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      }
+    }
+  }
+
+  /** Gives a claimed row back (it becomes due for anyone at once). */
+  void release(DeliveryJob job, String owner) throws SQLException {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement(DeliveryQueries.RELEASE_LEASE)) {
+      ps.setLong(1, job.deliveryId());
+      ps.setString(2, owner);
+      ps.executeUpdate();
+    }
+  }
+
+  /** The raw post and its list, for building the outgoing message. */
+  record PostSource(
+      byte[] raw,
+      String address,
+      String localPart,
+      String domain,
+      String name,
+      String subjectPrefix,
+      String replyTo) {}
+
+  Optional<PostSource> loadPost(long postId) throws SQLException {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement(DeliveryQueries.LOAD_POST)) {
+      ps.setLong(1, postId);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return Optional.empty();
+        }
+        return Optional.of(
+            new PostSource(
+                rs.getBytes(1),
+                rs.getString(2),
+                rs.getString(3),
+                rs.getString(4),
+                rs.getString(5),
+                rs.getString(6),
+                rs.getString(7)));
+      }
+    }
+  }
+
+  /** Closes DELIVERING posts that have nothing pending; returns how many. */
+  int finishIdlePosts() throws SQLException {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement(DeliveryQueries.FINISH_IDLE_POSTS)) {
+      return ps.executeUpdate();
+    }
+  }
+
+  long pendingDeliveries() throws SQLException {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement(DeliveryQueries.COUNT_PENDING_DELIVERIES);
+        ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+}

@@ -1,0 +1,290 @@
+package org.fanmail.delivery;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.fanmail.delivery.DeliveryScheduler.DestinationQueue;
+import org.fanmail.delivery.RecipientOutcome.Recipient;
+import org.fanmail.delivery.RecipientOutcome.State;
+import org.fanmail.fanout.Destination;
+import org.fanmail.fanout.HostPort;
+import org.jboss.logging.Logger;
+
+/**
+ * One connection's worth of work for one destination: takes that destination's claimed rows one
+ * after another, sends each over the same session (a new one when the server's MAILMAX is reached
+ * or the connection is lost), and records every outcome. Runs on its own event-loop context; JDBC
+ * and DNS go to worker threads.
+ *
+ * <p>When no candidate host can be reached, the row is deferred with the reason and so is every
+ * further row this runner takes for the destination, without another connect attempt: a dead
+ * destination costs one round of connection timeouts, not one per row.
+ */
+final class DestinationRunner {
+  private static final Logger LOG = Logger.getLogger(DestinationRunner.class);
+
+  private final DeliveryScheduler scheduler;
+  private final DestinationQueue queue;
+  private final Context context;
+  private OutboundSession session;
+  private String deadReason;
+
+  DestinationRunner(DeliveryScheduler scheduler, DestinationQueue queue) {
+    this.scheduler = scheduler;
+    this.queue = queue;
+    this.context = scheduler.vertx().getOrCreateContext();
+  }
+
+  void start() {
+    context.runOnContext(v -> nextJob());
+  }
+
+  private <T> Future<T> blocking(Callable<T> work) {
+    return scheduler.vertx().executeBlocking(work, false);
+  }
+
+  private void nextJob() {
+    DeliveryJob job = scheduler.next(queue);
+    if (job == null) {
+      Future<Void> closing = session == null ? Future.succeededFuture() : session.quit();
+      session = null;
+      closing.onComplete(ar -> scheduler.runnerDone(queue));
+      return;
+    }
+    String owner = scheduler.owner();
+    Duration lease = scheduler.config().delivery().lease();
+    blocking(
+            () -> {
+              Optional<DeliveryStore.Attempt> a = scheduler.store().begin(job, owner, lease);
+              if (a.isEmpty() || a.get().recipients().isEmpty()) {
+                return new Work(a.orElse(null), null);
+              }
+              return new Work(
+                  a.get(),
+                  scheduler.messages().get(job.postId(), a.get().receivedAt()).orElse(null));
+            })
+        .onComplete(
+            ar -> {
+              if (ar.failed()) {
+                LOG.warnf(
+                    ar.cause(),
+                    "post %d: delivery %d could not be started; its lease will expire",
+                    job.postId(),
+                    job.deliveryId());
+                done(job);
+                return;
+              }
+              Work w = ar.result();
+              if (w.attempt() == null) {
+                done(job);
+              } else if (w.attempt().recipients().isEmpty()) {
+                finish(job, w.attempt(), List.of());
+              } else if (w.message() == null) {
+                LOG.warnf(
+                    "post %d: delivery %d has no message (post or list gone); lease left to expire",
+                    job.postId(), job.deliveryId());
+                done(job);
+              } else {
+                attempt(job, w.attempt(), w.message());
+              }
+            });
+  }
+
+  private record Work(DeliveryStore.Attempt attempt, PreparedMessage message) {}
+
+  private void attempt(DeliveryJob job, DeliveryStore.Attempt a, PreparedMessage m) {
+    if (deadReason != null) {
+      finish(job, a, decideAll(a.recipients(), State.DEFERRED, deadReason));
+      return;
+    }
+    hostsOf(job)
+        .onComplete(
+            hr -> {
+              if (hr.failed()) {
+                finish(job, a, decideAll(a.recipients(), State.DEFERRED, msg(hr.cause())));
+                return;
+              }
+              Destination d = hr.result();
+              if (!d.routable()) {
+                State s =
+                    d.outcome() == Destination.Outcome.PERMANENT ? State.FAILED : State.DEFERRED;
+                finish(job, a, decideAll(a.recipients(), s, d.reason()));
+                return;
+              }
+              List<RecipientOutcome> acc = new ArrayList<>();
+              sendAll(job, d.hosts(), m, a.recipients(), acc, 0)
+                  .onComplete(
+                      sr -> {
+                        if (sr.failed()) {
+                          // Nothing could be sent: not even a connection.
+                          deadReason = "4.4.1 " + msg(sr.cause());
+                          List<RecipientOutcome> all = new ArrayList<>(acc);
+                          List<Recipient> rest = new ArrayList<>(a.recipients());
+                          rest.removeIf(r -> acc.stream().anyMatch(o -> o.recipientId() == r.id()));
+                          all.addAll(decideAll(rest, State.DEFERRED, deadReason));
+                          LOG.infof(
+                              "post %d: delivery %d to %s deferred: %s",
+                              job.postId(), job.deliveryId(), job.destination(), deadReason);
+                          finish(job, a, all);
+                        } else {
+                          finish(job, a, acc);
+                        }
+                      });
+            });
+  }
+
+  /** Sends to {@code rcpts}, opening sessions as needed; bounded by the number of recipients. */
+  private Future<Void> sendAll(
+      DeliveryJob job,
+      List<HostPort> hosts,
+      PreparedMessage m,
+      List<Recipient> rcpts,
+      List<RecipientOutcome> acc,
+      int round) {
+    if (rcpts.isEmpty() || round > rcpts.size()) {
+      return Future.succeededFuture();
+    }
+    return session(hosts)
+        .compose(s -> s.deliver(m, rcpts))
+        .compose(
+            result -> {
+              acc.addAll(result.outcomes());
+              if (!result.unattempted().isEmpty()) {
+                Future<Void> q = session == null ? Future.succeededFuture() : session.quit();
+                session = null;
+                return q.compose(v -> sendAll(job, hosts, m, result.unattempted(), acc, round + 1));
+              }
+              return Future.succeededFuture();
+            });
+  }
+
+  private Future<OutboundSession> session(List<HostPort> hosts) {
+    if (session != null && session.usable()) {
+      return Future.succeededFuture(session);
+    }
+    if (session != null) {
+      session.quit();
+      session = null;
+    }
+    var d = scheduler.config().delivery();
+    OutboundSession.Settings settings =
+        new OutboundSession.Settings(
+            scheduler.heloName(),
+            d.tls(),
+            d.timeouts(),
+            host -> blocking(() -> (List<InetAddress>) scheduler.resolver().addresses(host)),
+            scheduler.metrics());
+    return OutboundSession.open(scheduler.vertx(), scheduler.client(), hosts, settings)
+        .onSuccess(s -> session = s);
+  }
+
+  /** The row's hosts, or a fresh resolution when expansion could not resolve its domain. */
+  private Future<Destination> hostsOf(DeliveryJob job) {
+    if (!job.hosts().isEmpty()) {
+      List<HostPort> hosts = new ArrayList<>();
+      for (String h : job.hosts()) {
+        hosts.add(HostPort.parse(h, scheduler.config().delivery().port()));
+      }
+      return Future.succeededFuture(Destination.of(hosts));
+    }
+    return blocking(() -> scheduler.resolver().resolve(job.destination()));
+  }
+
+  private void finish(DeliveryJob job, DeliveryStore.Attempt a, List<RecipientOutcome> raw) {
+    Instant now = Instant.now();
+    RetrySchedule retry = scheduler.retry();
+    boolean expired = retry.expired(a.receivedAt(), now);
+    List<RecipientOutcome> outcomes = new ArrayList<>(raw.size());
+    String lastReply = null;
+    for (RecipientOutcome o : raw) {
+      RecipientOutcome f = o;
+      if (o.state() == State.DEFERRED && expired) {
+        f =
+            new RecipientOutcome(
+                o.recipientId(),
+                o.email(),
+                State.FAILED,
+                "gave up after max-age " + retry.maxAge() + ": " + o.reply());
+      }
+      if (f.state() != State.DELIVERED && lastReply == null) {
+        lastReply = f.reply();
+      }
+      outcomes.add(f);
+    }
+    if (lastReply == null && !outcomes.isEmpty()) {
+      lastReply = outcomes.get(outcomes.size() - 1).reply();
+    }
+    Instant next = now.plus(retry.delayAfter(job.attempts()));
+    String reply = lastReply;
+    blocking(() -> scheduler.store().finish(job, scheduler.owner(), outcomes, next, reply))
+        .onComplete(
+            ar -> {
+              if (ar.failed()) {
+                LOG.warnf(
+                    ar.cause(),
+                    "post %d: outcomes of delivery %d not recorded; the row is retried after its"
+                        + " lease",
+                    job.postId(),
+                    job.deliveryId());
+              } else {
+                log(job, outcomes, ar.result());
+                for (RecipientOutcome o : outcomes) {
+                  scheduler.metrics().recipient(o.state());
+                }
+                ar.result()
+                    .postDoneReceivedAt()
+                    .ifPresent(
+                        r -> {
+                          scheduler.metrics().postDone(Duration.between(r, Instant.now()));
+                          LOG.infof("post %d: done", job.postId());
+                        });
+              }
+              done(job);
+            });
+  }
+
+  private void log(DeliveryJob job, List<RecipientOutcome> outcomes, DeliveryStore.Finished f) {
+    int delivered = 0;
+    int deferred = 0;
+    int failed = 0;
+    for (RecipientOutcome o : outcomes) {
+      switch (o.state()) {
+        case DELIVERED -> delivered++;
+        case DEFERRED -> deferred++;
+        case FAILED -> failed++;
+      }
+    }
+    LOG.infof(
+        "post %d: delivery %d to %s: %d delivered, %d deferred, %d failed; row %s",
+        job.postId(),
+        job.deliveryId(),
+        job.destination(),
+        delivered,
+        deferred,
+        failed,
+        f.deliveryState() == null ? "no longer ours" : f.deliveryState());
+  }
+
+  private void done(DeliveryJob job) {
+    scheduler.jobDone(job);
+    nextJob();
+  }
+
+  private static List<RecipientOutcome> decideAll(List<Recipient> rs, State s, String reply) {
+    List<RecipientOutcome> out = new ArrayList<>(rs.size());
+    for (Recipient r : rs) {
+      out.add(RecipientOutcome.of(r, s, reply));
+    }
+    return out;
+  }
+
+  private static String msg(Throwable e) {
+    return OutboundSession.messageOf(e);
+  }
+}

@@ -1,0 +1,480 @@
+package org.fanmail.delivery;
+
+import io.netty.buffer.Unpooled;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.SocketAddress;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.fanmail.config.FanmailConfig;
+import org.fanmail.config.FanmailConfig.TlsPolicy;
+import org.fanmail.delivery.RecipientOutcome.Recipient;
+import org.fanmail.delivery.RecipientOutcome.State;
+import org.fanmail.fanout.HostPort;
+
+/**
+ * One outbound SMTP session to one destination: connect (next candidate on a connect failure or a
+ * non-2xx greeting), EHLO (HELO when EHLO is refused), STARTTLS per policy, then any number of mail
+ * transactions over the same connection, RSET between them.
+ *
+ * <p>A transaction is MAIL + every RCPT + DATA in one write when the server offers PIPELINING,
+ * lock-step otherwise; replies are matched by position. Recipients are split to honour RFC 9422
+ * {@code LIMITS RCPTMAX}; a 452 to RCPT puts the rest into a further transaction. Every recipient
+ * handed in gets an outcome, except those left {@code unattempted} because the connection reached
+ * {@code MAILMAX} (the caller continues them on a new session). Runs on its event-loop context
+ * only.
+ */
+final class OutboundSession {
+
+  /** Outcomes of one call to {@link #deliver}, and recipients not tried because of MAILMAX. */
+  record Result(List<RecipientOutcome> outcomes, List<Recipient> unattempted) {}
+
+  /** What a session needs from its surroundings. */
+  record Settings(
+      String heloName,
+      TlsPolicy tls,
+      FanmailConfig.Timeouts timeouts,
+      Function<String, Future<List<InetAddress>>> addresses,
+      DeliveryMetrics metrics) {}
+
+  private final SmtpConnection conn;
+  private final EhloCapabilities caps;
+  private final Settings settings;
+  private final HostPort host;
+  private int transactions;
+
+  private OutboundSession(
+      SmtpConnection conn, EhloCapabilities caps, Settings settings, HostPort host) {
+    this.conn = conn;
+    this.caps = caps;
+    this.settings = settings;
+    this.host = host;
+  }
+
+  /** Opens a session to the first candidate that answers with 2xx and completes EHLO (and TLS). */
+  static Future<OutboundSession> open(
+      Vertx vertx, NetClient client, List<HostPort> hosts, Settings settings) {
+    return tryHost(vertx, client, hosts, 0, settings, "no candidate host");
+  }
+
+  private static Future<OutboundSession> tryHost(
+      Vertx vertx, NetClient client, List<HostPort> hosts, int i, Settings s, String lastError) {
+    if (i >= hosts.size()) {
+      return Future.failedFuture(new IllegalStateException(lastError));
+    }
+    HostPort hp = hosts.get(i);
+    return s.addresses()
+        .apply(hp.host())
+        .compose(addrs -> tryAddress(vertx, client, hp, addrs, 0, s, "no address for " + hp))
+        .recover(
+            e -> {
+              s.metrics().connection(false);
+              return tryHost(vertx, client, hosts, i + 1, s, messageOf(e));
+            });
+  }
+
+  private static Future<OutboundSession> tryAddress(
+      Vertx vertx,
+      NetClient client,
+      HostPort hp,
+      List<InetAddress> addrs,
+      int j,
+      Settings s,
+      String lastError) {
+    if (j >= addrs.size()) {
+      return Future.failedFuture(new IllegalStateException(lastError));
+    }
+    SocketAddress address =
+        SocketAddress.inetSocketAddress(new InetSocketAddress(addrs.get(j), hp.port()));
+    return SmtpConnection.open(vertx, client, address, hp.toString(), s.timeouts().command())
+        .compose(conn -> handshake(conn, hp, s))
+        .recover(
+            e ->
+                tryAddress(
+                    vertx, client, hp, addrs, j + 1, s, "connect to " + hp + ": " + messageOf(e)));
+  }
+
+  private static Future<OutboundSession> handshake(SmtpConnection conn, HostPort hp, Settings s) {
+    return conn.greeting()
+        .compose(
+            g -> {
+              if (!g.positive()) {
+                conn.send("QUIT", s.timeouts().command());
+                conn.close();
+                return Future.failedFuture(
+                    new IllegalStateException(hp + " greeted with " + g.text()));
+              }
+              return ehlo(conn, s);
+            })
+        .compose(caps -> startTls(conn, hp, caps, s))
+        .map(
+            caps -> {
+              s.metrics().connection(true);
+              return new OutboundSession(conn, caps, s, hp);
+            })
+        .onFailure(e -> conn.close());
+  }
+
+  private static Future<EhloCapabilities> ehlo(SmtpConnection conn, Settings s) {
+    return conn.send("EHLO " + s.heloName(), s.timeouts().command())
+        .compose(
+            r -> {
+              if (r.positive()) {
+                return Future.succeededFuture(EhloCapabilities.parse(r));
+              }
+              if (!r.permanentFailure()) {
+                return Future.failedFuture(
+                    new IllegalStateException(conn.peer() + " refused EHLO: " + r.text()));
+              }
+              return conn.send("HELO " + s.heloName(), s.timeouts().command())
+                  .compose(
+                      h ->
+                          h.positive()
+                              ? Future.succeededFuture(EhloCapabilities.NONE)
+                              : Future.failedFuture(
+                                  new IllegalStateException(
+                                      conn.peer() + " refused HELO: " + h.text())));
+            });
+  }
+
+  private static Future<EhloCapabilities> startTls(
+      SmtpConnection conn, HostPort hp, EhloCapabilities caps, Settings s) {
+    if (s.tls() == TlsPolicy.none) {
+      return Future.succeededFuture(caps);
+    }
+    if (!caps.startTls()) {
+      return s.tls() == TlsPolicy.required
+          ? Future.failedFuture(
+              new IllegalStateException("4.7.4 TLS is required but " + hp + " does not offer it"))
+          : Future.succeededFuture(caps);
+    }
+    return conn.send("STARTTLS", s.timeouts().command())
+        .compose(
+            r -> {
+              if (r.code() != 220) {
+                return s.tls() == TlsPolicy.required
+                    ? Future.failedFuture(
+                        new IllegalStateException(hp + " refused STARTTLS: " + r.text()))
+                    : Future.succeededFuture(caps);
+              }
+              return conn.upgradeToTls(hp.host()).compose(v -> ehlo(conn, s));
+            });
+  }
+
+  HostPort host() {
+    return host;
+  }
+
+  EhloCapabilities capabilities() {
+    return caps;
+  }
+
+  /** True while the connection is open and may take another transaction. */
+  boolean usable() {
+    return conn.alive() && (caps.mailMax() == 0 || transactions < caps.mailMax());
+  }
+
+  /** Sends QUIT and closes, whatever the answer. */
+  Future<Void> quit() {
+    if (!conn.alive()) {
+      return Future.succeededFuture();
+    }
+    return conn.send("QUIT", settings.timeouts().command())
+        .transform(
+            ar -> {
+              conn.close();
+              return Future.<Void>succeededFuture();
+            });
+  }
+
+  /** Sends {@code message} to {@code recipients} in as many transactions as needed. */
+  Future<Result> deliver(PreparedMessage message, List<Recipient> recipients) {
+    Map<Long, RecipientOutcome> out = new LinkedHashMap<>();
+    if (caps.sizeDeclared() && caps.size() > 0 && message.size() > caps.size()) {
+      String reason =
+          "552 5.3.4 message size "
+              + message.size()
+              + " exceeds the limit of "
+              + caps.size()
+              + " declared by "
+              + host;
+      recipients.forEach(r -> out.put(r.id(), RecipientOutcome.of(r, State.FAILED, reason)));
+      return Future.succeededFuture(new Result(List.copyOf(out.values()), List.of()));
+    }
+    if (message.needsSmtpUtf8() && !caps.smtpUtf8()) {
+      String reason =
+          "553 5.6.7 the message has UTF-8 header fields and " + host + " does not offer SMTPUTF8";
+      recipients.forEach(r -> out.put(r.id(), RecipientOutcome.of(r, State.FAILED, reason)));
+      return Future.succeededFuture(new Result(List.copyOf(out.values()), List.of()));
+    }
+    Deque<Recipient> remaining = new ArrayDeque<>();
+    for (Recipient r : recipients) {
+      if (!caps.smtpUtf8() && !isAscii(r.email())) {
+        out.put(
+            r.id(),
+            RecipientOutcome.of(
+                r,
+                State.FAILED,
+                "553 5.6.7 the address needs SMTPUTF8 and " + host + " does not offer it"));
+      } else {
+        remaining.add(r);
+      }
+    }
+    return loop(message, remaining, out)
+        .map(
+            v -> {
+              List<Recipient> unattempted = new ArrayList<>();
+              String lost = lostReason();
+              for (Recipient r : recipients) {
+                if (!out.containsKey(r.id())) {
+                  if (conn.alive()) {
+                    unattempted.add(r);
+                  } else {
+                    out.put(r.id(), RecipientOutcome.of(r, State.DEFERRED, lost));
+                  }
+                }
+              }
+              return new Result(List.copyOf(out.values()), unattempted);
+            });
+  }
+
+  private Future<Void> loop(
+      PreparedMessage m, Deque<Recipient> remaining, Map<Long, RecipientOutcome> out) {
+    if (remaining.isEmpty() || !usable()) {
+      return Future.succeededFuture();
+    }
+    int n = caps.rcptMax() > 0 ? Math.min(caps.rcptMax(), remaining.size()) : remaining.size();
+    List<Recipient> batch = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      batch.add(remaining.poll());
+    }
+    return transaction(m, batch, out)
+        .compose(
+            leftovers -> {
+              for (int i = leftovers.size() - 1; i >= 0; i--) {
+                remaining.addFirst(leftovers.get(i));
+              }
+              return loop(m, remaining, out);
+            });
+  }
+
+  /** The replies of one transaction; null where no reply came (connection lost). */
+  private static final class Replies {
+    SmtpReply mail;
+    SmtpReply[] rcpt;
+    SmtpReply data;
+  }
+
+  /** One transaction; completes with the recipients that got 452 and should go in another. */
+  private Future<List<Recipient>> transaction(
+      PreparedMessage m, List<Recipient> batch, Map<Long, RecipientOutcome> out) {
+    boolean rset = transactions > 0;
+    transactions++;
+    Replies rp = new Replies();
+    rp.rcpt = new SmtpReply[batch.size()];
+    String mail = mailCommand(m, batch);
+    var t = settings.timeouts();
+    if (caps.pipelining()) {
+      List<String> cmds = new ArrayList<>(batch.size() + 3);
+      if (rset) {
+        cmds.add("RSET");
+      }
+      cmds.add(mail);
+      batch.forEach(r -> cmds.add("RCPT TO:<" + r.email() + ">"));
+      cmds.add("DATA");
+      List<Future<SmtpReply>> fs = conn.pipeline(cmds, t.command());
+      int base = rset ? 1 : 0;
+      return Future.join(new ArrayList<>(fs))
+          .transform(
+              ar -> {
+                rp.mail = replyOf(fs.get(base));
+                for (int i = 0; i < batch.size(); i++) {
+                  rp.rcpt[i] = replyOf(fs.get(base + 1 + i));
+                }
+                rp.data = replyOf(fs.get(fs.size() - 1));
+                return conclude(m, batch, rp, out, true);
+              });
+    }
+    Future<SmtpReply> start =
+        rset ? conn.send("RSET", t.command()) : Future.succeededFuture((SmtpReply) null);
+    return start
+        .compose(x -> conn.send(mail, t.command()))
+        .compose(
+            r -> {
+              rp.mail = r;
+              return r.positive() ? rcptLockStep(batch, rp, 0) : Future.succeededFuture();
+            })
+        .transform(ar -> conclude(m, batch, rp, out, false));
+  }
+
+  private Future<Void> rcptLockStep(List<Recipient> batch, Replies rp, int i) {
+    if (i >= batch.size()) {
+      return Future.succeededFuture();
+    }
+    return conn.send("RCPT TO:<" + batch.get(i).email() + ">", settings.timeouts().command())
+        .compose(
+            r -> {
+              rp.rcpt[i] = r;
+              return rcptLockStep(batch, rp, i + 1);
+            });
+  }
+
+  private Future<List<Recipient>> conclude(
+      PreparedMessage m,
+      List<Recipient> batch,
+      Replies rp,
+      Map<Long, RecipientOutcome> out,
+      boolean dataSentAlready) {
+    var t = settings.timeouts();
+    if (rp.mail == null) {
+      settings.metrics().transaction("lost");
+      decide(batch, State.DEFERRED, lostReason(), out);
+      return Future.succeededFuture(List.of());
+    }
+    if (!rp.mail.positive()) {
+      settings.metrics().transaction("refused");
+      decide(batch, stateOf(rp.mail), rp.mail.text(), out);
+      return endOpenData(rp, dataSentAlready).map(List.of());
+    }
+    List<Recipient> accepted = new ArrayList<>();
+    List<Recipient> leftovers = new ArrayList<>();
+    List<String> leftoverReplies = new ArrayList<>();
+    for (int i = 0; i < batch.size(); i++) {
+      Recipient r = batch.get(i);
+      SmtpReply reply = rp.rcpt[i];
+      if (reply == null) {
+        out.put(r.id(), RecipientOutcome.of(r, State.DEFERRED, lostReason()));
+      } else if (reply.positive()) {
+        accepted.add(r);
+      } else if (reply.code() == 452) {
+        leftovers.add(r);
+        leftoverReplies.add(reply.text());
+      } else {
+        out.put(r.id(), RecipientOutcome.of(r, stateOf(reply), reply.text()));
+      }
+    }
+    if (accepted.isEmpty()) {
+      for (int i = 0; i < leftovers.size(); i++) {
+        out.put(
+            leftovers.get(i).id(),
+            RecipientOutcome.of(leftovers.get(i), State.DEFERRED, leftoverReplies.get(i)));
+      }
+      settings.metrics().transaction("no-recipients");
+      return endOpenData(rp, dataSentAlready).map(List.of());
+    }
+    Future<SmtpReply> dataReply =
+        dataSentAlready
+            ? (rp.data == null
+                ? Future.failedFuture(new IllegalStateException(lostReason()))
+                : Future.succeededFuture(rp.data))
+            : conn.send("DATA", t.data());
+    return dataReply
+        .transform(
+            ar -> {
+              if (ar.failed()) {
+                settings.metrics().transaction("lost");
+                decide(accepted, State.DEFERRED, lostReason(), out);
+                return Future.succeededFuture();
+              }
+              SmtpReply d = ar.result();
+              if (d.code() != 354) {
+                settings.metrics().transaction("refused");
+                State s = d.permanentFailure() ? State.FAILED : State.DEFERRED;
+                decide(accepted, s, d.text(), out);
+                return Future.succeededFuture();
+              }
+              return conn.sendData(Buffer.buffer(Unpooled.wrappedBuffer(m.wire())), t.dataDone())
+                  .transform(
+                      fin -> {
+                        if (fin.failed()) {
+                          settings.metrics().transaction("lost");
+                          decide(
+                              accepted,
+                              State.DEFERRED,
+                              "4.4.2 connection to "
+                                  + host
+                                  + " lost after the message was sent: "
+                                  + messageOf(fin.cause()),
+                              out);
+                        } else {
+                          SmtpReply f = fin.result();
+                          settings.metrics().transaction(f.positive() ? "ok" : "refused");
+                          State s =
+                              f.positive()
+                                  ? State.DELIVERED
+                                  : f.permanentFailure() ? State.FAILED : State.DEFERRED;
+                          decide(accepted, s, f.text(), out);
+                        }
+                        return Future.<Void>succeededFuture();
+                      });
+            })
+        .map(v -> leftovers);
+  }
+
+  /** A pipelined DATA that got 354 although nobody was accepted must still be ended. */
+  private Future<Void> endOpenData(Replies rp, boolean pipelined) {
+    if (pipelined && rp.data != null && rp.data.code() == 354) {
+      return conn.sendData(Buffer.buffer(".\r\n"), settings.timeouts().dataDone())
+          .transform(ar -> Future.succeededFuture());
+    }
+    return Future.succeededFuture();
+  }
+
+  private String mailCommand(PreparedMessage m, List<Recipient> batch) {
+    StringBuilder b = new StringBuilder("MAIL FROM:<").append(m.envelopeSender()).append('>');
+    if (caps.sizeDeclared()) {
+      b.append(" SIZE=").append(m.size());
+    }
+    if (m.eightBit() && caps.eightBitMime()) {
+      b.append(" BODY=8BITMIME");
+    }
+    boolean utf8 = m.needsSmtpUtf8() || batch.stream().anyMatch(r -> !isAscii(r.email()));
+    if (utf8 && caps.smtpUtf8()) {
+      b.append(" SMTPUTF8");
+    }
+    return b.toString();
+  }
+
+  private String lostReason() {
+    Throwable c = conn.cause();
+    return "4.4.2 connection to " + host + " lost: " + (c == null ? "unknown" : messageOf(c));
+  }
+
+  private static void decide(
+      List<Recipient> rs, State state, String reply, Map<Long, RecipientOutcome> out) {
+    for (Recipient r : rs) {
+      out.put(r.id(), RecipientOutcome.of(r, state, reply));
+    }
+  }
+
+  private static State stateOf(SmtpReply r) {
+    return r.permanentFailure() ? State.FAILED : State.DEFERRED;
+  }
+
+  private static SmtpReply replyOf(Future<SmtpReply> f) {
+    return f.succeeded() ? f.result() : null;
+  }
+
+  private static boolean isAscii(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) > 0x7f) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  static String messageOf(Throwable e) {
+    String m = e.getMessage();
+    return m == null ? e.getClass().getSimpleName() : m;
+  }
+}

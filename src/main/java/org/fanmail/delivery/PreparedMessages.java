@@ -1,0 +1,106 @@
+package org.fanmail.delivery;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.fanmail.config.FanmailConfig;
+import org.fanmail.decorate.HeaderBlock;
+import org.fanmail.decorate.HeaderDecorator;
+import org.fanmail.decorate.ListIdentity;
+import org.fanmail.decorate.UnsubscribeLinks;
+
+/**
+ * Builds each post's outgoing message once (decorated header block + the stored bytes after the
+ * original header block, dot-stuffed) and keeps it for the post's later transactions. Bounded by
+ * total bytes (least recently used first out); an evicted post is simply built again. Blocking on a
+ * miss (it reads the post): call from worker threads.
+ */
+@ApplicationScoped
+public class PreparedMessages {
+  private static final long MAX_BYTES = 256L * 1024 * 1024;
+
+  private final DeliveryStore store;
+  private final HeaderDecorator decorator = new HeaderDecorator();
+  private final UnsubscribeLinks links;
+  private final LinkedHashMap<Long, PreparedMessage> cache = new LinkedHashMap<>(16, 0.75f, true);
+  private long bytes;
+
+  public PreparedMessages(DeliveryStore store, FanmailConfig config) {
+    this.store = store;
+    String secret =
+        config.linkSecret().or(() -> config.admin().token()).orElse("fanmail-unconfigured-secret");
+    this.links = new UnsubscribeLinks(config.publicUrl(), secret);
+  }
+
+  /** The prepared message of {@code postId}; empty when the post or its list is gone. */
+  Optional<PreparedMessage> get(long postId, Instant receivedAt) throws SQLException {
+    synchronized (this) {
+      PreparedMessage hit = cache.get(postId);
+      if (hit != null) {
+        return Optional.of(hit);
+      }
+    }
+    Optional<DeliveryStore.PostSource> source = store.loadPost(postId);
+    if (source.isEmpty()) {
+      return Optional.empty();
+    }
+    PreparedMessage built = build(postId, source.get(), receivedAt);
+    synchronized (this) {
+      PreparedMessage raced = cache.putIfAbsent(postId, built);
+      if (raced != null) {
+        return Optional.of(raced);
+      }
+      bytes += built.wire().length;
+      Iterator<Map.Entry<Long, PreparedMessage>> it = cache.entrySet().iterator();
+      while (bytes > MAX_BYTES && it.hasNext()) {
+        Map.Entry<Long, PreparedMessage> eldest = it.next();
+        if (eldest.getKey() == postId) {
+          continue;
+        }
+        bytes -= eldest.getValue().wire().length;
+        it.remove();
+      }
+    }
+    return Optional.of(built);
+  }
+
+  private PreparedMessage build(long postId, DeliveryStore.PostSource p, Instant receivedAt) {
+    byte[] raw = p.raw();
+    int headerEnd = HeaderBlock.split(raw);
+    ListIdentity list =
+        new ListIdentity(
+            p.address(),
+            p.localPart(),
+            p.domain(),
+            p.name(),
+            p.subjectPrefix(),
+            "LIST".equals(p.replyTo()),
+            links.forList(p.address()));
+    byte[] header = decorator.decorate(raw, headerEnd, list);
+    byte[] rest = java.util.Arrays.copyOfRange(raw, headerEnd, raw.length);
+    boolean headerUtf8 = hasHighBit(header, header.length);
+    boolean eightBit = headerUtf8 || hasHighBit(rest, rest.length);
+    byte[] wire = DotStuffing.stuff(header, rest);
+    return new PreparedMessage(
+        postId,
+        wire,
+        header.length + rest.length,
+        eightBit,
+        headerUtf8,
+        p.localPart() + "-bounces@" + p.domain(),
+        receivedAt);
+  }
+
+  private static boolean hasHighBit(byte[] b, int n) {
+    for (int i = 0; i < n; i++) {
+      if (b[i] < 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,207 @@
+package org.fanmail.delivery;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.core.parsetools.RecordParser;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The framing layer of one outbound SMTP connection on a Vert.x {@link NetSocket}: writes command
+ * lines (one at a time or many in one write, RFC 2920) and matches replies to them by position.
+ * Each awaited reply has its own timeout, armed when it becomes the next expected one.
+ *
+ * <p>Used only from the connection's event-loop context. On a timeout, a malformed or over-long
+ * reply, or the peer closing, every awaited reply fails and the socket is closed; the connection is
+ * then dead for good.
+ */
+final class SmtpConnection {
+  private static final int MAX_REPLY_LINE = 2048;
+  private static final int MAX_REPLY_LINES = 100;
+
+  private record Waiter(Promise<SmtpReply> promise, long timeoutMillis, String command) {}
+
+  private final Vertx vertx;
+  private final NetSocket socket;
+  private final String peer;
+  private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
+  private final List<String> lines = new ArrayList<>();
+  private final Future<SmtpReply> greeting;
+  private long timer = -1;
+  private Throwable dead;
+
+  private SmtpConnection(Vertx vertx, NetSocket socket, String peer, Duration greetingTimeout) {
+    this.vertx = vertx;
+    this.socket = socket;
+    this.peer = peer;
+    RecordParser parser = RecordParser.newDelimited("\r\n", this::onLine);
+    parser.maxRecordSize(MAX_REPLY_LINE);
+    parser.exceptionHandler(e -> fail(new IOException("over-long reply line from " + peer)));
+    socket.handler(parser);
+    socket.closeHandler(v -> fail(new IOException("connection closed by " + peer)));
+    socket.exceptionHandler(e -> fail(e));
+    this.greeting = expect(greetingTimeout, "greeting");
+  }
+
+  /** Connects to {@code address}; the future completes on connect, the greeting comes later. */
+  static Future<SmtpConnection> open(
+      Vertx vertx, NetClient client, SocketAddress address, String peer, Duration greetingTimeout) {
+    return client.connect(address).map(s -> new SmtpConnection(vertx, s, peer, greetingTimeout));
+  }
+
+  String peer() {
+    return peer;
+  }
+
+  boolean alive() {
+    return dead == null;
+  }
+
+  /** Why the connection is dead, or null. */
+  Throwable cause() {
+    return dead;
+  }
+
+  Future<SmtpReply> greeting() {
+    return greeting;
+  }
+
+  /** Writes one command line and awaits its reply. */
+  Future<SmtpReply> send(String command, Duration timeout) {
+    if (dead != null) {
+      return Future.failedFuture(dead);
+    }
+    socket.write(Buffer.buffer(command + "\r\n", "UTF-8"));
+    return expect(timeout, command);
+  }
+
+  /** Writes several command lines in one write (RFC 2920) and awaits one reply per line. */
+  List<Future<SmtpReply>> pipeline(List<String> commands, Duration timeout) {
+    List<Future<SmtpReply>> replies = new ArrayList<>(commands.size());
+    if (dead != null) {
+      for (int i = 0; i < commands.size(); i++) {
+        replies.add(Future.failedFuture(dead));
+      }
+      return replies;
+    }
+    StringBuilder batch = new StringBuilder();
+    for (String c : commands) {
+      batch.append(c).append("\r\n");
+    }
+    socket.write(Buffer.buffer(batch.toString().getBytes(StandardCharsets.UTF_8)));
+    for (String c : commands) {
+      replies.add(expect(timeout, c));
+    }
+    return replies;
+  }
+
+  /** Writes message data (already dot-stuffed, with the final dot) and awaits the reply. */
+  Future<SmtpReply> sendData(Buffer data, Duration timeout) {
+    if (dead != null) {
+      return Future.failedFuture(dead);
+    }
+    socket.write(data);
+    return expect(timeout, "end of data");
+  }
+
+  /** Upgrades the socket to TLS after a 220 to STARTTLS. */
+  Future<Void> upgradeToTls(String serverName) {
+    lines.clear();
+    return socket.upgradeToSsl(serverName);
+  }
+
+  /** Closes the socket; pending replies fail. */
+  void close() {
+    fail(new IOException("connection to " + peer + " closed by us"));
+  }
+
+  private Future<SmtpReply> expect(Duration timeout, String command) {
+    Promise<SmtpReply> p = Promise.promise();
+    if (dead != null) {
+      p.fail(dead);
+      return p.future();
+    }
+    waiters.add(new Waiter(p, Math.max(1, timeout.toMillis()), command));
+    if (waiters.size() == 1) {
+      arm();
+    }
+    return p.future();
+  }
+
+  private void arm() {
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+      timer = -1;
+    }
+    Waiter head = waiters.peek();
+    if (head != null) {
+      timer =
+          vertx.setTimer(
+              head.timeoutMillis(),
+              id ->
+                  fail(
+                      new TimeoutException(
+                          "timeout after "
+                              + head.timeoutMillis()
+                              + " ms waiting for the reply to "
+                              + head.command()
+                              + " from "
+                              + peer)));
+    }
+  }
+
+  private void onLine(Buffer buffer) {
+    String line = buffer.toString(StandardCharsets.UTF_8);
+    if (line.length() < 3
+        || !Character.isDigit(line.charAt(0))
+        || !Character.isDigit(line.charAt(1))
+        || !Character.isDigit(line.charAt(2))
+        || lines.size() >= MAX_REPLY_LINES) {
+      fail(new IOException("malformed reply from " + peer + ": " + abbreviate(line)));
+      return;
+    }
+    lines.add(line);
+    if (line.length() > 3 && line.charAt(3) == '-') {
+      return;
+    }
+    SmtpReply reply = new SmtpReply(Integer.parseInt(line.substring(0, 3)), lines);
+    lines.clear();
+    Waiter w = waiters.poll();
+    if (w == null) {
+      fail(new IOException("unexpected reply from " + peer + ": " + abbreviate(line)));
+      return;
+    }
+    arm();
+    w.promise().complete(reply);
+  }
+
+  private void fail(Throwable cause) {
+    if (dead != null) {
+      return;
+    }
+    dead = cause;
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+      timer = -1;
+    }
+    Waiter w;
+    while ((w = waiters.poll()) != null) {
+      w.promise().tryFail(cause);
+    }
+    socket.close();
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() > 120 ? s.substring(0, 120) + "..." : s;
+  }
+}

@@ -1,0 +1,113 @@
+package org.fanmail.queue;
+
+/**
+ * The named SQL of delivery: claiming due delivery rows under a lease, loading one transaction's
+ * recipients, recording outcomes in one statement per transaction, and closing deliveries and posts
+ * when nothing is left to send. Every write that touches a claimed row checks {@code lease_owner},
+ * so an instance whose lease ran out cannot overwrite the work of the one that took the row over.
+ */
+public final class DeliveryQueries {
+  private DeliveryQueries() {}
+
+  /**
+   * Claims up to N due delivery rows (parameter 5), at most M per post (parameter 4), setting a
+   * lease. The LATERAL per post is the fairness rule: a post of a million recipients contributes at
+   * most M rows to one claim, so a ten-recipient post to another list is claimed in the same round
+   * instead of waiting behind ten thousand rows. Posts are visited least-tried first, then oldest
+   * due first; expired leases are due again.
+   */
+  public static final String CLAIM_DUE =
+      "update delivery d set lease_owner = ?, lease_until = now() + make_interval(secs => ?),"
+          + " updated_at = now()"
+          + " where d.id in ("
+          + "  select c.id from ("
+          + "   select post_id, min(attempts) as attempts, min(next_attempt_at) as due"
+          + "   from delivery where state = 'PENDING' and next_attempt_at <= now()"
+          + "   and (lease_until is null or lease_until < now())"
+          + "   group by post_id order by 2, 3 limit ?) p"
+          + "  cross join lateral ("
+          + "   select x.id from delivery x where x.post_id = p.post_id and x.state = 'PENDING'"
+          + "   and x.next_attempt_at <= now() and (x.lease_until is null or x.lease_until < now())"
+          + "   order by x.attempts, x.id limit ? for update skip locked) c"
+          + "  limit ?)"
+          + " returning d.id, d.post_id, d.destination, d.hosts, d.attempts";
+
+  /**
+   * Renews our lease right before a transaction starts and says whether the row is still ours and
+   * still pending; the post's received_at decides max-age.
+   */
+  public static final String RENEW_LEASE =
+      "update delivery d set lease_until = now() + make_interval(secs => ?), updated_at = now()"
+          + " from post p where d.id = ? and d.lease_owner = ? and d.state = 'PENDING'"
+          + " and p.id = d.post_id"
+          + " returning p.received_at, p.list_id";
+
+  /** The recipients still to send in one delivery row. */
+  public static final String OPEN_RECIPIENTS =
+      "select id, email from recipient where delivery_id = ? and state in ('PENDING', 'DEFERRED')"
+          + " order by id";
+
+  /**
+   * Records every recipient outcome of one transaction in one statement: three parallel arrays (id,
+   * state, reply) unnested into a join, instead of one UPDATE per recipient.
+   */
+  public static final String RECORD_OUTCOMES =
+      "update recipient r set state = u.state, last_reply = u.reply,"
+          + " attempts = r.attempts + 1, updated_at = now()"
+          + " from unnest(?::bigint[], ?::text[], ?::text[]) as u(id, state, reply)"
+          + " where r.id = u.id and r.state in ('PENDING', 'DEFERRED')";
+
+  /**
+   * Closes an attempt on a delivery: DONE when no recipient in it is open any more, otherwise due
+   * again at the given time (parameter 1). Releases the lease either way.
+   */
+  public static final String FINISH_ATTEMPT =
+      "update delivery d set state = case when exists (select 1 from recipient r"
+          + " where r.delivery_id = d.id and r.state in ('PENDING', 'DEFERRED'))"
+          + " then 'PENDING' else 'DONE' end,"
+          + " next_attempt_at = ?, attempts = d.attempts + 1, last_reply = ?,"
+          + " lease_owner = null, lease_until = null, updated_at = now()"
+          + " where d.id = ? and d.lease_owner = ?"
+          + " returning d.state";
+
+  /** Gives a claimed row back untouched (shutdown, or a queue that could not take it). */
+  public static final String RELEASE_LEASE =
+      "update delivery set lease_owner = null, lease_until = null, updated_at = now()"
+          + " where id = ? and lease_owner = ? and state = 'PENDING'";
+
+  /**
+   * Serializes the closing of one post's deliveries: without it, two transactions closing the last
+   * two rows concurrently each still see the other's row PENDING and neither closes the post.
+   */
+  public static final String LOCK_POST = "select id from post where id = ? for update";
+
+  /**
+   * A post is DONE when none of its deliveries is pending; returns when it was received. Run after
+   * {@link #LOCK_POST} in the same transaction, so its snapshot includes every earlier close.
+   */
+  public static final String FINISH_POST =
+      "update post p set state = 'DONE', done_at = now(), updated_at = now()"
+          + " where p.id = ? and p.state = 'DELIVERING'"
+          + " and not exists (select 1 from delivery d where d.post_id = p.id"
+          + " and d.state = 'PENDING')"
+          + " returning p.received_at";
+
+  /**
+   * The scan's safety net: DELIVERING posts with no pending delivery left are DONE (a close that
+   * raced, or a crash between the last outcome and the post update).
+   */
+  public static final String FINISH_IDLE_POSTS =
+      "update post p set state = 'DONE', done_at = now(), updated_at = now()"
+          + " where p.state = 'DELIVERING'"
+          + " and not exists (select 1 from delivery d where d.post_id = p.id"
+          + " and d.state = 'PENDING')";
+
+  /** The raw post and what decoration needs to know about its list. */
+  public static final String LOAD_POST =
+      "select p.raw, l.address, l.local_part, l.domain, l.name, l.subject_prefix, l.reply_to"
+          + " from post p join mailing_list l on l.id = p.list_id where p.id = ?";
+
+  /** Queue depth for the gauge: delivery rows (transactions) still to be made. */
+  public static final String COUNT_PENDING_DELIVERIES =
+      "select count(*) from delivery where state = 'PENDING'";
+}

@@ -1,0 +1,135 @@
+package org.fanmail.queue;
+
+/**
+ * The named SQL of expansion (one accepted post into recipient and delivery rows). Every statement
+ * runs inside the one transaction that claims the post, so a crash leaves either no recipient rows
+ * or all of them together with the post in DELIVERING. Set-based throughout: no member list ever
+ * passes through the heap, whatever the size of the list.
+ */
+public final class FanoutQueries {
+  private FanoutQueries() {}
+
+  /**
+   * One accepted post, locked for this transaction. SKIP LOCKED lets several instances (and the
+   * wake-up racing the scan) expand different posts instead of queueing on one row lock.
+   */
+  public static final String CLAIM_ACCEPTED_POST =
+      "select p.id, p.list_id from post p"
+          + " where p.state = 'ACCEPTED' and p.purpose = 'POST'"
+          + " order by p.id limit 1 for update skip locked";
+
+  /** The same claim restricted to one post (the wake-up knows which post it is about). */
+  public static final String CLAIM_POST_BY_ID =
+      "select p.id, p.list_id from post p"
+          + " where p.id = ? and p.state = 'ACCEPTED' and p.purpose = 'POST'"
+          + " for update skip locked";
+
+  /**
+   * Copies the list's deliverable members into recipients in one statement. Members are unique per
+   * list by lower(email); the conflict clause only guards the (post, email) key against two members
+   * differing in case slipping past that rule.
+   */
+  public static final String INSERT_RECIPIENTS =
+      "insert into recipient (post_id, member_id, email, domain)"
+          + " select ?, m.id, m.email, m.domain from member m"
+          + " where m.list_id = ? and m.status = 'ACTIVE' and m.delivery_mode <> 'NOMAIL'"
+          + " order by m.id"
+          + " on conflict on constraint recipient_post_email_uk do nothing";
+
+  /** Streamed with a fetch size: a list may span a great many domains. */
+  public static final String SELECT_DISTINCT_DOMAINS =
+      "select distinct domain from recipient where post_id = ?";
+
+  /** One row per recipient domain: where it goes and under which group key. Dropped at commit. */
+  public static final String CREATE_DOMAIN_TABLE =
+      "create temporary table fanout_domain (domain text primary key, group_key text not null,"
+          + " hosts text[] not null, outcome text not null, reason text) on commit drop";
+
+  /** Filled in JDBC batches while the domains are resolved. */
+  public static final String INSERT_DOMAIN =
+      "insert into fanout_domain (domain, group_key, hosts, outcome, reason)"
+          + " values (?, ?, ?, ?, ?)";
+
+  /** Recipients whose domain can never take mail (NXDOMAIN, null MX) fail at once. */
+  public static final String FAIL_UNROUTABLE =
+      "update recipient r set state = 'FAILED', last_reply = d.reason, updated_at = now()"
+          + " from fanout_domain d"
+          + " where r.post_id = ? and r.domain = d.domain and d.outcome = 'PERMANENT'";
+
+  /** Recipient to (group, chunk): a temporary table the two statements below join on. */
+  public static final String CREATE_CHUNK_TABLE =
+      "create temporary table fanout_recipient_chunk (recipient_id bigint not null,"
+          + " group_key text not null, chunk integer not null) on commit drop";
+
+  /**
+   * Numbers the recipients of each group and cuts them into chunks of at most N (parameter 1).
+   * Ordering by domain then email keeps one domain's recipients together inside a group.
+   */
+  public static final String NUMBER_RECIPIENTS =
+      "insert into fanout_recipient_chunk (recipient_id, group_key, chunk)"
+          + " select r.id, d.group_key,"
+          + " ((row_number() over (partition by d.group_key order by r.domain, r.email)) - 1) / ?"
+          + " from recipient r join fanout_domain d on d.domain = r.domain"
+          + " where r.post_id = ? and d.outcome <> 'PERMANENT'";
+
+  /** Chunk to pre-allocated delivery id, so recipients can point at it before it exists. */
+  public static final String CREATE_DELIVERY_TABLE =
+      "create temporary table fanout_delivery (group_key text not null, chunk integer not null,"
+          + " delivery_id bigint not null, hosts text[] not null, temporary boolean not null,"
+          + " reason text, primary key (group_key, chunk)) on commit drop";
+
+  /**
+   * Allocates one delivery id per chunk from the identity sequence. A group's candidate hosts are
+   * those of its first domain: with group-by=host every domain of a group shares that first host.
+   */
+  public static final String ALLOCATE_DELIVERIES =
+      "insert into fanout_delivery (group_key, chunk, delivery_id, hosts, temporary, reason)"
+          + " select c.group_key, c.chunk, nextval(pg_get_serial_sequence('delivery', 'id')),"
+          + " g.hosts, g.temporary, g.reason"
+          + " from (select distinct group_key, chunk from fanout_recipient_chunk) c"
+          + " join (select distinct on (group_key) group_key, hosts,"
+          + " outcome = 'TEMPORARY' as temporary, reason"
+          + " from fanout_domain where outcome <> 'PERMANENT' order by group_key, domain) g"
+          + " on g.group_key = c.group_key";
+
+  /**
+   * One delivery row per chunk. A chunk whose domain could not be resolved for now (SERVFAIL,
+   * timeout) waits for the first retry step (parameter 2, seconds) and is re-resolved then.
+   */
+  public static final String INSERT_DELIVERIES =
+      "insert into delivery (id, post_id, destination, hosts, next_attempt_at, attempts,"
+          + " last_reply) overriding system value"
+          + " select f.delivery_id, ?, f.group_key, f.hosts,"
+          + " case when f.temporary then now() + make_interval(secs => ?) else now() end,"
+          + " case when f.temporary then 1 else 0 end, f.reason"
+          + " from fanout_delivery f order by f.group_key, f.chunk";
+
+  /** Points every routable recipient at its delivery row. */
+  public static final String ASSIGN_RECIPIENTS =
+      "update recipient r set delivery_id = f.delivery_id,"
+          + " state = case when f.temporary then 'DEFERRED' else r.state end,"
+          + " last_reply = case when f.temporary then f.reason else r.last_reply end,"
+          + " updated_at = now()"
+          + " from fanout_recipient_chunk c join fanout_delivery f"
+          + " on f.group_key = c.group_key and f.chunk = c.chunk"
+          + " where r.id = c.recipient_id";
+
+  /** Expanded: DELIVERING when work was made, DONE at once when nothing is left to deliver. */
+  public static final String FINISH_EXPANSION =
+      "update post set state = case when exists (select 1 from delivery d where d.post_id = post.id)"
+          + " then 'DELIVERING' else 'DONE' end,"
+          + " expanded_at = now(), updated_at = now(),"
+          + " done_at = case when exists (select 1 from delivery d where d.post_id = post.id)"
+          + " then null else now() end"
+          + " where id = ?";
+
+  /** A post whose list is gone cannot be expanded: parked for a human, never dropped. */
+  public static final String PARK_POST =
+      "update post set state = 'PARKED', reason = ?, updated_at = now() where id = ?";
+
+  /** How many deliveries and recipients the expansion made (for the log line). */
+  public static final String COUNT_EXPANSION =
+      "select (select count(*) from delivery where post_id = ?),"
+          + " (select count(*) from recipient where post_id = ?),"
+          + " (select count(*) from recipient where post_id = ? and state = 'FAILED')";
+}

@@ -1,0 +1,357 @@
+package org.fanmail.testing.sink;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+
+/**
+ * A test SMTP server listening on several loopback addresses ({@code 127.0.1.x}, each with its own
+ * port), one thread per connection. It counts connections and transactions per address, records
+ * every accepted message (envelope and dot-unstuffed bytes), advertises PIPELINING, 8BITMIME, SIZE
+ * and optionally {@code LIMITS RCPTMAX=n}, and can be told to answer chosen recipients with a given
+ * reply, to drop the connection after DATA, or to greet with 421.
+ *
+ * <p>Messages the sink dropped (no reply after the final dot) are not recorded: from the client's
+ * point of view they were never delivered. Close it to stop every listener and connection.
+ */
+public final class SmtpSink implements AutoCloseable {
+
+  /** One message the sink accepted with 250. */
+  public record Message(
+      String address, int connection, String mailFrom, List<String> rcpts, byte[] data) {
+    public String text() {
+      return new String(data, StandardCharsets.UTF_8);
+    }
+  }
+
+  private record Scripted(String reply, AtomicInteger times) {}
+
+  private final Map<String, ServerSocket> listeners = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> connections = new ConcurrentHashMap<>();
+  private final Map<String, List<Integer>> rcptsPerTransaction = new ConcurrentHashMap<>();
+  private final Map<String, Scripted> recipientReplies = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> dropAfterData = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> greet421 = new ConcurrentHashMap<>();
+  private final List<Message> messages = new CopyOnWriteArrayList<>();
+  private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+  private final AtomicInteger connectionIds = new AtomicInteger();
+  private final Map<String, Integer> rcptMax = new ConcurrentHashMap<>();
+  private final Map<String, Boolean> advertiseLimits = new ConcurrentHashMap<>();
+  private volatile long sizeLimit = 50_000_000;
+  private volatile boolean smtpUtf8 = true;
+  private volatile boolean closed;
+
+  private SmtpSink() {}
+
+  /** Starts listeners on each address (a free port each). */
+  public static SmtpSink start(String... addresses) throws IOException {
+    SmtpSink sink = new SmtpSink();
+    for (String a : addresses) {
+      ServerSocket ss = new ServerSocket();
+      ss.setReuseAddress(true);
+      ss.bind(new InetSocketAddress(InetAddress.getByName(a), 0), 200);
+      sink.listeners.put(a, ss);
+      sink.connections.put(a, new AtomicInteger());
+      sink.rcptsPerTransaction.put(a, new CopyOnWriteArrayList<>());
+      Thread t = new Thread(() -> sink.accept(a, ss), "sink-accept-" + a);
+      t.setDaemon(true);
+      t.start();
+    }
+    return sink;
+  }
+
+  /** The port the sink listens on at {@code address}. */
+  public int port(String address) {
+    return listeners.get(address).getLocalPort();
+  }
+
+  /** {@code [address]:port}, a transport map next hop. */
+  public String nextHop(String address) {
+    return "[" + address + "]:" + port(address);
+  }
+
+  /**
+   * At most {@code n} RCPTs per transaction on {@code address} (452 past it); advertised as {@code
+   * LIMITS RCPTMAX=n} when {@code advertise}.
+   */
+  public SmtpSink rcptMax(String address, int n, boolean advertise) {
+    rcptMax.put(address, n);
+    advertiseLimits.put(address, advertise);
+    return this;
+  }
+
+  public SmtpSink sizeLimit(long octets) {
+    this.sizeLimit = octets;
+    return this;
+  }
+
+  public SmtpSink smtpUtf8(boolean offered) {
+    this.smtpUtf8 = offered;
+    return this;
+  }
+
+  /** Answers RCPT TO:{@code email} with {@code reply} the next {@code times} times. */
+  public SmtpSink replyToRcpt(String email, String reply, int times) {
+    recipientReplies.put(
+        email.toLowerCase(Locale.ROOT), new Scripted(reply, new AtomicInteger(times)));
+    return this;
+  }
+
+  /** Closes the next {@code times} connections on {@code address} right after the final dot. */
+  public SmtpSink dropAfterData(String address, int times) {
+    dropAfterData.put(address, new AtomicInteger(times));
+    return this;
+  }
+
+  /** Greets the next {@code times} connections on {@code address} with 421. */
+  public SmtpSink greet421(String address, int times) {
+    greet421.put(address, new AtomicInteger(times));
+    return this;
+  }
+
+  public List<Message> messages() {
+    return List.copyOf(messages);
+  }
+
+  public int connections(String address) {
+    return connections.get(address).get();
+  }
+
+  /** Accepted transactions (250 after the dot) on {@code address}. */
+  public int transactions(String address) {
+    return (int) messages.stream().filter(m -> m.address().equals(address)).count();
+  }
+
+  /** RCPT TO count of each accepted transaction on {@code address}. */
+  public List<Integer> rcptsPerTransaction(String address) {
+    return List.copyOf(rcptsPerTransaction.get(address));
+  }
+
+  /** Every recipient of every accepted message, one entry per copy received. */
+  public List<String> deliveredRecipients() {
+    List<String> all = new ArrayList<>();
+    messages.forEach(m -> all.addAll(m.rcpts()));
+    return all;
+  }
+
+  /** Polls {@code condition} until it holds or {@code timeout} passes; no fixed sleeps. */
+  public static boolean await(Duration timeout, BooleanSupplier condition) {
+    Instant deadline = Instant.now().plus(timeout);
+    while (Instant.now().isBefore(deadline)) {
+      if (condition.getAsBoolean()) {
+        return true;
+      }
+      try {
+        Thread.onSpinWait();
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return condition.getAsBoolean();
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    for (ServerSocket ss : listeners.values()) {
+      try {
+        ss.close();
+      } catch (IOException ignored) {
+        // closing anyway
+      }
+    }
+    for (Socket s : sockets) {
+      try {
+        s.close();
+      } catch (IOException ignored) {
+        // closing anyway
+      }
+    }
+  }
+
+  private void accept(String address, ServerSocket ss) {
+    while (!closed) {
+      try {
+        Socket s = ss.accept();
+        sockets.add(s);
+        connections.get(address).incrementAndGet();
+        int id = connectionIds.incrementAndGet();
+        Thread t =
+            new Thread(
+                () -> {
+                  try (s) {
+                    converse(address, id, s);
+                  } catch (IOException e) {
+                    // client went away
+                  }
+                },
+                "sink-" + address + "-" + id);
+        t.setDaemon(true);
+        t.start();
+      } catch (IOException e) {
+        return;
+      }
+    }
+  }
+
+  private static boolean take(Map<String, AtomicInteger> counters, String key) {
+    AtomicInteger n = counters.get(key);
+    return n != null && n.getAndUpdate(v -> Math.max(0, v - 1)) > 0;
+  }
+
+  private void converse(String address, int id, Socket s) throws IOException {
+    s.setSoTimeout(30_000);
+    InputStream in = s.getInputStream();
+    OutputStream out = s.getOutputStream();
+    if (take(greet421, address)) {
+      write(out, "421 4.3.2 sink busy, try another host");
+      return;
+    }
+    write(out, "220 sink.test ESMTP test sink");
+    String from = null;
+    List<String> rcpts = new ArrayList<>();
+    int rcptCommands = 0;
+    int limit = rcptMax.getOrDefault(address, 0);
+    boolean advertise = advertiseLimits.getOrDefault(address, false);
+    while (true) {
+      String line = readLine(in);
+      if (line == null) {
+        return;
+      }
+      String upper = line.toUpperCase(Locale.ROOT);
+      if (upper.startsWith("EHLO")) {
+        StringBuilder b = new StringBuilder("250-sink.test\r\n250-PIPELINING\r\n250-8BITMIME\r\n");
+        if (smtpUtf8) {
+          b.append("250-SMTPUTF8\r\n");
+        }
+        if (advertise && limit > 0) {
+          b.append("250-LIMITS RCPTMAX=").append(limit).append("\r\n");
+        }
+        b.append("250 SIZE ").append(sizeLimit);
+        write(out, b.toString());
+      } else if (upper.startsWith("HELO")) {
+        write(out, "250 sink.test");
+      } else if (upper.startsWith("MAIL FROM:")) {
+        from = path(line.substring(10));
+        rcpts.clear();
+        rcptCommands = 0;
+        write(out, "250 2.1.0 Ok");
+      } else if (upper.startsWith("RCPT TO:")) {
+        String rcpt = path(line.substring(8));
+        rcptCommands++;
+        Scripted scripted = recipientReplies.get(rcpt.toLowerCase(Locale.ROOT));
+        if (from == null) {
+          write(out, "503 5.5.1 MAIL first");
+        } else if (limit > 0 && rcpts.size() >= limit) {
+          write(out, "452 4.5.3 too many recipients");
+        } else if (scripted != null && scripted.times().getAndUpdate(v -> Math.max(0, v - 1)) > 0) {
+          write(out, scripted.reply());
+        } else {
+          rcpts.add(rcpt);
+          write(out, "250 2.1.5 Ok");
+        }
+      } else if (upper.equals("DATA")) {
+        if (rcpts.isEmpty()) {
+          write(out, "554 5.5.1 no valid recipients");
+          continue;
+        }
+        write(out, "354 End data with <CR><LF>.<CR><LF>");
+        byte[] data = readData(in);
+        if (data == null) {
+          return;
+        }
+        if (take(dropAfterData, address)) {
+          return;
+        }
+        messages.add(new Message(address, id, from, List.copyOf(rcpts), data));
+        rcptsPerTransaction.get(address).add(rcpts.size());
+        from = null;
+        rcpts.clear();
+        write(out, "250 2.0.0 Ok: queued");
+      } else if (upper.equals("RSET")) {
+        from = null;
+        rcpts.clear();
+        write(out, "250 2.0.0 Ok");
+      } else if (upper.equals("NOOP")) {
+        write(out, "250 2.0.0 Ok");
+      } else if (upper.equals("QUIT")) {
+        write(out, "221 2.0.0 Bye");
+        return;
+      } else {
+        write(out, "502 5.5.2 command not recognized");
+      }
+    }
+  }
+
+  private static String path(String arg) {
+    String a = arg.strip();
+    int lt = a.indexOf('<');
+    int gt = a.indexOf('>');
+    return lt >= 0 && gt > lt ? a.substring(lt + 1, gt) : a.split(" ")[0];
+  }
+
+  private static void write(OutputStream out, String reply) throws IOException {
+    out.write((reply + "\r\n").getBytes(StandardCharsets.UTF_8));
+    out.flush();
+  }
+
+  /** One CRLF-terminated line without its CRLF, or null at end of stream. */
+  private static String readLine(InputStream in) throws IOException {
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    int c;
+    while ((c = in.read()) >= 0) {
+      if (c == '\n') {
+        byte[] bytes = b.toByteArray();
+        int n =
+            bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
+        return new String(bytes, 0, n, StandardCharsets.UTF_8);
+      }
+      b.write(c);
+    }
+    return null;
+  }
+
+  /** DATA lines up to the lone dot, dot-unstuffed, CRLFs kept; null at end of stream. */
+  private static byte[] readData(InputStream in) throws IOException {
+    ByteArrayOutputStream data = new ByteArrayOutputStream();
+    ByteArrayOutputStream line = new ByteArrayOutputStream();
+    int c;
+    while ((c = in.read()) >= 0) {
+      line.write(c);
+      if (c == '\n') {
+        byte[] l = line.toByteArray();
+        line.reset();
+        if (l.length == 3 && l[0] == '.' && l[1] == '\r') {
+          return data.toByteArray();
+        }
+        int from = l.length > 0 && l[0] == '.' ? 1 : 0;
+        data.write(l, from, l.length - from);
+      }
+    }
+    return null;
+  }
+
+  /** Addresses listened on, in no particular order. */
+  public List<String> addresses() {
+    return Collections.unmodifiableList(new ArrayList<>(listeners.keySet()));
+  }
+}
