@@ -42,6 +42,8 @@ public final class DataReader {
   private boolean tooBig;
   private long wireBytes;
   private boolean done;
+  private final byte[] stage = new byte[8192];
+  private int staged;
 
   public DataReader(SpillBuffer sink, long maxSize) {
     this.sink = sink;
@@ -54,12 +56,21 @@ public final class DataReader {
    * @return how many bytes were consumed (fewer than {@code count} only when the message ended)
    */
   public int feed(Buffer src, int offset, int count) {
+    byte[] in = src.getBytes(offset, offset + count);
     int i = 0;
     while (i < count && !done) {
-      accept(src.getByte(offset + i++));
+      accept(in[i++]);
     }
+    flush();
     wireBytes += i;
     return i;
+  }
+
+  private void flush() {
+    if (staged > 0) {
+      sink.write(stage, 0, staged);
+      staged = 0;
+    }
   }
 
   /** True once {@code <CRLF>.<CRLF>} was read. */
@@ -150,10 +161,13 @@ public final class DataReader {
     if (bare || longLine || tooBig) {
       return;
     }
-    if (sink.size() >= maxSize) {
+    if (sink.size() + staged >= maxSize) {
       tooBig = true;
       return;
     }
-    sink.write(b);
+    if (staged == stage.length) {
+      flush();
+    }
+    stage[staged++] = (byte) b;
   }
 }

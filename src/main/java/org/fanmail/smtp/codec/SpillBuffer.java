@@ -52,8 +52,24 @@ public final class SpillBuffer implements AutoCloseable {
 
   /** Appends {@code len} bytes. */
   public void write(byte[] b, int off, int len) {
-    for (int i = 0; i < len; i++) {
-      write(b[off + i]);
+    if (file == null && size + len <= threshold) {
+      if (size + len > memory.length) {
+        memory =
+            Arrays.copyOf(
+                memory, (int) Math.min(threshold, Math.max(size + len, memory.length * 2L)));
+      }
+      System.arraycopy(b, off, memory, (int) size, len);
+      size += len;
+      return;
+    }
+    if (file == null) {
+      spill();
+    }
+    try {
+      out.write(b, off, len);
+      size += len;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
@@ -84,7 +100,7 @@ public final class SpillBuffer implements AutoCloseable {
       return new ByteArrayInputStream(memory, 0, (int) size);
     }
     out.flush();
-    return Files.newInputStream(file);
+    return new java.io.BufferedInputStream(Files.newInputStream(file), 64 * 1024);
   }
 
   @Override
