@@ -26,9 +26,10 @@ import org.jboss.logging.Logger;
  * SmtpSession} per connection. It enforces the connection caps (total and per client IP: {@code 421
  * 4.7.0} and close) and owns the worker pool on which sessions do their database work.
  *
- * <p>Shutdown ({@link ShutdownEvent}): stop accepting, let sessions that are reading or storing a
- * message finish within {@code drain-timeout}, tell every other session {@code 421 4.3.2}, then
- * close what is left. A listener that cannot bind stops the application at start-up.
+ * <p>Shutdown ({@link ShutdownEvent}): refuse newcomers with {@code 421 4.3.2}, let sessions that
+ * are reading or storing a message finish within {@code drain-timeout}, tell every other session
+ * {@code 421 4.3.2}, then close what is left. A listener that cannot bind stops the application at
+ * start-up.
  */
 @ApplicationScoped
 public class SmtpServer {
@@ -47,6 +48,7 @@ public class SmtpServer {
   private WorkerExecutor workers;
   private NetServer server;
   private volatile int port = -1;
+  private volatile boolean stopping;
 
   public SmtpServer(
       Vertx vertx,
@@ -87,14 +89,20 @@ public class SmtpServer {
   }
 
   void onStop(@Observes ShutdownEvent event) {
+    stop();
+  }
+
+  /**
+   * Stops accepting, drains and closes every session (see the class comment); blocks until done or
+   * {@code drain-timeout} plus a grace of two seconds has passed. Safe to call twice.
+   */
+  public synchronized void stop() {
     if (server == null) {
       return;
     }
-    try {
-      server.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      LOG.warnf("closing the SMTP listener: %s", e.toString());
-    }
+    // Vert.x closes every accepted connection with the listener, so the listener stays open
+    // (refusing newcomers with 421) until the sessions have drained.
+    stopping = true;
     for (SmtpSession s : sessions) {
       s.drain();
     }
@@ -104,9 +112,15 @@ public class SmtpServer {
       s.abort(SmtpReplies.shuttingDown(hostname));
     }
     awaitSessions(System.nanoTime() + TimeUnit.SECONDS.toNanos(2));
+    try {
+      server.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.warnf("closing the SMTP listener: %s", e.toString());
+    }
     if (workers != null) {
       workers.close();
     }
+    server = null;
     LOG.infof("SMTP stopped (%d sessions left)", sessions.size());
   }
 
@@ -129,6 +143,11 @@ public class SmtpServer {
 
   private void accept(NetSocket socket) {
     String ip = socket.remoteAddress() == null ? "unknown" : socket.remoteAddress().host();
+    if (stopping) {
+      metrics.reply(421);
+      socket.write(SmtpReplies.shuttingDown(hostname).encode()).onComplete(v -> socket.close());
+      return;
+    }
     int all = total.incrementAndGet();
     int mine = perIp.computeIfAbsent(ip, k -> new AtomicInteger()).incrementAndGet();
     if (all > config.maxConnections() || mine > config.maxConnectionsPerIp()) {

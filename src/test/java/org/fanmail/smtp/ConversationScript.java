@@ -187,9 +187,13 @@ public final class ConversationScript {
     return out.toByteArray();
   }
 
-  /** Fixture files under {@code src/test/resources/conversations}, sorted. */
-  public static List<Path> fixtures(String glob) throws IOException {
-    Path dir = Path.of("src/test/resources/conversations");
+  /**
+   * Fixture files {@code *.txt} in a directory under {@code src/test/resources/conversations},
+   * sorted.
+   */
+  public static List<Path> fixtures(String subdirectory) throws IOException {
+    Path dir = Path.of("src/test/resources/conversations").resolve(subdirectory);
+    String glob = "*.txt";
     List<Path> out = new ArrayList<>();
     try (var s = Files.newDirectoryStream(dir, glob)) {
       s.forEach(out::add);

@@ -20,7 +20,7 @@ class ConversationTest {
   @Inject AgroalDataSource dataSource;
 
   static List<Path> fixtures() throws Exception {
-    return ConversationScript.fixtures("*.txt");
+    return ConversationScript.fixtures("");
   }
 
   @ParameterizedTest(name = "{0}")
