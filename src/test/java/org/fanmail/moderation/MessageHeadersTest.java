@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
+/** Header parsing for the rules: unfolding, case-insensitive names, junk lines, and the bounds. */
 class MessageHeadersTest {
   static MessageHeaders of(String s) throws IOException {
     return MessageHeaders.read(new ByteArrayInputStream(s.getBytes(StandardCharsets.UTF_8)));

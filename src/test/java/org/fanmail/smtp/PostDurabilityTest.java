@@ -127,6 +127,42 @@ class PostDurabilityTest {
   }
 
   @Test
+  void aWholePipelinedSessionSentOneByteAtATime() throws Exception {
+    TestLists lists = new TestLists(dataSource);
+    String list = lists.create(TestLists.uniqueAddress("bytewise"), "B", "OPEN", "HOLD", null);
+    String session =
+        "EHLO client.example\r\nMAIL FROM:<a@example.org>\r\nRCPT TO:<"
+            + list
+            + ">\r\nDATA\r\nSubject: slow\r\n\r\n..dot\r\n.\r\nBDAT 6 LAST\r\nQUIT\r\n"
+            + "MAIL FROM:<b@example.org>\r\nRCPT TO:<"
+            + list
+            + ">\r\nBDAT 17 LAST\r\nSubject: bdat\r\n\r\nQUIT\r\n";
+    try (SmtpTestClient c = new SmtpTestClient(server.port())) {
+      c.socket().setTcpNoDelay(true);
+      c.reply();
+      for (byte b : session.getBytes(StandardCharsets.US_ASCII)) {
+        c.send(new byte[] {b});
+      }
+      c.readReply();
+      assertTrue(c.reply().startsWith("250 2.1.0"));
+      assertTrue(c.reply().startsWith("250 2.1.5"));
+      assertTrue(c.reply().startsWith("354"));
+      assertTrue(c.reply().startsWith("250 2.0.0 Ok: queued as"));
+      assertTrue(c.reply().startsWith("503 5.5.1"), "BDAT without a transaction");
+      assertTrue(
+          c.reply().startsWith("250 2.1.0"), "the 6 BDAT octets (QUIT) were consumed, not run");
+      assertTrue(c.reply().startsWith("250 2.1.5"));
+      assertTrue(c.reply().startsWith("250 2.0.0 Ok: queued as"));
+      assertTrue(c.reply().startsWith("221"));
+    }
+    List<TestLists.Post> posts = lists.posts(list);
+    assertEquals(2, posts.size());
+    assertTrue(new String(posts.get(0).raw(), StandardCharsets.UTF_8).endsWith("\r\n\r\n.dot\r\n"));
+    assertTrue(
+        new String(posts.get(1).raw(), StandardCharsets.UTF_8).endsWith("\nSubject: bdat\r\n\r\n"));
+  }
+
+  @Test
   void everyNamedStatementPreparesAgainstTheSchema() throws Exception {
     try (Connection c = dataSource.getConnection()) {
       for (String sql : PostQueries.ALL) {

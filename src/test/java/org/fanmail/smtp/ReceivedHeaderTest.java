@@ -7,6 +7,10 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import org.junit.jupiter.api.Test;
 
+/**
+ * The Received field: its exact shape, RFC 3848 / 6531 protocol names, TLS details, and a hostile
+ * HELO name that cannot break out of the field.
+ */
 class ReceivedHeaderTest {
   static final ZonedDateTime DATE = ZonedDateTime.of(2026, 1, 2, 3, 4, 5, 0, ZoneOffset.UTC);
 

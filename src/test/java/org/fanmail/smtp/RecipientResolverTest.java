@@ -7,6 +7,7 @@ import org.fanmail.mail.EmailAddress;
 import org.fanmail.smtp.RecipientResolver.Candidate;
 import org.junit.jupiter.api.Test;
 
+/** The readings of a recipient address: the list itself first, then its sub-addresses. */
 class RecipientResolverTest {
 
   static List<Candidate> of(String a) {

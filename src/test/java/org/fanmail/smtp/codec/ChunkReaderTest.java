@@ -9,6 +9,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
+/**
+ * BDAT chunks: exact octet counts, no unstuffing, bare line endings refused in text mode across
+ * chunk boundaries, the size limit across chunks; the same result at every byte boundary.
+ */
 class ChunkReaderTest {
 
   record Read(DataReader.Outcome outcome, String content, int consumed) {}

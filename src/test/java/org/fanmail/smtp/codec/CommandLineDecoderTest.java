@@ -8,6 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
+/**
+ * Command-line framing: CRLF only, 512 octets, bare LF/CR and NUL refused with resync, the same
+ * lines at every byte boundary, bounded memory on a huge line.
+ */
 class CommandLineDecoderTest {
 
   /** Decodes all lines of the pieces; a malformed line is rendered as "!reason". */

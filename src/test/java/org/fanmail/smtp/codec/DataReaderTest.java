@@ -12,6 +12,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+/**
+ * DATA reading: dot-unstuffing, the terminator, every smuggling variant read to the real CRLF.CRLF,
+ * line and size limits, spilling; the same result at every byte boundary.
+ */
 class DataReaderTest {
 
   /** The result of reading: outcome, content, bytes consumed. */

@@ -9,6 +9,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+/**
+ * MAIL/RCPT arguments: brackets required, source routes stripped, parameters, and which refusals
+ * are address problems (501 5.1.3) rather than syntax (501 5.5.4).
+ */
 class PathArgumentTest {
 
   @Test
