@@ -43,6 +43,7 @@ public final class ConversationScript {
   private final int port;
   private final TestLists lists;
   private final Map<String, String> vars = new HashMap<>();
+  private boolean overTls;
 
   public ConversationScript(Path file, int port, TestLists lists) {
     this.file = file;
@@ -50,10 +51,32 @@ public final class ConversationScript {
     this.lists = lists;
   }
 
+  /**
+   * Runs every connection of the script inside STARTTLS (James's habit: one suite, two transports).
+   */
+  public ConversationScript overTls() {
+    this.overTls = true;
+    return this;
+  }
+
+  private SmtpTestClient connect() throws IOException {
+    SmtpTestClient c = new SmtpTestClient(port);
+    if (overTls) {
+      try {
+        c.startTlsKeepingBanner();
+      } catch (IOException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new IOException(e);
+      }
+    }
+    return c;
+  }
+
   public void run() throws IOException, SQLException {
     List<String> script = Files.readAllLines(file, StandardCharsets.UTF_8);
     ByteArrayOutputStream batch = new ByteArrayOutputStream();
-    SmtpTestClient client = new SmtpTestClient(port);
+    SmtpTestClient client = connect();
     try {
       int n = 0;
       for (String raw : script) {
@@ -95,7 +118,7 @@ public final class ConversationScript {
           }
         } else if (line.startsWith("@reconnect")) {
           client.close();
-          client = new SmtpTestClient(port);
+          client = connect();
         } else if (line.startsWith("@list")) {
           directiveList(line);
         } else if (line.startsWith("@member ")) {

@@ -18,9 +18,10 @@ import java.util.List;
  * Every read has a deadline (socket timeout); nothing sleeps.
  */
 public final class SmtpTestClient implements AutoCloseable {
-  private final Socket socket;
-  private final InputStream in;
-  private final OutputStream out;
+  private Socket socket;
+  private InputStream in;
+  private OutputStream out;
+  private final java.util.ArrayDeque<String> pushedBack = new java.util.ArrayDeque<>();
 
   public SmtpTestClient(int port) throws IOException {
     this(port, null, 15_000);
@@ -52,8 +53,33 @@ public final class SmtpTestClient implements AutoCloseable {
     send(line + "\r\n");
   }
 
+  /**
+   * Reads the banner, says EHLO, STARTTLS and completes the handshake (trusting any certificate);
+   * the banner is kept so that a script written for the plain transport reads it first.
+   */
+  public void startTlsKeepingBanner() throws Exception {
+    String banner = readLine();
+    line("EHLO tls-client.example");
+    List<String> ehlo = readReply();
+    if (!ehlo.contains("250-STARTTLS")) {
+      throw new IOException("STARTTLS not offered: " + ehlo);
+    }
+    line("STARTTLS");
+    String ready = readLine();
+    if (!ready.startsWith("220 ")) {
+      throw new IOException("STARTTLS refused: " + ready);
+    }
+    socket = StartTlsTest.wrap(socket);
+    in = socket.getInputStream();
+    out = socket.getOutputStream();
+    pushedBack.add(banner);
+  }
+
   /** One line without its CRLF, or {@code null} at end of stream. */
   public String readLine() throws IOException {
+    if (!pushedBack.isEmpty()) {
+      return pushedBack.poll();
+    }
     ByteArrayOutputStream b = new ByteArrayOutputStream();
     int c;
     while ((c = in.read()) != -1) {
