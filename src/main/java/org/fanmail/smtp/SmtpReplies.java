@@ -77,6 +77,23 @@ public final class SmtpReplies {
     return new SmtpReply(421, "4.3.2", host + " Service shutting down, closing connection");
   }
 
+  public static SmtpReply chunkReceived(long octets) {
+    return new SmtpReply(250, "2.0.0", octets + " octets received");
+  }
+
+  public static SmtpReply listVerified(String name, String address) {
+    return new SmtpReply(250, "2.1.5", name + " <" + address + ">");
+  }
+
+  /** The EHLO reply: domain line first, then one keyword a line (no enhanced code, RFC 2034). */
+  public static SmtpReply ehlo(java.util.List<String> lines) {
+    return new SmtpReply(250, null, lines);
+  }
+
+  public static SmtpReply helo(String host) {
+    return new SmtpReply(250, null, host);
+  }
+
   public static SmtpReply greeting(String host) {
     return new SmtpReply(220, null, host + " ESMTP fanmail");
   }

@@ -258,7 +258,7 @@ public final class SmtpSession {
       finishMessage(outcome);
       return;
     }
-    reply(new SmtpReply(250, "2.0.0", transaction.buffer.size() + " octets received"));
+    reply(SmtpReplies.chunkReceived(transaction.buffer.size()));
     afterCommand();
   }
 

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.fanmail.smtp.SessionState;
 import org.fanmail.smtp.SmtpReplies;
-import org.fanmail.smtp.SmtpReply;
 import org.fanmail.smtp.SmtpSession;
 
 /**
@@ -42,7 +41,7 @@ final class EhloCommand implements SmtpCommand {
             + session.config().maxRecipients()
             + " MAILMAX="
             + session.config().maxTransactions());
-    session.reply(new SmtpReply(250, null, lines));
+    session.reply(SmtpReplies.ehlo(lines));
     return SmtpCommand.done();
   }
 }

@@ -2,7 +2,6 @@ package org.fanmail.smtp.command;
 
 import io.vertx.core.Future;
 import org.fanmail.smtp.SmtpReplies;
-import org.fanmail.smtp.SmtpReply;
 import org.fanmail.smtp.SmtpSession;
 
 /** HELO: plain SMTP, no extensions; resets any transaction. */
@@ -14,7 +13,7 @@ final class HeloCommand implements SmtpCommand {
       return SmtpCommand.done();
     }
     session.greeted(argument, false);
-    session.reply(new SmtpReply(250, null, session.hostname()));
+    session.reply(SmtpReplies.helo(session.hostname()));
     return SmtpCommand.done();
   }
 }

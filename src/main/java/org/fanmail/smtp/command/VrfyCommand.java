@@ -3,7 +3,6 @@ package org.fanmail.smtp.command;
 import io.vertx.core.Future;
 import org.fanmail.mail.EmailAddress;
 import org.fanmail.smtp.SmtpReplies;
-import org.fanmail.smtp.SmtpReply;
 import org.fanmail.smtp.SmtpSession;
 
 /**
@@ -33,8 +32,7 @@ final class VrfyCommand implements SmtpCommand {
             list -> {
               if (list.isPresent()) {
                 String name = list.get().name().replaceAll("[\\p{Cntrl}<>]", "");
-                session.reply(
-                    new SmtpReply(250, "2.1.5", name + " <" + list.get().address() + ">"));
+                session.reply(SmtpReplies.listVerified(name, list.get().address()));
               } else {
                 session.reply(SmtpReplies.CANNOT_VRFY);
               }
