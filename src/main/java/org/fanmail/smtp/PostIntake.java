@@ -1,0 +1,148 @@
+package org.fanmail.smtp;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.InputStream;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.fanmail.list.ListLookup;
+import org.fanmail.list.ListLookup.MemberInfo;
+import org.fanmail.moderation.MessageHeaders;
+import org.fanmail.moderation.PostingChain;
+import org.fanmail.moderation.PostingContext;
+import org.fanmail.queue.PostStore;
+import org.fanmail.smtp.codec.SpillBuffer;
+import org.jboss.logging.Logger;
+
+/**
+ * Takes in a complete message for the recipients of one transaction: reads its header section, runs
+ * the posting chain for each list posting address, and stores one post row per distinct (list,
+ * purpose) through {@link PostStore} in one database transaction.
+ *
+ * <p>The transaction is answered as a whole: if the chain rejects the post for any list, the client
+ * hears {@code 550 5.7.1 <reason>} and nothing is stored (the sender learns why and may resend to
+ * the other lists); otherwise {@code 250 2.0.0 Ok: queued as <ids>} once committed. Any database or
+ * I/O failure is {@code 451 4.3.0} with nothing stored. Blocking: worker threads only.
+ */
+@ApplicationScoped
+public class PostIntake {
+  private static final Logger LOG = Logger.getLogger(PostIntake.class);
+  private static final int MAX_HEADER_VALUE = 998;
+
+  private final ListLookup lookup;
+  private final PostStore store;
+  private final SmtpMetrics metrics;
+  private final PostingChain chain = new PostingChain();
+
+  public PostIntake(ListLookup lookup, PostStore store, SmtpMetrics metrics) {
+    this.lookup = lookup;
+    this.store = store;
+    this.metrics = metrics;
+  }
+
+  /** The message of {@code tx}, with {@code received} to prepend; returns the reply to give. */
+  public SmtpReply accept(MailTransaction tx, byte[] received, String clientIp, String helo) {
+    SpillBuffer buffer = tx.buffer;
+    try {
+      MessageHeaders headers;
+      try (InputStream in = buffer.openStream()) {
+        headers = MessageHeaders.read(in);
+      }
+      String fromHeader = headers.firstBounded("From", MAX_HEADER_VALUE).orElse(null);
+      String fromAddress = MessageHeaders.addressOf(fromHeader).orElse(null);
+
+      Map<String, ListRecipient> distinct = new LinkedHashMap<>();
+      for (ListRecipient r : tx.recipients) {
+        distinct.putIfAbsent(r.list().id() + "/" + r.purpose(), r);
+      }
+      List<PostStore.NewPost> rows = new ArrayList<>();
+      List<String> outcomes = new ArrayList<>();
+      for (ListRecipient r : distinct.values()) {
+        if (!"POST".equals(r.purpose())) {
+          rows.add(
+              new PostStore.NewPost(
+                  r.list().id(),
+                  r.list().address(),
+                  r.purpose(),
+                  r.purposeArg(),
+                  "RECEIVED",
+                  List.of(),
+                  null));
+          outcomes.add("RECEIVED/" + r.purpose());
+          continue;
+        }
+        long listId = r.list().id();
+        Optional<MemberInfo> envelopeMember =
+            tx.reversePath == null ? Optional.empty() : lookup.findMember(listId, tx.reversePath);
+        Optional<MemberInfo> fromMember =
+            fromAddress == null ? Optional.empty() : lookup.findMember(listId, fromAddress);
+        PostingChain.Decision d =
+            chain.decide(
+                new PostingContext(
+                    r.list(),
+                    tx.reversePath,
+                    fromAddress,
+                    headers,
+                    buffer.size(),
+                    envelopeMember,
+                    fromMember));
+        if (d.action() == PostingChain.Action.REJECT) {
+          metrics.post("REJECTED", d.decidingRule());
+          LOG.infof(
+              "post to %s from <%s> rejected: %s", r.list().address(), tx.reversePath, d.reason());
+          return SmtpReplies.REJECTED.withText(d.reason());
+        }
+        String state =
+            switch (d.action()) {
+              case ACCEPT -> "ACCEPTED";
+              case HOLD -> "HELD";
+              default -> "DISCARDED";
+            };
+        rows.add(
+            new PostStore.NewPost(
+                listId, r.list().address(), "POST", null, state, d.ruleHits(), d.reason()));
+        outcomes.add(state + "/" + (d.decidingRule() == null ? "none" : d.decidingRule()));
+      }
+      PostStore.Envelope envelope =
+          new PostStore.Envelope(
+              tx.reversePath == null ? "" : tx.reversePath,
+              headers.firstBounded("Message-ID", MAX_HEADER_VALUE).orElse(null),
+              fromHeader,
+              headers.firstBounded("Subject", MAX_HEADER_VALUE).orElse(null),
+              clientIp,
+              helo);
+      List<Long> ids =
+          store.store(
+              envelope,
+              received,
+              new PostStore.RawMessage() {
+                @Override
+                public InputStream open() throws IOException {
+                  return buffer.openStream();
+                }
+
+                @Override
+                public long size() {
+                  return buffer.size();
+                }
+              },
+              rows);
+      for (String o : outcomes) {
+        String[] p = o.split("/", 2);
+        metrics.post(p[0], p[1]);
+      }
+      String joined = String.join(",", ids.stream().map(String::valueOf).toList());
+      LOG.infof("posts %s queued from <%s> via %s: %s", joined, tx.reversePath, clientIp, outcomes);
+      return SmtpReplies.queued(joined);
+    } catch (SQLException | IOException | RuntimeException e) {
+      LOG.warnf(
+          "storing a message from <%s> via %s failed: %s", tx.reversePath, clientIp, e.toString());
+      metrics.post("TEMPFAIL", "database");
+      return SmtpReplies.TEMPORARY_FAILURE;
+    }
+  }
+}

@@ -1,0 +1,86 @@
+package org.fanmail.smtp;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.fanmail.list.ListLookup;
+import org.fanmail.list.ListLookup.ListInfo;
+import org.fanmail.mail.EmailAddress;
+
+/**
+ * Decides whether an RCPT address is ours: the address of an existing list or one of its
+ * sub-addresses ({@code -request -join -leave -owner -bounces -bounces+x -confirm+TOKEN}), compared
+ * case-insensitively. Anything else is refused, which is what keeps fanmail from ever relaying:
+ * there is no other way in.
+ *
+ * <p>{@link #candidates} is pure; {@link #resolve} asks the database (blocking, worker threads
+ * only) and lets {@link SQLException} through for a 451.
+ */
+@ApplicationScoped
+public class RecipientResolver {
+
+  /** A possible reading of an address: list address, purpose, argument. */
+  public record Candidate(String listAddress, String purpose, String arg) {}
+
+  private static final String[][] SUFFIXES = {
+    {"-request", "REQUEST"},
+    {"-join", "JOIN"},
+    {"-leave", "LEAVE"},
+    {"-owner", "OWNER"},
+    {"-bounces", "BOUNCES"}
+  };
+
+  private final ListLookup lookup;
+
+  public RecipientResolver(ListLookup lookup) {
+    this.lookup = lookup;
+  }
+
+  /** The readings of {@code address}, most specific (the list address itself) first. */
+  public static List<Candidate> candidates(EmailAddress address) {
+    String local = address.local();
+    String lower = local.toLowerCase(Locale.ROOT);
+    String domain = address.domain().toLowerCase(Locale.ROOT);
+    List<Candidate> out = new ArrayList<>();
+    out.add(new Candidate(lower + "@" + domain, "POST", null));
+    for (String[] s : SUFFIXES) {
+      if (lower.endsWith(s[0]) && lower.length() > s[0].length()) {
+        out.add(
+            new Candidate(
+                lower.substring(0, lower.length() - s[0].length()) + "@" + domain, s[1], null));
+      }
+    }
+    plus(out, local, lower, domain, "-bounces+", "BOUNCES");
+    plus(out, local, lower, domain, "-confirm+", "CONFIRM");
+    return out;
+  }
+
+  private static void plus(
+      List<Candidate> out, String local, String lower, String domain, String tag, String purpose) {
+    int i = lower.indexOf(tag);
+    if (i > 0 && i + tag.length() < lower.length()) {
+      out.add(
+          new Candidate(
+              lower.substring(0, i) + "@" + domain, purpose, local.substring(i + tag.length())));
+    }
+  }
+
+  /** The list recipient {@code address} stands for, if any. */
+  public Optional<ListRecipient> resolve(EmailAddress address) throws SQLException {
+    for (Candidate c : candidates(address)) {
+      Optional<ListInfo> list = lookup.findList(c.listAddress());
+      if (list.isPresent()) {
+        return Optional.of(new ListRecipient(list.get(), c.purpose(), c.arg(), address.toString()));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The list whose address is exactly {@code address} (for VRFY). */
+  public Optional<ListInfo> list(String address) throws SQLException {
+    return lookup.findList(address);
+  }
+}
