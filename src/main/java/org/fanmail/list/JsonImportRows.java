@@ -2,7 +2,6 @@ package org.fanmail.list;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 
 /**
@@ -17,7 +16,6 @@ public final class JsonImportRows implements ImportRows {
   private long index;
   private boolean started;
 
-  /** {@code parser} must have an object codec (created from an {@code ObjectMapper}). */
   public JsonImportRows(JsonParser parser) {
     this.parser = parser;
   }
@@ -46,18 +44,37 @@ public final class JsonImportRows implements ImportRows {
       parser.skipChildren();
       return new ImportRow(line, null, null, "element is not an object");
     }
-    JsonNode node = parser.readValueAsTree();
-    JsonNode email = node.get("email");
-    JsonNode name = node.get("name");
-    if (email == null || email.isNull()) {
+    // Read field by field: a tree read through the mapper would insist the object ends the input.
+    String email = null;
+    String name = null;
+    String problem = null;
+    String badValue = null;
+    for (JsonToken t = parser.nextToken(); t != JsonToken.END_OBJECT; t = parser.nextToken()) {
+      String field = parser.currentName();
+      JsonToken value = parser.nextToken();
+      boolean text = value == JsonToken.VALUE_STRING;
+      if ("email".equals(field)) {
+        if (text) {
+          email = parser.getText();
+        } else if (value != JsonToken.VALUE_NULL && problem == null) {
+          problem = "email is not a string";
+          badValue = value.isScalarValue() ? parser.getText() : value.asString();
+        }
+      } else if ("name".equals(field)) {
+        if (text) {
+          name = parser.getText();
+        } else if (value != JsonToken.VALUE_NULL && problem == null) {
+          problem = "name is not a string";
+        }
+      }
+      parser.skipChildren();
+    }
+    if (problem != null) {
+      return new ImportRow(line, email != null ? email : badValue, null, problem);
+    }
+    if (email == null) {
       return new ImportRow(line, null, null, "email is missing");
     }
-    if (!email.isTextual()) {
-      return new ImportRow(line, email.toString(), null, "email is not a string");
-    }
-    if (name != null && !name.isNull() && !name.isTextual()) {
-      return new ImportRow(line, email.asText(), null, "name is not a string");
-    }
-    return new ImportRow(line, email.asText(), name == null ? null : name.textValue(), null);
+    return new ImportRow(line, email, name, null);
   }
 }
