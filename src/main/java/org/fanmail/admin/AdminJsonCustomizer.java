@@ -5,8 +5,11 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.deser.DeserializationProblemHandler;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import io.quarkus.jackson.ObjectMapperCustomizer;
 import jakarta.inject.Singleton;
 import java.io.IOException;
@@ -15,14 +18,21 @@ import java.io.IOException;
  * Makes request parsing strict where the admin API's contract says so: content after the JSON
  * document is an error ({@code FAIL_ON_TRAILING_TOKENS}), and an unknown property in a request
  * record of this package is an error (a typo like {@code postingPolicey} must not be silently
- * dropped). Unknown properties stay ignored for every other class, as Quarkus's default has it.
+ * dropped), and an empty string or a number is not an enum value. Unknown properties stay ignored
+ * for every other class, as Quarkus's default has it.
  */
 @Singleton
 public class AdminJsonCustomizer implements ObjectMapperCustomizer {
   @Override
   public void customize(ObjectMapper mapper) {
     mapper.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    // 1 for an enum would otherwise pick a value by its declaration order.
+    mapper.enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS);
     mapper.addHandler(new StrictAdminProperties());
+    // "" for an enum would otherwise silently mean "not given".
+    mapper
+        .coercionConfigFor(LogicalType.Enum)
+        .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail);
   }
 
   /** Fails on unknown properties of {@code org.fanmail.admin} classes only. */
