@@ -1,6 +1,7 @@
 package org.fanmail.list;
 
 import io.agroal.api.AgroalDataSource;
+import io.quarkus.narayana.jta.runtime.TransactionConfiguration;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.io.IOException;
@@ -41,8 +42,12 @@ public class MemberImport {
     this.config = config;
   }
 
-  /** Imports {@code rows} into the list {@code listAddress}. */
+  /**
+   * Imports {@code rows} into the list {@code listAddress}. The transaction may run longer than the
+   * default 60 s: a million-row import at the cap streams for tens of seconds on slow disks.
+   */
   @Transactional
+  @TransactionConfiguration(timeout = 600)
   public ImportReport run(String listAddress, ImportRows rows) throws IOException {
     int maxRows = config.admin().maxImportRows();
     try (Connection c = dataSource.getConnection();
