@@ -10,6 +10,8 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
@@ -21,6 +23,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -121,11 +124,26 @@ public class MemberResource {
   @POST
   @Path("/import")
   @Consumes(TEXT_CSV)
-  public ImportReport importCsv(@PathParam("address") String address, InputStream body)
+  public ImportReport importCsv(
+      @PathParam("address") String address, @Context HttpHeaders headers, InputStream body)
       throws IOException {
     BufferedReader reader =
-        new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8), 1 << 16);
+        new BufferedReader(new InputStreamReader(body, charset(headers)), 1 << 16);
     return memberImport.run(address, new CsvImportRows(reader));
+  }
+
+  /** The charset named in Content-Type, UTF-8 when none is. */
+  private static Charset charset(HttpHeaders headers) {
+    MediaType type = headers.getMediaType();
+    String name = type == null ? null : type.getParameters().get(MediaType.CHARSET_PARAMETER);
+    if (name == null || name.isBlank()) {
+      return StandardCharsets.UTF_8;
+    }
+    try {
+      return Charset.forName(name.strip());
+    } catch (IllegalArgumentException e) {
+      throw new InvalidInputException("unknown charset '" + name + "' in Content-Type");
+    }
   }
 
   /** JSON import: an array of {@code {"email": ..., "name": ...}}. */

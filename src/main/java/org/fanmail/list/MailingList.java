@@ -11,6 +11,7 @@ import jakarta.persistence.PrePersist;
 import jakarta.persistence.PreUpdate;
 import jakarta.persistence.Table;
 import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
@@ -86,12 +87,13 @@ public class MailingList {
 
   @PrePersist
   void beforeInsert() {
-    createdAt = OffsetDateTime.now();
+    // PostgreSQL keeps microseconds: the document after create matches every later read.
+    createdAt = OffsetDateTime.now().truncatedTo(ChronoUnit.MICROS);
     updatedAt = createdAt;
   }
 
   @PreUpdate
   void beforeUpdate() {
-    updatedAt = OffsetDateTime.now();
+    updatedAt = OffsetDateTime.now().truncatedTo(ChronoUnit.MICROS);
   }
 }

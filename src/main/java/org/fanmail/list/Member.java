@@ -11,6 +11,7 @@ import jakarta.persistence.PrePersist;
 import jakarta.persistence.PreUpdate;
 import jakarta.persistence.Table;
 import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
 
 /**
  * One subscriber of one list, mapped onto {@code member}. The address keeps the case it was given
@@ -67,12 +68,13 @@ public class Member {
 
   @PrePersist
   void beforeInsert() {
-    createdAt = OffsetDateTime.now();
+    // PostgreSQL keeps microseconds: the document after create matches every later read.
+    createdAt = OffsetDateTime.now().truncatedTo(ChronoUnit.MICROS);
     updatedAt = createdAt;
   }
 
   @PreUpdate
   void beforeUpdate() {
-    updatedAt = OffsetDateTime.now();
+    updatedAt = OffsetDateTime.now().truncatedTo(ChronoUnit.MICROS);
   }
 }

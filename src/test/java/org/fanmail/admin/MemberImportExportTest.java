@@ -98,6 +98,31 @@ class MemberImportExportTest {
   }
 
   @Test
+  void csvHonoursTheCharsetOfContentType() {
+    String list = createList("charset");
+    given()
+        .header("Authorization", "Bearer test-token")
+        .contentType("text/csv; charset=ISO-8859-1")
+        .body("j@example.com,J\u00f6rg\n".getBytes(StandardCharsets.ISO_8859_1))
+        .post(importPath(list))
+        .then()
+        .statusCode(200)
+        .body("added", equalTo(1));
+    api()
+        .get("/api/lists/" + list + "/members/j@example.com")
+        .then()
+        .body("name", equalTo("J\u00f6rg"));
+    given()
+        .header("Authorization", "Bearer test-token")
+        .contentType("text/csv; charset=no-such-charset")
+        .body("k@example.com\n".getBytes(StandardCharsets.US_ASCII))
+        .post(importPath(list))
+        .then()
+        .statusCode(400)
+        .contentType("application/problem+json");
+  }
+
+  @Test
   void jsonArrayImport() {
     String list = createList("jsonimport");
     String body =
