@@ -90,9 +90,8 @@ public record EmailAddress(String local, String domain) {
     String local = Normalizer.normalize(raw, Normalizer.Form.NFC);
     if (local.startsWith("\"")) {
       String content = unquote(local);
-      if (isDotAtom(content)) {
-        local = content;
-      }
+      // One spelling per quoted local part: "a\ b" and "a b" are the same mailbox.
+      local = isDotAtom(content) ? content : quote(content);
     } else if (!isDotAtom(local)) {
       throw new InvalidAddressException(
           "local part '"
@@ -129,12 +128,35 @@ public record EmailAddress(String local, String domain) {
     return content.toString();
   }
 
+  /** The quoted-string form of {@code content}, escaping only what must be escaped. */
+  private static String quote(String content) {
+    StringBuilder quoted = new StringBuilder(content.length() + 2).append('"');
+    for (int i = 0; i < content.length(); i++) {
+      char c = content.charAt(i);
+      if (c == '"' || c == '\\') {
+        quoted.append('\\');
+      }
+      quoted.append(c);
+    }
+    return quoted.append('"').toString();
+  }
+
   static boolean isDotAtom(String s) {
     if (s.isEmpty() || s.startsWith(".") || s.endsWith(".") || s.contains("..")) {
       return false;
     }
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
+      if (Character.isHighSurrogate(c)
+          && i + 1 < s.length()
+          && Character.isLowSurrogate(s.charAt(i + 1))) {
+        int cp = s.codePointAt(i);
+        if (!isVisible(cp)) {
+          return false;
+        }
+        i++;
+        continue;
+      }
       if (!(isAtext(c) || c == '.')) {
         return false;
       }
@@ -145,12 +167,29 @@ public record EmailAddress(String local, String domain) {
   /** RFC 5322 atext, plus any non-ASCII character (RFC 6532 UTF8-non-ascii). */
   static boolean isAtext(char c) {
     if (c > 0x7f) {
-      return !Character.isISOControl(c) && !Character.isWhitespace(c);
+      // A lone surrogate is not a character; pairs are checked by isDotAtom.
+      return !Character.isSurrogate(c) && isVisible(c);
     }
     return (c >= 'a' && c <= 'z')
         || (c >= 'A' && c <= 'Z')
         || (c >= '0' && c <= '9')
         || "!#$%&'*+-/=?^_`{|}~".indexOf(c) >= 0;
+  }
+
+  /**
+   * A non-ASCII code point that shows: not a control, not any kind of space (no-break spaces
+   * included, which {@link Character#isWhitespace} lets through), not an invisible format character
+   * such as a zero-width space, and assigned. Invisible characters would let two addresses that
+   * look identical be different members.
+   */
+  static boolean isVisible(int cp) {
+    int type = Character.getType(cp);
+    return !Character.isISOControl(cp)
+        && !Character.isWhitespace(cp)
+        && !Character.isSpaceChar(cp)
+        && type != Character.FORMAT
+        && type != Character.UNASSIGNED
+        && type != Character.SURROGATE;
   }
 
   /** Lowercased, IDNA-to-ASCII, every label a valid LDH label; at least two labels. */

@@ -1,0 +1,22 @@
+package org.fanmail.admin;
+
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import jakarta.ws.rs.ext.Provider;
+import org.hibernate.exception.ConstraintViolationException;
+
+/**
+ * A database constraint that fired where no service translated it (a race the service did not
+ * foresee): 409 for unique constraints, 400 otherwise, naming the constraint but no SQL.
+ */
+@Provider
+public class DatabaseConstraintMapper implements ExceptionMapper<ConstraintViolationException> {
+  @Override
+  public Response toResponse(ConstraintViolationException e) {
+    String name = e.getConstraintName() == null ? "a database rule" : e.getConstraintName();
+    if (name.endsWith("_uk") || name.endsWith("_pk")) {
+      return Problem.response(409, "conflict", "Conflict", "the request conflicts with " + name);
+    }
+    return Problem.response(400, "invalid-input", "Bad Request", "the request breaks " + name);
+  }
+}

@@ -1,0 +1,194 @@
+package org.fanmail.admin;
+
+import static io.restassured.RestAssured.given;
+import static org.fanmail.admin.AdminApi.createList;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The bearer-token guard: every operation listed in {@code /q/openapi} under {@code /api} answers
+ * 401 problem+json with {@code WWW-Authenticate: Bearer} without a token, with a wrong one and with
+ * another scheme; so do unknown and oddly spelled {@code /api} paths; public paths stay open; the
+ * OpenAPI document declares the bearer scheme; fanmail refuses to start without a token.
+ */
+@QuarkusTest
+class AdminAuthTest {
+  private static final List<String> METHODS =
+      List.of("get", "post", "put", "patch", "delete", "head", "options");
+
+  @Test
+  void openApiDeclaresBearerSchemeAndRequirements() {
+    JsonPath doc =
+        given()
+            .accept(ContentType.JSON)
+            .get("/q/openapi?format=json")
+            .then()
+            .statusCode(200)
+            .extract()
+            .jsonPath();
+    Map<String, Object> scheme = doc.getMap("components.securitySchemes.bearer");
+    assertTrue(scheme != null && "bearer".equals(scheme.get("scheme")), "bearer scheme: " + scheme);
+    List<String[]> ops = apiOperations(doc);
+    assertTrue(ops.size() >= 10, "operations found: " + ops.size());
+    for (String[] op : ops) {
+      List<Object> security = doc.getList("paths.'" + op[1] + "'." + op[0] + ".security");
+      assertTrue(security != null && !security.isEmpty(), op[0] + " " + op[1] + " lacks security");
+    }
+  }
+
+  @Test
+  void everyApiOperationNeedsTheToken() {
+    String list = createList("auth");
+    JsonPath doc =
+        given().accept(ContentType.JSON).get("/q/openapi?format=json").then().extract().jsonPath();
+    for (String[] op : apiOperations(doc)) {
+      String path =
+          op[1]
+              .replaceAll("\\{address}", list)
+              .replaceAll("\\{email}", "a@example.com")
+              .replaceAll("\\{[^}]+}", "1");
+      assertUnauthorized(given(), op[0], path);
+      assertUnauthorized(given().header("Authorization", "Bearer wrong-token"), op[0], path);
+      assertUnauthorized(
+          given().header("Authorization", "Bearer test-token-and-more"), op[0], path);
+      assertUnauthorized(given().header("Authorization", "Basic dGVzdC10b2tlbg=="), op[0], path);
+      assertUnauthorized(given().header("Authorization", "Bearer "), op[0], path);
+    }
+  }
+
+  @Test
+  void unknownAndOddlySpelledApiPathsNeedTheToken() {
+    for (String path :
+        new String[] {
+          "/api",
+          "/api/",
+          "/api/nothing-here",
+          "/api/posts/1",
+          "/api/queue",
+          "//api/lists",
+          "/API/lists",
+          "/api/./lists",
+          "/x/../api/lists",
+          "/api;a=b/lists"
+        }) {
+      assertUnauthorized(given(), "get", path);
+    }
+    assertUnauthorized(given().urlEncodingEnabled(false), "get", "/api/%6cists");
+    // Percent-encoded on the wire: the filter sees the decoded path.
+    assertUnauthorized(given().urlEncodingEnabled(false), "get", "/%61pi/lists");
+  }
+
+  @Test
+  void tokenInAnyCaseOfSchemeIsAccepted() {
+    given().header("Authorization", "bearer test-token").get("/api/lists").then().statusCode(200);
+    given().header("Authorization", "Bearer test-token").get("/api/lists").then().statusCode(200);
+  }
+
+  @Test
+  void unknownApiPathWithTokenIsProblem404() {
+    given()
+        .header("Authorization", "Bearer test-token")
+        .get("/api/nothing-here")
+        .then()
+        .statusCode(404)
+        .contentType("application/problem+json")
+        .body("status", equalTo(404));
+  }
+
+  @Test
+  void wrongMethodAndMediaTypeAreProblems() {
+    given()
+        .header("Authorization", "Bearer test-token")
+        .put("/api/lists")
+        .then()
+        .statusCode(405)
+        .contentType("application/problem+json");
+    given()
+        .header("Authorization", "Bearer test-token")
+        .contentType("text/plain")
+        .body("x")
+        .post("/api/lists")
+        .then()
+        .statusCode(415)
+        .contentType("application/problem+json");
+  }
+
+  @Test
+  void publicPathsAreNotGuarded() {
+    for (String path :
+        new String[] {"/q/health/live", "/q/openapi", "/unsubscribe/x", "/confirm/x"}) {
+      given().get(path).then().statusCode(not(401));
+    }
+  }
+
+  @Test
+  void startUpRefusesAMissingOrBlankToken() {
+    for (Optional<String> token : List.of(Optional.<String>empty(), Optional.of("  "))) {
+      IllegalStateException e =
+          assertThrows(IllegalStateException.class, () -> AdminTokenCheck.requireToken(token));
+      assertTrue(e.getMessage().contains("fanmail.admin.token"), e.getMessage());
+    }
+    assertEquals("t", AdminTokenCheck.requireToken(Optional.of("t")));
+  }
+
+  @Test
+  void pathNormalizationRecognizesApiPaths() {
+    assertTrue(AdminTokenFilter.isAdminPath("/api/lists"));
+    assertTrue(AdminTokenFilter.isAdminPath("api"));
+    assertTrue(AdminTokenFilter.isAdminPath("/./API//lists"));
+    assertFalse(AdminTokenFilter.isAdminPath("/apis"));
+    assertFalse(AdminTokenFilter.isAdminPath("/api/../confirm/x"));
+    assertFalse(AdminTokenFilter.isAdminPath("/unsubscribe/api"));
+  }
+
+  private static void assertEquals(String expected, String actual) {
+    org.junit.jupiter.api.Assertions.assertEquals(expected, actual);
+  }
+
+  private static void assertUnauthorized(RequestSpecification request, String method, String path) {
+    Response r =
+        request
+            .contentType(ContentType.JSON)
+            .body(method.equals("get") ? "" : "{}")
+            .request(method.toUpperCase(), path);
+    String where = method + " " + path;
+    org.junit.jupiter.api.Assertions.assertEquals(401, r.statusCode(), where);
+    if (!method.equals("head")) {
+      org.junit.jupiter.api.Assertions.assertEquals(
+          "application/problem+json", r.contentType().split(";")[0], where);
+      org.junit.jupiter.api.Assertions.assertEquals(401, r.jsonPath().getInt("status"), where);
+    }
+    org.junit.jupiter.api.Assertions.assertEquals("Bearer", r.header("WWW-Authenticate"), where);
+  }
+
+  /** {method, path} of every operation under /api in the OpenAPI document. */
+  private static List<String[]> apiOperations(JsonPath doc) {
+    List<String[]> ops = new ArrayList<>();
+    Map<String, Map<String, Object>> paths = doc.getMap("paths");
+    paths.forEach(
+        (path, item) -> {
+          if (path.startsWith("/api")) {
+            for (String method : METHODS) {
+              if (item.containsKey(method)) {
+                ops.add(new String[] {method, path});
+              }
+            }
+          }
+        });
+    return ops;
+  }
+}
