@@ -17,6 +17,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.fanmail.queue.StatusQueries;
 
 /**
@@ -25,6 +27,8 @@ import org.fanmail.queue.StatusQueries;
  * 5xx.
  */
 @Path("/api/posts")
+@Tag(name = "posts")
+@SecurityRequirement(name = "bearer")
 @Produces(MediaType.APPLICATION_JSON)
 public class PostResource {
 

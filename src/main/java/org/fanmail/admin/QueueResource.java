@@ -11,6 +11,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.fanmail.queue.StatusQueries;
 
 /**
@@ -19,6 +21,8 @@ import org.fanmail.queue.StatusQueries;
  * backlog. Read only.
  */
 @Path("/api/queue")
+@Tag(name = "queue")
+@SecurityRequirement(name = "bearer")
 @Produces(MediaType.APPLICATION_JSON)
 public class QueueResource {
   private static final int TOP = 20;

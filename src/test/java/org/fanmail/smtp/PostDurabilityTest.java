@@ -21,6 +21,9 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 class PostDurabilityTest {
+  private static final java.util.Set<String> ACCEPTED_OR_LATER =
+      java.util.Set.of("ACCEPTED", "DELIVERING", "DONE");
+
   @Inject SmtpServer server;
   @Inject AgroalDataSource dataSource;
 
@@ -67,7 +70,8 @@ class PostDurabilityTest {
               raw.substring(0, end).getBytes(StandardCharsets.UTF_8).length,
               p.raw().length);
       assertArrayEquals(original, body);
-      assertEquals("ACCEPTED", p.state());
+      // The fan-out stage may already have taken it further.
+      assertTrue(ACCEPTED_OR_LATER.contains(p.state()), p.state());
       assertEquals("zoe@example.org", p.envelopeFrom());
       assertEquals("<exact@example.org>", p.messageId());
       assertEquals("Zoë <zoe@example.org>", p.fromHeader());
@@ -91,7 +95,7 @@ class PostDurabilityTest {
       c.command("DATA");
       c.send("Subject: both\r\n\r\nhi\r\n.\r\n");
       assertTrue(c.reply().matches("250 2\\.0\\.0 Ok: queued as \\d+,\\d+"));
-      assertEquals("ACCEPTED", lists.posts(a).get(0).state());
+      assertTrue(ACCEPTED_OR_LATER.contains(lists.posts(a).get(0).state()));
       assertEquals("HELD", lists.posts(b).get(0).state());
       assertEquals(List.of("moderated"), lists.posts(b).get(0).ruleHits());
 
