@@ -46,7 +46,6 @@ class CrashRecoveryIT {
                   "fanmail.delivery.max-recipients-per-transaction",
                   String.valueOf(MAX_RCPTS)));
       List<Integer> atRisk = new ArrayList<>();
-      List<String> logs = new ArrayList<>();
       long started = System.nanoTime();
       long post = -1;
       for (double fraction : KILL_AT) {
@@ -67,7 +66,6 @@ class CrashRecoveryIT {
                   + p.output());
           p.kill();
         } finally {
-          logs.add(p.output());
           p.close();
         }
         // The killed process's connections end when the sink reads their EOF; only then is the
@@ -84,9 +82,9 @@ class CrashRecoveryIT {
       try (FanmailProcess p = FanmailProcess.start(tmp, props)) {
         p.awaitReady(STEP);
         long id = post;
-        boolean done = w.db.awaitPostState(id, "DONE", Duration.ofSeconds(90));
-        logs.add(p.output());
-        assertTrue(done, "post DONE after the last restart; recipients " + w.states());
+        assertTrue(
+            w.db.awaitPostState(id, "DONE", Duration.ofSeconds(90)),
+            "post DONE after the last restart; recipients " + w.states() + "\n" + p.output());
       }
       double seconds = (System.nanoTime() - started) / 1e9;
 
