@@ -91,17 +91,19 @@ public class DeliveryStore {
    * What {@link #finish} found: the delivery's new state and, if the post is now DONE, when it was
    * received.
    */
-  record Finished(String deliveryState, Optional<Instant> postDoneReceivedAt) {}
+  record Finished(String deliveryState, Optional<Instant> postDoneReceivedAt, int fellBack) {}
 
   /**
-   * Records the outcomes of one attempt (one UPDATE over unnest), closes the attempt on the
-   * delivery row and, when the row is DONE, the post if nothing else of it is pending. One
-   * transaction.
+   * Records the outcomes of one attempt (one UPDATE over unnest), moves the {@code fallback}
+   * recipients (refused as relaying in a host-grouped row) to new delivery rows of their own
+   * domain, closes the attempt on the delivery row and, when the row is DONE, the post if nothing
+   * else of it is pending. One transaction.
    */
   Finished finish(
       DeliveryJob job,
       String owner,
       List<RecipientOutcome> outcomes,
+      List<RecipientOutcome> fallback,
       Instant nextAttempt,
       String lastReply)
       throws SQLException {
@@ -123,6 +125,19 @@ public class DeliveryStore {
             ps.setArray(2, c.createArrayOf("text", states));
             ps.setArray(3, c.createArrayOf("text", replies));
             ps.executeUpdate();
+          }
+        }
+        int fellBack = 0;
+        if (!fallback.isEmpty()) {
+          Long[] ids = fallback.stream().map(RecipientOutcome::recipientId).toArray(Long[]::new);
+          String[] replies = fallback.stream().map(RecipientOutcome::reply).toArray(String[]::new);
+          try (PreparedStatement ps = c.prepareStatement(DeliveryQueries.SPLIT_TO_DOMAINS)) {
+            ps.setArray(1, c.createArrayOf("bigint", ids));
+            ps.setArray(2, c.createArrayOf("text", replies));
+            ps.setLong(3, job.deliveryId());
+            ps.setString(4, owner);
+            ps.setLong(5, job.postId());
+            fellBack = ps.executeUpdate();
           }
         }
         String state = null;
@@ -153,7 +168,7 @@ public class DeliveryStore {
           }
         }
         c.commit();
-        return new Finished(state, done);
+        return new Finished(state, done, fellBack);
       } catch (SQLException | RuntimeException e) {
         c.rollback();
         throw e;

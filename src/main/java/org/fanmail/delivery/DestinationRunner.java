@@ -6,8 +6,10 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.fanmail.delivery.DeliveryScheduler.DestinationQueue;
 import org.fanmail.delivery.RecipientOutcome.Recipient;
@@ -21,6 +23,12 @@ import org.jboss.logging.Logger;
  * after another, sends each over the same session (a new one when the server's MAILMAX is reached
  * or the connection is lost), and records every outcome. Runs on its own event-loop context; JDBC
  * and DNS go to worker threads.
+ *
+ * <p>A row grouped by host (its destination is a host, not the recipient's domain) that mixes
+ * several domains, and whose recipients some RCPT refused as relaying, does not fail them: their
+ * domains fall back to delivery rows of their own ({@code DeliveryQueries.SPLIT_TO_DOMAINS}),
+ * retried as separate transactions. A row of one domain fails such recipients as usual, so the
+ * fallback happens at most once.
  *
  * <p>When no candidate host can be reached, the row is deferred with the reason and so is every
  * further row this runner takes for the destination, without another connect attempt: a dead
@@ -118,7 +126,8 @@ final class DestinationRunner {
                 return;
               }
               List<RecipientOutcome> acc = new ArrayList<>();
-              sendAll(job, d.hosts(), m, a.recipients(), acc, 0)
+              Set<Long> relay = new HashSet<>();
+              sendAll(job, d.hosts(), m, a.recipients(), acc, relay, 0)
                   .onComplete(
                       sr -> {
                         if (sr.failed()) {
@@ -131,9 +140,9 @@ final class DestinationRunner {
                           LOG.infof(
                               "post %d: delivery %d to %s deferred: %s",
                               job.postId(), job.deliveryId(), job.destination(), deadReason);
-                          finish(job, a, all);
+                          finish(job, a, all, relay);
                         } else {
-                          finish(job, a, acc);
+                          finish(job, a, acc, relay);
                         }
                       });
             });
@@ -146,6 +155,7 @@ final class DestinationRunner {
       PreparedMessage m,
       List<Recipient> rcpts,
       List<RecipientOutcome> acc,
+      Set<Long> relay,
       int round) {
     if (rcpts.isEmpty() || round > rcpts.size()) {
       return Future.succeededFuture();
@@ -155,10 +165,12 @@ final class DestinationRunner {
         .compose(
             result -> {
               acc.addAll(result.outcomes());
+              relay.addAll(result.relayRefused());
               if (!result.unattempted().isEmpty()) {
                 Future<Void> q = session == null ? Future.succeededFuture() : session.quit();
                 session = null;
-                return q.compose(v -> sendAll(job, hosts, m, result.unattempted(), acc, round + 1));
+                return q.compose(
+                    v -> sendAll(job, hosts, m, result.unattempted(), acc, relay, round + 1));
               }
               return Future.succeededFuture();
             });
@@ -197,12 +209,25 @@ final class DestinationRunner {
   }
 
   private void finish(DeliveryJob job, DeliveryStore.Attempt a, List<RecipientOutcome> raw) {
+    finish(job, a, raw, Set.of());
+  }
+
+  private void finish(
+      DeliveryJob job, DeliveryStore.Attempt a, List<RecipientOutcome> raw, Set<Long> relay) {
     Instant now = Instant.now();
+    List<RecipientOutcome> fallback = new ArrayList<>();
+    boolean mixed = a.recipients().stream().map(r -> domainOf(r.email())).distinct().count() > 1;
     RetrySchedule retry = scheduler.retry();
     boolean expired = retry.expired(a.receivedAt(), now);
     List<RecipientOutcome> outcomes = new ArrayList<>(raw.size());
     String lastReply = null;
     for (RecipientOutcome o : raw) {
+      if (mixed
+          && relay.contains(o.recipientId())
+          && !job.destination().equals(domainOf(o.email()))) {
+        fallback.add(o);
+        continue;
+      }
       RecipientOutcome f = o;
       if (o.state() == State.DEFERRED && expired) {
         f =
@@ -222,7 +247,8 @@ final class DestinationRunner {
     }
     Instant next = now.plus(retry.delayAfter(job.attempts()));
     String reply = lastReply;
-    blocking(() -> scheduler.store().finish(job, scheduler.owner(), outcomes, next, reply))
+    blocking(
+            () -> scheduler.store().finish(job, scheduler.owner(), outcomes, fallback, next, reply))
         .onComplete(
             ar -> {
               if (ar.failed()) {
@@ -234,6 +260,16 @@ final class DestinationRunner {
                     job.deliveryId());
               } else {
                 log(job, outcomes, ar.result());
+                if (ar.result().fellBack() > 0) {
+                  LOG.infof(
+                      "post %d: delivery %d to %s: %d recipients refused as relaying fall back to"
+                          + " transactions per domain (%s)",
+                      job.postId(),
+                      job.deliveryId(),
+                      job.destination(),
+                      ar.result().fellBack(),
+                      fallback.get(0).reply());
+                }
                 for (RecipientOutcome o : outcomes) {
                   scheduler.metrics().recipient(o.state());
                 }
@@ -282,6 +318,10 @@ final class DestinationRunner {
       out.add(RecipientOutcome.of(r, s, reply));
     }
     return out;
+  }
+
+  private static String domainOf(String email) {
+    return email.substring(email.lastIndexOf('@') + 1).toLowerCase(java.util.Locale.ROOT);
   }
 
   private static String msg(Throwable e) {

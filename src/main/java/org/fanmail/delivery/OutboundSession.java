@@ -11,9 +11,11 @@ import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import org.fanmail.config.FanmailConfig;
 import org.fanmail.config.FanmailConfig.TlsPolicy;
@@ -30,13 +32,19 @@ import org.fanmail.fanout.HostPort;
  * lock-step otherwise; replies are matched by position. Recipients are split to honour RFC 9422
  * {@code LIMITS RCPTMAX}; a 452 to RCPT puts the rest into a further transaction. Every recipient
  * handed in gets an outcome, except those left {@code unattempted} because the connection reached
- * {@code MAILMAX} (the caller continues them on a new session). Runs on its event-loop context
- * only.
+ * {@code MAILMAX} (the caller continues them on a new session). Recipients refused at RCPT with a
+ * relay-type reply ({@link #relayRefusal}) are reported apart as well, so that a caller that
+ * bundled several domains into the transaction can retry their domains on their own. Runs on its
+ * event-loop context only, one {@link #deliver} at a time.
  */
 final class OutboundSession {
 
-  /** Outcomes of one call to {@link #deliver}, and recipients not tried because of MAILMAX. */
-  record Result(List<RecipientOutcome> outcomes, List<Recipient> unattempted) {}
+  /**
+   * Outcomes of one call to {@link #deliver}, recipients not tried because of MAILMAX, and the ids
+   * of those among the outcomes that a RCPT reply refused as relaying ({@link #relayRefusal}).
+   */
+  record Result(
+      List<RecipientOutcome> outcomes, List<Recipient> unattempted, Set<Long> relayRefused) {}
 
   /** What a session needs from its surroundings. */
   record Settings(
@@ -51,6 +59,7 @@ final class OutboundSession {
   private final Settings settings;
   private final HostPort host;
   private int transactions;
+  private final Set<Long> relayRefused = new HashSet<>();
 
   private OutboundSession(
       SmtpConnection conn, EhloCapabilities caps, Settings settings, HostPort host) {
@@ -199,6 +208,7 @@ final class OutboundSession {
   /** Sends {@code message} to {@code recipients} in as many transactions as needed. */
   Future<Result> deliver(PreparedMessage message, List<Recipient> recipients) {
     Map<Long, RecipientOutcome> out = new LinkedHashMap<>();
+    relayRefused.clear();
     if (caps.sizeDeclared() && caps.size() > 0 && message.size() > caps.size()) {
       String reason =
           "552 5.3.4 message size "
@@ -208,13 +218,13 @@ final class OutboundSession {
               + " declared by "
               + host;
       recipients.forEach(r -> out.put(r.id(), RecipientOutcome.of(r, State.FAILED, reason)));
-      return Future.succeededFuture(new Result(List.copyOf(out.values()), List.of()));
+      return Future.succeededFuture(new Result(List.copyOf(out.values()), List.of(), Set.of()));
     }
     if (message.needsSmtpUtf8() && !caps.smtpUtf8()) {
       String reason =
           "553 5.6.7 the message has UTF-8 header fields and " + host + " does not offer SMTPUTF8";
       recipients.forEach(r -> out.put(r.id(), RecipientOutcome.of(r, State.FAILED, reason)));
-      return Future.succeededFuture(new Result(List.copyOf(out.values()), List.of()));
+      return Future.succeededFuture(new Result(List.copyOf(out.values()), List.of(), Set.of()));
     }
     Deque<Recipient> remaining = new ArrayDeque<>();
     for (Recipient r : recipients) {
@@ -243,7 +253,7 @@ final class OutboundSession {
                   }
                 }
               }
-              return new Result(List.copyOf(out.values()), unattempted);
+              return new Result(List.copyOf(out.values()), unattempted, Set.copyOf(relayRefused));
             });
   }
 
@@ -360,6 +370,9 @@ final class OutboundSession {
         leftoverReplies.add(reply.text());
       } else {
         out.put(r.id(), RecipientOutcome.of(r, stateOf(reply), reply.text()));
+        if (relayRefusal(reply)) {
+          relayRefused.add(r.id());
+        }
       }
     }
     if (accepted.isEmpty()) {
@@ -454,6 +467,23 @@ final class OutboundSession {
     for (Recipient r : rs) {
       out.put(r.id(), RecipientOutcome.of(r, state, reply));
     }
+  }
+
+  /**
+   * A permanent RCPT refusal that says "not here" rather than "no such mailbox": enhanced status
+   * 5.7.1 (not authorized, the usual relay denial) or 5.1.2 (bad destination system), or any 5xx
+   * that mentions relaying. A host shared by several domains may answer so for a domain it takes
+   * only in a transaction of its own; 5.1.1 (no such user) is not one of these.
+   */
+  static boolean relayRefusal(SmtpReply r) {
+    if (!r.permanentFailure()) {
+      return false;
+    }
+    String text = r.text();
+    String rest = text.length() > 4 ? text.substring(4) : "";
+    return rest.startsWith("5.7.1")
+        || rest.startsWith("5.1.2")
+        || rest.toLowerCase(java.util.Locale.ROOT).contains("relay");
   }
 
   private static State stateOf(SmtpReply r) {

@@ -58,6 +58,27 @@ public final class DeliveryQueries {
           + " where r.id = u.id and r.state in ('PENDING', 'DEFERRED')";
 
   /**
+   * The relay fallback of {@code group-by=host}: recipients of a host-grouped row that the shared
+   * host refused as relaying (parallel arrays: id, reply) move to new PENDING delivery rows, one
+   * per domain, whose destination is the domain and whose hosts are empty so that the attempt
+   * resolves the domain afresh. Only while the row is still ours (lease_owner, parameters 3 and 4)
+   * and the recipient still open. The refusal stays in last_reply; the attempt counts.
+   */
+  public static final String SPLIT_TO_DOMAINS =
+      "with moved as (select r.id, r.domain, u.reply"
+          + "  from unnest(?::bigint[], ?::text[]) as u(id, reply)"
+          + "  join recipient r on r.id = u.id"
+          + "  join delivery d on d.id = r.delivery_id"
+          + "  where d.id = ? and d.lease_owner = ? and r.state in ('PENDING', 'DEFERRED')),"
+          + " fresh as (insert into delivery (post_id, destination, hosts, last_reply)"
+          + "  select ?, m.domain, '{}', min(m.reply) from moved m group by m.domain"
+          + "  returning id, destination)"
+          + " update recipient r set delivery_id = f.id, state = 'PENDING', last_reply = m.reply,"
+          + " attempts = r.attempts + 1, updated_at = now()"
+          + " from moved m join fresh f on f.destination = m.domain"
+          + " where r.id = m.id";
+
+  /**
    * Closes an attempt on a delivery: DONE when no recipient in it is open any more, otherwise due
    * again at the given time (parameter 1). Releases the lease either way.
    */

@@ -63,6 +63,19 @@ class DeliveryPiecesTest {
   }
 
   @Test
+  void relayRefusalIsToldApartFromNoSuchUser() {
+    assertTrue(OutboundSession.relayRefusal(reply("550 5.7.1 <x@y>: relay not permitted")));
+    assertTrue(OutboundSession.relayRefusal(reply("550 5.1.2 bad destination system")));
+    assertTrue(OutboundSession.relayRefusal(reply("554 Relay access denied")));
+    assertFalse(OutboundSession.relayRefusal(reply("550 5.1.1 no such user")));
+    assertFalse(OutboundSession.relayRefusal(reply("450 4.7.1 relay temporarily refused")));
+  }
+
+  private static SmtpReply reply(String line) {
+    return new SmtpReply(Integer.parseInt(line.substring(0, 3)), List.of(line));
+  }
+
+  @Test
   void replyText() {
     assertEquals(
         "550 5.1.1 no such user here",

@@ -12,8 +12,10 @@ import org.fanmail.testing.sink.SmtpSink;
  * Points delivery at one shared {@link SmtpSink} through a transport map: {@code a.test} and {@code
  * b.test} share host 127.0.1.1 (so group-by=host bundles them), {@code c.test} is 127.0.1.2, {@code
  * d.test} 127.0.1.3, {@code limits.test} 127.0.1.4 (LIMITS RCPTMAX=3), {@code drop.test} 127.0.1.5,
- * {@code quiet-limit.test} 127.0.1.6 (452 after 4 RCPTs, not advertised). Retries after a second,
- * ten recipients per transaction, small timeouts.
+ * {@code quiet-limit.test} 127.0.1.6 (452 after 4 RCPTs, not advertised), {@code rel-a.test},
+ * {@code rel-b.test} and {@code rel-deny.test} share 127.0.1.8 (which relays for rel-b.test only
+ * when it opens the transaction), {@code mailmax.test} 127.0.1.9 (LIMITS RCPTMAX=3 MAILMAX=2).
+ * Retries after a second, ten recipients per transaction, small timeouts.
  */
 public class FanoutTestProfile implements QuarkusTestProfile {
   public static final String HOST_AB = "127.0.1.1";
@@ -22,6 +24,8 @@ public class FanoutTestProfile implements QuarkusTestProfile {
   public static final String HOST_LIMITS = "127.0.1.4";
   public static final String HOST_DROP = "127.0.1.5";
   public static final String HOST_QUIET_LIMIT = "127.0.1.6";
+  public static final String HOST_SHARED = "127.0.1.8";
+  public static final String HOST_MAILMAX = "127.0.1.9";
   public static final String HOST_POSTFIX = "127.0.1.50";
 
   /** The port Postfix's smtp-sink is started on by its test ({@code pf.test} points there). */
@@ -35,9 +39,20 @@ public class FanoutTestProfile implements QuarkusTestProfile {
     if (sink == null) {
       try {
         sink =
-            SmtpSink.start(HOST_AB, HOST_C, HOST_D, HOST_LIMITS, HOST_DROP, HOST_QUIET_LIMIT)
+            SmtpSink.start(
+                    HOST_AB,
+                    HOST_C,
+                    HOST_D,
+                    HOST_LIMITS,
+                    HOST_DROP,
+                    HOST_QUIET_LIMIT,
+                    HOST_SHARED,
+                    HOST_MAILMAX)
                 .rcptMax(HOST_LIMITS, 3, true)
-                .rcptMax(HOST_QUIET_LIMIT, 4, false);
+                .rcptMax(HOST_QUIET_LIMIT, 4, false)
+                .relayOnlyFirst("rel-b.test")
+                .rcptMax(HOST_MAILMAX, 3, true)
+                .mailMax(HOST_MAILMAX, 2);
         transportMap = Files.createTempFile("fanmail-transport", ".map");
         try (java.net.ServerSocket probe =
             new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName(HOST_POSTFIX))) {
@@ -66,6 +81,18 @@ public class FanoutTestProfile implements QuarkusTestProfile {
                 + "\n"
                 + "quiet-limit.test "
                 + sink.nextHop(HOST_QUIET_LIMIT)
+                + "\n"
+                + "rel-a.test "
+                + sink.nextHop(HOST_SHARED)
+                + "\n"
+                + "rel-b.test "
+                + sink.nextHop(HOST_SHARED)
+                + "\n"
+                + "rel-deny.test "
+                + sink.nextHop(HOST_SHARED)
+                + "\n"
+                + "mailmax.test "
+                + sink.nextHop(HOST_MAILMAX)
                 + "\n"
                 + "nowhere.test [127.0.1.7]:9\n"
                 + "pf.test ["

@@ -16,17 +16,23 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 
 /**
  * A test SMTP server listening on several loopback addresses ({@code 127.0.1.x}, each with its own
  * port), one thread per connection. It counts connections and transactions per address, records
  * every accepted message (envelope and dot-unstuffed bytes), advertises PIPELINING, 8BITMIME, SIZE
- * and optionally {@code LIMITS RCPTMAX=n}, and can be told to answer chosen recipients with a given
- * reply, to drop the connection after DATA, or to greet with 421.
+ * and optionally {@code LIMITS RCPTMAX=n MAILMAX=m} and STARTTLS, and can be told to answer chosen
+ * recipients with a given reply, to drop the connection after DATA, to greet with 421, to refuse
+ * EHLO, to withhold PIPELINING (and then count every command a client sends before the previous
+ * reply), or to refuse a domain's recipients unless they open the transaction (a host that relays
+ * for one domain per transaction).
  *
  * <p>Messages the sink dropped (no reply after the final dot) are not recorded: from the client's
  * point of view they were never delivered. Close it to stop every listener and connection.
@@ -35,7 +41,12 @@ public final class SmtpSink implements AutoCloseable {
 
   /** One message the sink accepted with 250. */
   public record Message(
-      String address, int connection, String mailFrom, List<String> rcpts, byte[] data) {
+      String address,
+      int connection,
+      String mailFrom,
+      List<String> rcpts,
+      byte[] data,
+      boolean tls) {
     public String text() {
       return new String(data, StandardCharsets.UTF_8);
     }
@@ -56,6 +67,15 @@ public final class SmtpSink implements AutoCloseable {
   private final Map<String, Boolean> advertiseLimits = new ConcurrentHashMap<>();
   private volatile long sizeLimit = 50_000_000;
   private volatile boolean smtpUtf8 = true;
+  private final Map<String, Integer> mailMax = new ConcurrentHashMap<>();
+  private final Set<String> noPipelining = ConcurrentHashMap.newKeySet();
+  private final Set<String> refuseEhlo = ConcurrentHashMap.newKeySet();
+  private final Set<String> relayOnlyFirst = ConcurrentHashMap.newKeySet();
+  private final Map<String, SSLContext> startTls = new ConcurrentHashMap<>();
+  private final AtomicInteger open = new AtomicInteger();
+  private final AtomicInteger pipeliningViolations = new AtomicInteger();
+  private final AtomicInteger helos = new AtomicInteger();
+  private final AtomicInteger tlsHandshakes = new AtomicInteger();
   private volatile boolean closed;
 
   private SmtpSink() {}
@@ -95,6 +115,62 @@ public final class SmtpSink implements AutoCloseable {
     rcptMax.put(address, n);
     advertiseLimits.put(address, advertise);
     return this;
+  }
+
+  /** Advertises {@code LIMITS MAILMAX=n} on {@code address} and answers 421 to MAIL past it. */
+  public SmtpSink mailMax(String address, int n) {
+    mailMax.put(address, n);
+    return this;
+  }
+
+  /**
+   * {@code address} does not advertise PIPELINING; a command that arrives before the reply to the
+   * previous one is counted in {@link #pipeliningViolations()} and answered with 503.
+   */
+  public SmtpSink withoutPipelining(String address) {
+    noPipelining.add(address);
+    return this;
+  }
+
+  /** {@code address} answers EHLO with 502 (an RFC 821 server); HELO works. */
+  public SmtpSink refuseEhlo(String address) {
+    refuseEhlo.add(address);
+    return this;
+  }
+
+  /**
+   * {@code address} relays for {@code domain} only when it is the domain of the transaction's first
+   * RCPT; a later RCPT to it gets {@code 550 5.7.1 relay not permitted}.
+   */
+  public SmtpSink relayOnlyFirst(String domain) {
+    relayOnlyFirst.add(domain.toLowerCase(Locale.ROOT));
+    return this;
+  }
+
+  /** {@code address} offers STARTTLS with {@code tls} (a server context). */
+  public SmtpSink startTls(String address, SSLContext tls) {
+    startTls.put(address, tls);
+    return this;
+  }
+
+  /** Conversations still running (a killed client's connections end when their EOF is read). */
+  public int openConnections() {
+    return open.get();
+  }
+
+  /** Commands received before the reply to the previous one, on hosts without PIPELINING. */
+  public int pipeliningViolations() {
+    return pipeliningViolations.get();
+  }
+
+  /** HELO commands answered with 250. */
+  public int helos() {
+    return helos.get();
+  }
+
+  /** Completed STARTTLS handshakes. */
+  public int tlsHandshakes() {
+    return tlsHandshakes.get();
   }
 
   public SmtpSink sizeLimit(long octets) {
@@ -194,6 +270,7 @@ public final class SmtpSink implements AutoCloseable {
         Socket s = ss.accept();
         sockets.add(s);
         connections.get(address).incrementAndGet();
+        open.incrementAndGet();
         int id = connectionIds.incrementAndGet();
         Thread t =
             new Thread(
@@ -202,6 +279,8 @@ public final class SmtpSink implements AutoCloseable {
                     converse(address, id, s);
                   } catch (IOException e) {
                     // client went away
+                  } finally {
+                    open.decrementAndGet();
                   }
                 },
                 "sink-" + address + "-" + id);
@@ -218,10 +297,16 @@ public final class SmtpSink implements AutoCloseable {
     return n != null && n.getAndUpdate(v -> Math.max(0, v - 1)) > 0;
   }
 
-  private void converse(String address, int id, Socket s) throws IOException {
+  private void converse(String address, int id, Socket plain) throws IOException {
+    Socket s = plain;
     s.setSoTimeout(30_000);
     InputStream in = s.getInputStream();
     OutputStream out = s.getOutputStream();
+    boolean lockStep = noPipelining.contains(address);
+    SSLContext tlsContext = startTls.get(address);
+    boolean tls = false;
+    int transactions = 0;
+    int mailLimit = mailMax.getOrDefault(address, 0);
     if (take(greet421, address)) {
       write(out, "421 4.3.2 sink busy, try another host");
       return;
@@ -238,19 +323,65 @@ public final class SmtpSink implements AutoCloseable {
         return;
       }
       String upper = line.toUpperCase(Locale.ROOT);
+      if (lockStep && in.available() > 0) {
+        // The client wrote the next command before hearing this reply: it pipelined.
+        pipeliningViolations.incrementAndGet();
+        write(out, "503 5.5.0 PIPELINING was not offered");
+        continue;
+      }
       if (upper.startsWith("EHLO")) {
-        StringBuilder b = new StringBuilder("250-sink.test\r\n250-PIPELINING\r\n250-8BITMIME\r\n");
+        if (refuseEhlo.contains(address)) {
+          write(out, "502 5.5.2 EHLO not implemented, say HELO");
+          continue;
+        }
+        StringBuilder b = new StringBuilder("250-sink.test\r\n");
+        if (!lockStep) {
+          b.append("250-PIPELINING\r\n");
+        }
+        b.append("250-8BITMIME\r\n");
         if (smtpUtf8) {
           b.append("250-SMTPUTF8\r\n");
         }
-        if (advertise && limit > 0) {
-          b.append("250-LIMITS RCPTMAX=").append(limit).append("\r\n");
+        if (tlsContext != null && !tls) {
+          b.append("250-STARTTLS\r\n");
+        }
+        if ((advertise && limit > 0) || mailLimit > 0) {
+          b.append("250-LIMITS");
+          if (advertise && limit > 0) {
+            b.append(" RCPTMAX=").append(limit);
+          }
+          if (mailLimit > 0) {
+            b.append(" MAILMAX=").append(mailLimit);
+          }
+          b.append("\r\n");
         }
         b.append("250 SIZE ").append(sizeLimit);
         write(out, b.toString());
       } else if (upper.startsWith("HELO")) {
+        helos.incrementAndGet();
         write(out, "250 sink.test");
+      } else if (upper.equals("STARTTLS") && tlsContext != null && !tls) {
+        write(out, "220 2.0.0 go ahead");
+        SSLSocket secured =
+            (SSLSocket)
+                tlsContext
+                    .getSocketFactory()
+                    .createSocket(s, s.getInetAddress().getHostAddress(), s.getPort(), true);
+        secured.setUseClientMode(false);
+        secured.startHandshake();
+        tlsHandshakes.incrementAndGet();
+        s = secured;
+        in = s.getInputStream();
+        out = s.getOutputStream();
+        tls = true;
+        from = null;
+        rcpts.clear();
       } else if (upper.startsWith("MAIL FROM:")) {
+        if (mailLimit > 0 && transactions >= mailLimit) {
+          write(out, "421 4.7.0 MAILMAX reached, closing");
+          return;
+        }
+        transactions++;
         from = path(line.substring(10));
         rcpts.clear();
         rcptCommands = 0;
@@ -265,6 +396,8 @@ public final class SmtpSink implements AutoCloseable {
           write(out, "452 4.5.3 too many recipients");
         } else if (scripted != null && scripted.times().getAndUpdate(v -> Math.max(0, v - 1)) > 0) {
           write(out, scripted.reply());
+        } else if (refusedAsRelay(rcpt, rcpts)) {
+          write(out, "550 5.7.1 <" + rcpt + ">: relay not permitted");
         } else {
           rcpts.add(rcpt);
           write(out, "250 2.1.5 Ok");
@@ -282,7 +415,7 @@ public final class SmtpSink implements AutoCloseable {
         if (take(dropAfterData, address)) {
           return;
         }
-        messages.add(new Message(address, id, from, List.copyOf(rcpts), data));
+        messages.add(new Message(address, id, from, List.copyOf(rcpts), data, tls));
         rcptsPerTransaction.get(address).add(rcpts.size());
         from = null;
         rcpts.clear();
@@ -300,6 +433,15 @@ public final class SmtpSink implements AutoCloseable {
         write(out, "502 5.5.2 command not recognized");
       }
     }
+  }
+
+  private boolean refusedAsRelay(String rcpt, List<String> acceptedSoFar) {
+    String domain = rcpt.substring(rcpt.indexOf('@') + 1).toLowerCase(Locale.ROOT);
+    if (!relayOnlyFirst.contains(domain) || acceptedSoFar.isEmpty()) {
+      return false;
+    }
+    String first = acceptedSoFar.get(0);
+    return !first.substring(first.indexOf('@') + 1).equalsIgnoreCase(domain);
   }
 
   private static String path(String arg) {
