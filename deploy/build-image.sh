@@ -18,12 +18,15 @@ cd "$(dirname "$0")/.."
 IMAGE_BASE=${IMAGE_BASE:-scratch}
 RUNTIME=target/image-runtime
 TAR=target/fanmail-image.tar
-# Modules for Quarkus + Hibernate + Netty + JDBC + TLS; `jdeps --print-module-deps` over
-# target/quarkus-app/lib finds a subset of these.
+# The JDK modules that classes in target/quarkus-app refer to (a scan of their constant pools;
+# jdeps cannot resolve the modular jars there), less jdk.compiler (annotation-processing code
+# that never runs in fanmail), plus providers loaded by name: jdk.crypto.ec (TLS), jdk.charsets
+# (mail in legacy charsets), jdk.localedata, jdk.naming.dns, jdk.net, jdk.zipfs.
+# deploy/smoke-image.sh starts the result; a missing module shows up there as NoClassDefFoundError.
 MODULES=java.base,java.compiler,java.desktop,java.instrument,java.logging,java.management,\
-java.naming,java.net.http,java.security.jgss,java.security.sasl,java.sql,java.transaction.xa,\
-java.xml,jdk.charsets,jdk.crypto.ec,jdk.localedata,jdk.management,jdk.naming.dns,jdk.net,\
-jdk.unsupported,jdk.zipfs
+java.naming,java.net.http,java.rmi,java.scripting,java.security.jgss,java.security.sasl,java.sql,\
+java.transaction.xa,java.xml,jdk.charsets,jdk.crypto.ec,jdk.localedata,jdk.management,\
+jdk.naming.dns,jdk.net,jdk.unsupported,jdk.zipfs
 
 log() { printf '== %s\n' "$*"; }
 

@@ -47,17 +47,21 @@ ports = set((c.get("ExposedPorts") or {}).keys())
 check({"8080/tcp", "2525/tcp"} <= ports, f"exposes 8080 and 2525 ({sorted(ports)})")
 check(config.get("os") == "linux", f"os linux, architecture {config.get('architecture')}")
 
-names = []
+names = []  # per layer: regular files and links, without directories
+tmp_ok = False
 for path in layers:
     with tarfile.open(path) as t:
-        names.append([n.lstrip("./").lstrip("/") for n in t.getnames()])
+        members = t.getmembers()
+    names.append([m.name.lstrip("./").lstrip("/") for m in members if not m.isdir()])
+    tmp_ok |= any(m.isdir() and m.name.strip("./") == "tmp" and m.mode & 0o777 == 0o777
+                  for m in members)
 comments = [h.get("comment", "") for h in config.get("history", []) if not h.get("empty_layer")]
 for i, files in enumerate(names):
     label = comments[i] if i < len(comments) else ""
     print(f"      layer {i}: {label or '-'}: {len(files)} entries")
 
 def files_of(i):
-    return [n for n in names[i] if n and not n.endswith("/")]
+    return names[i]
 
 def find(pred):
     return [i for i in range(len(names)) if files_of(i) and all(pred(n) for n in files_of(i))]
@@ -65,12 +69,15 @@ def find(pred):
 java = [i for i, files in enumerate(names)
         if any(n.endswith("bin/java") for n in files)]
 check(bool(java), "a layer holds a Java runtime (bin/java)")
+if java:
+    check(tmp_ok, "/tmp is writable for the non-root user (SMTP spill files)")
 libs = find(lambda n: n.startswith("deployments/lib/"))
 check(bool(libs) and any(n.endswith(".jar") for i in libs for n in files_of(i)),
       "a libraries layer holds only deployments/lib/ (the dependencies)")
 app = [i for i, files in enumerate(names)
        if "deployments/quarkus-run.jar" in files
        and any(n.startswith("deployments/app/") for n in files)
+       and any(n.startswith("deployments/quarkus/") for n in files)
        and not any(n.startswith("deployments/lib/") and n.endswith(".jar") for n in files)]
 check(bool(app), "an application layer holds quarkus-run.jar, app/ and quarkus/")
 check(bool(libs and app) and max(libs) < min(app),
