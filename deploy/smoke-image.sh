@@ -19,7 +19,13 @@ APP_PID=
 cleanup() {
   set +e
   if [ -n "$APP_PID" ]; then
-    kill "$APP_PID" 2>/dev/null
+    # The application is unshare's only child (sh, env and chroot exec into it).
+    java_pid=$(pgrep -P "$APP_PID")
+    if [ -n "$java_pid" ]; then
+      kill -TERM "$java_pid" 2>/dev/null
+      for _ in $(seq 1 40); do kill -0 "$java_pid" 2>/dev/null || break; sleep 1; done
+      kill -KILL "$java_pid" 2>/dev/null
+    fi
     wait "$APP_PID" 2>/dev/null
   fi
   if [ -f "$WORK/pg/postmaster.pid" ]; then
@@ -59,7 +65,7 @@ user=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["User"])'
 mapfile -t entry < <(python3 -c 'import json,sys; c=json.load(open(sys.argv[1])); print("\n".join((c.get("Entrypoint") or [])+(c.get("Cmd") or [])))' "$WORK/config.json")
 mapfile -t envs < <(python3 -c 'import json,sys; print("\n".join(json.load(open(sys.argv[1])).get("Env") or []))' "$WORK/config.json")
 echo "== starting ${entry[*]} as user $user (HTTP $HTTP, SMTP $SMTP)"
-unshare --mount --fork --kill-child=TERM -- sh -c '
+unshare --mount --fork -- sh -c '
   root=$1; shift
   mount --bind /dev "$root/dev" && mount -t proc proc "$root/proc" && exec "$@"' sh \
   "$WORK/rootfs" env -i "${envs[@]}" \
