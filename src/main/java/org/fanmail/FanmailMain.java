@@ -21,6 +21,12 @@ import org.jboss.logging.Logger;
  * PostgreSQL before Quarkus (Flyway migrates during start-up, so a {@code StartupEvent} would be
  * too late) and hands its URL to Quarkus as system properties. It also provides the admin token on
  * the embedded default: generated once, kept beside the data directory, logged at start-up.
+ *
+ * <p>The embedded PostgreSQL exists only in the JVM build. The native build leaves zonky and its
+ * binaries out (Maven profile {@code native}: zonky is only {@code provided} there), and
+ * native-image replaces {@link #startEmbedded} by a stop with a message saying what to set (see
+ * {@code org.fanmail.embedded.NativeImageSubstitutions}), so no path to {@link EmbeddedDatabase} is
+ * left in a native executable.
  */
 @QuarkusMain
 public final class FanmailMain {
@@ -39,6 +45,7 @@ public final class FanmailMain {
     Quarkus.run(args);
   }
 
+  /** JVM only: native-image substitutes this method (keep its name and signature in step). */
   private static synchronized void startEmbedded(Config config) {
     Path dir =
         config
