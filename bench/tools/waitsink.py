@@ -61,6 +61,21 @@ def main():
             stalled = True
             break
         time.sleep(0.1)
+    # With PIPELINING every RCPT of a transaction is accepted before its DATA ends, so the
+    # sink counts the last transactions a little after the last recipient: let the
+    # transaction count settle (unchanged for 1 s, at most 15 s) before reporting it.
+    if not timed_out and not stalled:
+        settle_end, last_txn, last_txn_change = time.monotonic() + 15, st["transactions"], time.monotonic()
+        while time.monotonic() < settle_end and time.monotonic() - last_txn_change < 1.0:
+            time.sleep(0.1)
+            try:
+                fresh = stats(a.control)
+            except (OSError, ValueError):
+                continue
+            if fresh["transactions"] != last_txn:
+                last_txn, last_txn_change = fresh["transactions"], time.monotonic()
+            fresh["last_rcpt_ms"] = st.get("last_rcpt_ms", fresh.get("last_rcpt_ms"))
+            st = fresh
     st.pop("hosts", None)
     st.update({"timed_out": timed_out, "stalled": stalled,
                "waited_s": round(time.monotonic() - t0, 2), "expected": a.expect})
