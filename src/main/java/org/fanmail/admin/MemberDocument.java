@@ -13,6 +13,7 @@ public record MemberDocument(
     DeliveryMode deliveryMode,
     MemberRole role,
     MemberStatus status,
+    boolean receiveOwnPosts,
     int bounceScore,
     OffsetDateTime lastBounceAt,
     OffsetDateTime createdAt) {
@@ -24,6 +25,7 @@ public record MemberDocument(
         m.deliveryMode,
         m.role,
         m.status,
+        m.receiveOwnPosts,
         m.bounceScore,
         m.lastBounceAt,
         m.createdAt);

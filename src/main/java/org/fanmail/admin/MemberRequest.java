@@ -10,9 +10,14 @@ import org.fanmail.list.MemberStatus;
  * PATCH .../members/{email}} (every property optional; {@code email} cannot change there).
  */
 public record MemberRequest(
-    String email, String name, DeliveryMode deliveryMode, MemberRole role, MemberStatus status) {
+    String email,
+    String name,
+    DeliveryMode deliveryMode,
+    MemberRole role,
+    MemberStatus status,
+    Boolean receiveOwnPosts) {
 
   MemberChanges changes() {
-    return new MemberChanges(name, deliveryMode, role, status);
+    return new MemberChanges(name, deliveryMode, role, status, receiveOwnPosts);
   }
 }

@@ -126,6 +126,18 @@ public class DeliveryStore {
             ps.setArray(3, c.createArrayOf("text", replies));
             ps.executeUpdate();
           }
+          Long[] bounced =
+              outcomes.stream()
+                  .filter(o -> o.state() == RecipientOutcome.State.FAILED)
+                  .filter(o -> o.reply() != null && o.reply().startsWith("5"))
+                  .map(RecipientOutcome::recipientId)
+                  .toArray(Long[]::new);
+          if (bounced.length > 0) {
+            try (PreparedStatement ps = c.prepareStatement(DeliveryQueries.SCORE_BOUNCES)) {
+              ps.setArray(1, c.createArrayOf("bigint", bounced));
+              ps.executeUpdate();
+            }
+          }
         }
         int fellBack = 0;
         if (!fallback.isEmpty()) {

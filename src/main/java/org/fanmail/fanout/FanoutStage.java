@@ -167,8 +167,8 @@ public class FanoutStage {
 
   private void expandInTransaction(Connection c, long postId, long listId) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(FanoutQueries.INSERT_RECIPIENTS)) {
-      ps.setLong(1, postId);
-      ps.setLong(2, listId);
+      ps.setLong(1, listId);
+      ps.setLong(2, postId);
       ps.executeUpdate();
     }
     try (var st = c.createStatement()) {

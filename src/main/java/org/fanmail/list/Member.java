@@ -54,6 +54,10 @@ public class Member {
   @Column(nullable = false)
   public MemberStatus status = MemberStatus.ACTIVE;
 
+  /** False: the fan-out leaves this member out of the recipients of their own posts. */
+  @Column(name = "receive_own_posts", nullable = false)
+  public boolean receiveOwnPosts = true;
+
   @Column(name = "bounce_score", nullable = false)
   public int bounceScore;
 

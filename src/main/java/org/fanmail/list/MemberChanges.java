@@ -5,4 +5,8 @@ package org.fanmail.list;
  * given" (keep the current value, or the default on create).
  */
 public record MemberChanges(
-    String name, DeliveryMode deliveryMode, MemberRole role, MemberStatus status) {}
+    String name,
+    DeliveryMode deliveryMode,
+    MemberRole role,
+    MemberStatus status,
+    Boolean receiveOwnPosts) {}

@@ -173,5 +173,8 @@ public class MemberService {
     if (c.status() != null) {
       m.status = c.status();
     }
+    if (c.receiveOwnPosts() != null) {
+      m.receiveOwnPosts = c.receiveOwnPosts();
+    }
   }
 }

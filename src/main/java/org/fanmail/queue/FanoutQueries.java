@@ -27,12 +27,18 @@ public final class FanoutQueries {
   /**
    * Copies the list's deliverable members into recipients in one statement. Members are unique per
    * list by lower(email); the conflict clause only guards the (post, email) key against two members
-   * differing in case slipping past that rule.
+   * differing in case slipping past that rule. A member who turned off receiveOwnPosts is left out
+   * of their own posts, recognised by the envelope sender or the From address (the coalesce keeps a
+   * missing From from turning NOT IN into NULL for everyone).
    */
   public static final String INSERT_RECIPIENTS =
       "insert into recipient (post_id, member_id, email, domain)"
-          + " select ?, m.id, m.email, m.domain from member m"
-          + " where m.list_id = ? and m.status = 'ACTIVE' and m.delivery_mode <> 'NOMAIL'"
+          + " select p.id, m.id, m.email, m.domain from post p join member m on m.list_id = ?"
+          + " where p.id = ? and m.status = 'ACTIVE' and m.delivery_mode <> 'NOMAIL'"
+          + "   and (m.receive_own_posts or m.email_key not in ("
+          + "     lower(p.envelope_from),"
+          + "     lower(coalesce(substring(p.from_header from '<([^<>]+)>'),"
+          + "                    btrim(p.from_header), ''))))"
           + " order by m.id"
           + " on conflict on constraint recipient_post_email_uk do nothing";
 

@@ -71,7 +71,14 @@ class MemberResourceTest {
         .get(member)
         .then()
         .body("deliveryMode", equalTo("DIGEST"))
-        .body("role", equalTo("MODERATOR"));
+        .body("role", equalTo("MODERATOR"))
+        .body("receiveOwnPosts", equalTo(true));
+    api()
+        .body("{\"receiveOwnPosts\":false}")
+        .patch(member)
+        .then()
+        .statusCode(200)
+        .body("receiveOwnPosts", equalTo(false));
     api()
         .body("{\"name\":\"The Mod\",\"status\":\"DISABLED_BY_OWNER\",\"deliveryMode\":\"NOMAIL\"}")
         .patch(member)

@@ -190,6 +190,55 @@ class FanoutEndToEndTest {
                     + " and 1 = ?",
                 1)
             .startsWith("550 5.1.1"));
+    // The permanent refusal counts toward that member's bounce score; the deferral does not.
+    assertEquals(
+        "1",
+        db.scalar(
+            "select bounce_score from member where email = 'x3@d.test' and list_id = ?", list));
+    assertEquals(
+        "0",
+        db.scalar(
+            "select bounce_score from member where email = 'x2@d.test' and list_id = ?", list));
+  }
+
+  @Test
+  void posterGetsOwnCopyUnlessTheyOptedOut() throws Exception {
+    long wants = db.list("own-yes", "lists.test", null, "POSTER");
+    long declines = db.list("own-no", "lists.test", null, "POSTER");
+    for (long list : List.of(wants, declines)) {
+      db.members(list, "o", "c.test", 2);
+      db.member(list, "Poster@c.test", "ACTIVE", "REGULAR");
+    }
+    db.scalar(
+        "update member set receive_own_posts = false where email = 'Poster@c.test'"
+            + " and list_id = ? returning id",
+        declines);
+    String yes = TestMail.uniqueId();
+    String no = TestMail.uniqueId();
+    long p1 =
+        db.acceptedPost(
+            wants,
+            "own-yes@lists.test",
+            TestMail.message(yes, "own-yes@lists.test", "s", "b\r\n"),
+            Instant.now(),
+            "poster@c.test");
+    long p2 =
+        db.acceptedPost(
+            declines,
+            "own-no@lists.test",
+            TestMail.message(no, "own-no@lists.test", "s", "b\r\n"),
+            Instant.now(),
+            "poster@c.test");
+    committed.fire(new PostCommitted(List.of(p1, p2)));
+    assertTrue(db.awaitPostState(p1, "DONE", WAIT));
+    assertTrue(db.awaitPostState(p2, "DONE", WAIT));
+    assertTrue(
+        messagesOf(yes).stream()
+            .flatMap(m -> m.rcpts().stream())
+            .toList()
+            .contains("Poster@c.test"));
+    List<String> declined = messagesOf(no).stream().flatMap(m -> m.rcpts().stream()).toList();
+    assertEquals(List.of("o1@c.test", "o2@c.test"), declined.stream().sorted().toList());
   }
 
   @Test

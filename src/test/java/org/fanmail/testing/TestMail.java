@@ -103,17 +103,25 @@ public final class TestMail {
   /** Inserts an ACCEPTED post; returns its id. */
   public long acceptedPost(long listId, String listAddress, byte[] raw, Instant receivedAt)
       throws SQLException {
+    return acceptedPost(listId, listAddress, raw, receivedAt, "poster@example.test");
+  }
+
+  /** Inserts an ACCEPTED post from envelope sender {@code from}; returns its id. */
+  public long acceptedPost(
+      long listId, String listAddress, byte[] raw, Instant receivedAt, String from)
+      throws SQLException {
     try (Connection c = ds.getConnection();
         PreparedStatement ps =
             c.prepareStatement(
                 "insert into post (list_id, list_address, state, envelope_from, raw, size,"
-                    + " received_at) values (?, ?, 'ACCEPTED', 'poster@example.test', ?, ?, ?)"
+                    + " received_at) values (?, ?, 'ACCEPTED', ?, ?, ?, ?)"
                     + " returning id")) {
       ps.setLong(1, listId);
       ps.setString(2, listAddress);
-      ps.setBytes(3, raw);
-      ps.setInt(4, raw.length);
-      ps.setTimestamp(5, java.sql.Timestamp.from(receivedAt));
+      ps.setString(3, from);
+      ps.setBytes(4, raw);
+      ps.setInt(5, raw.length);
+      ps.setTimestamp(6, java.sql.Timestamp.from(receivedAt));
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
         return rs.getLong(1);
