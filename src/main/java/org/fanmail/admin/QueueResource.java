@@ -11,6 +11,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.fanmail.queue.StatusQueries;
 
 /**
@@ -20,6 +22,8 @@ import org.fanmail.queue.StatusQueries;
  */
 @Path("/api/queue")
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "queue")
+@SecurityRequirement(name = "bearer")
 public class QueueResource {
   private static final int TOP = 20;
 
