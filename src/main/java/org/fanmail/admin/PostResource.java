@@ -7,6 +7,8 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -17,20 +19,25 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.fanmail.queue.PostArchive;
 import org.fanmail.queue.StatusQueries;
 
 /**
- * {@code GET /api/posts/{id}}: a post's delivery status, in total and per destination host. Read
- * only; an unknown id is a 404 (the shared problem+json mappers render it), a database failure a
- * 5xx.
+ * {@code GET /api/posts/{id}}: a post's delivery status, in total and per destination host; {@code
+ * GET /api/posts/{id}/raw}: its stored bytes exactly, streamed in slices. Read only; an unknown id
+ * is a 404 (the shared problem+json mappers render it), a database failure a 5xx.
  */
 @Path("/api/posts")
+@Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "posts")
 @SecurityRequirement(name = "bearer")
-@Produces(MediaType.APPLICATION_JSON)
 public class PostResource {
+  static final String MESSAGE_RFC822 = "message/rfc822";
 
   /** One destination host's share of a post. */
   public record HostStatus(
@@ -54,13 +61,34 @@ public class PostResource {
       List<HostStatus> hosts) {}
 
   private final AgroalDataSource dataSource;
+  private final PostArchive archive;
 
-  public PostResource(AgroalDataSource dataSource) {
+  public PostResource(AgroalDataSource dataSource, PostArchive archive) {
     this.dataSource = dataSource;
+    this.archive = archive;
+  }
+
+  @GET
+  @Path("/{id}/raw")
+  @Produces(MESSAGE_RFC822)
+  @Operation(summary = "The post's bytes exactly as stored (our Received header first)")
+  @APIResponse(responseCode = "200", content = @Content(mediaType = MESSAGE_RFC822))
+  public Response raw(@PathParam("id") long id) throws SQLException {
+    int size = archive.rawSize(id);
+    StreamingOutput body =
+        out -> {
+          try {
+            archive.copyRaw(id, size, out);
+          } catch (SQLException e) {
+            throw new java.io.IOException("post " + id + ": reading the stored bytes failed", e);
+          }
+        };
+    return Response.ok(body, MESSAGE_RFC822).header("Content-Length", size).build();
   }
 
   @GET
   @Path("/{id}")
+  @Operation(summary = "A post and its delivery status per destination host")
   public PostStatus get(@PathParam("id") long id) throws SQLException {
     try (Connection c = dataSource.getConnection()) {
       List<HostStatus> hosts = new ArrayList<>();

@@ -1,0 +1,153 @@
+package org.fanmail.queue;
+
+import io.agroal.api.AgroalDataSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.fanmail.list.Page;
+import org.jboss.logging.Logger;
+
+/**
+ * The moderation queue of a list: its held posts, and the three verdicts (approve, reject,
+ * discard). Each verdict is one short transaction that locks the post row, checks that it is HELD
+ * and on the named list, and moves it on; a post of another list is reported as unknown ({@link
+ * UnknownPostException}), a post no longer held as {@link PostNotHeldException} with its state.
+ * After an approval commits, {@link PostCommitted} wakes the fan-out stage (a hint: its periodic
+ * scan finds the ACCEPTED post anyway). Blocking JDBC: call from a worker thread.
+ */
+@ApplicationScoped
+public class HeldPosts {
+  private static final Logger LOG = Logger.getLogger(HeldPosts.class);
+
+  /** One held post as a moderator sees it. */
+  public record HeldPost(
+      long id,
+      String messageId,
+      String from,
+      String subject,
+      Instant receivedAt,
+      List<String> ruleHits,
+      String reason,
+      int size) {}
+
+  private final AgroalDataSource dataSource;
+  private final Event<PostCommitted> committed;
+
+  public HeldPosts(AgroalDataSource dataSource, Event<PostCommitted> committed) {
+    this.dataSource = dataSource;
+    this.committed = committed;
+  }
+
+  /** One page of the list's held posts, oldest first. */
+  public Page<HeldPost> page(long listId, int page, int size) throws SQLException {
+    try (Connection c = dataSource.getConnection()) {
+      long total;
+      try (PreparedStatement ps = c.prepareStatement(ModerationQueries.HELD_COUNT)) {
+        ps.setLong(1, listId);
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          total = rs.getLong(1);
+        }
+      }
+      long offset = (long) page * size;
+      List<HeldPost> items = new ArrayList<>();
+      if (offset < total) {
+        try (PreparedStatement ps = c.prepareStatement(ModerationQueries.HELD_PAGE)) {
+          ps.setLong(1, listId);
+          ps.setInt(2, size);
+          ps.setLong(3, offset);
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              Array hits = rs.getArray(6);
+              items.add(
+                  new HeldPost(
+                      rs.getLong(1),
+                      rs.getString(2),
+                      rs.getString(3),
+                      rs.getString(4),
+                      rs.getTimestamp(5).toInstant(),
+                      hits == null ? List.of() : Arrays.asList((String[]) hits.getArray()),
+                      rs.getString(7),
+                      rs.getInt(8)));
+            }
+          }
+        }
+      }
+      return new Page<>(items, total, page, size);
+    }
+  }
+
+  /** HELD → ACCEPTED, then wakes the fan-out stage. */
+  public void approve(long listId, String listAddress, long postId) throws SQLException {
+    decide(listId, listAddress, postId, "ACCEPTED", null);
+    try {
+      committed.fireAsync(new PostCommitted(List.of(postId)));
+    } catch (RuntimeException e) {
+      // A hint only: the periodic scan expands the post anyway.
+      LOG.debugf(e, "post %d: PostCommitted after approval not delivered", postId);
+    }
+  }
+
+  /** HELD → REJECTED, recording {@code reason} (null keeps the chain's reason). */
+  public void reject(long listId, String listAddress, long postId, String reason)
+      throws SQLException {
+    decide(listId, listAddress, postId, "REJECTED", reason);
+  }
+
+  /** HELD → DISCARDED. */
+  public void discard(long listId, String listAddress, long postId) throws SQLException {
+    decide(listId, listAddress, postId, "DISCARDED", null);
+  }
+
+  private void decide(long listId, String listAddress, long postId, String state, String reason)
+      throws SQLException {
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        try (PreparedStatement ps = c.prepareStatement(ModerationQueries.LOCK_POST)) {
+          ps.setLong(1, postId);
+          try (ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+              throw new UnknownPostException(postId, listAddress);
+            }
+            long owner = rs.getLong(1);
+            if (rs.wasNull() || owner != listId) {
+              throw new UnknownPostException(postId, listAddress);
+            }
+            String current = rs.getString(2);
+            if (!"HELD".equals(current)) {
+              throw new PostNotHeldException(postId, current);
+            }
+          }
+        }
+        try (PreparedStatement ps = c.prepareStatement(ModerationQueries.SET_VERDICT)) {
+          ps.setString(1, state);
+          ps.setString(2, reason);
+          ps.setLong(3, postId);
+          if (ps.executeUpdate() != 1) {
+            throw new IllegalStateException("post " + postId + " changed under its row lock");
+          }
+        }
+        c.commit();
+        LOG.infof("post %d on %s: moderator verdict %s", postId, listAddress, state);
+      } catch (SQLException | RuntimeException e) {
+        try {
+          c.rollback();
+        } catch (SQLException rollback) {
+          e.addSuppressed(rollback);
+        }
+        throw e;
+      } finally {
+        c.setAutoCommit(true);
+      }
+    }
+  }
+}
