@@ -24,8 +24,6 @@ import org.fanmail.queue.StatusQueries;
 @Tag(name = "queue")
 @SecurityRequirement(name = "bearer")
 @Produces(MediaType.APPLICATION_JSON)
-@Tag(name = "queue")
-@SecurityRequirement(name = "bearer")
 public class QueueResource {
   private static final int TOP = 20;
 
