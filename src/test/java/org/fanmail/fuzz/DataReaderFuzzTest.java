@@ -58,7 +58,7 @@ class DataReaderFuzzTest {
     assertEquals(terminatorEnd, whole.consumed(), "stops right after the first CRLF.CRLF");
 
     // The message on the wire, its last CRLF included, without the 354 CRLF.
-    int messageEnd = Math.max(end, 2);
+    int messageEnd = end == 0 ? 2 : end + 2;
     boolean clean = Pieces.onlyCrlf(framed, 2, messageEnd);
     if (!clean) {
       assertEquals(DataReader.Outcome.BARE_LINE_ENDING, whole.outcome(), "bare CR/LF refused");

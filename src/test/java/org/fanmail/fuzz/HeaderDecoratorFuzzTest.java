@@ -18,9 +18,10 @@ import org.fanmail.decorate.ListIdentity;
 
 /**
  * Fuzzes header decoration of the outgoing copy. Properties: every header field the handlers do not
- * own comes out byte for byte and in its order; each List-* header and X-Loop of the list appears
- * once; the decorated header followed by the untouched rest of the message splits at the same
- * place, so the body (everything after the header section) is byte for byte what was received.
+ * own comes out byte for byte and in its order (a last field without line end gains only CRLF);
+ * each List-* header and X-Loop of the list appears once; the decorated header followed by the
+ * untouched rest of the message splits at the same place, so the body (everything after the header
+ * section) is byte for byte what was received.
  */
 class HeaderDecoratorFuzzTest {
   /** Fields some handler may set, replace or remove. */
@@ -103,6 +104,11 @@ class HeaderDecoratorFuzzTest {
       lineStart = lineEnd;
     }
     if (field != null) {
+      if (end > 0 && m[end - 1] != '\n') {
+        // The one change allowed to a kept field: the line end a header section without one lacks.
+        field.write('\r');
+        field.write('\n');
+      }
       out.add(field.toByteArray());
     }
     return out;
