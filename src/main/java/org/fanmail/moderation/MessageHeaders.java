@@ -91,7 +91,8 @@ public final class MessageHeaders {
     }
     String name = field.substring(0, colon).trim();
     if (name.isEmpty() || !name.chars().allMatch(c -> c > 32 && c < 127)) {
-      // RFC 5322 ftext only: a tab or other control inside a name (found by fuzzing) is no field.
+      // RFC 5322 ftext only: a tab or other control inside a name (a fuzz-test finding) is no
+      // field.
       return;
     }
     fields.add(new Field(name, field.substring(colon + 1).trim()));
