@@ -73,6 +73,13 @@ public final class HeaderBlock {
       String name = new String(message, start, colon - start, StandardCharsets.US_ASCII).strip();
       byte[] raw = new byte[next - start];
       System.arraycopy(message, start, raw, 0, raw.length);
+      if (raw.length > 0 && raw[raw.length - 1] != '\n') {
+        // A header section that stops without a line end (a fuzz-test finding): a field added after
+        // it would run on into this one's value, so it gets the CRLF it lacks, nothing else.
+        raw = java.util.Arrays.copyOf(raw, raw.length + 2);
+        raw[raw.length - 2] = '\r';
+        raw[raw.length - 1] = '\n';
+      }
       fields.add(new HeaderField(name, raw));
       start = next;
     }

@@ -90,6 +90,14 @@ public record EmailAddress(String local, String domain) {
     String local = Normalizer.normalize(raw, Normalizer.Form.NFC);
     if (local.startsWith("\"")) {
       String content = unquote(local);
+      if (!content.equals(
+          new String(content.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8))) {
+        // A lone surrogate is no character: it cannot travel as UTF-8 and would count as one octet.
+        throw new InvalidAddressException("quoted local part is not valid Unicode");
+      }
+      // Unquoting can put a combining mark next to the letter it composes with (an escaped U+0301
+      // after "e"), so the content is normalized again, or the canonical form is no fixed point.
+      content = Normalizer.normalize(content, Normalizer.Form.NFC);
       // One spelling per quoted local part: "a\ b" and "a b" are the same mailbox.
       local = isDotAtom(content) ? content : quote(content);
     } else if (!isDotAtom(local)) {

@@ -110,7 +110,13 @@ public record PathArgument(EmailAddress mailbox, Map<String, String> parameters)
         continue;
       }
       int eq = p.indexOf('=');
-      String name = (eq < 0 ? p : p.substring(0, eq)).toUpperCase(Locale.ROOT);
+      String spelled = eq < 0 ? p : p.substring(0, eq);
+      // Checked before upper-casing: Unicode case mapping turns U+017F into S, so "\u017fIZE"
+      // would otherwise pass as SIZE. esmtp-keyword is ASCII only.
+      if (!spelled.matches("[A-Za-z0-9][A-Za-z0-9-]*")) {
+        throw new SyntaxException("Malformed parameter " + p, false);
+      }
+      String name = spelled.toUpperCase(Locale.ROOT);
       if (!name.matches("[A-Z0-9][A-Z0-9-]*")) {
         throw new SyntaxException("Malformed parameter " + p, false);
       }
