@@ -27,12 +27,13 @@ import org.junit.jupiter.api.Test;
  * Every named SQL statement of fanmail, prepared by the server against the migrated schema, so that
  * a column renamed in a migration but not in a query fails the build instead of production.
  *
- * <p>The statements are found by reflection: every {@code static final String} of every class named
- * {@code *Queries} under {@code org.fanmail} (compiled classes of this module), so a new {@code
- * PostQueries} or {@code MemberQueries} is covered without touching this test. Each runs as {@code
- * PREPARE} (parse and analysis: tables, columns, types) inside one transaction that is rolled back;
- * {@code CREATE} statements (the expansion's temporary tables) are executed first so that the
- * statements that use them can be checked too.
+ * <p>The statements are found by reflection: every {@code public static final String} of every
+ * class named {@code *Queries} under {@code org.fanmail} (private constants are fragments that
+ * statements are built from) (compiled classes of this module), so a new {@code PostQueries} or
+ * {@code MemberQueries} is covered without touching this test. Each runs as {@code PREPARE} (parse
+ * and analysis: tables, columns, types) inside one transaction that is rolled back; {@code CREATE}
+ * statements (the expansion's temporary tables) are executed first so that the statements that use
+ * them can be checked too.
  */
 @QuarkusTest
 class QueriesTest {
@@ -146,7 +147,10 @@ class QueriesTest {
       Class<?> type = Class.forName(className, true, QueriesTest.class.getClassLoader());
       for (Field f : type.getDeclaredFields()) {
         int m = f.getModifiers();
-        if (Modifier.isStatic(m) && Modifier.isFinal(m) && f.getType() == String.class) {
+        if (Modifier.isPublic(m)
+            && Modifier.isStatic(m)
+            && Modifier.isFinal(m)
+            && f.getType() == String.class) {
           f.setAccessible(true);
           out.add(new Named(type.getSimpleName() + "." + f.getName(), (String) f.get(null)));
         }
