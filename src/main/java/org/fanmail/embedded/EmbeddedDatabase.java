@@ -85,6 +85,13 @@ public final class EmbeddedDatabase implements AutoCloseable {
     } catch (IOException e) {
       LOG.warnf(e, "stopping the embedded PostgreSQL in %s failed", dataDir);
     }
+    try {
+      // zonky's pg_ctl stop gives up after a few seconds (clients still connected, a slow
+      // checkpoint) and leaves the server running: make sure it goes.
+      stopLeftover(dataDir);
+    } catch (IOException e) {
+      LOG.warnf(e, "could not check %s for a server left running", dataDir);
+    }
   }
 
   /**

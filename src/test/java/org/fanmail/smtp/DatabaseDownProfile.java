@@ -19,6 +19,10 @@ public class DatabaseDownProfile implements QuarkusTestProfile {
       try {
         database =
             EmbeddedDatabase.start(Files.createTempDirectory("fanmail-dbdown").resolve("pg"), 0);
+        // Quarkus may build this profile in more than one class loader, each with its own
+        // server; whichever the test does not stop is stopped when the test JVM exits.
+        EmbeddedDatabase started = database;
+        Runtime.getRuntime().addShutdownHook(new Thread(started::close, "dbdown-pg-stop"));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
