@@ -185,46 +185,40 @@ public class FanoutStage {
   }
 
   private void expandInTransaction(Connection c, long postId, long listId) throws SQLException {
-    int recipients;
-    try (PreparedStatement ps = c.prepareStatement(FanoutQueries.INSERT_RECIPIENTS)) {
+    try (var st = c.createStatement()) {
+      st.execute(FanoutQueries.CREATE_CANDIDATE_TABLE);
+    }
+    int candidates;
+    try (PreparedStatement ps = c.prepareStatement(FanoutQueries.INSERT_CANDIDATES)) {
       ps.setLong(1, listId);
       ps.setLong(2, postId);
-      recipients = ps.executeUpdate();
+      candidates = ps.executeUpdate();
     }
-    if (recipients == 0) {
-      // Nobody to send to: no temporary tables, no deliveries; the post is DONE.
-      try (PreparedStatement ps = c.prepareStatement(FanoutQueries.FINISH_EXPANSION)) {
+    if (candidates > 0) {
+      try (var st = c.createStatement()) {
+        st.execute(FanoutQueries.CREATE_DOMAIN_TABLE);
+        st.execute(FanoutQueries.CREATE_CHUNK_TABLE);
+        st.execute(FanoutQueries.CREATE_DELIVERY_TABLE);
+      }
+      resolveDomains(c, postId);
+      try (PreparedStatement ps = c.prepareStatement(FanoutQueries.NUMBER_RECIPIENTS)) {
+        ps.setInt(1, config.delivery().maxRecipientsPerTransaction());
+        ps.executeUpdate();
+      }
+      try (PreparedStatement ps = c.prepareStatement(FanoutQueries.ALLOCATE_DELIVERIES)) {
+        ps.executeUpdate();
+      }
+      try (PreparedStatement ps = c.prepareStatement(FanoutQueries.INSERT_DELIVERIES)) {
+        ps.setLong(1, postId);
+        ps.setDouble(2, config.delivery().retrySchedule().get(0).toMillis() / 1000.0);
+        ps.executeUpdate();
+      }
+      try (PreparedStatement ps = c.prepareStatement(FanoutQueries.INSERT_RECIPIENTS)) {
         ps.setLong(1, postId);
         ps.executeUpdate();
       }
-      return;
     }
-    try (var st = c.createStatement()) {
-      st.execute(FanoutQueries.CREATE_DOMAIN_TABLE);
-      st.execute(FanoutQueries.CREATE_CHUNK_TABLE);
-      st.execute(FanoutQueries.CREATE_DELIVERY_TABLE);
-    }
-    resolveDomains(c, postId);
-    try (PreparedStatement ps = c.prepareStatement(FanoutQueries.FAIL_UNROUTABLE)) {
-      ps.setLong(1, postId);
-      ps.executeUpdate();
-    }
-    try (PreparedStatement ps = c.prepareStatement(FanoutQueries.NUMBER_RECIPIENTS)) {
-      ps.setInt(1, config.delivery().maxRecipientsPerTransaction());
-      ps.setLong(2, postId);
-      ps.executeUpdate();
-    }
-    try (PreparedStatement ps = c.prepareStatement(FanoutQueries.ALLOCATE_DELIVERIES)) {
-      ps.executeUpdate();
-    }
-    try (PreparedStatement ps = c.prepareStatement(FanoutQueries.INSERT_DELIVERIES)) {
-      ps.setLong(1, postId);
-      ps.setDouble(2, config.delivery().retrySchedule().get(0).toMillis() / 1000.0);
-      ps.executeUpdate();
-    }
-    try (PreparedStatement ps = c.prepareStatement(FanoutQueries.ASSIGN_RECIPIENTS)) {
-      ps.executeUpdate();
-    }
+    // No candidates: no deliveries, and the post is DONE at once.
     try (PreparedStatement ps = c.prepareStatement(FanoutQueries.FINISH_EXPANSION)) {
       ps.setLong(1, postId);
       ps.executeUpdate();
@@ -236,7 +230,6 @@ public class FanoutStage {
     try (PreparedStatement select = c.prepareStatement(FanoutQueries.SELECT_DISTINCT_DOMAINS);
         PreparedStatement insert = c.prepareStatement(FanoutQueries.INSERT_DOMAIN)) {
       select.setFetchSize(DOMAIN_BATCH);
-      select.setLong(1, postId);
       try (ResultSet rs = select.executeQuery()) {
         List<String> batch = new ArrayList<>(DOMAIN_BATCH);
         while (rs.next()) {

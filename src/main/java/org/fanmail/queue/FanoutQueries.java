@@ -25,26 +25,28 @@ public final class FanoutQueries {
           + " for update skip locked";
 
   /**
-   * Copies the list's deliverable members into recipients in one statement. Members are unique per
-   * list by lower(email); the conflict clause only guards the (post, email) key against two members
-   * differing in case slipping past that rule. A member who turned off receiveOwnPosts is left out
-   * of their own posts, recognised by the envelope sender or the From address (the coalesce keeps a
-   * missing From from turning NOT IN into NULL for everyone).
+   * The expansion's working set: the list's deliverable members, copied once into a temporary table
+   * (no WAL, no index) so that routing and numbering read it instead of writing each recipient
+   * twice. A member who turned off receiveOwnPosts is left out of their own posts, recognised by
+   * the envelope sender or the From address (the coalesce keeps a missing From from turning NOT IN
+   * into NULL for everyone). Parameters: list id, post id.
    */
-  public static final String INSERT_RECIPIENTS =
-      "insert into recipient (post_id, member_id, email, domain)"
-          + " select p.id, m.id, m.email, m.domain from post p join member m on m.list_id = ?"
+  public static final String CREATE_CANDIDATE_TABLE =
+      "create temporary table fanout_candidate (member_id bigint not null, email text not null,"
+          + " domain text not null) on commit drop";
+
+  public static final String INSERT_CANDIDATES =
+      "insert into fanout_candidate (member_id, email, domain)"
+          + " select m.id, m.email, m.domain from post p join member m on m.list_id = ?"
           + " where p.id = ? and m.status = 'ACTIVE' and m.delivery_mode <> 'NOMAIL'"
           + "   and (m.receive_own_posts or m.email_key not in ("
           + "     lower(p.envelope_from),"
           + "     lower(coalesce(substring(p.from_header from '<([^<>]+)>'),"
-          + "                    btrim(p.from_header), ''))))"
-          + " order by m.id"
-          + " on conflict on constraint recipient_post_email_uk do nothing";
+          + "                    btrim(p.from_header), ''))))";
 
   /** Streamed with a fetch size: a list may span a great many domains. */
   public static final String SELECT_DISTINCT_DOMAINS =
-      "select distinct domain from recipient where post_id = ?";
+      "select distinct domain from fanout_candidate";
 
   /** One row per recipient domain: where it goes and under which group key. Dropped at commit. */
   public static final String CREATE_DOMAIN_TABLE =
@@ -56,29 +58,24 @@ public final class FanoutQueries {
       "insert into fanout_domain (domain, group_key, hosts, outcome, reason)"
           + " values (?, ?, ?, ?, ?)";
 
-  /** Recipients whose domain can never take mail (NXDOMAIN, null MX) fail at once. */
-  public static final String FAIL_UNROUTABLE =
-      "update recipient r set state = 'FAILED', last_reply = d.reason, updated_at = now()"
-          + " from fanout_domain d"
-          + " where r.post_id = ? and r.domain = d.domain and d.outcome = 'PERMANENT'";
-
-  /** Recipient to (group, chunk): a temporary table the two statements below join on. */
+  /** Member to (group, chunk): a temporary table the statements below join on. */
   public static final String CREATE_CHUNK_TABLE =
-      "create temporary table fanout_recipient_chunk (recipient_id bigint not null,"
+      "create temporary table fanout_recipient_chunk (member_id bigint not null,"
           + " group_key text not null, chunk integer not null) on commit drop";
 
   /**
-   * Numbers the recipients of each group and cuts them into chunks of at most N (parameter 1).
-   * Ordering by domain then email keeps one domain's recipients together inside a group.
+   * Numbers the candidates of each group and cuts them into chunks of at most N (parameter 1).
+   * Ordering by domain then email keeps one domain's recipients together inside a group. Candidates
+   * of a domain that can never take mail (NXDOMAIN, null MX) get no chunk.
    */
   public static final String NUMBER_RECIPIENTS =
-      "insert into fanout_recipient_chunk (recipient_id, group_key, chunk)"
-          + " select r.id, d.group_key,"
+      "insert into fanout_recipient_chunk (member_id, group_key, chunk)"
+          + " select r.member_id, d.group_key,"
           + " ((row_number() over (partition by d.group_key order by r.domain, r.email)) - 1) / ?"
-          + " from recipient r join fanout_domain d on d.domain = r.domain"
-          + " where r.post_id = ? and d.outcome <> 'PERMANENT'";
+          + " from fanout_candidate r join fanout_domain d on d.domain = r.domain"
+          + " where d.outcome <> 'PERMANENT'";
 
-  /** Chunk to pre-allocated delivery id, so recipients can point at it before it exists. */
+  /** Chunk to pre-allocated delivery id, so recipients can point at it when they are written. */
   public static final String CREATE_DELIVERY_TABLE =
       "create temporary table fanout_delivery (group_key text not null, chunk integer not null,"
           + " delivery_id bigint not null, hosts text[] not null, temporary boolean not null,"
@@ -110,15 +107,23 @@ public final class FanoutQueries {
           + " case when f.temporary then 1 else 0 end, f.reason"
           + " from fanout_delivery f order by f.group_key, f.chunk";
 
-  /** Points every routable recipient at its delivery row. */
-  public static final String ASSIGN_RECIPIENTS =
-      "update recipient r set delivery_id = f.delivery_id,"
-          + " state = case when f.temporary then 'DEFERRED' else r.state end,"
-          + " last_reply = case when f.temporary then f.reason else r.last_reply end,"
-          + " updated_at = now()"
-          + " from fanout_recipient_chunk c join fanout_delivery f"
-          + " on f.group_key = c.group_key and f.chunk = c.chunk"
-          + " where r.id = c.recipient_id";
+  /**
+   * Writes every recipient once, already pointing at its delivery row: PENDING, DEFERRED when its
+   * domain could not be resolved for now, FAILED with the reason when it never can be. In delivery
+   * order, so one transaction's recipients sit together on disk. Parameter: post id.
+   */
+  public static final String INSERT_RECIPIENTS =
+      "insert into recipient (post_id, member_id, email, domain, delivery_id, state, last_reply)"
+          + " select ?, r.member_id, r.email, r.domain, f.delivery_id,"
+          + " case when d.outcome = 'PERMANENT' then 'FAILED'"
+          + "   when f.temporary then 'DEFERRED' else 'PENDING' end,"
+          + " case when d.outcome = 'PERMANENT' then d.reason"
+          + "   when f.temporary then f.reason end"
+          + " from fanout_candidate r join fanout_domain d on d.domain = r.domain"
+          + " left join fanout_recipient_chunk c on c.member_id = r.member_id"
+          + " left join fanout_delivery f on f.group_key = c.group_key and f.chunk = c.chunk"
+          + " order by f.delivery_id nulls last, r.domain, r.email"
+          + " on conflict on constraint recipient_post_email_uk do nothing";
 
   /** Expanded: DELIVERING when work was made, DONE at once when nothing is left to deliver. */
   public static final String FINISH_EXPANSION =
