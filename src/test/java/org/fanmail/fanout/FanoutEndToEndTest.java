@@ -202,6 +202,29 @@ class FanoutEndToEndTest {
   }
 
   @Test
+  void transactionsToOneHostShareConnectionsAcrossClaimRounds() throws Exception {
+    // 1,010 recipients at one host, ten a transaction: 101 delivery rows, more than one claim
+    // round gives a post. The host must see at most max-connections-per-host (2) connections for
+    // the whole post: successive transactions reuse a connection, RSET between them.
+    long list = db.list("linger", "lists.test", null, "POSTER");
+    db.members(list, "g", "d.test", 1010);
+    int before = sink.connections(FanoutTestProfile.HOST_D);
+    String id = TestMail.uniqueId();
+    long post =
+        db.acceptedPost(
+            list,
+            "linger@lists.test",
+            TestMail.message(id, "linger@lists.test", "s", "b\r\n"),
+            Instant.now());
+    committed.fire(new PostCommitted(List.of(post)));
+    assertTrue(db.awaitPostState(post, "DONE", WAIT), "post reaches DONE");
+    assertEquals(1010, messagesOf(id).stream().mapToInt(m -> m.rcpts().size()).sum());
+    assertEquals(101, messagesOf(id).size());
+    int used = sink.connections(FanoutTestProfile.HOST_D) - before;
+    assertTrue(used <= 2, "connections used: " + used);
+  }
+
+  @Test
   void posterGetsOwnCopyUnlessTheyOptedOut() throws Exception {
     long wants = db.list("own-yes", "lists.test", null, "POSTER");
     long declines = db.list("own-no", "lists.test", null, "POSTER");
