@@ -137,10 +137,4 @@ public final class FanoutQueries {
   /** A post whose list is gone cannot be expanded: parked for a human, never dropped. */
   public static final String PARK_POST =
       "update post set state = 'PARKED', reason = ?, updated_at = now() where id = ?";
-
-  /** How many deliveries and recipients the expansion made (for the log line). */
-  public static final String COUNT_EXPANSION =
-      "select (select count(*) from delivery where post_id = ?),"
-          + " (select count(*) from recipient where post_id = ?),"
-          + " (select count(*) from recipient where post_id = ? and state = 'FAILED')";
 }

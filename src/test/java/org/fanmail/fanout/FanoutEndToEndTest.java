@@ -162,34 +162,10 @@ class FanoutEndToEndTest {
     assertEquals(
         List.of("x1@d.test", "x2@d.test", "x4@d.test", "x5@d.test"),
         rcpts.stream().sorted().toList());
-    assertEquals(
-        "DELIVERED",
-        db.scalar(
-            "select state from recipient where email = 'x2@d.test' and post_id = "
-                + post
-                + " and 1 = ?",
-            1));
-    assertEquals(
-        "2",
-        db.scalar(
-            "select attempts from recipient where email = 'x2@d.test' and post_id = "
-                + post
-                + " and 1 = ?",
-            1));
-    assertEquals(
-        "FAILED",
-        db.scalar(
-            "select state from recipient where email = 'x3@d.test' and post_id = "
-                + post
-                + " and 1 = ?",
-            1));
-    assertTrue(
-        db.scalar(
-                "select last_reply from recipient where email = 'x3@d.test' and post_id = "
-                    + post
-                    + " and 1 = ?",
-                1)
-            .startsWith("550 5.1.1"));
+    assertEquals("DELIVERED", db.recipient(post, "x2@d.test", "state"));
+    assertEquals("2", db.recipient(post, "x2@d.test", "attempts"));
+    assertEquals("FAILED", db.recipient(post, "x3@d.test", "state"));
+    assertTrue(db.recipient(post, "x3@d.test", "last_reply").startsWith("550 5.1.1"));
     // The permanent refusal counts toward that member's bounce score; the deferral does not.
     assertEquals(
         "1",

@@ -144,6 +144,23 @@ public final class TestMail {
     }
   }
 
+  /** One column of the recipient row of {@code email} in post {@code postId}, as text. */
+  public String recipient(long postId, String email, String column) throws SQLException {
+    if (!column.matches("[a-z_]+")) {
+      throw new IllegalArgumentException("not a column name: " + column);
+    }
+    try (Connection c = ds.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "select " + column + " from recipient where post_id = ? and email = ?")) {
+      ps.setLong(1, postId);
+      ps.setString(2, email);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getString(1) : null;
+      }
+    }
+  }
+
   /** Polls until the post reaches {@code state}; false on timeout. */
   public boolean awaitPostState(long postId, String state, Duration timeout) {
     return org.fanmail.testing.sink.SmtpSink.await(
