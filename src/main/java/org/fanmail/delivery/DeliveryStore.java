@@ -206,7 +206,15 @@ public class DeliveryStore {
       String domain,
       String name,
       String subjectPrefix,
-      String replyTo) {}
+      String replyTo,
+      String purpose,
+      String envelopeFrom) {
+
+    /** System mail goes out as written, with its own envelope sender. */
+    boolean system() {
+      return "SYSTEM".equals(purpose);
+    }
+  }
 
   Optional<PostSource> loadPost(long postId) throws SQLException {
     try (Connection c = dataSource.getConnection();
@@ -224,7 +232,9 @@ public class DeliveryStore {
                 rs.getString(4),
                 rs.getString(5),
                 rs.getString(6),
-                rs.getString(7)));
+                rs.getString(7),
+                rs.getString(8),
+                rs.getString(9)));
       }
     }
   }

@@ -70,6 +70,18 @@ public class PreparedMessages {
 
   private PreparedMessage build(long postId, DeliveryStore.PostSource p, Instant receivedAt) {
     byte[] raw = p.raw();
+    if (p.system()) {
+      boolean eightBit = hasHighBit(raw, raw.length);
+      int headerEnd = HeaderBlock.split(raw);
+      return new PreparedMessage(
+          postId,
+          DotStuffing.stuff(new byte[0], raw),
+          raw.length,
+          eightBit,
+          hasHighBit(raw, headerEnd),
+          p.envelopeFrom(),
+          receivedAt);
+    }
     int headerEnd = HeaderBlock.split(raw);
     ListIdentity list =
         new ListIdentity(

@@ -143,6 +143,7 @@ public class FanoutStage {
       c.setAutoCommit(false);
       try {
         Long listId;
+        boolean system;
         try (PreparedStatement ps =
             c.prepareStatement(
                 postId == null
@@ -159,6 +160,7 @@ public class FanoutStage {
             id = rs.getLong(1);
             long l = rs.getLong(2);
             listId = rs.wasNull() ? null : l;
+            system = "SYSTEM".equals(rs.getString(3));
           }
         }
         if (listId == null) {
@@ -172,7 +174,7 @@ public class FanoutStage {
           return true;
         }
         long started = System.nanoTime();
-        Expansion made = expandInTransaction(c, id, listId);
+        Expansion made = expandInTransaction(c, id, listId, system);
         c.commit();
         // Counts come from the statements themselves: recounting a large post's rows for a log
         // line would cost the serial expander a scan of every recipient.
@@ -191,7 +193,7 @@ public class FanoutStage {
   /** What one expansion wrote: recipient rows (failed-at-once included) and delivery rows. */
   private record Expansion(int recipients, int deliveries) {}
 
-  private Expansion expandInTransaction(Connection c, long postId, long listId)
+  private Expansion expandInTransaction(Connection c, long postId, long listId, boolean system)
       throws SQLException {
     int recipients = 0;
     int deliveries = 0;
@@ -199,10 +201,17 @@ public class FanoutStage {
       st.execute(FanoutQueries.CREATE_CANDIDATE_TABLE);
     }
     int candidates;
-    try (PreparedStatement ps = c.prepareStatement(FanoutQueries.INSERT_CANDIDATES)) {
-      ps.setLong(1, listId);
-      ps.setLong(2, postId);
-      candidates = ps.executeUpdate();
+    if (system) {
+      try (PreparedStatement ps = c.prepareStatement(FanoutQueries.INSERT_SYSTEM_CANDIDATES)) {
+        ps.setLong(1, postId);
+        candidates = ps.executeUpdate();
+      }
+    } else {
+      try (PreparedStatement ps = c.prepareStatement(FanoutQueries.INSERT_CANDIDATES)) {
+        ps.setLong(1, listId);
+        ps.setLong(2, postId);
+        candidates = ps.executeUpdate();
+      }
     }
     if (candidates > 0) {
       try (var st = c.createStatement()) {

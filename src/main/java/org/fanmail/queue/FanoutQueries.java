@@ -14,14 +14,14 @@ public final class FanoutQueries {
    * wake-up racing the scan) expand different posts instead of queueing on one row lock.
    */
   public static final String CLAIM_ACCEPTED_POST =
-      "select p.id, p.list_id from post p"
-          + " where p.state = 'ACCEPTED' and p.purpose = 'POST'"
+      "select p.id, p.list_id, p.purpose from post p"
+          + " where p.state = 'ACCEPTED' and p.purpose in ('POST', 'SYSTEM')"
           + " order by p.id limit 1 for update skip locked";
 
   /** The same claim restricted to one post (the wake-up knows which post it is about). */
   public static final String CLAIM_POST_BY_ID =
-      "select p.id, p.list_id from post p"
-          + " where p.id = ? and p.state = 'ACCEPTED' and p.purpose = 'POST'"
+      "select p.id, p.list_id, p.purpose from post p"
+          + " where p.id = ? and p.state = 'ACCEPTED' and p.purpose in ('POST', 'SYSTEM')"
           + " for update skip locked";
 
   /**
@@ -43,6 +43,16 @@ public final class FanoutQueries {
           + "     lower(p.envelope_from),"
           + "     lower(coalesce(substring(p.from_header from '<([^<>]+)>'),"
           + "                    btrim(p.from_header), ''))))";
+
+  /**
+   * The candidates of a SYSTEM post: the addresses it names. They are not members; each gets a
+   * negative stand-in id (its position) so the chunk table can key on it, and the recipient row
+   * gets no member id. The domain is what follows the last {@code @}. Parameter: post id.
+   */
+  public static final String INSERT_SYSTEM_CANDIDATES =
+      "insert into fanout_candidate (member_id, email, domain)"
+          + " select -t.n, t.e, lower(substring(t.e from '@([^@]*)$'))"
+          + " from post p, unnest(p.addressed_to) with ordinality as t(e, n) where p.id = ?";
 
   /** Streamed with a fetch size: a list may span a great many domains. */
   public static final String SELECT_DISTINCT_DOMAINS =
@@ -114,7 +124,8 @@ public final class FanoutQueries {
    */
   public static final String INSERT_RECIPIENTS =
       "insert into recipient (post_id, member_id, email, domain, delivery_id, state, last_reply)"
-          + " select ?, r.member_id, r.email, r.domain, f.delivery_id,"
+          + " select ?, case when r.member_id > 0 then r.member_id end, r.email, r.domain,"
+          + " f.delivery_id,"
           + " case when d.outcome = 'PERMANENT' then 'FAILED'"
           + "   when f.temporary then 'DEFERRED' else 'PENDING' end,"
           + " case when d.outcome = 'PERMANENT' then d.reason"
