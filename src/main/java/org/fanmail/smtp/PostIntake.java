@@ -78,8 +78,13 @@ public class PostIntake {
         long listId = r.list().id();
         Optional<MemberInfo> envelopeMember =
             tx.reversePath == null ? Optional.empty() : lookup.findMember(listId, tx.reversePath);
+        // Usually the envelope sender and the From address are one address: one look-up then.
         Optional<MemberInfo> fromMember =
-            fromAddress == null ? Optional.empty() : lookup.findMember(listId, fromAddress);
+            fromAddress == null
+                ? Optional.empty()
+                : fromAddress.equalsIgnoreCase(tx.reversePath)
+                    ? envelopeMember
+                    : lookup.findMember(listId, fromAddress);
         PostingChain.Decision d =
             chain.decide(
                 new PostingContext(
