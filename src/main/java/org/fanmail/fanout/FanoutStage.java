@@ -264,6 +264,14 @@ public class FanoutStage {
     }
   }
 
+  private CompletableFuture<Destination> resolveHere(String domain) {
+    try {
+      return CompletableFuture.completedFuture(resolver.resolve(domain));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
   private void writeDomains(Connection c, PreparedStatement insert, List<String> domains, long id)
       throws SQLException {
     if (domains.isEmpty()) {
@@ -271,7 +279,11 @@ public class FanoutStage {
     }
     List<CompletableFuture<Destination>> futures = new ArrayList<>(domains.size());
     for (String domain : domains) {
-      futures.add(CompletableFuture.supplyAsync(() -> resolver.resolve(domain), dnsPool));
+      // One domain (a small post, a system notice): resolved here, without a hop to the pool.
+      futures.add(
+          domains.size() == 1
+              ? resolveHere(domain)
+              : CompletableFuture.supplyAsync(() -> resolver.resolve(domain), dnsPool));
     }
     for (int i = 0; i < domains.size(); i++) {
       String domain = domains.get(i);
