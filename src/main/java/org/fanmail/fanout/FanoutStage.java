@@ -41,11 +41,21 @@ public class FanoutStage {
   private static final Logger LOG = Logger.getLogger(FanoutStage.class);
   private static final int DOMAIN_BATCH = 256;
 
+  /** Posts expanded in one transaction at most. */
+  static final int BATCH_POSTS = 50;
+
+  /** A post with more recipients than this ends its batch (it is committed on its own). */
+  static final int SMALL_POST = 1000;
+
+  /** A batch stops taking posts after this long, so its first post does not wait for long. */
+  static final long BATCH_MILLIS = 250;
+
   private final AgroalDataSource dataSource;
   private final DestinationResolver resolver;
   private final FanmailConfig config;
   private final Event<DeliveriesReady> ready;
   private final ReentrantLock scanning = new ReentrantLock();
+  private final FailingPosts failing = new FailingPosts();
 
   /**
    * Runs every announced expansion, one at a time: expansion holds a database connection and writes
@@ -101,18 +111,22 @@ public class FanoutStage {
     expander.execute(() -> onPostCommitted(event));
   }
 
-  /** Expands the announced posts; runs on the expander thread. */
+  /**
+   * Expands the announced posts; runs on the expander thread. The announcement is a hint that work
+   * is waiting: the expander drains the ACCEPTED posts in batches (oldest first), which include the
+   * announced ones unless another instance holds them.
+   */
   void onPostCommitted(PostCommitted event) {
-    for (long id : event.postIds()) {
-      try {
-        expand(id);
-      } catch (SQLException | RuntimeException e) {
-        LOG.warnf(e, "post %d: expansion failed, the next scan retries it", id);
+    try {
+      while (expandNext(null)) {
+        // a batch per transaction
       }
+    } catch (SQLException | RuntimeException e) {
+      LOG.warnf(e, "expansion after %s failed, the next scan retries it", event.postIds());
     }
   }
 
-  /** The truth behind the wake-ups: expands every ACCEPTED post, one transaction each. */
+  /** The truth behind the wake-ups: expands every ACCEPTED post, a batch per transaction. */
   @Scheduled(
       every = "${fanmail.delivery.scan-interval}",
       concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
@@ -122,7 +136,7 @@ public class FanoutStage {
     }
     try {
       while (expandNext(null)) {
-        // one post per transaction
+        // a batch per transaction
       }
     } catch (SQLException | RuntimeException e) {
       LOG.warnf(e, "expansion scan failed; retried at the next scan");
@@ -136,58 +150,103 @@ public class FanoutStage {
     return expandNext(postId);
   }
 
-  /** Claims and expands one post ({@code postId}, or any); false when there was none. */
+  /** A claimed post: its id, its list (null when the list is gone), whether it is system mail. */
+  private record Claimed(long id, Long listId, boolean system) {}
+
+  /**
+   * Claims and expands one post ({@code postId}), or a batch of the oldest ACCEPTED posts in one
+   * transaction; false when there was none. Small posts share the transaction and its commit (one
+   * WAL flush for up to {@link #BATCH_POSTS} posts); a batch ends after a post with more than
+   * {@link #SMALL_POST} candidates or after {@link #BATCH_MILLIS}. Between posts the working tables
+   * are emptied (they are small then); the commit empties them anyway.
+   */
   private boolean expandNext(Long postId) throws SQLException {
-    long id;
+    List<Long> expanded = new ArrayList<>();
+    long batchStarted = System.nanoTime();
+    Long current = null;
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       try {
-        Long listId;
-        boolean system;
-        try (PreparedStatement ps =
-            c.prepareStatement(
-                postId == null
-                    ? FanoutQueries.CLAIM_ACCEPTED_POST
-                    : FanoutQueries.CLAIM_POST_BY_ID)) {
-          if (postId != null) {
-            ps.setLong(1, postId);
+        while (true) {
+          Claimed p = claim(c, expanded.isEmpty() ? postId : null, failing.holding());
+          current = null;
+          if (p == null) {
+            break;
           }
-          try (ResultSet rs = ps.executeQuery()) {
-            if (!rs.next()) {
-              c.rollback();
-              return false;
+          if (!expanded.isEmpty()) {
+            try (var st = c.createStatement()) {
+              st.execute(FanoutQueries.CLEAR_WORKING_TABLES);
             }
-            id = rs.getLong(1);
-            long l = rs.getLong(2);
-            listId = rs.wasNull() ? null : l;
-            system = "SYSTEM".equals(rs.getString(3));
+          }
+          expanded.add(p.id());
+          if (p.listId() == null) {
+            try (PreparedStatement ps = c.prepareStatement(FanoutQueries.PARK_POST)) {
+              ps.setString(1, "the post's list no longer exists");
+              ps.setLong(2, p.id());
+              ps.executeUpdate();
+            }
+            LOG.warnf("post %d: parked, its list no longer exists", p.id());
+            continue;
+          }
+          long started = System.nanoTime();
+          current = p.id();
+          Expansion made = expandInTransaction(c, p.id(), p.listId(), p.system());
+          current = null;
+          // Counts come from the statements themselves: recounting a large post's rows for a log
+          // line would cost the serial expander a scan of every recipient.
+          LOG.infof(
+              "post %d: expanded into %d recipients, %d transactions, in %d ms",
+              p.id(),
+              made.recipients(),
+              made.deliveries(),
+              (System.nanoTime() - started) / 1_000_000);
+          if (postId != null
+              || made.recipients() > SMALL_POST
+              || expanded.size() >= BATCH_POSTS
+              || System.nanoTime() - batchStarted > BATCH_MILLIS * 1_000_000L) {
+            break;
           }
         }
-        if (listId == null) {
-          try (PreparedStatement ps = c.prepareStatement(FanoutQueries.PARK_POST)) {
-            ps.setString(1, "the post's list no longer exists");
-            ps.setLong(2, id);
-            ps.executeUpdate();
-          }
-          c.commit();
-          LOG.warnf("post %d: parked, its list no longer exists", id);
-          return true;
+        if (expanded.isEmpty()) {
+          c.rollback();
+          return false;
         }
-        long started = System.nanoTime();
-        Expansion made = expandInTransaction(c, id, listId, system);
         c.commit();
-        // Counts come from the statements themselves: recounting a large post's rows for a log
-        // line would cost the serial expander a scan of every recipient.
-        LOG.infof(
-            "post %d: expanded into %d recipients, %d transactions, in %d ms",
-            id, made.recipients(), made.deliveries(), (System.nanoTime() - started) / 1_000_000);
       } catch (SQLException | RuntimeException e) {
         c.rollback();
+        if (current != null) {
+          // The batch is redone without this post; it waits before it is tried again.
+          failing.failed(current);
+        }
         throw e;
       }
     }
-    ready.fireAsync(new DeliveriesReady(id));
+    for (long id : expanded) {
+      failing.succeeded(id);
+      ready.fireAsync(new DeliveriesReady(id));
+    }
     return true;
+  }
+
+  /** Locks the next ACCEPTED post ({@code postId}, or the oldest); null when there is none. */
+  private static Claimed claim(Connection c, Long postId, Long[] skip) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            postId == null ? FanoutQueries.CLAIM_ACCEPTED_POST : FanoutQueries.CLAIM_POST_BY_ID)) {
+      if (postId != null) {
+        ps.setLong(1, postId);
+      } else {
+        ps.setArray(1, c.createArrayOf("bigint", skip));
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return null;
+        }
+        long l = rs.getLong(2);
+        Long listId = rs.wasNull() ? null : l;
+        return new Claimed(rs.getLong(1), listId, "SYSTEM".equals(rs.getString(3)));
+      }
+    }
   }
 
   /** What one expansion wrote: recipient rows (failed-at-once included) and delivery rows. */

@@ -11,11 +11,13 @@ public final class FanoutQueries {
 
   /**
    * One accepted post, locked for this transaction. SKIP LOCKED lets several instances (and the
-   * wake-up racing the scan) expand different posts instead of queueing on one row lock.
+   * wake-up racing the scan) expand different posts instead of queueing on one row lock. Posts
+   * whose expansion failed lately (parameter: their ids) wait their turn.
    */
   public static final String CLAIM_ACCEPTED_POST =
       "select p.id, p.list_id, p.purpose from post p"
           + " where p.state = 'ACCEPTED' and p.purpose in ('POST', 'SYSTEM')"
+          + " and not (p.id = any(?::bigint[]))"
           + " order by p.id limit 1 for update skip locked";
 
   /** The same claim restricted to one post (the wake-up knows which post it is about). */
@@ -57,6 +59,14 @@ public final class FanoutQueries {
       "insert into fanout_candidate (member_id, email, domain)"
           + " select -t.n, t.e, lower(substring(t.e from '@([^@]*)$'))"
           + " from post p, unnest(p.addressed_to) with ordinality as t(e, n) where p.id = ?";
+
+  /**
+   * Empties the working tables between two posts of one batch (they hold one small post's rows
+   * then; the commit empties them too).
+   */
+  public static final String CLEAR_WORKING_TABLES =
+      "delete from fanout_candidate; delete from fanout_domain;"
+          + " delete from fanout_recipient_chunk; delete from fanout_delivery";
 
   /** Streamed with a fetch size: a list may span a great many domains. */
   public static final String SELECT_DISTINCT_DOMAINS =
