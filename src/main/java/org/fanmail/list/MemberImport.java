@@ -1,18 +1,21 @@
 package org.fanmail.list;
 
 import io.agroal.api.AgroalDataSource;
-import io.quarkus.narayana.jta.runtime.TransactionConfiguration;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Transactional;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.fanmail.config.FanmailConfig;
 import org.fanmail.list.ImportReport.InvalidRow;
 import org.fanmail.mail.EmailAddress;
@@ -43,62 +46,75 @@ public class MemberImport {
   }
 
   /**
-   * Imports {@code rows} into the list {@code listAddress}. The transaction may run longer than the
-   * default 60 s: a million-row import at the cap streams for tens of seconds on slow disks.
+   * Imports {@code rows} into the list {@code listAddress}, in one JDBC transaction of its own (not
+   * a JTA one: the upserts run on the writer thread, and a JTA-enlisted connection may only be used
+   * from the thread of its transaction). Must not be called inside a JTA transaction.
    */
-  @Transactional
-  @TransactionConfiguration(timeout = 600)
   public ImportReport run(String listAddress, ImportRows rows) throws IOException {
     int maxRows = config.admin().maxImportRows();
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement upsert = c.prepareStatement(MemberQueries.UPSERT_MEMBERS)) {
-      long listId = lockList(c, listAddress);
-      Batch batch = new Batch(c, upsert, listId);
-      List<InvalidRow> invalid = new ArrayList<>();
-      long invalidTotal = 0;
-      long duplicates = 0;
-      Set<String> seen = new HashSet<>();
-      long count = 0;
-      for (ImportRow row = rows.next(); row != null; row = rows.next()) {
-        if (++count > maxRows) {
-          throw new ImportTooLargeException(maxRows);
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try (PreparedStatement upsert = c.prepareStatement(MemberQueries.UPSERT_MEMBERS)) {
+        long listId = lockList(c, listAddress);
+        ImportReport report;
+        try (Batch batch = new Batch(c, upsert, listId)) {
+          report = readAll(rows, maxRows, batch);
         }
-        String problem = row.problem();
-        EmailAddress address = null;
-        String name = row.name() == null ? "" : row.name().strip();
-        if (problem == null) {
-          String email = row.email() == null ? "" : row.email().strip();
-          try {
-            address = EmailAddress.parse(email);
-          } catch (InvalidAddressException e) {
-            problem = e.getMessage();
-          }
-        }
-        if (problem == null) {
-          String nameProblem = TextRules.singleLineProblem(name, TextRules.MAX_NAME);
-          if (nameProblem != null) {
-            problem = "name " + nameProblem;
-          }
-        }
-        if (problem != null) {
-          invalidTotal++;
-          if (invalid.size() < MAX_REPORTED_INVALID) {
-            invalid.add(new InvalidRow(row.line(), shorten(row.email()), problem));
-          }
-          continue;
-        }
-        if (!seen.add(address.key())) {
-          duplicates++;
-          continue;
-        }
-        batch.add(address.toString(), address.domain(), name);
+        c.commit();
+        return report;
+      } catch (SQLException | IOException | RuntimeException e) {
+        c.rollback();
+        throw e;
       }
-      batch.flush();
-      return new ImportReport(
-          batch.added, batch.updated, batch.unchanged + duplicates, invalid, invalidTotal);
     } catch (SQLException e) {
       throw new IllegalStateException("member import failed in the database", e);
     }
+  }
+
+  private ImportReport readAll(ImportRows rows, int maxRows, Batch batch)
+      throws IOException, SQLException {
+    List<InvalidRow> invalid = new ArrayList<>();
+    long invalidTotal = 0;
+    long duplicates = 0;
+    Set<String> seen = new HashSet<>();
+    long count = 0;
+    for (ImportRow row = rows.next(); row != null; row = rows.next()) {
+      if (++count > maxRows) {
+        throw new ImportTooLargeException(maxRows);
+      }
+      String problem = row.problem();
+      EmailAddress address = null;
+      String name = row.name() == null ? "" : row.name().strip();
+      if (problem == null) {
+        String email = row.email() == null ? "" : row.email().strip();
+        try {
+          address = EmailAddress.parse(email);
+        } catch (InvalidAddressException e) {
+          problem = e.getMessage();
+        }
+      }
+      if (problem == null) {
+        String nameProblem = TextRules.singleLineProblem(name, TextRules.MAX_NAME);
+        if (nameProblem != null) {
+          problem = "name " + nameProblem;
+        }
+      }
+      if (problem != null) {
+        invalidTotal++;
+        if (invalid.size() < MAX_REPORTED_INVALID) {
+          invalid.add(new InvalidRow(row.line(), shorten(row.email()), problem));
+        }
+        continue;
+      }
+      if (!seen.add(address.key())) {
+        duplicates++;
+        continue;
+      }
+      batch.add(address.toString(), address.domain(), name);
+    }
+    batch.flush();
+    return new ImportReport(
+        batch.added, batch.updated, batch.unchanged + duplicates, invalid, invalidTotal);
   }
 
   private static long lockList(Connection c, String address) throws SQLException {
@@ -128,15 +144,28 @@ public class MemberImport {
         : value.substring(0, MAX_REPORTED_VALUE) + "...";
   }
 
-  /** Rows waiting for the next upsert, and the counts of the upserts so far. */
-  private static final class Batch {
+  /**
+   * Rows waiting for the next upsert, and the counts of the upserts so far. A full batch goes to
+   * the database on the writer thread while the caller reads and checks the next one (parsing and
+   * the upsert overlap; at most one upsert is in flight, so the connection is used by one thread at
+   * a time and the heap holds at most two batches).
+   */
+  private static final class Batch implements AutoCloseable {
     private final Connection connection;
     private final PreparedStatement upsert;
     private final long listId;
-    private final String[] emails = new String[BATCH_SIZE];
-    private final String[] domains = new String[BATCH_SIZE];
-    private final String[] names = new String[BATCH_SIZE];
+    private final ExecutorService writer =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "member-import-writer");
+              t.setDaemon(true);
+              return t;
+            });
+    private String[] emails = new String[BATCH_SIZE];
+    private String[] domains = new String[BATCH_SIZE];
+    private String[] names = new String[BATCH_SIZE];
     private int size;
+    private Future<?> inFlight;
     long added;
     long updated;
     long unchanged;
@@ -153,35 +182,88 @@ public class MemberImport {
       names[size] = name;
       size++;
       if (size == BATCH_SIZE) {
-        flush();
+        send();
       }
     }
 
-    void flush() throws SQLException {
+    /** Hands the batch to the writer once the previous upsert is done. */
+    private void send() throws SQLException {
       if (size == 0) {
         return;
       }
+      await();
+      String[] e = size == BATCH_SIZE ? emails : Arrays.copyOf(emails, size);
+      String[] d = size == BATCH_SIZE ? domains : Arrays.copyOf(domains, size);
+      String[] n = size == BATCH_SIZE ? names : Arrays.copyOf(names, size);
+      int rows = size;
+      inFlight = writer.submit(() -> upsert(e, d, n, rows));
+      emails = new String[BATCH_SIZE];
+      domains = new String[BATCH_SIZE];
+      names = new String[BATCH_SIZE];
+      size = 0;
+    }
+
+    /** Sends what is left and waits for every upsert. */
+    void flush() throws SQLException {
+      send();
+      await();
+    }
+
+    private void await() throws SQLException {
+      if (inFlight == null) {
+        return;
+      }
+      try {
+        inFlight.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new SQLException("member import interrupted", e);
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof SQLException sql) {
+          throw sql;
+        }
+        throw new IllegalStateException("member import failed", e.getCause());
+      } finally {
+        inFlight = null;
+      }
+    }
+
+    private Void upsert(String[] e, String[] d, String[] n, int rows) throws SQLException {
       upsert.setLong(1, listId);
-      upsert.setArray(2, connection.createArrayOf("text", slice(emails)));
-      upsert.setArray(3, connection.createArrayOf("text", slice(domains)));
-      upsert.setArray(4, connection.createArrayOf("text", slice(names)));
+      upsert.setArray(2, connection.createArrayOf("text", e));
+      upsert.setArray(3, connection.createArrayOf("text", d));
+      upsert.setArray(4, connection.createArrayOf("text", n));
       long returned = 0;
+      long inserted = 0;
       try (ResultSet rs = upsert.executeQuery()) {
         while (rs.next()) {
           returned++;
           if (rs.getBoolean(1)) {
-            added++;
-          } else {
-            updated++;
+            inserted++;
           }
         }
       }
-      unchanged += size - returned;
-      size = 0;
+      // Read by the caller only after await(): the future's completion orders these writes.
+      added += inserted;
+      updated += returned - inserted;
+      unchanged += rows - returned;
+      return null;
     }
 
-    private String[] slice(String[] values) {
-      return size == values.length ? values.clone() : java.util.Arrays.copyOf(values, size);
+    /** Waits for an upsert still running (an error path), then stops the writer. */
+    @Override
+    public void close() {
+      try {
+        if (inFlight != null) {
+          inFlight.get();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (ExecutionException e) {
+        // the caller is already failing; the transaction rolls back
+      } finally {
+        writer.shutdownNow();
+      }
     }
   }
 }
