@@ -128,6 +128,7 @@ public class Subscriptions {
               email,
               Map.of(
                   "url", confirmUrl(token),
+                  "token", token,
                   "confirmAddress", list.confirmAddress(token),
                   "expires", EXPIRES.format(expires),
                   "action", verb(action),

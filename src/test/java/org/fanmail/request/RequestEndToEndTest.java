@@ -268,6 +268,34 @@ class RequestEndToEndTest {
   }
 
   @Test
+  void anOutOfOfficeReplyDoesNotConfirmButAConfirmCommandDoes() throws Exception {
+    String list = list("cmd", ",\"subscriptionPolicy\":\"CONFIRM\"");
+    String nu = unique("nu", "a.test");
+    send(nu, sub(list, "join"), mail(nu, sub(list, "join"), "join", ""));
+    SmtpSink.Message confirm = awaitMail(nu, "Confirm your subscription");
+    String token = token(confirm);
+    assertTrue(confirm.text().contains("confirm " + token), confirm.text());
+    String confirmAddress = sub(list, "confirm+" + token);
+    long vacation =
+        send(
+            nu,
+            confirmAddress,
+            "Auto-Submitted: auto-replied\n" + mail(nu, confirmAddress, "Away", "back monday\n"));
+    awaitPost(vacation, "DISCARDED");
+    assertNull(memberStatus(list, nu));
+    // A reply to From (list-request@) instead of Reply-To still confirms: the subject says how.
+    long command =
+        send(
+            nu,
+            sub(list, "request"),
+            mail(nu, sub(list, "request"), "Re: confirm " + token.toUpperCase(Locale.ROOT), ""));
+    awaitPost(command, "DONE");
+    SmtpSink.Message results = awaitMail(nu, "Results of your commands");
+    assertTrue(results.text().contains("Confirmed: the subscribe request"), results.text());
+    assertEquals("ACTIVE", memberStatus(list, nu));
+  }
+
+  @Test
   void openListSubscribesAtOnceAndLeaveUnsubscribes() throws Exception {
     String list = list("open", ",\"subscriptionPolicy\":\"OPEN\"");
     String cy = unique("cy", "a.test");
