@@ -32,8 +32,9 @@ import org.jboss.logging.Logger;
  * <p>Woken by {@link PostCommitted} (the hints are batched: one primary-key look-up per batch tells
  * which posts are ours, so posts to the list itself cost one shared query) and by a periodic scan,
  * which is the truth: it also expires unconfirmed requests and forgets old reply counts. A message
- * that fails with anything but a connection or serialization failure is PARKED with the error, so
- * one bad message cannot block the queue; a database outage leaves it RECEIVED for the next scan.
+ * whose processing fails is PARKED with the error, so one bad message cannot block the queue;
+ * failures that retrying can cure (database outage, serialization, a race on one address) leave it
+ * RECEIVED for the next scan.
  */
 @ApplicationScoped
 public class RequestStage {
@@ -226,12 +227,17 @@ public class RequestStage {
     }
   }
 
-  /** Connection trouble (08), serialization or deadlock (40), shutdown (57): retry later. */
+  /**
+   * Retry later: connection trouble (08), serialization or deadlock (40), shutdown (57), and a
+   * unique violation (23505), which here means two workers raced on requests for one address (the
+   * loser's retry finds the winner's row and supersedes it).
+   */
   private static boolean transientFailure(SQLException e) {
     String state = e.getSQLState();
     return state == null
         || state.startsWith("08")
         || state.startsWith("40")
-        || state.startsWith("57");
+        || state.startsWith("57")
+        || state.equals("23505");
   }
 }

@@ -226,7 +226,9 @@ class RequestEndToEndTest {
     given().get("/confirm/" + token).then().statusCode(200);
     assertNull(memberStatus(list, ann));
 
-    Response done = given().post("/confirm/" + token);
+    // The button: a browser posts an empty form.
+    Response done =
+        given().contentType("application/x-www-form-urlencoded").post("/confirm/" + token);
     assertEquals(200, done.statusCode());
     assertTrue(done.asString().contains("is now subscribed"), done.asString());
     assertEquals("ACTIVE", memberStatus(list, ann));
