@@ -92,6 +92,21 @@ class ArchitectureTest {
           .allowEmptyShould(true);
 
   @ArchTest
+  static final ArchRule requestStageTalksThroughTheQueue =
+      noClasses()
+          .that()
+          .resideInAnyPackage("org.fanmail.request..", "org.fanmail.web..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(
+              "org.fanmail.smtp..",
+              "org.fanmail.fanout..",
+              "org.fanmail.delivery..",
+              "org.fanmail.decorate..",
+              "org.fanmail.bounce..")
+          .allowEmptyShould(true);
+
+  @ArchTest
   static final ArchRule embeddedDatabaseOnlyFromMain =
       noClasses()
           .that()

@@ -32,6 +32,9 @@ public interface FanmailConfig {
   /** Outbound delivery (fan-out). */
   Delivery delivery();
 
+  /** Email commands, subscription requests and their replies. */
+  Requests requests();
+
   /** The embedded PostgreSQL that fanmail starts when no JDBC URL is configured. */
   @WithName("embedded-db")
   EmbeddedDb embeddedDb();
@@ -143,6 +146,37 @@ public interface FanmailConfig {
     @WithDefault("1000000")
     @Min(1)
     int maxImportRows();
+  }
+
+  /** Email commands ({@code list-request@}, {@code -join}, {@code -leave}) and confirmations. */
+  interface Requests {
+    /**
+     * Mail fanmail writes in answer to requests, per recipient address and day (confirmations,
+     * welcome, results); past it requests are still processed but no longer answered, so forged
+     * senders cannot turn fanmail into a backscatter source.
+     */
+    @WithName("max-replies-per-sender-per-day")
+    @WithDefault("10")
+    @Min(1)
+    @Max(10000)
+    int maxRepliesPerSenderPerDay();
+
+    /** How long a confirmation token (by mail or link) stays valid. */
+    @WithName("confirm-ttl")
+    @WithDefault("7d")
+    Duration confirmTtl();
+
+    /** Commands read from one message to {@code list-request@}; the rest is ignored. */
+    @WithName("max-commands")
+    @WithDefault("10")
+    @Min(1)
+    @Max(100)
+    int maxCommands();
+
+    /** How often the request stage scans for unprocessed requests and expired confirmations. */
+    @WithName("scan-interval")
+    @WithDefault("5s")
+    Duration scanInterval();
   }
 
   /** Outbound delivery settings. */

@@ -1,0 +1,275 @@
+package org.fanmail.request;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.fanmail.config.FanmailConfig;
+import org.fanmail.list.ListService;
+import org.fanmail.mail.EmailAddress;
+import org.fanmail.moderation.MessageHeaders;
+import org.jboss.logging.Logger;
+
+/**
+ * Processes one claimed message to a list's command addresses inside the caller's transaction:
+ * {@code -owner} is forwarded to the owners; {@code -join} and {@code -leave} subscribe or
+ * unsubscribe the sender; {@code -confirm+TOKEN} uses the token; {@code -request} runs the commands
+ * in the Subject and the first body lines and answers with their results (or the help text when it
+ * found none). Answers go to the sender (From, else the envelope sender), never to the list.
+ *
+ * <p>Mail that must not be answered ({@link ReplyGuard}, or a sender that is one of fanmail's own
+ * list addresses) is not acted on either: it is DISCARDED with the reason. Returns the outcome for
+ * the post row; the caller commits it together with the changes and the queued answers.
+ */
+@ApplicationScoped
+public class RequestProcessor {
+  private static final Logger LOG = Logger.getLogger(RequestProcessor.class);
+
+  /** The post's final state and the reason recorded with it. */
+  record Finish(String state, String reason) {
+    static Finish done(String reason) {
+      return new Finish("DONE", cut(reason));
+    }
+
+    static Finish discarded(String reason) {
+      return new Finish("DISCARDED", cut(reason));
+    }
+
+    private static String cut(String s) {
+      return s.length() > 1000 ? s.substring(0, 1000) : s;
+    }
+  }
+
+  private final Subscriptions subscriptions;
+  private final FanmailConfig config;
+
+  public RequestProcessor(Subscriptions subscriptions, FanmailConfig config) {
+    this.subscriptions = subscriptions;
+    this.config = config;
+  }
+
+  Finish process(Connection c, ClaimedMessage m, List<Long> queued) throws SQLException {
+    if (m.listId() == null) {
+      return Finish.discarded("the list no longer exists");
+    }
+    Optional<ListRef> found = ListRef.load(c, m.listId());
+    if (found.isEmpty()) {
+      return Finish.discarded("the list no longer exists");
+    }
+    ListRef list = found.get();
+    MessageHeaders headers;
+    try {
+      headers = MessageHeaders.read(new ByteArrayInputStream(m.raw()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    if ("OWNER".equals(m.purpose())) {
+      Outbox out = subscriptions.outbox(c, list, "auto-generated", queued);
+      return OwnerForward.forward(out, m, headers);
+    }
+    Optional<String> refused = ReplyGuard.refuse(headers, m.envelopeFrom(), list);
+    if (refused.isPresent()) {
+      return Finish.discarded("not answered: " + refused.get());
+    }
+    Optional<EmailAddress> sender = sender(headers, m.envelopeFrom());
+    if (sender.isEmpty()) {
+      return Finish.discarded("not answered: no usable sender address");
+    }
+    if (isOurs(c, list, sender.get())) {
+      return Finish.discarded("not answered: the sender is one of our own addresses");
+    }
+    Outbox out = subscriptions.outbox(c, list, "auto-replied", queued);
+    EmailAddress from = sender.get();
+    return switch (m.purpose()) {
+      case "JOIN" -> joinOrLeave(out, m, RequestAction.SUBSCRIBE, from);
+      case "LEAVE" -> joinOrLeave(out, m, RequestAction.UNSUBSCRIBE, from);
+      case "CONFIRM" -> confirm(c, out, m.arg(), from, queued);
+      case "REQUEST" -> commands(c, out, m, headers, from, queued);
+      default -> throw new IllegalStateException("purpose " + m.purpose() + " is not ours");
+    };
+  }
+
+  private Finish joinOrLeave(Outbox out, ClaimedMessage m, RequestAction action, EmailAddress from)
+      throws SQLException {
+    Outcome o = subscriptions.request(out, action, from, from, "email", m.id());
+    if (o == Outcome.ALREADY_MEMBER || o == Outcome.NOT_MEMBER || o == Outcome.DISABLED_BY_OWNER) {
+      // Nothing changed, so no welcome or goodbye went out: say why.
+      results(out, from, List.of("> " + Subscriptions.verb(action), o.describe(from.toString())));
+    }
+    return Finish.done(Subscriptions.verb(action) + " " + from + ": " + o);
+  }
+
+  private Finish confirm(
+      Connection c, Outbox out, String token, EmailAddress from, List<Long> queued)
+      throws SQLException {
+    ConfirmResult r = subscriptions.confirm(c, token, "auto-replied", queued);
+    if (r.status() == ConfirmResult.Status.UNKNOWN) {
+      // Someone guessing addresses gets no answer.
+      return Finish.discarded("unknown confirmation token");
+    }
+    if (r.gone()) {
+      results(out, from, List.of("> confirm", describe(r)));
+    }
+    return Finish.done("confirm " + r.email() + ": " + r.status());
+  }
+
+  private Finish commands(
+      Connection c,
+      Outbox out,
+      ClaimedMessage m,
+      MessageHeaders headers,
+      EmailAddress from,
+      List<Long> queued)
+      throws SQLException {
+    CommandParser.Parsed parsed =
+        CommandParser.parse(
+            headers.firstBounded("Subject", 998).orElse(null),
+            PlainTextBody.of(m.raw()),
+            config.requests().maxCommands());
+    if (parsed.commands().isEmpty()) {
+      out.send(TemplateName.HELP, from.toString(), Map.of(), null);
+      return Finish.done("no command found; help sent");
+    }
+    List<String> lines = new ArrayList<>();
+    List<String> summary = new ArrayList<>();
+    boolean help = false;
+    boolean other = false;
+    for (CommandParser.Command command : parsed.commands()) {
+      lines.add("> " + command.line());
+      String said;
+      switch (command.verb()) {
+        case HELP -> {
+          help = true;
+          said = "The help text is on its way in a separate message.";
+        }
+        case CONFIRM -> {
+          other = true;
+          ConfirmResult r = subscriptions.confirm(c, command.argument(), "auto-replied", queued);
+          said = describe(r);
+          summary.add("confirm: " + r.status());
+        }
+        default -> {
+          other = true;
+          RequestAction action =
+              command.verb() == CommandParser.Verb.SUBSCRIBE
+                  ? RequestAction.SUBSCRIBE
+                  : RequestAction.UNSUBSCRIBE;
+          Optional<EmailAddress> target =
+              command.argument() == null ? Optional.of(from) : parse(command.argument());
+          if (target.isEmpty()) {
+            said = command.argument() + " is not a valid address; nothing done.";
+            summary.add(Subscriptions.verb(action) + ": invalid address");
+          } else if (isOurs(c, out.list(), target.get())) {
+            said = target.get() + " is one of the list's own addresses; nothing done.";
+            summary.add(Subscriptions.verb(action) + ": own address");
+          } else {
+            Outcome o = subscriptions.request(out, action, target.get(), from, "email", m.id());
+            said = o.describe(target.get().toString());
+            summary.add(Subscriptions.verb(action) + " " + target.get() + ": " + o);
+          }
+        }
+      }
+      lines.add(said);
+      lines.add("");
+    }
+    if (parsed.stoppedAt() != null) {
+      lines.add("Stopped reading at: " + parsed.stoppedAt());
+    }
+    if (help) {
+      out.send(TemplateName.HELP, from.toString(), Map.of(), null);
+      summary.add("help sent");
+    }
+    if (other) {
+      results(out, from, lines);
+    }
+    return Finish.done(String.join("; ", summary));
+  }
+
+  private static void results(Outbox out, EmailAddress to, List<String> lines) throws SQLException {
+    out.send(
+        TemplateName.RESULTS,
+        to.toString(),
+        Map.of("results", String.join("\n", lines).strip()),
+        null);
+  }
+
+  private static String describe(ConfirmResult r) {
+    String what = r.action() == null ? "request" : Subscriptions.verb(r.action()) + " request";
+    return switch (r.status()) {
+      case COMPLETED -> "Confirmed: the " + what + " for " + r.email() + " is done.";
+      case AWAITING_APPROVAL ->
+          "Confirmed: the " + what + " for " + r.email() + " now waits for the list's owners.";
+      case USED -> "This confirmation was already used.";
+      case EXPIRED -> "This confirmation has expired; please send the request again.";
+      case WITHDRAWN -> "This confirmation was replaced by a newer request or declined.";
+      default -> "This confirmation is unknown.";
+    };
+  }
+
+  /** The address to answer and to act for: the From address, else the envelope sender. */
+  static Optional<EmailAddress> sender(MessageHeaders headers, String envelopeFrom) {
+    Optional<String> from = headers.firstBounded("From", 998).flatMap(MessageHeaders::addressOf);
+    if (from.isPresent()) {
+      Optional<EmailAddress> a = parse(from.get());
+      if (a.isPresent()) {
+        return a;
+      }
+    }
+    return envelopeFrom == null || envelopeFrom.isBlank() ? Optional.empty() : parse(envelopeFrom);
+  }
+
+  private static Optional<EmailAddress> parse(String s) {
+    try {
+      return Optional.of(EmailAddress.parse(s.strip()));
+    } catch (EmailAddress.InvalidAddressException e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * True when {@code a} is the address of any list on this server or one of its sub-addresses:
+   * answering it would mail ourselves.
+   */
+  static boolean isOurs(Connection c, ListRef list, EmailAddress a) throws SQLException {
+    String key = a.key();
+    if (list.owns(key)) {
+      return true;
+    }
+    Set<String> candidates = new LinkedHashSet<>();
+    candidates.add(key);
+    int at = key.lastIndexOf('@');
+    String local = key.substring(0, at);
+    String domain = key.substring(at);
+    for (String s : ListService.RESERVED_SUFFIXES) {
+      if (local.endsWith(s) && local.length() > s.length()) {
+        candidates.add(local.substring(0, local.length() - s.length()) + domain);
+      }
+      int plus = local.indexOf(s + "+");
+      if (plus > 0) {
+        candidates.add(local.substring(0, plus) + domain);
+      }
+    }
+    try (PreparedStatement ps = c.prepareStatement(RequestQueries.ANY_LIST_ADDRESS)) {
+      ps.setArray(1, c.createArrayOf("text", candidates.toArray()));
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        boolean ours = rs.getBoolean(1);
+        if (ours) {
+          LOG.debugf("%s is one of our own addresses", key.toLowerCase(Locale.ROOT));
+        }
+        return ours;
+      }
+    }
+  }
+}

@@ -1,0 +1,243 @@
+package org.fanmail.request;
+
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.ObservesAsync;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+import org.fanmail.queue.PostCommitted;
+import org.fanmail.queue.SystemMail;
+import org.jboss.logging.Logger;
+
+/**
+ * The request stage: takes RECEIVED messages to a list's command addresses ({@code -request},
+ * {@code -join}, {@code -leave}, {@code -confirm+TOKEN}, {@code -owner}; never {@code -bounces}),
+ * one short transaction per message: claim the row ({@code FOR UPDATE SKIP LOCKED}), let {@link
+ * RequestProcessor} act and queue its answers, move the row to DONE or DISCARDED with a reason,
+ * commit, then wake the delivery of the answers.
+ *
+ * <p>Woken by {@link PostCommitted} (the hints are batched: one primary-key look-up per batch tells
+ * which posts are ours, so posts to the list itself cost one shared query) and by a periodic scan,
+ * which is the truth: it also expires unconfirmed requests and forgets old reply counts. A message
+ * whose processing fails is PARKED with the error, so one bad message cannot block the queue;
+ * failures that retrying can cure (database outage, serialization, a race on one address) leave it
+ * RECEIVED for the next scan.
+ */
+@ApplicationScoped
+public class RequestStage {
+  private static final Logger LOG = Logger.getLogger(RequestStage.class);
+
+  /** Hints kept in memory at most; past it they are dropped and the scan covers them. */
+  private static final int MAX_HINTS = 10_000;
+
+  /** Ids looked up per query. */
+  private static final int HINT_BATCH = 500;
+
+  private final AgroalDataSource dataSource;
+  private final RequestProcessor processor;
+  private final Subscriptions subscriptions;
+  private final SystemMail systemMail;
+  private final ReentrantLock scanning = new ReentrantLock();
+  private final ConcurrentLinkedQueue<Long> hints = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger hintCount = new AtomicInteger();
+  private final AtomicBoolean drainQueued = new AtomicBoolean();
+
+  /** One worker: requests are few, and one at a time keeps the connection use bounded. */
+  private final ExecutorService worker =
+      new ThreadPoolExecutor(
+          1,
+          1,
+          0L,
+          TimeUnit.MILLISECONDS,
+          new LinkedBlockingQueue<>(16),
+          r -> {
+            Thread t = new Thread(r, "request-stage");
+            t.setDaemon(true);
+            return t;
+          },
+          new ThreadPoolExecutor.DiscardPolicy());
+
+  public RequestStage(
+      AgroalDataSource dataSource,
+      RequestProcessor processor,
+      Subscriptions subscriptions,
+      SystemMail systemMail) {
+    this.dataSource = dataSource;
+    this.processor = processor;
+    this.subscriptions = subscriptions;
+    this.systemMail = systemMail;
+  }
+
+  /** Posts were committed: remember the ids and make sure one drain is on its way. */
+  void onPostCommitted(@ObservesAsync PostCommitted event) {
+    for (long id : event.postIds()) {
+      if (hintCount.incrementAndGet() > MAX_HINTS) {
+        hintCount.decrementAndGet();
+        break;
+      }
+      hints.add(id);
+    }
+    if (drainQueued.compareAndSet(false, true)) {
+      worker.execute(this::drainHints);
+    }
+  }
+
+  private void drainHints() {
+    drainQueued.set(false);
+    while (!hints.isEmpty()) {
+      List<Long> batch = new ArrayList<>(HINT_BATCH);
+      Long id;
+      while (batch.size() < HINT_BATCH && (id = hints.poll()) != null) {
+        hintCount.decrementAndGet();
+        batch.add(id);
+      }
+      try {
+        for (long ours : ours(batch)) {
+          processOne(ours);
+        }
+      } catch (SQLException | RuntimeException e) {
+        LOG.warnf(e, "request hints %s failed; the next scan retries them", batch);
+      }
+    }
+  }
+
+  /** The truth behind the wake-ups: every RECEIVED command message, then housekeeping. */
+  @Scheduled(
+      every = "${fanmail.requests.scan-interval}",
+      concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+  void scan() {
+    if (!scanning.tryLock()) {
+      return;
+    }
+    try {
+      while (processOne(null)) {
+        // one message per transaction
+      }
+      int expired = subscriptions.expire();
+      if (expired > 0) {
+        LOG.infof("%d unconfirmed subscription requests expired", expired);
+      }
+      try (Connection c = dataSource.getConnection();
+          PreparedStatement ps = c.prepareStatement(RequestQueries.FORGET_OLD_COUNTS)) {
+        ps.executeUpdate();
+      }
+    } catch (SQLException | RuntimeException e) {
+      LOG.warnf(e, "request scan failed; retried at the next scan");
+    } finally {
+      scanning.unlock();
+    }
+  }
+
+  private List<Long> ours(List<Long> ids) throws SQLException {
+    List<Long> out = new ArrayList<>();
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement(RequestQueries.SELECT_OURS_AMONG)) {
+      ps.setArray(1, c.createArrayOf("bigint", ids.toArray()));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(rs.getLong(1));
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Claims and processes one message ({@code postId}, or the oldest); false when there was none.
+   */
+  public boolean processOne(Long postId) throws SQLException {
+    List<Long> queued = new ArrayList<>();
+    ClaimedMessage m;
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        try (PreparedStatement ps =
+            c.prepareStatement(
+                postId == null ? RequestQueries.CLAIM_NEXT : RequestQueries.CLAIM_BY_ID)) {
+          if (postId != null) {
+            ps.setLong(1, postId);
+          }
+          try (ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+              c.rollback();
+              return false;
+            }
+            m = ClaimedMessage.read(rs);
+          }
+        }
+        RequestProcessor.Finish f;
+        try {
+          f = processor.process(c, m, queued);
+        } catch (SQLException | RuntimeException e) {
+          if (e instanceof SQLException s && transientFailure(s)) {
+            throw s;
+          }
+          // Undo the half-done work, keep the claim, park the message for a human.
+          c.rollback();
+          queued.clear();
+          claimAgain(c, m.id());
+          f = new RequestProcessor.Finish("PARKED", "processing failed: " + e);
+          LOG.errorf(e, "post %d (%s): parked, processing failed", m.id(), m.purpose());
+        }
+        finish(c, m.id(), f);
+        c.commit();
+        LOG.infof("post %d (%s): %s, %s", m.id(), m.purpose(), f.state(), f.reason());
+      } catch (SQLException | RuntimeException e) {
+        try {
+          c.rollback();
+        } catch (SQLException r) {
+          e.addSuppressed(r);
+        }
+        throw e;
+      } finally {
+        c.setAutoCommit(true);
+      }
+    }
+    systemMail.wake(queued);
+    return true;
+  }
+
+  private static void claimAgain(Connection c, long id) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(RequestQueries.CLAIM_BY_ID)) {
+      ps.setLong(1, id);
+      ps.executeQuery().close();
+    }
+  }
+
+  private static void finish(Connection c, long id, RequestProcessor.Finish f) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(RequestQueries.FINISH_POST)) {
+      ps.setString(1, f.state());
+      String reason = f.reason();
+      ps.setString(2, reason.length() > 1000 ? reason.substring(0, 1000) : reason);
+      ps.setLong(3, id);
+      ps.executeUpdate();
+    }
+  }
+
+  /**
+   * Retry later: connection trouble (08), serialization or deadlock (40), shutdown (57), and a
+   * unique violation (23505), which here means two workers raced on requests for one address (the
+   * loser's retry finds the winner's row and supersedes it).
+   */
+  private static boolean transientFailure(SQLException e) {
+    String state = e.getSQLState();
+    return state == null
+        || state.startsWith("08")
+        || state.startsWith("40")
+        || state.startsWith("57")
+        || state.equals("23505");
+  }
+}
