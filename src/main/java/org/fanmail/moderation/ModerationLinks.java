@@ -1,6 +1,7 @@
 package org.fanmail.moderation;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -36,6 +37,7 @@ public class ModerationLinks {
   private final byte[] secret;
   private final URI base;
 
+  @Inject
   public ModerationLinks(FanmailConfig config) {
     this(
         config.publicUrl(),
