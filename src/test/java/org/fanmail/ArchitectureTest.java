@@ -107,6 +107,53 @@ class ArchitectureTest {
           .allowEmptyShould(true);
 
   @ArchTest
+  static final ArchRule bounceIsAboveOnlyListAndQueue =
+      noClasses()
+          .that()
+          .resideInAPackage("org.fanmail.bounce..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(
+              "org.fanmail.smtp..",
+              "org.fanmail.moderation..",
+              "org.fanmail.fanout..",
+              "org.fanmail.delivery..",
+              "org.fanmail.decorate..")
+          .allowEmptyShould(true);
+
+  /** The bounce parser stays pure: no database, no queue, no list, no configuration. */
+  @ArchTest
+  static final ArchRule bounceParsingIsPure =
+      noClasses()
+          .that()
+          .resideInAPackage("org.fanmail.bounce..")
+          .and()
+          .haveSimpleNameStartingWith("Bounce")
+          .and()
+          .haveSimpleNameNotStartingWith("BounceStage")
+          .and()
+          .haveSimpleNameNotStartingWith("BounceScoring")
+          .and()
+          .haveSimpleNameNotStartingWith("BounceQueries")
+          .and()
+          .haveSimpleNameNotStartingWith("BounceNotices")
+          .or()
+          .haveSimpleNameStartingWith("PlainTextBounce")
+          .or()
+          .haveSimpleNameStartingWith("DeliveryStatusFields")
+          .or()
+          .haveSimpleNameStartingWith("MimePart")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(
+              "java.sql..",
+              "org.fanmail.queue..",
+              "org.fanmail.list..",
+              "org.fanmail.config..",
+              "io.agroal..")
+          .allowEmptyShould(true);
+
+  @ArchTest
   static final ArchRule embeddedDatabaseOnlyFromMain =
       noClasses()
           .that()

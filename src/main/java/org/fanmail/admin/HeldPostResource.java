@@ -19,6 +19,7 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.fanmail.list.InvalidInputException;
 import org.fanmail.list.ListService;
+import org.fanmail.moderation.RejectNotice;
 import org.fanmail.queue.HeldPosts;
 
 /**
@@ -39,13 +40,19 @@ public class HeldPostResource {
   private final HeldPosts held;
   private final PostResource posts;
   private final ObjectMapper mapper;
+  private final RejectNotice rejectNotice;
 
   public HeldPostResource(
-      ListService lists, HeldPosts held, PostResource posts, ObjectMapper mapper) {
+      ListService lists,
+      HeldPosts held,
+      PostResource posts,
+      ObjectMapper mapper,
+      RejectNotice rejectNotice) {
     this.lists = lists;
     this.held = held;
     this.posts = posts;
     this.mapper = mapper;
+    this.rejectNotice = rejectNotice;
   }
 
   @GET
@@ -72,7 +79,7 @@ public class HeldPostResource {
 
   @POST
   @Path("/{id}/reject")
-  @Operation(summary = "Reject a held post, recording the reason for the poster")
+  @Operation(summary = "Reject a held post; the poster gets a notice with the reason")
   @RequestBody(
       required = false,
       content =
@@ -83,7 +90,7 @@ public class HeldPostResource {
       @PathParam("address") String address, @PathParam("id") long id, InputStream body)
       throws SQLException, IOException {
     String reason = reason(body);
-    held.reject(lists.idOf(address), address, id, reason);
+    held.reject(lists.idOf(address), address, id, reason, rejectNotice);
     return posts.get(id);
   }
 

@@ -2,6 +2,6 @@ package org.fanmail.admin;
 
 /**
  * Body of {@code POST .../held/{id}/reject}, optional: the reason told to the poster (recorded on
- * the post now; the notice mail comes later).
+ * the post and quoted in the notice mail the poster gets).
  */
 public record RejectRequest(String reason) {}

@@ -65,7 +65,11 @@ final class DeliveryStatusFields {
       if (action == null || action.isEmpty()) {
         action = status != null && status.startsWith("4") ? "delayed" : "failed";
       }
-      out.add(new BouncedRecipient(recipient, action, status, diagnostic));
+      String distinctOriginal =
+          finalRecipient != null && original != null && !original.equalsIgnoreCase(finalRecipient)
+              ? original
+              : null;
+      out.add(new BouncedRecipient(recipient, action, status, diagnostic, distinctOriginal));
       if (out.size() >= BounceParser.MAX_RECIPIENTS) {
         break;
       }

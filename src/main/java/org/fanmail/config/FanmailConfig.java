@@ -35,6 +35,12 @@ public interface FanmailConfig {
   /** Email commands, subscription requests and their replies. */
   Requests requests();
 
+  /** Bounce processing: scores, disabling, the burst guard. */
+  Bounce bounce();
+
+  /** Held posts: notices to moderators and expiry. */
+  Moderation moderation();
+
   /** The embedded PostgreSQL that fanmail starts when no JDBC URL is configured. */
   @WithName("embedded-db")
   EmbeddedDb embeddedDb();
@@ -259,6 +265,60 @@ public interface FanmailConfig {
 
     /** Outbound SMTP timeouts (RFC 5321 section 4.5.3.2 defaults). */
     Timeouts timeouts();
+  }
+
+  /**
+   * Bounce scoring (Mailman's model): a permanent failure adds 1 to the member's score at most once
+   * a day; a score whose last bounce is older than {@code stale-after} starts again at 1; at {@code
+   * threshold} the member is disabled, unless the burst guard holds the disable back.
+   */
+  interface Bounce {
+    /** Score at which a member's delivery is disabled (DISABLED_BY_BOUNCE). */
+    @WithDefault("5")
+    @Min(1)
+    @Max(1000)
+    int threshold();
+
+    /** A score whose last bounce is older than this starts again at 1. */
+    @WithName("stale-after")
+    @WithDefault("7d")
+    Duration staleAfter();
+
+    /**
+     * Burst guard: members of one list disabled per recipient domain within a day; past it scores
+     * still rise but disabling waits, and the owners are told once a day that the domain looks like
+     * it blocks the list.
+     */
+    @WithName("max-disables-per-destination-per-day")
+    @WithDefault("20")
+    @Min(1)
+    int maxDisablesPerDestinationPerDay();
+
+    /** Bounce events older than this are deleted. */
+    @WithName("keep-events")
+    @WithDefault("90d")
+    Duration keepEvents();
+
+    /** How often the bounce queue is scanned (each received bounce wakes it sooner). */
+    @WithName("scan-interval")
+    @WithDefault("10s")
+    Duration scanInterval();
+  }
+
+  /** Held posts: notices and expiry. */
+  interface Moderation {
+    /**
+     * A post held longer than this is discarded (reason "expired"), and its moderation link stops
+     * working. The poster is not told (held posts are mostly spam with forged senders).
+     */
+    @WithName("hold-expiry")
+    @WithDefault("14d")
+    Duration holdExpiry();
+
+    /** How often held posts are scanned for notices still to send and for expiry. */
+    @WithName("scan-interval")
+    @WithDefault("10s")
+    Duration scanInterval();
   }
 
   /** Outbound SMTP client timeouts; small values are for tests. */

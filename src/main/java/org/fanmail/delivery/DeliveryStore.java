@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import org.fanmail.bounce.BounceScoring;
 import org.fanmail.delivery.RecipientOutcome.Recipient;
 import org.fanmail.queue.DeliveryQueries;
 
@@ -25,9 +26,11 @@ import org.fanmail.queue.DeliveryQueries;
 @ApplicationScoped
 public class DeliveryStore {
   private final AgroalDataSource dataSource;
+  private final BounceScoring scoring;
 
-  public DeliveryStore(AgroalDataSource dataSource) {
+  public DeliveryStore(AgroalDataSource dataSource, BounceScoring scoring) {
     this.dataSource = dataSource;
+    this.scoring = scoring;
   }
 
   /** Claims up to {@code limit} due rows, at most {@code perPost} of one post. */
@@ -107,6 +110,8 @@ public class DeliveryStore {
       Instant nextAttempt,
       String lastReply)
       throws SQLException {
+    BounceScoring.Result bounces = null;
+    Finished finished;
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       try {
@@ -126,17 +131,18 @@ public class DeliveryStore {
             ps.setArray(3, c.createArrayOf("text", replies));
             ps.executeUpdate();
           }
-          Long[] bounced =
+          List<RecipientOutcome> refused =
               outcomes.stream()
                   .filter(o -> o.state() == RecipientOutcome.State.FAILED)
                   .filter(o -> o.reply() != null && o.reply().startsWith("5"))
-                  .map(RecipientOutcome::recipientId)
-                  .toArray(Long[]::new);
-          if (bounced.length > 0) {
-            try (PreparedStatement ps = c.prepareStatement(DeliveryQueries.SCORE_BOUNCES)) {
-              ps.setArray(1, c.createArrayOf("bigint", bounced));
-              ps.executeUpdate();
-            }
+                  .toList();
+          if (!refused.isEmpty()) {
+            // Same scoring and disabling as DSNs; its notices commit with the outcomes.
+            bounces =
+                scoring.recordRefusals(
+                    c,
+                    refused.stream().map(RecipientOutcome::recipientId).toArray(Long[]::new),
+                    refused.stream().map(RecipientOutcome::reply).toArray(String[]::new));
           }
         }
         int fellBack = 0;
@@ -180,12 +186,16 @@ public class DeliveryStore {
           }
         }
         c.commit();
-        return new Finished(state, done, fellBack);
+        finished = new Finished(state, done, fellBack);
       } catch (SQLException | RuntimeException e) {
         c.rollback();
         throw e;
       }
     }
+    if (bounces != null) {
+      scoring.wake(bounces);
+    }
+    return finished;
   }
 
   /** Gives a claimed row back (it becomes due for anyone at once). */

@@ -58,21 +58,6 @@ public final class DeliveryQueries {
           + " where r.id = u.id and r.state in ('PENDING', 'DEFERRED')";
 
   /**
-   * A permanent (5xx) refusal counts toward the member's bounce score: +1 at most once a day, and a
-   * score whose last bounce is over a week old starts again at 1 (Mailman's scoring). Disabling at
-   * a threshold is the bounce stage's decision, not delivery's.
-   */
-  public static final String SCORE_BOUNCES =
-      "update member m set"
-          + " bounce_score = case when m.last_bounce_at is null"
-          + "   or m.last_bounce_at < now() - interval '7 days' then 1"
-          + "   else m.bounce_score + 1 end,"
-          + " last_bounce_at = now(), updated_at = now()"
-          + " from recipient r"
-          + " where r.id = any(?::bigint[]) and m.id = r.member_id"
-          + "   and (m.last_bounce_at is null or m.last_bounce_at < now() - interval '1 day')";
-
-  /**
    * The relay fallback of {@code group-by=host}: recipients of a host-grouped row that the shared
    * host refused as relaying (parallel arrays: id, reply) move to new PENDING delivery rows, one
    * per domain, whose destination is the domain and whose hosts are empty so that the attempt

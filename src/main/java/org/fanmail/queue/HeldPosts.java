@@ -38,12 +38,72 @@ public class HeldPosts {
       String reason,
       int size) {}
 
+  /** A post a verdict was just recorded on, as the verdict's follow-up needs it. */
+  public record DecidedPost(
+      long id,
+      long listId,
+      String listAddress,
+      String state,
+      String reason,
+      String envelopeFrom,
+      String fromHeader,
+      String subject,
+      String messageId) {}
+
+  /**
+   * Work that must commit with a verdict (a notice to the poster): runs in the verdict's
+   * transaction after the state changed and returns the ids of the system mail it queued.
+   */
+  @FunctionalInterface
+  public interface VerdictFollowUp {
+    List<Long> after(Connection c, DecidedPost post) throws SQLException;
+  }
+
+  /** What the public moderation page shows of a post. */
+  public record PostSummary(
+      long id,
+      long listId,
+      String listAddress,
+      String state,
+      String envelopeFrom,
+      String from,
+      String subject,
+      Instant receivedAt,
+      String reason) {}
+
   private final AgroalDataSource dataSource;
   private final Event<PostCommitted> committed;
+  private final SystemMail systemMail;
 
-  public HeldPosts(AgroalDataSource dataSource, Event<PostCommitted> committed) {
+  public HeldPosts(
+      AgroalDataSource dataSource, Event<PostCommitted> committed, SystemMail systemMail) {
     this.dataSource = dataSource;
     this.committed = committed;
+    this.systemMail = systemMail;
+  }
+
+  /** The post {@code postId} (any state), if it is a list post whose list still exists. */
+  public java.util.Optional<PostSummary> summary(long postId) throws SQLException {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement(ModerationQueries.POST_SUMMARY)) {
+      ps.setLong(1, postId);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(
+            new PostSummary(
+                rs.getLong(1),
+                rs.getLong(2),
+                rs.getString(3),
+                rs.getString(4),
+                rs.getString(5),
+                rs.getString(6),
+                rs.getString(7),
+                rs.getTimestamp(8).toInstant(),
+                rs.getString(9)));
+      }
+    }
   }
 
   /** One page of the list's held posts, oldest first. */
@@ -87,7 +147,7 @@ public class HeldPosts {
 
   /** HELD → ACCEPTED, then wakes the fan-out stage. */
   public void approve(long listId, String listAddress, long postId) throws SQLException {
-    decide(listId, listAddress, postId, "ACCEPTED", null);
+    decide(listId, listAddress, postId, "ACCEPTED", null, null);
     try {
       committed.fireAsync(new PostCommitted(List.of(postId)));
     } catch (RuntimeException e) {
@@ -99,19 +159,37 @@ public class HeldPosts {
   /** HELD → REJECTED, recording {@code reason} (null keeps the chain's reason). */
   public void reject(long listId, String listAddress, long postId, String reason)
       throws SQLException {
-    decide(listId, listAddress, postId, "REJECTED", reason);
+    reject(listId, listAddress, postId, reason, null);
+  }
+
+  /**
+   * HELD → REJECTED with a follow-up (the notice to the poster) that commits with the verdict; the
+   * system mail it queued is woken after the commit.
+   */
+  public void reject(
+      long listId, String listAddress, long postId, String reason, VerdictFollowUp followUp)
+      throws SQLException {
+    decide(listId, listAddress, postId, "REJECTED", reason, followUp);
   }
 
   /** HELD → DISCARDED. */
   public void discard(long listId, String listAddress, long postId) throws SQLException {
-    decide(listId, listAddress, postId, "DISCARDED", null);
+    decide(listId, listAddress, postId, "DISCARDED", null, null);
   }
 
-  private void decide(long listId, String listAddress, long postId, String state, String reason)
+  private void decide(
+      long listId,
+      String listAddress,
+      long postId,
+      String state,
+      String reason,
+      VerdictFollowUp followUp)
       throws SQLException {
+    List<Long> queued = List.of();
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       try {
+        DecidedPost decided;
         try (PreparedStatement ps = c.prepareStatement(ModerationQueries.LOCK_POST)) {
           ps.setLong(1, postId);
           try (ResultSet rs = ps.executeQuery()) {
@@ -126,6 +204,17 @@ public class HeldPosts {
             if (!"HELD".equals(current)) {
               throw new PostNotHeldException(postId, current);
             }
+            decided =
+                new DecidedPost(
+                    postId,
+                    listId,
+                    listAddress,
+                    state,
+                    reason,
+                    rs.getString(3),
+                    rs.getString(4),
+                    rs.getString(5),
+                    rs.getString(6));
           }
         }
         try (PreparedStatement ps = c.prepareStatement(ModerationQueries.SET_VERDICT)) {
@@ -135,6 +224,9 @@ public class HeldPosts {
           if (ps.executeUpdate() != 1) {
             throw new IllegalStateException("post " + postId + " changed under its row lock");
           }
+        }
+        if (followUp != null) {
+          queued = followUp.after(c, decided);
         }
         c.commit();
         LOG.infof("post %d on %s: moderator verdict %s", postId, listAddress, state);
@@ -149,5 +241,6 @@ public class HeldPosts {
         c.setAutoCommit(true);
       }
     }
+    systemMail.wake(queued);
   }
 }

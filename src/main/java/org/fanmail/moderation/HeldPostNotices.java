@@ -1,0 +1,244 @@
+package org.fanmail.moderation;
+
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.ObservesAsync;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import org.fanmail.config.FanmailConfig;
+import org.fanmail.list.ListContacts;
+import org.fanmail.mail.MessageComposer;
+import org.fanmail.queue.ModerationQueries;
+import org.fanmail.queue.PostCommitted;
+import org.fanmail.queue.SystemMail;
+import org.jboss.logging.Logger;
+
+/**
+ * Tells a list's moderators and owners about each newly held post: one notice per post naming the
+ * sender, the subject and why it was held, with a link to the moderation page ({@link
+ * ModerationLinks}) and the admin API calls.
+ *
+ * <p>Exactly once: the notice is queued as system mail and {@code post.notified_at} set in one
+ * transaction on the claimed post row, so a crash before the commit leaves the post for the next
+ * scan and a crash after it leaves nothing to repeat. A list with nobody to tell is marked too
+ * (logged), so it is not retried forever. Woken by {@link PostCommitted}; a periodic scan is the
+ * truth.
+ */
+@ApplicationScoped
+public class HeldPostNotices {
+  private static final Logger LOG = Logger.getLogger(HeldPostNotices.class);
+
+  /** Notices sent per scan; the next scan continues. */
+  static final int MAX_PER_SCAN = 1000;
+
+  private final AgroalDataSource dataSource;
+  private final SystemMail systemMail;
+  private final ModerationLinks links;
+  private final FanmailConfig config;
+  private final ReentrantLock scanning = new ReentrantLock();
+
+  private final ExecutorService worker =
+      new ThreadPoolExecutor(
+          1,
+          1,
+          0L,
+          TimeUnit.MILLISECONDS,
+          new LinkedBlockingQueue<>(10_000),
+          r -> {
+            Thread t = new Thread(r, "held-notices");
+            t.setDaemon(true);
+            return t;
+          },
+          new ThreadPoolExecutor.DiscardPolicy());
+
+  public HeldPostNotices(
+      AgroalDataSource dataSource,
+      SystemMail systemMail,
+      ModerationLinks links,
+      FanmailConfig config) {
+    this.dataSource = dataSource;
+    this.systemMail = systemMail;
+    this.links = links;
+    this.config = config;
+  }
+
+  void onPostCommitted(@ObservesAsync PostCommitted event) {
+    worker.execute(
+        () -> {
+          for (long id : event.postIds()) {
+            try {
+              notifyNext(id);
+            } catch (SQLException | RuntimeException e) {
+              LOG.warnf(e, "post %d: held-post notice failed, the next scan retries it", id);
+            }
+          }
+        });
+  }
+
+  @Scheduled(
+      every = "${fanmail.moderation.scan-interval:10s}",
+      concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+  void scan() {
+    if (!scanning.tryLock()) {
+      return;
+    }
+    try {
+      int n = 0;
+      while (n++ < MAX_PER_SCAN && notifyNext(null)) {
+        // one post per transaction
+      }
+    } catch (SQLException | RuntimeException e) {
+      LOG.warnf(e, "held-post notice scan failed; retried at the next scan");
+    } finally {
+      scanning.unlock();
+    }
+  }
+
+  /** Notifies about one held post ({@code postId}, or the oldest); false when there was none. */
+  public boolean notifyNext(Long postId) throws SQLException {
+    Long queued = null;
+    long id;
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        try (PreparedStatement ps =
+            c.prepareStatement(
+                postId == null
+                    ? ModerationQueries.CLAIM_UNNOTIFIED
+                    : ModerationQueries.CLAIM_UNNOTIFIED_BY_ID)) {
+          if (postId != null) {
+            ps.setLong(1, postId);
+          }
+          try (ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+              c.rollback();
+              return false;
+            }
+            id = rs.getLong(1);
+            Array hits = rs.getArray(11);
+            Held held =
+                new Held(
+                    id,
+                    rs.getLong(2),
+                    rs.getString(3),
+                    rs.getString(4),
+                    rs.getString(5),
+                    rs.getString(6),
+                    rs.getString(7),
+                    rs.getString(8),
+                    rs.getString(9),
+                    rs.getString(10),
+                    hits == null ? List.of() : Arrays.asList((String[]) hits.getArray()),
+                    rs.getTimestamp(12).toInstant(),
+                    rs.getInt(13));
+            List<String> to = ListContacts.moderators(c, held.listId());
+            if (to.isEmpty()) {
+              LOG.warnf("post %d: held on %s, which has no moderators or owners", id, held.list());
+            } else {
+              byte[] raw = compose(held);
+              queued =
+                  systemMail.queue(
+                      c,
+                      new SystemMail.Message(
+                          held.listId(), held.list(), "", to, subject(held), raw));
+            }
+          }
+        }
+        try (PreparedStatement ps = c.prepareStatement(ModerationQueries.MARK_NOTIFIED)) {
+          ps.setLong(1, id);
+          ps.executeUpdate();
+        }
+        c.commit();
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      }
+    }
+    if (queued != null) {
+      LOG.infof("post %d: moderators told (system mail %d)", id, queued);
+      systemMail.wake(List.of(queued));
+    }
+    return true;
+  }
+
+  /** A held post as the notice describes it. */
+  record Held(
+      long id,
+      long listId,
+      String list,
+      String listName,
+      String localPart,
+      String domain,
+      String envelopeFrom,
+      String from,
+      String subject,
+      String reason,
+      List<String> ruleHits,
+      Instant receivedAt,
+      int size) {}
+
+  private static String subject(Held h) {
+    String s = h.subject() == null || h.subject().isBlank() ? "(no subject)" : h.subject();
+    return "Held for moderation on " + h.list() + ": " + s;
+  }
+
+  byte[] compose(Held h) {
+    Instant expires = h.receivedAt().plus(config.moderation().holdExpiry());
+    String owner = h.localPart() + "-owner@" + h.domain();
+    String api = links.apiBase() + "/api/lists/" + h.list() + "/held/" + h.id();
+    StringBuilder b = new StringBuilder();
+    b.append("A post to ").append(h.list()).append(" waits for a moderator.\n\n");
+    b.append("  From:      ").append(oneLine(h.from(), "(none)")).append('\n');
+    b.append("  Sender:    ")
+        .append(h.envelopeFrom() == null || h.envelopeFrom().isEmpty() ? "<>" : h.envelopeFrom())
+        .append('\n');
+    b.append("  Subject:   ").append(oneLine(h.subject(), "(none)")).append('\n');
+    b.append("  Received:  ").append(h.receivedAt()).append('\n');
+    b.append("  Size:      ").append(h.size()).append(" octets\n");
+    b.append("  Held:      ").append(oneLine(h.reason(), "(no reason recorded)"));
+    if (!h.ruleHits().isEmpty()) {
+      b.append(" (rules: ").append(String.join(", ", h.ruleHits())).append(')');
+    }
+    b.append("\n\nApprove or discard it here:\n  ")
+        .append(links.link(h.id(), expires))
+        .append("\n\nUndecided, it is discarded on ")
+        .append(expires)
+        .append(" and the link stops working.\n\nWith the admin API:\n  POST ")
+        .append(api)
+        .append("/approve\n  POST ")
+        .append(api)
+        .append("/reject   {\"reason\": \"...\"}  (the poster is told the reason)\n  POST ")
+        .append(api)
+        .append("/discard\n");
+    return MessageComposer.message(
+            MessageComposer.mailbox(h.listName(), owner),
+            owner,
+            subject(h),
+            h.domain(),
+            "auto-generated")
+        .header("X-Fanmail-Notice", "held")
+        .header("X-Fanmail-Post", Long.toString(h.id()))
+        .body(b.toString())
+        .toBytes();
+  }
+
+  private static String oneLine(String s, String empty) {
+    if (s == null || s.isBlank()) {
+      return empty;
+    }
+    String v = s.replaceAll("[\\r\\n]+\\s*", " ").strip();
+    return v.length() > 300 ? v.substring(0, 300) + "…" : v;
+  }
+}
