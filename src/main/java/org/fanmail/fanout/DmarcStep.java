@@ -1,6 +1,7 @@
 package org.fanmail.fanout;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -46,13 +47,18 @@ public class DmarcStep {
 
   private final DmarcPolicies policies;
 
+  @Inject
   public DmarcStep(FanmailConfig config) {
-    this.policies =
+    this(
         new DmarcPolicies(
             config.delivery().dnsServers().orElse(List.of()),
             Duration.ofSeconds(5),
             Clock.systemUTC(),
-            MAX_CACHED_NAMES);
+            MAX_CACHED_NAMES));
+  }
+
+  DmarcStep(DmarcPolicies policies) {
+    this.policies = policies;
   }
 
   /** Decides for {@code postId} and records it, on {@code c} (the expansion's transaction). */
