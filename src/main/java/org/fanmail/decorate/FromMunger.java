@@ -103,7 +103,9 @@ public final class FromMunger {
       return;
     }
     HeaderField old = cc.get();
-    String kept = old.value();
+    // Folds are gone from value(); a stray CR or LF (never accepted over SMTP) must not be
+    // written into a field of ours.
+    String kept = old.value().replace('\r', ' ').replace('\n', ' ');
     String value = kept.isEmpty() ? join(missing) : kept + ", " + join(missing);
     headers.replace(old, HeaderFolding.field(old.name(), value));
   }
