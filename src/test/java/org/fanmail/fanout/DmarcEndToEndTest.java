@@ -255,6 +255,36 @@ class DmarcEndToEndTest {
         .body("dmarcMitigateAlways", equalTo(true));
   }
 
+  @Test
+  void aRetryGoesOutInTheFormDecidedAtExpansion() throws Exception {
+    String list = createList("retry", "\"name\":\"Retry\",\"dmarcMitigation\":\"WRAP\"");
+    long listId = listId(list);
+    db.members(listId, "dmarc-retry", "d.test", 3);
+    sink.replyToRcpt("dmarc-retry2@d.test", "450 4.2.0 mailbox busy", 1);
+    String id = TestMail.uniqueId();
+    byte[] raw = post(id, "Eve <eve@strict.test>", list, "retried");
+    long post = db.acceptedPost(listId, list, raw, Instant.now());
+    committed.fire(new PostCommitted(List.of(post)));
+    assertTrue(
+        SmtpSink.await(
+            WAIT, () -> sink.messages().stream().anyMatch(m -> m.text().contains("<" + id + ">"))),
+        "first transaction arrives");
+    // The list changes its mind after expansion: the post keeps the form it was given.
+    api()
+        .body("{\"dmarcMitigation\": \"NONE\"}")
+        .patch("/api/lists/" + list)
+        .then()
+        .statusCode(200);
+    assertTrue(db.awaitPostState(post, "DONE", WAIT), "post reaches DONE");
+    assertEquals("2", db.recipient(post, "dmarc-retry2@d.test", "attempts"));
+    List<SmtpSink.Message> got =
+        sink.messages().stream().filter(m -> m.text().contains("<" + id + ">")).toList();
+    assertEquals(2, got.size(), "the first transaction and the retry");
+    assertEquals(List.of("dmarc-retry2@d.test"), got.get(1).rcpts());
+    assertArrayEquals(got.get(0).data(), got.get(1).data(), "the retry is the same copy");
+    assertTrue(values(got.get(1), "Content-Type").get(0).startsWith("multipart/mixed"));
+  }
+
   private static int indexOf(byte[] hay, byte[] needle, int from) {
     outer:
     for (int i = Math.max(0, from); i + needle.length <= hay.length; i++) {
