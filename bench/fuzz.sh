@@ -25,6 +25,7 @@ if [ ${#targets[@]} -eq 0 ]; then
     MessageHeadersFuzzTest#headerSection
     MessageHeadersFuzzTest#bounds
     HeaderDecoratorFuzzTest#decorate
+    DmarcCopyFuzzTest#copy
   )
 fi
 out=bench/out/fuzz

@@ -26,7 +26,8 @@ public record CreateListRequest(
     List<String> owners,
     SubscriptionPolicy subscriptionPolicy,
     SubscriptionPolicy unsubscriptionPolicy,
-    DmarcMitigation dmarcMitigation) {
+    DmarcMitigation dmarcMitigation,
+    Boolean dmarcMitigateAlways) {
 
   ListChanges settings() {
     return new ListChanges(
@@ -41,6 +42,7 @@ public record CreateListRequest(
         owners,
         subscriptionPolicy,
         unsubscriptionPolicy,
-        dmarcMitigation);
+        dmarcMitigation,
+        dmarcMitigateAlways);
   }
 }

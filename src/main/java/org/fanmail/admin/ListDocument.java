@@ -26,7 +26,8 @@ public record ListDocument(
     OffsetDateTime createdAt,
     SubscriptionPolicy subscriptionPolicy,
     SubscriptionPolicy unsubscriptionPolicy,
-    DmarcMitigation dmarcMitigation) {
+    DmarcMitigation dmarcMitigation,
+    boolean dmarcMitigateAlways) {
 
   static ListDocument of(ListOverview overview) {
     MailingList l = overview.list();
@@ -45,6 +46,7 @@ public record ListDocument(
         l.createdAt,
         l.subscriptionPolicy,
         l.unsubscriptionPolicy,
-        l.dmarcMitigation);
+        l.dmarcMitigation,
+        l.dmarcMitigateAlways);
   }
 }

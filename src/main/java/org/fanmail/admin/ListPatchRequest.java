@@ -32,7 +32,8 @@ record ListPatchRequest(JsonNode sent, CreateListRequest values) {
         sent.has("owners") && values.owners() == null ? List.of() : values.owners(),
         required("subscriptionPolicy", values.subscriptionPolicy()),
         required("unsubscriptionPolicy", values.unsubscriptionPolicy()),
-        required("dmarcMitigation", values.dmarcMitigation()));
+        required("dmarcMitigation", values.dmarcMitigation()),
+        required("dmarcMitigateAlways", values.dmarcMitigateAlways()));
   }
 
   private <T> T required(String field, T value) {

@@ -128,6 +128,22 @@ public final class HeaderBlock {
     fields.add(HeaderField.of(name, value));
   }
 
+  /** Appends a field built elsewhere (already folded, with its CRLF). */
+  public void add(HeaderField field) {
+    fields.add(field);
+  }
+
+  /** Puts {@code field} right after {@code anchor} (at the end when the anchor is gone). */
+  public void insertAfter(HeaderField anchor, HeaderField field) {
+    int i = fields.indexOf(anchor);
+    fields.add(i < 0 ? fields.size() : i + 1, field);
+  }
+
+  /** Removes this one field (the same instance), if present. */
+  public void remove(HeaderField field) {
+    fields.remove(field);
+  }
+
   /** Removes every field called {@code name}. */
   public void remove(String name) {
     fields.removeIf(f -> f.is(name));

@@ -1,6 +1,7 @@
 package org.fanmail.delivery;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Iterator;
@@ -8,10 +9,13 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.fanmail.config.FanmailConfig;
+import org.fanmail.decorate.DmarcAction;
 import org.fanmail.decorate.HeaderBlock;
 import org.fanmail.decorate.HeaderDecorator;
 import org.fanmail.decorate.ListIdentity;
+import org.fanmail.decorate.OutgoingCopy;
 import org.fanmail.decorate.UnsubscribeLinks;
+import org.fanmail.queue.DmarcActions;
 
 /**
  * Builds each post's outgoing message once (decorated header block + the stored bytes after the
@@ -28,6 +32,9 @@ public class PreparedMessages {
   private final UnsubscribeLinks links;
   private final LinkedHashMap<Long, PreparedMessage> cache = new LinkedHashMap<>(16, 0.75f, true);
   private long bytes;
+
+  /** The DMARC action recorded on the post at expansion (README "DMARC"). */
+  @Inject DmarcActions dmarcActions;
 
   public PreparedMessages(DeliveryStore store, FanmailConfig config) {
     this.store = store;
@@ -68,7 +75,8 @@ public class PreparedMessages {
     return Optional.of(built);
   }
 
-  private PreparedMessage build(long postId, DeliveryStore.PostSource p, Instant receivedAt) {
+  private PreparedMessage build(long postId, DeliveryStore.PostSource p, Instant receivedAt)
+      throws SQLException {
     byte[] raw = p.raw();
     if (p.system()) {
       boolean eightBit = hasHighBit(raw, raw.length);
@@ -92,8 +100,10 @@ public class PreparedMessages {
             p.subjectPrefix(),
             "LIST".equals(p.replyTo()),
             links.forList(p.address()));
-    byte[] header = decorator.decorate(raw, headerEnd, list);
-    byte[] rest = java.util.Arrays.copyOfRange(raw, headerEnd, raw.length);
+    DmarcAction dmarc = DmarcAction.of(dmarcActions.of(postId));
+    OutgoingCopy copy = OutgoingCopy.of(raw, headerEnd, list, dmarc, decorator);
+    byte[] header = copy.header();
+    byte[] rest = copy.rest();
     boolean headerUtf8 = hasHighBit(header, header.length);
     boolean eightBit = headerUtf8 || hasHighBit(rest, rest.length);
     byte[] wire = DotStuffing.stuff(header, rest);

@@ -6,6 +6,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.ObservesAsync;
+import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -56,6 +57,9 @@ public class FanoutStage {
   private final Event<DeliveriesReady> ready;
   private final ReentrantLock scanning = new ReentrantLock();
   private final FailingPosts failing = new FailingPosts();
+
+  /** Decides the post's DMARC action in the expansion's transaction (README "DMARC"). */
+  @Inject DmarcStep dmarc;
 
   /**
    * Runs every announced expansion, one at a time: expansion holds a database connection and writes
@@ -256,6 +260,9 @@ public class FanoutStage {
       throws SQLException {
     int recipients = 0;
     int deliveries = 0;
+    if (!system) {
+      dmarc.decide(c, postId);
+    }
     try (var st = c.createStatement()) {
       st.execute(FanoutQueries.CREATE_CANDIDATE_TABLE);
     }

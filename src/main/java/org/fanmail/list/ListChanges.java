@@ -20,4 +20,5 @@ public record ListChanges(
     List<String> owners,
     SubscriptionPolicy subscriptionPolicy,
     SubscriptionPolicy unsubscriptionPolicy,
-    DmarcMitigation dmarcMitigation) {}
+    DmarcMitigation dmarcMitigation,
+    Boolean dmarcMitigateAlways) {}

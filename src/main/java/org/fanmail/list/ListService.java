@@ -233,6 +233,9 @@ public class ListService {
     if (c.dmarcMitigation() != null) {
       list.dmarcMitigation = c.dmarcMitigation();
     }
+    if (c.dmarcMitigateAlways() != null) {
+      list.dmarcMitigateAlways = c.dmarcMitigateAlways();
+    }
   }
 
   private static String[] canonicalOwners(List<String> owners) {

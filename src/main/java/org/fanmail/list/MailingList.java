@@ -79,6 +79,10 @@ public class MailingList {
   @Column(name = "dmarc_mitigation", nullable = false)
   public DmarcMitigation dmarcMitigation = DmarcMitigation.NONE;
 
+  /** Mitigate every post, not only posts from DMARC-strict domains (no DNS look-up then). */
+  @Column(name = "dmarc_mitigate_always", nullable = false)
+  public boolean dmarcMitigateAlways;
+
   @Column(name = "created_at", nullable = false, updatable = false)
   public OffsetDateTime createdAt;
 

@@ -1,0 +1,24 @@
+package org.fanmail.queue;
+
+/**
+ * The named SQL of the DMARC decision: taken once per post inside the expansion's transaction and
+ * read when the post's outgoing copy is built (README "DMARC").
+ */
+public final class DmarcQueries {
+  private DmarcQueries() {}
+
+  /**
+   * What the decision needs: the list's mode and always-flag, and the first 256 KiB of the post
+   * (its header section is in there; the body is not read). Parameter: post id.
+   */
+  public static final String LOAD_DECISION_INPUT =
+      "select l.dmarc_mitigation, l.dmarc_mitigate_always, substring(p.raw from 1 for 262144)"
+          + " from post p join mailing_list l on l.id = p.list_id where p.id = ?";
+
+  /** Records the decision on the post. Parameters: action, reason, post id. */
+  public static final String RECORD_DECISION =
+      "update post set dmarc_action = ?, dmarc_reason = ? where id = ?";
+
+  /** The decision of one post (null when none was taken). Parameter: post id. */
+  public static final String LOAD_ACTION = "select dmarc_action from post where id = ?";
+}

@@ -1,0 +1,82 @@
+package org.fanmail.fanout;
+
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * dnsmasq serving the DMARC test zone on loopback: {@code strict.test} p=reject, {@code
+ * quarantine.test} p=quarantine with sp=none, {@code own.quarantine.test} p=reject, {@code
+ * relaxed.test} p=none, {@code split.test} p=quarantine in two strings, {@code spf-only.test} an
+ * SPF TXT only, {@code twice.test} two DMARC records; every other name under {@code test} is
+ * NXDOMAIN. Answers carry a TTL of 600 s. Queries are logged to {@code dnsmasq.log} in the given
+ * directory. Started and stopped by PID.
+ */
+final class DmarcDns {
+  static final Path DNSMASQ = Path.of("/usr/sbin/dnsmasq");
+
+  private DmarcDns() {}
+
+  static int freePort() throws IOException {
+    try (DatagramSocket probe = new DatagramSocket(0, InetAddress.getByName("127.0.0.1"))) {
+      return probe.getLocalPort();
+    }
+  }
+
+  static Process start(int port, Path dir) throws IOException {
+    if (!Files.isExecutable(DNSMASQ)) {
+      throw new IllegalStateException("dnsmasq not installed: apt-get install dnsmasq-base");
+    }
+    return new ProcessBuilder(
+            DNSMASQ.toString(),
+            "--no-daemon",
+            "--port=" + port,
+            "--listen-address=127.0.0.1",
+            "--bind-interfaces",
+            "--no-resolv",
+            "--no-hosts",
+            "--local-ttl=600",
+            "--log-queries",
+            "--pid-file=" + dir.resolve("dnsmasq.pid"),
+            "--log-facility=" + dir.resolve("dnsmasq.log"),
+            "--local=/test/",
+            "--txt-record=_dmarc.strict.test,v=DMARC1; p=reject",
+            "--txt-record=_dmarc.quarantine.test,v=DMARC1; p=quarantine; sp=none",
+            "--txt-record=_dmarc.own.quarantine.test,v=DMARC1; p=reject",
+            "--txt-record=_dmarc.relaxed.test,v=DMARC1; p=none; rua=mailto:r@relaxed.test",
+            "--txt-record=_dmarc.spf-only.test,v=spf1 -all",
+            "--txt-record=_dmarc.twice.test,v=DMARC1; p=reject",
+            "--txt-record=_dmarc.twice.test,v=DMARC1; p=none",
+            // One record in two character-strings, joined without a separator (RFC 7489 §6.6.3).
+            "--txt-record=_dmarc.split.test,v=DMARC1; ,p=quarantine")
+        .redirectErrorStream(true)
+        .redirectOutput(dir.resolve("dnsmasq.out").toFile())
+        .start();
+  }
+
+  static void stop(Process p) throws InterruptedException {
+    if (p != null) {
+      ProcessHandle.of(p.pid()).ifPresent(ProcessHandle::destroy);
+      p.waitFor();
+    }
+  }
+
+  static String output(Path dir) {
+    try {
+      return Files.readString(dir.resolve("dnsmasq.out"));
+    } catch (IOException e) {
+      return e.toString();
+    }
+  }
+
+  /** The query log so far. */
+  static String log(Path dir) {
+    try {
+      return Files.readString(dir.resolve("dnsmasq.log"));
+    } catch (IOException e) {
+      return "";
+    }
+  }
+}
