@@ -167,6 +167,26 @@ final class DeliveryWorkload implements AutoCloseable {
     return out;
   }
 
+  /** One column of every recipient row of the post, by email (as text). */
+  Map<String, String> recipientColumn(String column) throws SQLException {
+    if (!column.matches("[a-z_]+")) {
+      throw new IllegalArgumentException("not a column name: " + column);
+    }
+    Map<String, String> out = new HashMap<>();
+    try (Connection c = ds.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "select email, " + column + "::text from recipient where post_id = ?")) {
+      ps.setLong(1, postId);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.put(rs.getString(1), rs.getString(2));
+        }
+      }
+    }
+    return out;
+  }
+
   /** Recipient counts of the post by state, for messages. */
   String states() throws SQLException {
     return db.scalar(
