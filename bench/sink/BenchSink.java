@@ -7,6 +7,14 @@
 // RCPTs, distinct recipients and duplicates, per listening address and in total, and the
 // wall-clock time (epoch ms) of the first and last RCPT accepted.
 //
+// With --faults SEED (off by default) it misbehaves like the internet, for bench/soak.sh:
+// each RCPT is refused with 550 5.1.1 with probability --permfail (default 0.01) and with
+// 450 4.2.1 with probability --tempfail (default 0.10), decided by a hash of the seed, the
+// address and how often the sink has seen it (so a retry rolls again); a transaction is
+// dropped after its final dot, without a reply, with probability --drop (default 0.05).
+// "copies" counts the recipients of transactions answered 250, the figure that a sender's
+// DELIVERED records must match.
+//
 // A control port on 127.0.0.1 answers one command per line:
 //   stats  -> one line of JSON with the counters
 //   reset  -> clears all counters (and the set of recipients), answers "ok"
@@ -47,6 +55,7 @@ public class BenchSink {
         ByteBuffer in = ByteBuffer.allocate(64 * 1024);
         ByteBuffer out = ByteBuffer.allocate(16 * 1024);
         boolean inData, mailSeen, closing;
+        int txRcpts; // RCPTs answered 250 in the current transaction
         Conn(HostStats host) { this.host = host; }
     }
 
@@ -72,18 +81,29 @@ public class BenchSink {
     long rcptsTotal, transactionsTotal, connectionsTotal, bytesIn;
     long firstRcptMs, lastRcptMs, lastTxnMs;
     final long startedMs = System.currentTimeMillis();
+    // --faults: off unless a seed is given
+    boolean faults;
+    long seed;
+    double tempfail = 0.10, permfail = 0.01, drop = 0.05;
+    final Map<String, Integer> rcptSeen = new java.util.HashMap<>();
+    long tempfails, permfails, drops, copies, dataEnds;
 
     static byte[] ascii(String s) { return s.getBytes(StandardCharsets.US_ASCII); }
 
     public static void main(String[] args) throws IOException {
         int port = 2600, control = 0;
         List<String> addrs = new ArrayList<>();
+        BenchSink sink = new BenchSink();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--port" -> port = Integer.parseInt(args[++i]);
                 case "--control" -> control = Integer.parseInt(args[++i]);
                 case "--addrs" -> { for (String a : args[++i].split(",")) if (!a.isBlank()) addrs.add(a.trim()); }
                 case "--hosts" -> { int k = Integer.parseInt(args[++i]); for (int h = 1; h <= k; h++) addrs.add(hostAddr(h)); }
+                case "--faults" -> { sink.faults = true; sink.seed = Long.parseLong(args[++i]); }
+                case "--tempfail" -> sink.tempfail = Double.parseDouble(args[++i]);
+                case "--permfail" -> sink.permfail = Double.parseDouble(args[++i]);
+                case "--drop" -> sink.drop = Double.parseDouble(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
@@ -91,7 +111,7 @@ public class BenchSink {
         for (String a : addrs) {
             if (!a.startsWith("127.")) throw new IllegalArgumentException("loopback addresses only: " + a);
         }
-        new BenchSink().run(port, control, addrs);
+        sink.run(port, control, addrs);
     }
 
     /** Host number h (1-based) to 127.0.1.x / 127.0.2.x ... so that K may exceed 254. */
@@ -188,6 +208,15 @@ public class BenchSink {
                 if (len == 1 && a[start] == '.') {
                     c.inData = false;
                     c.mailSeen = false;
+                    if (faults && roll("drop", "", dataEnds++) < drop) {
+                        drops++; // no reply: the connection ends here
+                        c.txRcpts = 0;
+                        c.closing = true;
+                        b.position(0);
+                        return;
+                    }
+                    copies += c.txRcpts;
+                    c.txRcpts = 0;
                     c.host.transactions++;
                     transactionsTotal++;
                     lastTxnMs = System.currentTimeMillis();
@@ -206,12 +235,27 @@ public class BenchSink {
     void command(Conn c, String line) {
         String upper = line.length() >= 4 ? line.substring(0, 4).toUpperCase(Locale.ROOT) : line.toUpperCase(Locale.ROOT);
         switch (upper) {
-            case "EHLO" -> { c.mailSeen = false; reply(c, EHLO); }
-            case "HELO" -> { c.mailSeen = false; reply(c, ascii("250 benchsink\r\n")); }
-            case "MAIL" -> { c.mailSeen = true; reply(c, OK); }
+            case "EHLO" -> { c.mailSeen = false; c.txRcpts = 0; reply(c, EHLO); }
+            case "HELO" -> { c.mailSeen = false; c.txRcpts = 0; reply(c, ascii("250 benchsink\r\n")); }
+            case "MAIL" -> { c.mailSeen = true; c.txRcpts = 0; reply(c, OK); }
             case "RCPT" -> {
                 if (!c.mailSeen) { reply(c, NEED_MAIL); return; }
                 String addr = address(line);
+                if (faults) {
+                    int seen = rcptSeen.merge(addr, 1, Integer::sum) - 1;
+                    double r = roll("rcpt", addr, seen);
+                    if (r < permfail) {
+                        permfails++;
+                        reply(c, ascii("550 5.1.1 <" + addr + ">: no such user (fault)\r\n"));
+                        return;
+                    }
+                    if (r < permfail + tempfail) {
+                        tempfails++;
+                        reply(c, ascii("450 4.2.1 <" + addr + ">: try again later (fault)\r\n"));
+                        return;
+                    }
+                }
+                c.txRcpts++;
                 recipients.add(addr);
                 c.host.rcpts++;
                 rcptsTotal++;
@@ -225,11 +269,17 @@ public class BenchSink {
                 c.inData = true;
                 reply(c, DATA_GO);
             }
-            case "RSET" -> { c.mailSeen = false; reply(c, OK); }
+            case "RSET" -> { c.mailSeen = false; c.txRcpts = 0; reply(c, OK); }
             case "NOOP" -> reply(c, OK);
             case "QUIT" -> { reply(c, BYE); c.closing = true; }
             default -> reply(c, UNKNOWN);
         }
+    }
+
+    /** A number in [0, 1) from the seed, what is decided, the address and a counter. */
+    double roll(String what, String addr, long n) {
+        long h = seed ^ ((what + "|" + addr + "|" + n).hashCode() * 0x9E3779B97F4A7C15L);
+        return new java.util.SplittableRandom(h).nextDouble();
     }
 
     /** The address between < and > of "RCPT TO:<a@b> ...", lower-cased. */
@@ -299,6 +349,7 @@ public class BenchSink {
     void reset() {
         recipients = new HashSet<>(1 << 16);
         rcptsTotal = transactionsTotal = connectionsTotal = bytesIn = 0;
+        tempfails = permfails = drops = copies = 0;
         firstRcptMs = lastRcptMs = lastTxnMs = 0;
         for (HostStats h : hosts.values()) h.connections = h.transactions = h.rcpts = 0;
     }
@@ -312,6 +363,10 @@ public class BenchSink {
           .append(",\"distinct\":").append(recipients.size())
           .append(",\"duplicates\":").append(rcptsTotal - recipients.size())
           .append(",\"bytes_in\":").append(bytesIn)
+          .append(",\"copies\":").append(copies)
+          .append(",\"tempfails\":").append(tempfails)
+          .append(",\"permfails\":").append(permfails)
+          .append(",\"drops\":").append(drops)
           .append(",\"first_rcpt_ms\":").append(firstRcptMs)
           .append(",\"last_rcpt_ms\":").append(lastRcptMs)
           .append(",\"last_txn_ms\":").append(lastTxnMs)

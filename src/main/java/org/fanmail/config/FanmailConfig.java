@@ -110,10 +110,23 @@ public interface FanmailConfig {
     @Min(1)
     int maxErrors();
 
-    /** Per-command idle limit (RFC 5321 section 4.5.3.2); past it 421 4.4.2 and close. */
+    /**
+     * Deadline for each command, counted from the end of the previous one (RFC 5321 section
+     * 4.5.3.2): a partial line does not extend it, so a client trickling bytes is cut off like an
+     * idle one. Past it 421 4.4.2 and close.
+     */
     @WithName("idle-timeout")
     @WithDefault("5m")
     Duration idleTimeout();
+
+    /**
+     * Slowest message transfer tolerated, in octets a second: DATA and BDAT get {@code
+     * idle-timeout} plus one second per this many octets received, then 421 4.4.2.
+     */
+    @WithName("min-data-rate")
+    @WithDefault("500")
+    @Min(1)
+    int minDataRate();
 
     /** How long a shutdown waits for transactions in DATA before answering 421 to them. */
     @WithName("drain-timeout")

@@ -15,7 +15,9 @@ import java.util.Optional;
  *
  * <p>Bounded: reading stops at the empty line, after {@link #MAX_BYTES} octets or after {@link
  * #MAX_FIELDS} fields, whichever comes first; what lies beyond is simply not seen. Lines without a
- * colon are skipped. Never throws on content; only I/O errors of the stream propagate.
+ * colon are skipped. Never throws on content; only I/O errors of the stream propagate. {@link
+ * #complete()} tells whether the whole section was seen, so that a caller can refuse a message
+ * whose later fields its rules would never see.
  */
 public final class MessageHeaders {
   public static final int MAX_BYTES = 1024 * 1024;
@@ -25,9 +27,11 @@ public final class MessageHeaders {
   public record Field(String name, String value) {}
 
   private final List<Field> fields;
+  private final boolean complete;
 
-  private MessageHeaders(List<Field> fields) {
+  private MessageHeaders(List<Field> fields, boolean complete) {
     this.fields = fields;
+    this.complete = complete;
   }
 
   /** Reads the header section from the start of {@code in}. */
@@ -36,6 +40,7 @@ public final class MessageHeaders {
     StringBuilder current = null;
     byte[] line = new byte[1024];
     int total = 0;
+    boolean complete = false;
     while (fields.size() < MAX_FIELDS && total < MAX_BYTES) {
       int len = 0;
       int b;
@@ -58,6 +63,7 @@ public final class MessageHeaders {
         }
       }
       if (!any) {
+        complete = true;
         break;
       }
       if (len > 0 && line[len - 1] == '\r') {
@@ -65,6 +71,7 @@ public final class MessageHeaders {
       }
       String text = new String(line, 0, len, StandardCharsets.UTF_8);
       if (text.isEmpty()) {
+        complete = b == '\n';
         break;
       }
       if ((text.charAt(0) == ' ' || text.charAt(0) == '\t') && current != null) {
@@ -74,11 +81,14 @@ public final class MessageHeaders {
       add(fields, current);
       current = new StringBuilder(text);
       if (b == -1) {
+        complete = true;
         break;
       }
     }
+    int before = fields.size();
     add(fields, current);
-    return new MessageHeaders(fields);
+    boolean lastKept = current == null || fields.size() > before || fields.size() < MAX_FIELDS;
+    return new MessageHeaders(fields, complete && lastKept);
   }
 
   private static void add(List<Field> fields, StringBuilder field) {
@@ -96,6 +106,14 @@ public final class MessageHeaders {
       return;
     }
     fields.add(new Field(name, field.substring(colon + 1).trim()));
+  }
+
+  /**
+   * True when reading stopped at the empty line or the end of the message, within {@link
+   * #MAX_BYTES} and {@link #MAX_FIELDS}: no field was left unseen.
+   */
+  public boolean complete() {
+    return complete;
   }
 
   /** Every field in order. */

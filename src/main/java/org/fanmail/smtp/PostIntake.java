@@ -25,8 +25,10 @@ import org.jboss.logging.Logger;
  *
  * <p>The transaction is answered as a whole: if the chain rejects the post for any list, the client
  * hears {@code 550 5.7.1 <reason>} and nothing is stored (the sender learns why and may resend to
- * the other lists); otherwise {@code 250 2.0.0 Ok: queued as <ids>} once committed. Any database or
- * I/O failure is {@code 451 4.3.0} with nothing stored. Blocking: worker threads only.
+ * the other lists); otherwise {@code 250 2.0.0 Ok: queued as <ids>} once committed. A header
+ * section that {@link MessageHeaders} cannot read whole (over its byte or field bound) is {@code
+ * 552 5.3.4}, so no rule is ever decided on part of a header. Any database or I/O failure is {@code
+ * 451 4.3.0} with nothing stored. Blocking: worker threads only.
  */
 @ApplicationScoped
 public class PostIntake {
@@ -51,6 +53,14 @@ public class PostIntake {
       MessageHeaders headers;
       try (InputStream in = buffer.openStream()) {
         headers = MessageHeaders.read(in);
+      }
+      if (!headers.complete()) {
+        // Fields past the bounds would be invisible to the posting rules (a From or X-Loop
+        // hidden behind 10,000 others): such a message is refused, never half-read.
+        metrics.post("REFUSED", "header_too_big");
+        LOG.infof(
+            "message from <%s> via %s refused: header section too big", tx.reversePath, clientIp);
+        return SmtpReplies.HEADER_TOO_BIG;
       }
       String fromHeader = headers.firstBounded("From", MAX_HEADER_VALUE).orElse(null);
       String fromAddress = MessageHeaders.addressOf(fromHeader).orElse(null);

@@ -1,5 +1,7 @@
 package org.fanmail.smtp;
 
+import org.fanmail.moderation.MessageHeaders;
+
 /**
  * Every reply fanmail's SMTP server gives, as named values (Apache James's habit), so the
  * conversation tests and the code speak of the same things. Enhanced codes per RFC 3463.
@@ -43,6 +45,15 @@ public final class SmtpReplies {
   public static final SmtpReply TOO_BIG = new SmtpReply(552, "5.3.4", "Message too big");
   public static final SmtpReply LINE_TOO_LONG_IN_DATA =
       new SmtpReply(552, "5.3.4", "Message has a line longer than 1000 octets");
+  public static final SmtpReply HEADER_TOO_BIG =
+      new SmtpReply(
+          552,
+          "5.3.4",
+          "Header section over "
+              + MessageHeaders.MAX_BYTES
+              + " octets or "
+              + MessageHeaders.MAX_FIELDS
+              + " fields");
   public static final SmtpReply BARE_LINE_ENDING =
       new SmtpReply(550, "5.6.0", "Bare CR or LF in message; lines must end with CRLF");
   public static final SmtpReply NO_SUCH_RECIPIENT =

@@ -26,10 +26,12 @@ import org.jboss.logging.Logger;
  * after the previous one has replied, so replies are always in command order.
  *
  * <p>Bounds: a command line is at most 512 octets, unprocessed input waits only while the socket is
- * paused, message bytes beyond {@code spill-threshold} go to a temporary file. Idle longer than
- * {@code idle-timeout} (while waiting for the client, not for the database): {@code 421 4.4.2}.
- * After {@code max-errors} error replies: {@code 421 4.7.0}. A worker failure that escapes a
- * command becomes {@code 451 4.3.0}; the session stays usable.
+ * paused, message bytes beyond {@code spill-threshold} go to a temporary file. A command must be
+ * complete within {@code idle-timeout} of the previous reply (a line trickled in a byte at a time
+ * does not extend it), a message within {@code idle-timeout} plus one second per {@code
+ * min-data-rate} octets; past either (while waiting for the client, not for the database): {@code
+ * 421 4.4.2}. After {@code max-errors} error replies: {@code 421 4.7.0}. A worker failure that
+ * escapes a command becomes {@code 451 4.3.0}; the session stays usable.
  */
 public final class SmtpSession {
   private static final Logger LOG = Logger.getLogger(SmtpSession.class);
@@ -56,7 +58,13 @@ public final class SmtpSession {
   private boolean released;
   private Buffer pending = Buffer.buffer();
   private int pendingPos;
+
+  /** Start of the current wait for the client: the last complete command, reply or chunk. */
   private long lastActivity = System.nanoTime();
+
+  /** Message octets received since {@link #lastActivity}: each buys time at min-data-rate. */
+  private long dataBytes;
+
   private long idleTimer = -1;
 
   /** BDAT chunk being read: its reader, whether it is the last, and an error to give after it. */
@@ -90,7 +98,6 @@ public final class SmtpSession {
     if (state == SessionState.CLOSING) {
       return;
     }
-    lastActivity = System.nanoTime();
     server.metrics().bytesReceived(data.length());
     if (state == SessionState.TLS_HANDSHAKE && !socket.isSsl()) {
       return; // plaintext sent after STARTTLS, before the handshake: discarded (CVE-2011-0411)
@@ -114,13 +121,17 @@ public final class SmtpSession {
       switch (state) {
         case DATA -> {
           DataReader reader = transaction.dataReader;
-          pendingPos += reader.feed(pending, pendingPos, available);
+          int used = reader.feed(pending, pendingPos, available);
+          pendingPos += used;
+          dataBytes += used;
           if (reader.isDone()) {
             finishMessage(reader.outcome());
           }
         }
         case BDAT -> {
-          pendingPos += chunk.feed(pending, pendingPos, available);
+          int used = chunk.feed(pending, pendingPos, available);
+          pendingPos += used;
+          dataBytes += used;
           if (chunk.chunkDone()) {
             finishChunk();
           }
@@ -140,6 +151,7 @@ public final class SmtpSession {
   }
 
   private void dispatch(CommandLineDecoder.Line line) {
+    activity();
     if (line.isMalformed()) {
       reply(SmtpReplies.COMMAND_UNRECOGNIZED.withText(line.malformed()));
       afterCommand();
@@ -184,7 +196,7 @@ public final class SmtpSession {
             dropTransaction();
             return;
           }
-          lastActivity = System.nanoTime();
+          activity();
           socket.resume();
           afterCommand();
           process();
@@ -450,6 +462,12 @@ public final class SmtpSession {
     }
   }
 
+  /** A complete command (or the end of work for one): the client's next deadline starts now. */
+  private void activity() {
+    lastActivity = System.nanoTime();
+    dataBytes = 0;
+  }
+
   private void armIdleTimer(long delayMillis) {
     idleTimer =
         server
@@ -460,7 +478,9 @@ public final class SmtpSession {
                   if (state == SessionState.CLOSING) {
                     return;
                   }
-                  long limit = server.config().idleTimeout().toNanos();
+                  long limit =
+                      server.config().idleTimeout().toNanos()
+                          + dataBytes * 1_000_000_000L / server.config().minDataRate();
                   long idle = System.nanoTime() - lastActivity;
                   if (busy) {
                     armIdleTimer(server.config().idleTimeout().toMillis());

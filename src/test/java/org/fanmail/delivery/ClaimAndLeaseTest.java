@@ -90,6 +90,9 @@ class ClaimAndLeaseTest {
     long expired;
     long live;
     try (Connection c = dataSource.getConnection()) {
+      // One transaction: the scheduler's scan closes a DELIVERING post with nothing pending,
+      // and would close one seen between its delivery row and its recipient row.
+      c.setAutoCommit(false);
       expired = post(c, list, "DELIVERING");
       live = post(c, list, "DELIVERING");
       for (long[] p : new long[][] {{expired, -60}, {live, 3600}}) {
@@ -117,6 +120,7 @@ class ClaimAndLeaseTest {
           ps.executeUpdate();
         }
       }
+      c.commit();
     }
     assertTrue(
         db.awaitPostState(expired, "DONE", Duration.ofSeconds(20)), "expired lease reclaimed");

@@ -1,6 +1,8 @@
 package org.fanmail.moderation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -40,5 +42,18 @@ class MessageHeadersTest {
     assertEquals(Optional.empty(), h.first("Subject"));
     String huge = "X-B: " + "y".repeat(3 * 1024 * 1024) + "\r\nSubject: late\r\n\r\n";
     assertEquals(Optional.empty(), of(huge).first("Subject"));
+  }
+
+  @Test
+  void completeOnlyWhenNoFieldWasLeftUnseen() throws IOException {
+    String fields = "X-A: 1\r\n".repeat(MessageHeaders.MAX_FIELDS - 1);
+    assertTrue(of(fields + "From: a@b.example\r\n\r\nbody\r\n").complete(), "exactly the bound");
+    assertTrue(of(fields + "From: a@b.example\r\n").complete(), "no body");
+    assertTrue(of("\r\nbody\r\n").complete(), "no header");
+    assertFalse(of(fields + "X-B: 2\r\nFrom: a@b.example\r\n\r\n").complete(), "one field more");
+    String big = "X-C: " + "z".repeat(MessageHeaders.MAX_BYTES) + "\r\n\r\n";
+    assertFalse(of(big).complete(), "past the byte bound");
+    String folded = "X-D: a\r\n" + " b\r\n".repeat(MessageHeaders.MAX_BYTES / 4) + "\r\n";
+    assertFalse(of(folded).complete(), "folded past the byte bound");
   }
 }

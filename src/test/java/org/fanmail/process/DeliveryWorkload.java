@@ -22,10 +22,11 @@ import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * A large post for process tests, on the one PostgreSQL the test JVM and every fanmail process
- * share ({@link PostgresTestResource#connection()}): an SmtpSink on several {@code 127.0.2.x}
- * addresses, a transport map sending {@code domains} test domains round-robin to them, a list with
- * {@code members} members spread over those domains, and an ACCEPTED post. Names carry a random tag
- * so that runs on a database shared with other tests never meet.
+ * share ({@link PostgresTestResource#connection()} unless the test names its own): an SmtpSink on
+ * several {@code 127.0.2.x} addresses, a transport map sending {@code domains} test domains
+ * round-robin to them, a list with {@code members} members spread over those domains, and an
+ * ACCEPTED post. Names carry a random tag so that runs on a database shared with other tests never
+ * meet.
  *
  * <p>Reads are by the tag: the sink's copies of this run, the recipients of this post.
  */
@@ -41,6 +42,14 @@ final class DeliveryWorkload implements AutoCloseable {
   private long postId = -1;
 
   DeliveryWorkload(Path dir, int hosts, int domains, int members) throws IOException {
+    this(dir, hosts, domains, members, PostgresTestResource.connection());
+  }
+
+  /**
+   * The same on the PostgreSQL {@code jdbc} names ({@code url}, {@code user}, {@code password}).
+   */
+  DeliveryWorkload(Path dir, int hosts, int domains, int members, Map<String, String> jdbc)
+      throws IOException {
     this.members = members;
     this.domains = domains;
     String[] addresses = new String[hosts];
@@ -53,7 +62,7 @@ final class DeliveryWorkload implements AutoCloseable {
       map.append(domain(d)).append(' ').append(sink.nextHop(addresses[d % hosts])).append('\n');
     }
     this.transportMap = Files.writeString(dir.resolve("transport-" + tag + ".map"), map);
-    this.jdbc = PostgresTestResource.connection();
+    this.jdbc = jdbc;
     PGSimpleDataSource pg = new PGSimpleDataSource();
     pg.setURL(jdbc.get("url"));
     pg.setUser(jdbc.get("user"));
@@ -152,6 +161,26 @@ final class DeliveryWorkload implements AutoCloseable {
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           out.add(rs.getString(1));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** One column of every recipient row of the post, by email (as text). */
+  Map<String, String> recipientColumn(String column) throws SQLException {
+    if (!column.matches("[a-z_]+")) {
+      throw new IllegalArgumentException("not a column name: " + column);
+    }
+    Map<String, String> out = new HashMap<>();
+    try (Connection c = ds.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "select email, " + column + "::text from recipient where post_id = ?")) {
+      ps.setLong(1, postId);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.put(rs.getString(1), rs.getString(2));
         }
       }
     }

@@ -95,6 +95,22 @@ public final class FanmailProcess implements AutoCloseable {
     throw new AssertionError("fanmail not ready within " + timeout + ":\n" + output());
   }
 
+  /** The HTTP status of {@code /q/health/ready} now, or -1 when nothing answers. */
+  public int readiness() throws InterruptedException {
+    HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    try {
+      return client
+          .send(
+              HttpRequest.newBuilder(URI.create(httpUrl() + "/q/health/ready"))
+                  .timeout(Duration.ofSeconds(10))
+                  .build(),
+              HttpResponse.BodyHandlers.discarding())
+          .statusCode();
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
   /** Waits for the process to exit; returns its exit code. */
   public int awaitExit(Duration timeout) throws InterruptedException {
     if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {

@@ -32,7 +32,8 @@ import javax.net.ssl.SSLSocket;
  * recipients with a given reply, to drop the connection after DATA, to greet with 421, to refuse
  * EHLO, to withhold PIPELINING (and then count every command a client sends before the previous
  * reply), or to refuse a domain's recipients unless they open the transaction (a host that relays
- * for one domain per transaction).
+ * for one domain per transaction); a {@link FaultScript} adds randomized faults and slow replies on
+ * top, and then every RCPT is recorded with its time and reply.
  *
  * <p>Messages the sink dropped (no reply after the final dot) are not recorded: from the client's
  * point of view they were never delivered. Close it to stop every listener and connection.
@@ -53,6 +54,40 @@ public final class SmtpSink implements AutoCloseable {
   }
 
   private record Scripted(String reply, AtomicInteger times) {}
+
+  /**
+   * A fault hook consulted at each step of every conversation, for randomized fault mixes at scale.
+   * Every method's default is "no fault", so a script overrides only what it injects; the hook is
+   * consulted after the sink's fixed settings ({@link #replyToRcpt}, {@link #dropAfterData}, ...)
+   * and never changes them. Called from connection threads: implementations must be thread-safe.
+   */
+  public interface FaultScript {
+    /**
+     * The reply to {@code RCPT TO:<rcpt>} instead of 250, or null for none; {@code attempt} counts
+     * this recipient's RCPTs on the sink so far (0 for the first).
+     */
+    default String rcptReply(String rcpt, int attempt) {
+      return null;
+    }
+
+    /** True: close the connection after the final dot of this transaction, without a reply. */
+    default boolean dropAfterData(String address, List<String> rcpts) {
+      return false;
+    }
+
+    /** Pause before the greeting (a slow server). */
+    default Duration greetingDelay(String address) {
+      return Duration.ZERO;
+    }
+
+    /** Pause before the reply to the final dot (a slow server). */
+    default Duration dataReplyDelay(String address, List<String> rcpts) {
+      return Duration.ZERO;
+    }
+  }
+
+  /** One RCPT command the sink received while a {@link FaultScript} was set, and its reply. */
+  public record RcptAttempt(String rcpt, Instant at, String reply) {}
 
   private final Map<String, ServerSocket> listeners = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> connections = new ConcurrentHashMap<>();
@@ -77,6 +112,8 @@ public final class SmtpSink implements AutoCloseable {
   private final AtomicInteger helos = new AtomicInteger();
   private final AtomicInteger tlsHandshakes = new AtomicInteger();
   private volatile boolean closed;
+  private volatile FaultScript faults;
+  private final Map<String, List<RcptAttempt>> rcptAttempts = new ConcurrentHashMap<>();
 
   private SmtpSink() {}
 
@@ -202,6 +239,20 @@ public final class SmtpSink implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Consults {@code script} from now on (in addition to the fixed settings) and records every RCPT
+   * with its time and reply ({@link #rcptAttempts}).
+   */
+  public SmtpSink faultScript(FaultScript script) {
+    this.faults = script;
+    return this;
+  }
+
+  /** Every RCPT of {@code rcpt} received while a fault script was set, in order. */
+  public List<RcptAttempt> rcptAttempts(String rcpt) {
+    return List.copyOf(rcptAttempts.getOrDefault(rcpt.toLowerCase(Locale.ROOT), List.of()));
+  }
+
   public List<Message> messages() {
     return List.copyOf(messages);
   }
@@ -311,6 +362,10 @@ public final class SmtpSink implements AutoCloseable {
       write(out, "421 4.3.2 sink busy, try another host");
       return;
     }
+    FaultScript script = faults;
+    if (script != null) {
+      pause(script.greetingDelay(address));
+    }
     write(out, "220 sink.test ESMTP test sink");
     String from = null;
     List<String> rcpts = new ArrayList<>();
@@ -398,6 +453,17 @@ public final class SmtpSink implements AutoCloseable {
           write(out, scripted.reply());
         } else if (refusedAsRelay(rcpt, rcpts)) {
           write(out, "550 5.7.1 <" + rcpt + ">: relay not permitted");
+        } else if (script != null) {
+          List<RcptAttempt> seen =
+              rcptAttempts.computeIfAbsent(
+                  rcpt.toLowerCase(Locale.ROOT), k -> new CopyOnWriteArrayList<>());
+          String reply = script.rcptReply(rcpt, seen.size());
+          seen.add(new RcptAttempt(rcpt, Instant.now(), reply == null ? "250" : reply));
+          if (reply == null) {
+            rcpts.add(rcpt);
+            reply = "250 2.1.5 Ok";
+          }
+          write(out, reply);
         } else {
           rcpts.add(rcpt);
           write(out, "250 2.1.5 Ok");
@@ -414,6 +480,12 @@ public final class SmtpSink implements AutoCloseable {
         }
         if (take(dropAfterData, address)) {
           return;
+        }
+        if (script != null) {
+          if (script.dropAfterData(address, List.copyOf(rcpts))) {
+            return;
+          }
+          pause(script.dataReplyDelay(address, List.copyOf(rcpts)));
         }
         messages.add(new Message(address, id, from, List.copyOf(rcpts), data, tls));
         rcptsPerTransaction.get(address).add(rcpts.size());
@@ -449,6 +521,17 @@ public final class SmtpSink implements AutoCloseable {
     int lt = a.indexOf('<');
     int gt = a.indexOf('>');
     return lt >= 0 && gt > lt ? a.substring(lt + 1, gt) : a.split(" ")[0];
+  }
+
+  private static void pause(Duration d) {
+    if (d.isZero() || d.isNegative()) {
+      return;
+    }
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static void write(OutputStream out, String reply) throws IOException {
