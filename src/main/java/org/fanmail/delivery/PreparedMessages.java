@@ -12,12 +12,17 @@ import org.fanmail.decorate.HeaderBlock;
 import org.fanmail.decorate.HeaderDecorator;
 import org.fanmail.decorate.ListIdentity;
 import org.fanmail.decorate.UnsubscribeLinks;
+import org.fanmail.mail.LinkTokens;
 
 /**
  * Builds each post's outgoing message once (decorated header block + the stored bytes after the
  * original header block, dot-stuffed) and keeps it for the post's later transactions. Bounded by
  * total bytes (least recently used first out); an evicted post is simply built again. Blocking on a
  * miss (it reads the post): call from worker threads.
+ *
+ * <p>A post of a personalized list keeps its decorated header and its body apart ({@link
+ * PersonalParts}): each recipient's own {@code List-Unsubscribe} fields and VERP sender are added
+ * when its transaction is written, the shared parts are held once.
  */
 @ApplicationScoped
 public class PreparedMessages {
@@ -31,9 +36,7 @@ public class PreparedMessages {
 
   public PreparedMessages(DeliveryStore store, FanmailConfig config) {
     this.store = store;
-    String secret =
-        config.linkSecret().or(() -> config.admin().token()).orElse("fanmail-unconfigured-secret");
-    this.links = new UnsubscribeLinks(config.publicUrl(), secret);
+    this.links = new UnsubscribeLinks(config.publicUrl(), LinkTokens.of(config));
   }
 
   /** The prepared message of {@code postId}; empty when the post or its list is gone. */
@@ -54,14 +57,14 @@ public class PreparedMessages {
       if (raced != null) {
         return Optional.of(raced);
       }
-      bytes += built.wire().length;
+      bytes += weight(built);
       Iterator<Map.Entry<Long, PreparedMessage>> it = cache.entrySet().iterator();
       while (bytes > MAX_BYTES && it.hasNext()) {
         Map.Entry<Long, PreparedMessage> eldest = it.next();
         if (eldest.getKey() == postId) {
           continue;
         }
-        bytes -= eldest.getValue().wire().length;
+        bytes -= weight(eldest.getValue());
         it.remove();
       }
     }
@@ -91,11 +94,24 @@ public class PreparedMessages {
             p.name(),
             p.subjectPrefix(),
             "LIST".equals(p.replyTo()),
-            links.forList(p.address()));
+            links.forList(p.listId()),
+            p.personalize());
     byte[] header = decorator.decorate(raw, headerEnd, list);
     byte[] rest = java.util.Arrays.copyOfRange(raw, headerEnd, raw.length);
     boolean headerUtf8 = hasHighBit(header, header.length);
     boolean eightBit = headerUtf8 || hasHighBit(rest, rest.length);
+    if (p.personalize()) {
+      // Shared header once, the recipient's fields spliced in after it when each copy is written.
+      return new PreparedMessage(
+          postId,
+          DotStuffing.stuffLines(header),
+          header.length + rest.length,
+          eightBit,
+          headerUtf8,
+          p.localPart() + "-bounces@" + p.domain(),
+          receivedAt,
+          new PersonalParts(DotStuffing.stuff(rest), list, p.listId(), links));
+    }
     byte[] wire = DotStuffing.stuff(header, rest);
     return new PreparedMessage(
         postId,
@@ -105,6 +121,10 @@ public class PreparedMessages {
         headerUtf8,
         p.localPart() + "-bounces@" + p.domain(),
         receivedAt);
+  }
+
+  private static long weight(PreparedMessage m) {
+    return m.wire().length + (m.personal() == null ? 0 : m.personal().tail().length);
   }
 
   private static boolean hasHighBit(byte[] b, int n) {
