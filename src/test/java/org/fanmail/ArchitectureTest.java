@@ -92,6 +92,33 @@ class ArchitectureTest {
           .allowEmptyShould(true);
 
   @ArchTest
+  static final ArchRule nothingImportsThePublicPages =
+      noClasses()
+          .that()
+          .resideOutsideOfPackage("org.fanmail.web..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAPackage("org.fanmail.web..")
+          .allowEmptyShould(true);
+
+  @ArchTest
+  static final ArchRule publicPagesUseOnlyListQueueAndMail =
+      noClasses()
+          .that()
+          .resideInAPackage("org.fanmail.web..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(
+              "org.fanmail.admin..",
+              "org.fanmail.smtp..",
+              "org.fanmail.moderation..",
+              "org.fanmail.fanout..",
+              "org.fanmail.delivery..",
+              "org.fanmail.decorate..",
+              "org.fanmail.bounce..")
+          .allowEmptyShould(true);
+
+  @ArchTest
   static final ArchRule embeddedDatabaseOnlyFromMain =
       noClasses()
           .that()
