@@ -76,6 +76,7 @@ public final class SmtpSink implements AutoCloseable {
   private final AtomicInteger pipeliningViolations = new AtomicInteger();
   private final AtomicInteger helos = new AtomicInteger();
   private final AtomicInteger tlsHandshakes = new AtomicInteger();
+  private final AtomicInteger commandsAheadOfDataReply = new AtomicInteger();
   private volatile boolean closed;
 
   private SmtpSink() {}
@@ -166,6 +167,14 @@ public final class SmtpSink implements AutoCloseable {
   /** HELO commands answered with 250. */
   public int helos() {
     return helos.get();
+  }
+
+  /**
+   * Final dots after which the next command had already arrived before the sink replied: the client
+   * pipelined the next transaction behind the message (RFC 2920).
+   */
+  public int commandsAheadOfDataReply() {
+    return commandsAheadOfDataReply.get();
   }
 
   /** Completed STARTTLS handshakes. */
@@ -414,6 +423,9 @@ public final class SmtpSink implements AutoCloseable {
         }
         if (take(dropAfterData, address)) {
           return;
+        }
+        if (in.available() > 0) {
+          commandsAheadOfDataReply.incrementAndGet();
         }
         messages.add(new Message(address, id, from, List.copyOf(rcpts), data, tls));
         rcptsPerTransaction.get(address).add(rcpts.size());
