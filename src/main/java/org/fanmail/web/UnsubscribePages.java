@@ -36,6 +36,13 @@ final class UnsubscribePages {
             + "&gt;. No further posts will be sent to you.</p>\n");
   }
 
+  /** A member link of a list that no longer exists: nothing to leave. */
+  static String listGone() {
+    return page(
+        "Unsubscribed",
+        "<p>This list no longer exists; no further posts will be sent from it.</p>\n");
+  }
+
   /** A list-level link: asks for the address to send a confirmation link to. */
   static String askAddress(String listName, String listAddress, String problem) {
     String note = problem == null ? "" : "<p class=\"problem\">" + escape(problem) + "</p>\n";

@@ -70,7 +70,7 @@ public class UnsubscribeResource {
             .orElseGet(() -> html(404, UnsubscribePages.invalid()));
       }
       if (list.isEmpty()) {
-        return html(200, UnsubscribePages.done("this list", "deleted"));
+        return html(200, UnsubscribePages.listGone());
       }
       ListInfo l = list.get();
       Optional<String> email = service.memberEmail(t.listId(), t.memberId());
@@ -118,7 +118,7 @@ public class UnsubscribeResource {
         // A member or confirmation link: the POST is the decision (one-click or the button).
         service.unsubscribe(t.listId(), t.memberId());
         return list.map(l -> html(200, UnsubscribePages.done(name(l), l.address())))
-            .orElseGet(() -> html(200, UnsubscribePages.done("this list", "deleted")));
+            .orElseGet(() -> html(200, UnsubscribePages.listGone()));
       }
       if (list.isEmpty()) {
         return html(404, UnsubscribePages.invalid());

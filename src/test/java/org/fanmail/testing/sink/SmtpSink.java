@@ -309,6 +309,7 @@ public final class SmtpSink implements AutoCloseable {
   private void converse(String address, int id, Socket plain) throws IOException {
     Socket s = plain;
     s.setSoTimeout(30_000);
+    s.setTcpNoDelay(true);
     InputStream in = s.getInputStream();
     OutputStream out = s.getOutputStream();
     boolean lockStep = noPipelining.contains(address);
