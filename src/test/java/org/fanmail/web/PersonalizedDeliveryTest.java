@@ -277,6 +277,39 @@ class PersonalizedDeliveryTest {
         "all five in the row's first attempt: a new connection each time MAILMAX is reached");
   }
 
+  @Test
+  void outcomesStayPerRecipientRetriesAndBounceScoresIncluded() throws Exception {
+    String personal = createList("out", true);
+    String tag = Long.toString(System.nanoTime(), 36);
+    String ok = "ok" + tag + "@d.test";
+    String busy = "busy" + tag + "@d.test";
+    String gone = "gone" + tag + "@d.test";
+    addMembers(List.of(ok, busy, gone), personal);
+    sink.replyToRcpt(busy, "450 4.2.0 mailbox busy", 1);
+    sink.replyToRcpt(gone, "550 5.1.1 no such user", 100);
+    long listId =
+        Long.parseLong(db.scalar("select id from mailing_list where address = ?", personal));
+    String id = TestMail.uniqueId();
+    long post =
+        db.acceptedPost(
+            listId, personal, TestMail.message(id, personal, "s", "b\r\n"), Instant.now());
+    committed.fire(new PostCommitted(List.of(post)));
+    assertTrue(db.awaitPostState(post, "DONE", WAIT), "post reaches DONE");
+    assertEquals("DELIVERED", db.recipient(post, ok, "state"));
+    assertEquals("1", db.recipient(post, ok, "attempts"));
+    assertEquals("DELIVERED", db.recipient(post, busy, "state"));
+    assertEquals("2", db.recipient(post, busy, "attempts"), "deferred once, then retried");
+    assertEquals("FAILED", db.recipient(post, gone, "state"));
+    assertTrue(db.recipient(post, gone, "last_reply").startsWith("550 5.1.1"));
+    assertEquals(
+        "1",
+        db.scalar("select bounce_score from member where email = ? ", gone),
+        "a 5xx counts toward the member's bounce score");
+    assertEquals("0", db.scalar("select bounce_score from member where email = ? ", busy));
+    List<String> rcpts = messagesOf(id).stream().flatMap(m -> m.rcpts().stream()).sorted().toList();
+    assertEquals(List.of(busy, ok), rcpts);
+  }
+
   private String count(String list) throws Exception {
     return db.scalar(
         "select count(*) from member m join mailing_list l on l.id = m.list_id where l.address = ?",
