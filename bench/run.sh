@@ -3,12 +3,15 @@
 # bench/run.sh: fanmail next to an isolated Postfix on this machine, same workload, same sink.
 #
 # Usage: bench/run.sh [small|medium|large|huge] [--smoke] [--no-fanmail] [--no-postfix]
-#                     [--fanmail-required]
+#                     [--fanmail-required] [--personalize]
 #
 # Starts a counting SMTP sink on K loopback addresses (127.0.1.1..), measures the sink's own
 # capacity, then for Postfix and for fanmail: start-up, idle memory, one post fanned out to N
 # recipients (250 after DATA -> last RCPT at the sink), SMTP ingest (posts/s, latencies),
 # and for fanmail the REST CSV import. Prints a table and writes bench/out/<preset>-<ts>.json.
+# With --personalize fanmail also fans the same post out to a second list of the same N
+# members with personalize=true (one transaction per recipient, VERP sender, own link) and
+# prints recipients/s, transactions and connections of both runs side by side.
 #
 # Exit status: 0 when the harness worked (whatever the figures), non-zero when the harness
 # itself broke (sink, Postfix, tools). fanmail figures that cannot be taken because fanmail
@@ -29,7 +32,7 @@ source "$BENCH_DIR/lib/postfix.sh"
 source "$BENCH_DIR/lib/fanmail.sh"
 
 # --- arguments and presets ------------------------------------------------------------
-PRESET=small SMOKE=0 DO_FANMAIL=1 DO_POSTFIX=1 FANMAIL_REQUIRED=0
+PRESET=small SMOKE=0 DO_FANMAIL=1 DO_POSTFIX=1 FANMAIL_REQUIRED=0 PERSONALIZE=0
 for arg in "$@"; do
   case $arg in
     small | medium | large | huge) PRESET=$arg ;;
@@ -37,7 +40,8 @@ for arg in "$@"; do
     --no-fanmail) DO_FANMAIL=0 ;;
     --no-postfix) DO_POSTFIX=0 ;;
     --fanmail-required) FANMAIL_REQUIRED=1 ;;
-    -h | --help) sed -n '2,17p' "$0"; exit 0 ;;
+    --personalize) PERSONALIZE=1 ;;
+    -h | --help) sed -n '2,20p' "$0"; exit 0 ;;
     *) die "unknown argument: $arg" ;;
   esac
 done
@@ -338,9 +342,11 @@ print(json.dumps({"startup_s": float(sys.argv[1]), "idle_rss_kb": s["rss_kb"], "
 
   # lists: the bench list (N members) and a one-member list for the ingest test
   local resp code
-  for l in bench ingest import; do
+  local lists="bench ingest import"
+  ((PERSONALIZE)) && lists="$lists benchp"
+  for l in $lists; do
     resp=$(fm_api POST /api/lists -H 'Content-Type: application/json' \
-      -d "{\"address\":\"$l@lists.bench.test\",\"name\":\"Bench $l\",\"postingPolicy\":\"OPEN\"}")
+      -d "{\"address\":\"$l@lists.bench.test\",\"name\":\"Bench $l\",\"postingPolicy\":\"OPEN\",\"personalize\":$([[ $l == benchp ]] && echo true || echo false)}")
     code=${resp%% *}
     [[ $code == 201 || $code == 200 ]] || { echo "POST /api/lists answered $code" >"$RES/fanmail-error.txt"; return 1; }
   done
@@ -401,6 +407,26 @@ print(json.dumps({"rows": rows, "http": int(code), "seconds": secs, "members_per
   id=$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["reply"].split(); print(r[-1].strip("<>") if r else "")' "$RUN/fanmail-inject.json")
   fm_api GET "/api/posts/$id" >"$RES/fanmail-post-status.txt" || true
   log "fanmail fan-out: $(cat "$RES/fanmail-fanout.json")"
+
+  if ((PERSONALIZE)); then
+    # The same N members on a personalized list: one transaction per recipient.
+    log "fanmail: importing the $N members of benchp@lists.bench.test (personalize=true)"
+    for part in "$RUN"/members-part.*; do
+      resp=$(fm_api POST /api/lists/benchp@lists.bench.test/members/import -H 'Content-Type: text/csv' --data-binary "@$part")
+      [[ ${resp%% *} == 200 || ${resp%% *} == 201 ]] || { echo "members import (benchp) answered ${resp%%$'\n'*}" >"$RES/fanmail-error.txt"; return 1; }
+    done
+    log "fanmail personalized fan-out: one post to benchp@lists.bench.test"
+    sink_cmd "$SINK_CTL" reset >/dev/null
+    python3 "$BENCH_DIR/tools/procstat.py" snap "$fm_pid" >"$RUN/cpu0.json"
+    start_sampler fanmail-personal "$fm_pid"
+    timeout 300 python3 "$BENCH_DIR/tools/smtpclient.py" inject --port "$fm_smtp" \
+      --to benchp@lists.bench.test --timeout 120 \
+      --snap-pid "$fm_pid" --snap-out "$RUN/cpu0b.json" >"$RUN/fanmail-personal-inject.json" \
+      || { echo "posting to the personalized list failed: $(cat "$RUN/fanmail-personal-inject.json")" >"$RES/fanmail-error.txt"; return 1; }
+    fanout_collect fanmail-personal "$(cat "$RUN/fanmail-personal-inject.json")" "$fm_pid" >/dev/null
+    stop_pid "$SAMPLER_PID"
+    log "fanmail personalized fan-out: $(cat "$RES/fanmail-personal-fanout.json")"
+  fi
 
   sink_cmd "$SINK_CTL" reset >/dev/null
   ingest fanmail "$fm_smtp" ingest@lists.bench.test

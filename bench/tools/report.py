@@ -142,6 +142,32 @@ def main():
             if isinstance(v, (int, float)) and cap_rate and v > 0.5 * cap_rate:
                 print("WARNING: %s fan-out (%s RCPT/s) is above half the sink's measured capacity: the sink may be the limit"
                       % (who, fmt(v)))
+    if "fanmail-personal-fanout" in b:
+        print("fanmail shared copies vs personalized (personalize=true: one transaction per recipient,")
+        print("VERP sender and own one-click link), same %s members, same sink:" % fmt(wl.get("recipients")))
+        print()
+        print("| figure | shared | personalized | personalized/shared |")
+        print("| --- | ---: | ---: | ---: |")
+        for who in ("fanmail-fanout", "fanmail-personal-fanout"):
+            r = b.get(who) or {}
+            if r.get("seconds") is not None and r.get("first_rcpt_after_s") is not None:
+                r["sending_s"] = round(r["seconds"] - r["first_rcpt_after_s"], 3)
+        for label, keys in (("fan-out recipients/s", ("rcpts_per_s",)), ("fan-out seconds", ("seconds",)),
+                            ("first RCPT after the 250, s", ("first_rcpt_after_s",)),
+                            ("sending, s (first to last RCPT)", ("sending_s",)),
+                            ("transactions", ("transactions",)), ("connections", ("connections",)),
+                            ("missing recipients", ("missing",)), ("duplicates", ("duplicates",)),
+                            ("CPU s of fanmail java after the 250", ("cpu_s",)),
+                            ("peak RSS, MB", ("peak_rss_kb",))):
+            sv, pv = get(b, "fanmail-fanout", *keys), get(b, "fanmail-personal-fanout", *keys)
+            if keys[0] == "peak_rss_kb":
+                sv, pv = mb(sv), mb(pv)
+            ratio = "%.2f" % (pv / sv) if isinstance(sv, (int, float)) and isinstance(pv, (int, float)) and sv else ""
+            print("| %s | %s | %s | %s |" % (label, fmt(sv), fmt(pv), ratio))
+        doc["personalized"] = b.get("fanmail-personal-fanout")
+        with open(result, "w") as f:
+            json.dump(doc, f, indent=1)
+        print()
     if fm_pending:
         print("fanmail figures pending: %s" % (b.get("fanmail-error") or "fanmail not run"))
     m = b.get("machine") or {}

@@ -95,11 +95,38 @@ class ArchitectureTest {
   static final ArchRule requestStageTalksThroughTheQueue =
       noClasses()
           .that()
-          .resideInAnyPackage("org.fanmail.request..", "org.fanmail.web..")
+          .resideInAPackage("org.fanmail.request..")
           .should()
           .dependOnClassesThat()
           .resideInAnyPackage(
               "org.fanmail.smtp..",
+              "org.fanmail.fanout..",
+              "org.fanmail.delivery..",
+              "org.fanmail.decorate..",
+              "org.fanmail.bounce..")
+          .allowEmptyShould(true);
+
+  @ArchTest
+  static final ArchRule nothingImportsThePublicPages =
+      noClasses()
+          .that()
+          .resideOutsideOfPackage("org.fanmail.web..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAPackage("org.fanmail.web..")
+          .allowEmptyShould(true);
+
+  @ArchTest
+  static final ArchRule publicPagesUseOnlyListQueueMailAndRequests =
+      noClasses()
+          .that()
+          .resideInAPackage("org.fanmail.web..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(
+              "org.fanmail.admin..",
+              "org.fanmail.smtp..",
+              "org.fanmail.moderation..",
               "org.fanmail.fanout..",
               "org.fanmail.delivery..",
               "org.fanmail.decorate..",

@@ -23,6 +23,7 @@ import org.fanmail.bounce.BounceScoring.Failure;
 import org.fanmail.bounce.BounceScoring.Source;
 import org.fanmail.config.FanmailConfig;
 import org.fanmail.mail.EmailAddress;
+import org.fanmail.mail.VerpAddress;
 import org.fanmail.queue.PostCommitted;
 import org.jboss.logging.Logger;
 
@@ -304,16 +305,16 @@ public class BounceStage {
     if (arg == null) {
       return Optional.empty();
     }
-    int eq = arg.lastIndexOf('=');
-    if (eq <= 0 || eq == arg.length() - 1) {
-      return Optional.empty();
-    }
-    String candidate = arg.substring(0, eq) + "@" + arg.substring(eq + 1);
-    try {
-      return Optional.of(EmailAddress.parse(candidate).toString());
-    } catch (IllegalArgumentException e) {
-      return Optional.empty();
-    }
+    // The argument as personalized delivery writes it (VerpAddress: user=host, ~XX escapes).
+    return VerpAddress.decodeArgument(arg)
+        .flatMap(
+            candidate -> {
+              try {
+                return Optional.of(EmailAddress.parse(candidate).toString());
+              } catch (IllegalArgumentException e) {
+                return Optional.empty();
+              }
+            });
   }
 
   private static Optional<Long> member(Connection c, long listId, String address)

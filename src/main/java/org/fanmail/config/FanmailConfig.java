@@ -57,6 +57,32 @@ public interface FanmailConfig {
   @WithName("link-secret")
   Optional<String> linkSecret();
 
+  /**
+   * Earlier link secrets whose tokens still verify (after a rotation, until old mail no longer
+   * matters); new tokens are always signed with {@code link-secret}. Unset: none.
+   */
+  @WithName("previous-link-secrets")
+  Optional<List<@NotEmpty String>> previousLinkSecrets();
+
+  /** The public unsubscribe pages. */
+  Unsubscribe unsubscribe();
+
+  /** Settings of {@code /unsubscribe/{token}}. */
+  interface Unsubscribe {
+    /** How long the link mailed after the list-level form stays valid. */
+    @WithName("confirm-ttl")
+    @WithDefault("72h")
+    Duration confirmTtl();
+
+    /**
+     * Least time between two confirmation mails to one member (the form can be sent by anyone; this
+     * keeps it from mail-bombing a member). Kept in memory per instance.
+     */
+    @WithName("confirm-interval")
+    @WithDefault("10m")
+    Duration confirmInterval();
+  }
+
   /** SMTP listener settings. */
   interface Smtp {
     /** Address the SMTP listener binds. */

@@ -9,7 +9,9 @@ package org.fanmail.decorate;
  * @param name display name of the list
  * @param subjectPrefix prefix such as {@code [dev]}, or null for none
  * @param replyToList true when Reply-To is set to the list (reply_to = LIST)
- * @param unsubscribeUrl HTTPS link for List-Unsubscribe
+ * @param unsubscribeUrl list-level HTTPS link for List-Unsubscribe (shared copies)
+ * @param personalized true when each recipient gets its own copy: List-Unsubscribe is then added
+ *     per recipient, not by the handlers
  */
 public record ListIdentity(
     String address,
@@ -18,7 +20,20 @@ public record ListIdentity(
     String name,
     String subjectPrefix,
     boolean replyToList,
-    String unsubscribeUrl) {
+    String unsubscribeUrl,
+    boolean personalized) {
+
+  /** A list whose copies are shared by all recipients of a transaction. */
+  public ListIdentity(
+      String address,
+      String localPart,
+      String domain,
+      String name,
+      String subjectPrefix,
+      boolean replyToList,
+      String unsubscribeUrl) {
+    this(address, localPart, domain, name, subjectPrefix, replyToList, unsubscribeUrl, false);
+  }
 
   /** A sub-address of the list: {@code dev-request@...} for suffix {@code request}. */
   public String subAddress(String suffix) {

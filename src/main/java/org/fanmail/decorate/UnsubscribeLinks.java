@@ -1,38 +1,33 @@
 package org.fanmail.decorate;
 
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.util.Base64;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
+import org.fanmail.mail.LinkTokens;
+import org.fanmail.mail.LinkTokens.Purpose;
 
 /**
- * The HTTPS unsubscribe link of a list: {@code <public-url>/unsubscribe/<token>}, the token an
- * HMAC-SHA256 of the list address under the link secret (cut to 128 bits, base64url). A placeholder
- * until personalized one-click links exist: it names the list, not the recipient.
+ * The HTTPS unsubscribe links put into outgoing copies: {@code <public-url>/unsubscribe/<token>},
+ * the token from {@link LinkTokens}. A list-level link ({@link Purpose#UNSUBSCRIBE_LIST}) names
+ * only the list and leads to a form; a member link ({@link Purpose#UNSUBSCRIBE_MEMBER},
+ * personalized copies only) names the recipient and unsubscribes in one click (RFC 8058). Neither
+ * expires: mail is read long after it is sent. Pure and thread-safe.
  */
 public final class UnsubscribeLinks {
-  private final URI base;
-  private final byte[] secret;
+  private final String base;
+  private final LinkTokens tokens;
 
-  public UnsubscribeLinks(URI base, String secret) {
-    this.base = base;
-    this.secret = secret.getBytes(StandardCharsets.UTF_8);
+  public UnsubscribeLinks(URI publicUrl, LinkTokens tokens) {
+    String b = publicUrl.toString();
+    this.base = (b.endsWith("/") ? b : b + "/") + "unsubscribe/";
+    this.tokens = tokens;
   }
 
-  /** The link for {@code listAddress}. */
-  public String forList(String listAddress) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(secret, "HmacSHA256"));
-      byte[] digest = mac.doFinal(("list:" + listAddress).getBytes(StandardCharsets.UTF_8));
-      byte[] cut = java.util.Arrays.copyOf(digest, 16);
-      String token = Base64.getUrlEncoder().withoutPadding().encodeToString(cut);
-      String b = base.toString();
-      return (b.endsWith("/") ? b : b + "/") + "unsubscribe/" + token;
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HmacSHA256 unavailable", e);
-    }
+  /** The list-level link of list {@code listId}. */
+  public String forList(long listId) {
+    return base + tokens.sign(Purpose.UNSUBSCRIBE_LIST, listId, 0, null);
+  }
+
+  /** The one-click link of member {@code memberId} of list {@code listId}. */
+  public String forMember(long listId, long memberId) {
+    return base + tokens.sign(Purpose.UNSUBSCRIBE_MEMBER, listId, memberId, null);
   }
 }

@@ -82,7 +82,7 @@ public class DeliveryStore {
         ps.setLong(1, job.deliveryId());
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
-            recipients.add(new Recipient(rs.getLong(1), rs.getString(2)));
+            recipients.add(new Recipient(rs.getLong(1), rs.getString(2), rs.getLong(3)));
           }
         }
       }
@@ -218,7 +218,9 @@ public class DeliveryStore {
       String subjectPrefix,
       String replyTo,
       String purpose,
-      String envelopeFrom) {
+      String envelopeFrom,
+      long listId,
+      boolean personalize) {
 
     /** System mail goes out as written, with its own envelope sender. */
     boolean system() {
@@ -244,7 +246,9 @@ public class DeliveryStore {
                 rs.getString(6),
                 rs.getString(7),
                 rs.getString(8),
-                rs.getString(9)));
+                rs.getString(9),
+                rs.getLong(10),
+                rs.getBoolean(11)));
       }
     }
   }

@@ -148,7 +148,11 @@ final class DestinationRunner {
             });
   }
 
-  /** Sends to {@code rcpts}, opening sessions as needed; bounded by the number of recipients. */
+  /**
+   * Sends to {@code rcpts}, opening sessions as needed (a new one each time MAILMAX leaves some
+   * unattempted); bounded by the number of recipients of the row, since every round attempts at
+   * least one.
+   */
   private Future<Void> sendAll(
       DeliveryJob job,
       List<HostPort> hosts,
@@ -157,7 +161,7 @@ final class DestinationRunner {
       List<RecipientOutcome> acc,
       Set<Long> relay,
       int round) {
-    if (rcpts.isEmpty() || round > rcpts.size()) {
+    if (rcpts.isEmpty() || round > acc.size() + rcpts.size()) {
       return Future.succeededFuture();
     }
     return session(hosts)

@@ -10,6 +10,23 @@ import java.io.ByteArrayOutputStream;
 public final class DotStuffing {
   private DotStuffing() {}
 
+  /**
+   * {@code part} dot-stuffed without the terminating dot, for a piece that starts at a line start
+   * and ends with CRLF (a header block that others are appended to).
+   */
+  public static byte[] stuffLines(byte[] part) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(part.length + 8);
+    boolean lineStart = true;
+    for (byte b : part) {
+      if (lineStart && b == '.') {
+        out.write('.');
+      }
+      out.write(b);
+      lineStart = b == '\n';
+    }
+    return out.toByteArray();
+  }
+
   /** {@code parts} concatenated, dot-stuffed, with the terminating {@code .CRLF}. */
   public static byte[] stuff(byte[]... parts) {
     int total = 0;

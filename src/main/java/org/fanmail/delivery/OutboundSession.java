@@ -1,6 +1,5 @@
 package org.fanmail.delivery;
 
-import io.netty.buffer.Unpooled;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -36,6 +35,13 @@ import org.fanmail.fanout.HostPort;
  * relay-type reply ({@link #relayRefusal}) are reported apart as well, so that a caller that
  * bundled several domains into the transaction can retry their domains on their own. Runs on its
  * event-loop context only, one {@link #deliver} at a time.
+ *
+ * <p>A personalized message ({@link PreparedMessage#personalized}) goes as one transaction per
+ * recipient, each with its own envelope sender and bytes, over the same connection. With PIPELINING
+ * the MAIL, RCPT and DATA of the next recipient's transaction follow the final dot of the previous
+ * one in the same write, so each further recipient costs one round trip; RSET is sent only after a
+ * transaction that did not reach its final dot. MAILMAX is honoured the same way: no transaction is
+ * begun past it, the rest is left {@code unattempted}.
  */
 final class OutboundSession {
 
@@ -59,6 +65,15 @@ final class OutboundSession {
   private final Settings settings;
   private final HostPort host;
   private int transactions;
+
+  /** A personalized transaction whose MAIL, RCPT and DATA went out after the previous final dot. */
+  private record Ahead(long recipientId, List<Future<SmtpReply>> replies) {}
+
+  private Ahead ahead;
+
+  /** True while the last transaction has not reached its final dot (the server holds its state). */
+  private boolean open;
+
   private final Set<Long> relayRefused = new HashSet<>();
 
   private OutboundSession(
@@ -262,12 +277,15 @@ final class OutboundSession {
     if (remaining.isEmpty() || !usable()) {
       return Future.succeededFuture();
     }
-    int n = caps.rcptMax() > 0 ? Math.min(caps.rcptMax(), remaining.size()) : remaining.size();
+    int n =
+        m.personalized()
+            ? 1
+            : caps.rcptMax() > 0 ? Math.min(caps.rcptMax(), remaining.size()) : remaining.size();
     List<Recipient> batch = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       batch.add(remaining.poll());
     }
-    return transaction(m, batch, out)
+    return transaction(m, batch, remaining, out)
         .compose(
             leftovers -> {
               for (int i = leftovers.size() - 1; i >= 0; i--) {
@@ -286,23 +304,40 @@ final class OutboundSession {
 
   /** One transaction; completes with the recipients that got 452 and should go in another. */
   private Future<List<Recipient>> transaction(
-      PreparedMessage m, List<Recipient> batch, Map<Long, RecipientOutcome> out) {
-    boolean rset = transactions > 0;
+      PreparedMessage m,
+      List<Recipient> batch,
+      Deque<Recipient> remaining,
+      Map<Long, RecipientOutcome> out) {
+    boolean rset = transactions > 0 && (!m.personalized() || open);
     transactions++;
+    open = true;
     Replies rp = new Replies();
     rp.rcpt = new SmtpReply[batch.size()];
     String mail = mailCommand(m, batch);
     var t = settings.timeouts();
     if (caps.pipelining()) {
-      List<String> cmds = new ArrayList<>(batch.size() + 3);
-      if (rset) {
-        cmds.add("RSET");
+      List<Future<SmtpReply>> fs;
+      int base;
+      Ahead sent = ahead;
+      ahead = null;
+      if (sent != null && batch.size() == 1 && sent.recipientId() == batch.get(0).id()) {
+        fs = sent.replies();
+        base = 0;
+      } else {
+        if (sent != null) {
+          // Commands are out that nobody will read the replies of: the conversation is lost.
+          conn.close();
+        }
+        List<String> cmds = new ArrayList<>(batch.size() + 3);
+        if (rset) {
+          cmds.add("RSET");
+        }
+        cmds.add(mail);
+        batch.forEach(r -> cmds.add("RCPT TO:<" + r.email() + ">"));
+        cmds.add("DATA");
+        fs = conn.pipeline(cmds, t.command());
+        base = rset ? 1 : 0;
       }
-      cmds.add(mail);
-      batch.forEach(r -> cmds.add("RCPT TO:<" + r.email() + ">"));
-      cmds.add("DATA");
-      List<Future<SmtpReply>> fs = conn.pipeline(cmds, t.command());
-      int base = rset ? 1 : 0;
       return Future.join(new ArrayList<>(fs))
           .transform(
               ar -> {
@@ -311,7 +346,7 @@ final class OutboundSession {
                   rp.rcpt[i] = replyOf(fs.get(base + 1 + i));
                 }
                 rp.data = replyOf(fs.get(fs.size() - 1));
-                return conclude(m, batch, rp, out, true);
+                return conclude(m, batch, rp, remaining, out, true);
               });
     }
     Future<SmtpReply> start =
@@ -323,7 +358,7 @@ final class OutboundSession {
               rp.mail = r;
               return r.positive() ? rcptLockStep(batch, rp, 0) : Future.succeededFuture();
             })
-        .transform(ar -> conclude(m, batch, rp, out, false));
+        .transform(ar -> conclude(m, batch, rp, remaining, out, false));
   }
 
   private Future<Void> rcptLockStep(List<Recipient> batch, Replies rp, int i) {
@@ -342,6 +377,7 @@ final class OutboundSession {
       PreparedMessage m,
       List<Recipient> batch,
       Replies rp,
+      Deque<Recipient> remaining,
       Map<Long, RecipientOutcome> out,
       boolean dataSentAlready) {
     var t = settings.timeouts();
@@ -405,9 +441,12 @@ final class OutboundSession {
                 decide(accepted, s, d.text(), out);
                 return Future.succeededFuture();
               }
-              return conn.sendData(Buffer.buffer(Unpooled.wrappedBuffer(m.wire())), t.dataDone())
+              return finalDot(m, batch.get(0), remaining, dataSentAlready)
                   .transform(
                       fin -> {
+                        if (fin.succeeded()) {
+                          open = false;
+                        }
                         if (fin.failed()) {
                           settings.metrics().transaction("lost");
                           decide(
@@ -433,6 +472,31 @@ final class OutboundSession {
         .map(v -> leftovers);
   }
 
+  /**
+   * Writes the message after 354 and returns the reply to its final dot. For a personalized message
+   * with PIPELINING, the next recipient's MAIL, RCPT and DATA go in the same write when the
+   * connection may take another transaction (MAILMAX); their replies are kept in {@link #ahead} for
+   * the next {@link #transaction}.
+   */
+  private Future<SmtpReply> finalDot(
+      PreparedMessage m, Recipient who, Deque<Recipient> remaining, boolean pipelined) {
+    var t = settings.timeouts();
+    Recipient next = remaining.peek();
+    boolean chain =
+        m.personalized()
+            && pipelined
+            && next != null
+            && (caps.mailMax() == 0 || transactions < caps.mailMax());
+    if (!chain) {
+      return conn.sendData(Buffer.buffer(m.dataFor(who)), t.dataDone());
+    }
+    List<String> cmds =
+        List.of(mailCommand(m, List.of(next)), "RCPT TO:<" + next.email() + ">", "DATA");
+    List<Future<SmtpReply>> fs = conn.sendDataThen(m.dataFor(who), t.dataDone(), cmds, t.command());
+    ahead = new Ahead(next.id(), List.copyOf(fs.subList(1, fs.size())));
+    return fs.get(0);
+  }
+
   /** A pipelined DATA that got 354 although nobody was accepted must still be ended. */
   private Future<Void> endOpenData(Replies rp, boolean pipelined) {
     if (pipelined && rp.data != null && rp.data.code() == 354) {
@@ -443,9 +507,11 @@ final class OutboundSession {
   }
 
   private String mailCommand(PreparedMessage m, List<Recipient> batch) {
-    StringBuilder b = new StringBuilder("MAIL FROM:<").append(m.envelopeSender()).append('>');
+    Recipient first = batch.get(0);
+    StringBuilder b =
+        new StringBuilder("MAIL FROM:<").append(m.envelopeSenderFor(first)).append('>');
     if (caps.sizeDeclared()) {
-      b.append(" SIZE=").append(m.size());
+      b.append(" SIZE=").append(m.sizeFor(first));
     }
     if (m.eightBit() && caps.eightBitMime()) {
       b.append(" BODY=8BITMIME");

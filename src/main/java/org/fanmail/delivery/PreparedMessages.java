@@ -15,6 +15,7 @@ import org.fanmail.decorate.HeaderDecorator;
 import org.fanmail.decorate.ListIdentity;
 import org.fanmail.decorate.OutgoingCopy;
 import org.fanmail.decorate.UnsubscribeLinks;
+import org.fanmail.mail.LinkTokens;
 import org.fanmail.queue.DmarcActions;
 
 /**
@@ -22,6 +23,10 @@ import org.fanmail.queue.DmarcActions;
  * original header block, dot-stuffed) and keeps it for the post's later transactions. Bounded by
  * total bytes (least recently used first out); an evicted post is simply built again. Blocking on a
  * miss (it reads the post): call from worker threads.
+ *
+ * <p>A post of a personalized list keeps its decorated header and its body apart ({@link
+ * PersonalParts}): each recipient's own {@code List-Unsubscribe} fields and VERP sender are added
+ * when its transaction is written, the shared parts are held once.
  */
 @ApplicationScoped
 public class PreparedMessages {
@@ -38,9 +43,7 @@ public class PreparedMessages {
 
   public PreparedMessages(DeliveryStore store, FanmailConfig config) {
     this.store = store;
-    String secret =
-        config.linkSecret().or(() -> config.admin().token()).orElse("fanmail-unconfigured-secret");
-    this.links = new UnsubscribeLinks(config.publicUrl(), secret);
+    this.links = new UnsubscribeLinks(config.publicUrl(), LinkTokens.of(config));
   }
 
   /** The prepared message of {@code postId}; empty when the post or its list is gone. */
@@ -61,14 +64,14 @@ public class PreparedMessages {
       if (raced != null) {
         return Optional.of(raced);
       }
-      bytes += built.wire().length;
+      bytes += weight(built);
       Iterator<Map.Entry<Long, PreparedMessage>> it = cache.entrySet().iterator();
       while (bytes > MAX_BYTES && it.hasNext()) {
         Map.Entry<Long, PreparedMessage> eldest = it.next();
         if (eldest.getKey() == postId) {
           continue;
         }
-        bytes -= eldest.getValue().wire().length;
+        bytes -= weight(eldest.getValue());
         it.remove();
       }
     }
@@ -99,13 +102,26 @@ public class PreparedMessages {
             p.name(),
             p.subjectPrefix(),
             "LIST".equals(p.replyTo()),
-            links.forList(p.address()));
+            links.forList(p.listId()),
+            p.personalize());
     DmarcAction dmarc = DmarcAction.of(dmarcActions.of(postId));
     OutgoingCopy copy = OutgoingCopy.of(raw, headerEnd, list, dmarc, decorator);
     byte[] header = copy.header();
     byte[] rest = copy.rest();
     boolean headerUtf8 = hasHighBit(header, header.length);
     boolean eightBit = headerUtf8 || hasHighBit(rest, rest.length);
+    if (p.personalize()) {
+      // Shared header once, the recipient's fields spliced in after it when each copy is written.
+      return new PreparedMessage(
+          postId,
+          DotStuffing.stuffLines(header),
+          header.length + rest.length,
+          eightBit,
+          headerUtf8,
+          p.localPart() + "-bounces@" + p.domain(),
+          receivedAt,
+          new PersonalParts(DotStuffing.stuff(rest), list, p.listId(), links));
+    }
     byte[] wire = DotStuffing.stuff(header, rest);
     return new PreparedMessage(
         postId,
@@ -115,6 +131,10 @@ public class PreparedMessages {
         headerUtf8,
         p.localPart() + "-bounces@" + p.domain(),
         receivedAt);
+  }
+
+  private static long weight(PreparedMessage m) {
+    return m.wire().length + (m.personal() == null ? 0 : m.personal().tail().length);
   }
 
   private static boolean hasHighBit(byte[] b, int n) {

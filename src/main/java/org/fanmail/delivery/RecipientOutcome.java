@@ -16,6 +16,14 @@ public record RecipientOutcome(long recipientId, String email, State state, Stri
     return new RecipientOutcome(r.id(), r.email(), state, reply);
   }
 
-  /** A recipient to send to in one delivery row. */
-  public record Recipient(long id, String email) {}
+  /**
+   * A recipient to send to in one delivery row.
+   *
+   * @param memberId the list member it was expanded from, 0 for none (system mail)
+   */
+  public record Recipient(long id, String email, long memberId) {
+    public Recipient(long id, String email) {
+      this(id, email, 0);
+    }
+  }
 }

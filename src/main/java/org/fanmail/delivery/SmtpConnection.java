@@ -1,5 +1,7 @@
 package org.fanmail.delivery;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -112,6 +114,33 @@ final class SmtpConnection {
     }
     socket.write(data);
     return expect(timeout, "end of data");
+  }
+
+  /**
+   * Writes message data (dot-stuffed, with the final dot) and, in the same write, the commands of
+   * the next transaction (RFC 2920: message content may open a group of commands); awaits the reply
+   * to the final dot first, then one reply per command.
+   */
+  List<Future<SmtpReply>> sendDataThen(
+      ByteBuf data, Duration dataTimeout, List<String> commands, Duration timeout) {
+    List<Future<SmtpReply>> replies = new ArrayList<>(commands.size() + 1);
+    if (dead != null) {
+      for (int i = 0; i <= commands.size(); i++) {
+        replies.add(Future.failedFuture(dead));
+      }
+      return replies;
+    }
+    StringBuilder batch = new StringBuilder();
+    for (String c : commands) {
+      batch.append(c).append("\r\n");
+    }
+    byte[] cmds = batch.toString().getBytes(StandardCharsets.UTF_8);
+    socket.write(Buffer.buffer(Unpooled.wrappedBuffer(data, Unpooled.wrappedBuffer(cmds))));
+    replies.add(expect(dataTimeout, "end of data"));
+    for (String c : commands) {
+      replies.add(expect(timeout, c));
+    }
+    return replies;
   }
 
   /** Upgrades the socket to TLS after a 220 to STARTTLS. */

@@ -42,9 +42,10 @@ public final class DeliveryQueries {
           + " and p.id = d.post_id"
           + " returning p.received_at, p.list_id";
 
-  /** The recipients still to send in one delivery row. */
+  /** The recipients still to send in one delivery row, with their member (personalized copies). */
   public static final String OPEN_RECIPIENTS =
-      "select id, email from recipient where delivery_id = ? and state in ('PENDING', 'DEFERRED')"
+      "select id, email, coalesce(member_id, 0) from recipient where delivery_id = ?"
+          + " and state in ('PENDING', 'DEFERRED')"
           + " order by id";
 
   /**
@@ -126,7 +127,7 @@ public final class DeliveryQueries {
   /** The raw post and what decoration needs to know about its list. */
   public static final String LOAD_POST =
       "select p.raw, l.address, l.local_part, l.domain, l.name, l.subject_prefix, l.reply_to,"
-          + " p.purpose, p.envelope_from"
+          + " p.purpose, p.envelope_from, l.id, l.personalize"
           + " from post p join mailing_list l on l.id = p.list_id where p.id = ?";
 
   /** Queue depth for the gauge: delivery rows (transactions) still to be made. */

@@ -11,7 +11,12 @@ class BounceIntakePiecesTest {
   @Test
   void verpArgumentsDecodeAtTheLastEqualsSign() {
     assertEquals(Optional.of("bob@example.test"), BounceStage.verpAddress("bob=example.test"));
-    assertEquals(Optional.of("a=b@example.test"), BounceStage.verpAddress("a=b=example.test"));
+    // As personalized delivery writes it: '=' inside the user part is escaped (~3D).
+    assertEquals(Optional.of("a=b@example.test"), BounceStage.verpAddress("a~3Db=example.test"));
+    String sender = org.fanmail.mail.VerpAddress.encode("dev-bounces", "x+y=z@Ex.test", "l.test");
+    String arg = sender.substring("dev-bounces+".length(), sender.indexOf('@'));
+    assertEquals(Optional.of("x+y=z@ex.test"), BounceStage.verpAddress(arg));
+    assertEquals(Optional.empty(), BounceStage.verpAddress("a=b=example.test"));
     assertEquals(Optional.empty(), BounceStage.verpAddress(null));
     assertEquals(Optional.empty(), BounceStage.verpAddress("no-equals-sign"));
     assertEquals(Optional.empty(), BounceStage.verpAddress("=example.test"));

@@ -1,10 +1,14 @@
 package org.fanmail.decorate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import org.fanmail.mail.LinkTokens;
+import org.fanmail.mail.LinkTokens.Purpose;
 import org.junit.jupiter.api.Test;
 
 /** Decoration: the list headers appear, the subject is prefixed once, the rest is untouched. */
@@ -86,13 +90,57 @@ class HeaderDecoratorTest {
 
   @Test
   void unsubscribeLinkIsStablePerListAndSecret() {
-    UnsubscribeLinks links = new UnsubscribeLinks(java.net.URI.create("https://x.test/"), "s1");
-    String a = links.forList("dev@lists.example.org");
-    assertEquals(a, links.forList("dev@lists.example.org"));
+    UnsubscribeLinks links =
+        new UnsubscribeLinks(java.net.URI.create("https://x.test/"), new LinkTokens("s1"));
+    String a = links.forList(7);
+    assertEquals(a, links.forList(7));
     assertTrue(a.startsWith("https://x.test/unsubscribe/"), a);
-    assertTrue(
-        !a.equals(
-            new UnsubscribeLinks(java.net.URI.create("https://x.test"), "s2")
-                .forList("dev@lists.example.org")));
+    assertNotEquals(a, links.forList(8));
+    assertNotEquals(
+        a,
+        new UnsubscribeLinks(java.net.URI.create("https://x.test"), new LinkTokens("s2"))
+            .forList(7));
+    LinkTokens.Verified v =
+        new LinkTokens("s1").verify(a.substring(a.lastIndexOf('/') + 1), Purpose.UNSUBSCRIBE_LIST);
+    assertEquals(LinkTokens.Check.VALID, v.check());
+    assertEquals(7, v.token().listId());
+    assertEquals(0, v.token().memberId());
+  }
+
+  @Test
+  void sharedCopiesNeverClaimOneClickAndDropAnUpstreamOne() {
+    // RFC 8058: List-Unsubscribe-Post only where the URL identifies the recipient. A shared copy's
+    // URL names the list, so the field must not appear, not even the poster's own.
+    String upstream =
+        HEADERS
+            + "List-Unsubscribe: <https://elsewhere.example/u/1>\r\n"
+            + "List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n";
+    String out = decorate(upstream, LIST);
+    assertFalse(out.contains("List-Unsubscribe-Post"), out);
+    assertFalse(out.contains("elsewhere.example"), out);
+    assertTrue(out.contains("<https://lists.example.org/unsubscribe/TOKEN>"), out);
+  }
+
+  @Test
+  void personalizedListsLeaveListUnsubscribeToTheRecipientFields() {
+    ListIdentity personal =
+        new ListIdentity(
+            LIST.address(), "dev", LIST.domain(), "Developers", "[dev]", true, "u-list", true);
+    String upstream =
+        HEADERS
+            + "List-Unsubscribe: <https://elsewhere.example/u/1>\r\n"
+            + "List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n";
+    String out = decorate(upstream, personal);
+    assertFalse(out.contains("List-Unsubscribe"), out);
+    assertTrue(out.contains("List-Post: <mailto:dev@lists.example.org>\r\n"), out);
+    String fields =
+        new String(
+            ListHeadersHandler.recipientFields(personal, "https://x.test/unsubscribe/T1"),
+            StandardCharsets.US_ASCII);
+    assertEquals(
+        "List-Unsubscribe: <mailto:dev-leave@lists.example.org>,\r\n"
+            + " <https://x.test/unsubscribe/T1>\r\n"
+            + "List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n",
+        fields);
   }
 }

@@ -165,6 +165,39 @@ class OutboundSessionTest {
         1, DotStuffing.stuff(raw), raw.length, utf8Headers, utf8Headers, "l-bounces@x.test", null);
   }
 
+  /** A personalized message: each copy gets an {@code X-For} field and a sender of its own. */
+  private static PreparedMessage personalized(String body) {
+    byte[] head =
+        "From: poster@example.test\r\nSubject: hello\r\n".getBytes(StandardCharsets.US_ASCII);
+    byte[] rest = ("\r\n" + body).getBytes(StandardCharsets.US_ASCII);
+    PreparedMessage.Personalization p =
+        new PreparedMessage.Personalization() {
+          @Override
+          public byte[] tail() {
+            return DotStuffing.stuff(rest);
+          }
+
+          @Override
+          public byte[] fieldsFor(Recipient r) {
+            return ("X-For: " + r.email() + "\r\n").getBytes(StandardCharsets.US_ASCII);
+          }
+
+          @Override
+          public String envelopeSenderFor(Recipient r) {
+            return "l-bounces+" + r.id() + "@x.test";
+          }
+        };
+    return new PreparedMessage(
+        1,
+        DotStuffing.stuffLines(head),
+        head.length + rest.length,
+        false,
+        false,
+        "l-bounces@x.test",
+        null,
+        p);
+  }
+
   private static List<Recipient> recipients(String domain, int n) {
     List<Recipient> rs = new ArrayList<>();
     for (int i = 1; i <= n; i++) {
@@ -187,6 +220,45 @@ class OutboundSessionTest {
     assertEquals(List.of(State.DELIVERED, State.DELIVERED, State.DELIVERED), states(r));
     assertEquals(1, sink.helos());
     assertEquals(0, sink.pipeliningViolations(), "no PIPELINING after HELO");
+  }
+
+  @Test
+  void personalizedCopiesShareOneConnectionAndKeepOutcomesApart() throws Exception {
+    sink.replyToRcpt("r2@a.test", "550 5.1.1 no such user", 1)
+        .replyToRcpt("r3@a.test", "450 4.2.0 busy", 1);
+    OutboundSession s = open(TlsPolicy.none, hop(A));
+    OutboundSession.Result r =
+        on(() -> s.deliver(personalized(".dot\r\nbody\r\n"), recipients("a.test", 5)));
+    assertEquals(
+        List.of(State.DELIVERED, State.FAILED, State.DEFERRED, State.DELIVERED, State.DELIVERED),
+        states(r));
+    assertEquals(1, sink.connections(A));
+    List<SmtpSink.Message> got = sink.messages();
+    assertEquals(3, got.size());
+    for (SmtpSink.Message m : got) {
+      String rcpt = m.rcpts().get(0);
+      assertEquals(1, m.rcpts().size());
+      assertEquals("l-bounces+" + rcpt.substring(1, 2) + "@x.test", m.mailFrom());
+      assertEquals(
+          "From: poster@example.test\r\nSubject: hello\r\nX-For: "
+              + rcpt
+              + "\r\n\r\n.dot\r\nbody\r\n",
+          m.text());
+    }
+    // r4 and r5 follow delivered transactions: their commands went out behind the final dot.
+    assertTrue(sink.commandsAheadOfDataReply() >= 1, "pipelined behind the dot");
+  }
+
+  @Test
+  void personalizedCopiesInLockStepWithoutPipelining() throws Exception {
+    sink.withoutPipelining(A);
+    OutboundSession s = open(TlsPolicy.none, hop(A));
+    OutboundSession.Result r = on(() -> s.deliver(personalized("b\r\n"), recipients("a.test", 4)));
+    assertEquals(4, states(r).stream().filter(x -> x == State.DELIVERED).count(), r.toString());
+    assertEquals(4, sink.transactions(A));
+    assertEquals(1, sink.connections(A));
+    assertEquals(0, sink.pipeliningViolations());
+    assertEquals(0, sink.commandsAheadOfDataReply());
   }
 
   @Test

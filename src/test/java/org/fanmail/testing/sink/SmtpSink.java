@@ -111,6 +111,7 @@ public final class SmtpSink implements AutoCloseable {
   private final AtomicInteger pipeliningViolations = new AtomicInteger();
   private final AtomicInteger helos = new AtomicInteger();
   private final AtomicInteger tlsHandshakes = new AtomicInteger();
+  private final AtomicInteger commandsAheadOfDataReply = new AtomicInteger();
   private volatile boolean closed;
   private volatile FaultScript faults;
   private final Map<String, List<RcptAttempt>> rcptAttempts = new ConcurrentHashMap<>();
@@ -203,6 +204,14 @@ public final class SmtpSink implements AutoCloseable {
   /** HELO commands answered with 250. */
   public int helos() {
     return helos.get();
+  }
+
+  /**
+   * Final dots after which the next command had already arrived before the sink replied: the client
+   * pipelined the next transaction behind the message (RFC 2920).
+   */
+  public int commandsAheadOfDataReply() {
+    return commandsAheadOfDataReply.get();
   }
 
   /** Completed STARTTLS handshakes. */
@@ -351,6 +360,7 @@ public final class SmtpSink implements AutoCloseable {
   private void converse(String address, int id, Socket plain) throws IOException {
     Socket s = plain;
     s.setSoTimeout(30_000);
+    s.setTcpNoDelay(true);
     InputStream in = s.getInputStream();
     OutputStream out = s.getOutputStream();
     boolean lockStep = noPipelining.contains(address);
@@ -480,6 +490,9 @@ public final class SmtpSink implements AutoCloseable {
         }
         if (take(dropAfterData, address)) {
           return;
+        }
+        if (in.available() > 0) {
+          commandsAheadOfDataReply.incrementAndGet();
         }
         if (script != null) {
           if (script.dropAfterData(address, List.copyOf(rcpts))) {

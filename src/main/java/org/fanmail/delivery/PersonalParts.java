@@ -1,0 +1,55 @@
+package org.fanmail.delivery;
+
+import org.fanmail.decorate.ListHeadersHandler;
+import org.fanmail.decorate.ListIdentity;
+import org.fanmail.decorate.UnsubscribeLinks;
+import org.fanmail.delivery.RecipientOutcome.Recipient;
+import org.fanmail.mail.VerpAddress;
+
+/**
+ * The per-recipient parts of a personalized post: the VERP envelope sender ({@code
+ * list-bounces+user=host@domain}, see {@link VerpAddress}) and the {@code List-Unsubscribe} fields
+ * with the recipient's own one-click link. Both are computed when the transaction is written (one
+ * HMAC and a few hundred octets); the shared header and body are held once per post.
+ *
+ * <p>A recipient without a member (0: not expanded from the members) gets the list-level link and
+ * no {@code List-Unsubscribe-Post}, as a shared copy would.
+ */
+final class PersonalParts implements PreparedMessage.Personalization {
+  private final byte[] tail;
+  private final ListIdentity list;
+  private final long listId;
+  private final UnsubscribeLinks links;
+  private final String bouncesLocal;
+
+  PersonalParts(byte[] tail, ListIdentity list, long listId, UnsubscribeLinks links) {
+    this.tail = tail;
+    this.list = list;
+    this.listId = listId;
+    this.links = links;
+    this.bouncesLocal = list.localPart() + "-bounces";
+  }
+
+  @Override
+  public byte[] tail() {
+    return tail;
+  }
+
+  @Override
+  public byte[] fieldsFor(Recipient r) {
+    if (r.memberId() <= 0) {
+      return ("List-Unsubscribe: <mailto:"
+              + list.subAddress("leave")
+              + ">,\r\n <"
+              + list.unsubscribeUrl()
+              + ">\r\n")
+          .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    }
+    return ListHeadersHandler.recipientFields(list, links.forMember(listId, r.memberId()));
+  }
+
+  @Override
+  public String envelopeSenderFor(Recipient r) {
+    return VerpAddress.encode(bouncesLocal, r.email(), list.domain());
+  }
+}

@@ -1,0 +1,222 @@
+package org.fanmail.mail;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.fanmail.config.FanmailConfig;
+
+/**
+ * Signs and checks the tokens fanmail puts into links (unsubscribe, confirm): HMAC-SHA256 over a
+ * fixed 27-octet payload, the MAC cut to 128 bits, all base64url without padding (58 characters).
+ *
+ * <p>Payload: format version (1), key id (1), {@link Purpose} (1), list id (8), member id (8, 0 for
+ * none), expiry in epoch seconds (8, 0 for none). The key id is derived from the secret, so a
+ * rotated secret is recognised: tokens are signed with the first secret and verified with any of
+ * the secrets given (the current one first, then old ones until their links may lapse). The HMAC
+ * key is itself derived from the secret with a fixed label, so these tokens share nothing with
+ * other uses of the same secret (the admin token when no link secret is set).
+ *
+ * <p>Invariants: a token verifies only for the purpose it was made for, with an intact payload,
+ * under one of the configured secrets, and before its expiry; the MAC is compared in constant time.
+ * Anything else (bad base64, wrong length or version, unknown key) is {@link Check#INVALID}.
+ * Thread-safe (a {@link Mac} per call).
+ */
+public final class LinkTokens {
+  /** Token format version, first octet of every token. */
+  static final byte VERSION = 1;
+
+  private static final int PAYLOAD = 27;
+  private static final int MAC_BYTES = 16;
+  private static final int TOKEN_BYTES = PAYLOAD + MAC_BYTES;
+
+  /** Longest text {@link #verify} looks at; anything longer is invalid without decoding. */
+  public static final int MAX_TOKEN_CHARS = 64;
+
+  /** What a token may be used for; one byte in the payload, never reused for another meaning. */
+  public enum Purpose {
+    /** The list-level unsubscribe link of a non-personalized copy: leads to a form. */
+    UNSUBSCRIBE_LIST(1),
+    /** The one-click link of a personalized copy: names the member, does not expire. */
+    UNSUBSCRIBE_MEMBER(2),
+    /** The link mailed after the form: names the member, expires. */
+    UNSUBSCRIBE_CONFIRM(3);
+
+    final byte code;
+
+    Purpose(int code) {
+      this.code = (byte) code;
+    }
+
+    static Optional<Purpose> of(byte code) {
+      for (Purpose p : values()) {
+        if (p.code == code) {
+          return Optional.of(p);
+        }
+      }
+      return Optional.empty();
+    }
+  }
+
+  /** How a token fared. */
+  public enum Check {
+    VALID,
+    INVALID,
+    EXPIRED
+  }
+
+  /**
+   * What a valid token says.
+   *
+   * @param memberId the member, or 0 when the token names only the list
+   * @param expiresAt when it lapses, or null for never
+   */
+  public record Token(Purpose purpose, long listId, long memberId, Instant expiresAt) {}
+
+  /** The outcome of {@link #verify}: the check and, when VALID or EXPIRED, the token. */
+  public record Verified(Check check, Token token) {
+    static final Verified INVALID = new Verified(Check.INVALID, null);
+  }
+
+  private record Key(byte id, byte[] macKey) {}
+
+  private final List<Key> keys;
+  private final Clock clock;
+
+  /**
+   * @param secrets the current secret first, then older ones still accepted; at least one, none
+   *     blank
+   */
+  public LinkTokens(List<String> secrets, Clock clock) {
+    if (secrets.isEmpty()) {
+      throw new IllegalArgumentException("a link secret is required");
+    }
+    List<Key> k = new ArrayList<>();
+    for (String s : secrets) {
+      if (s == null || s.isBlank()) {
+        throw new IllegalArgumentException("a link secret must not be blank");
+      }
+      byte[] derived = hmac(s.getBytes(StandardCharsets.UTF_8), label("fanmail link tokens v1"));
+      byte id = hmac(derived, label("key id"))[0];
+      k.add(new Key(id, derived));
+    }
+    this.keys = List.copyOf(k);
+    this.clock = clock;
+  }
+
+  public LinkTokens(String secret) {
+    this(List.of(secret), Clock.systemUTC());
+  }
+
+  /**
+   * The tokens of a running fanmail: {@code fanmail.link-secret} (or, unset, the admin token)
+   * signs; {@code fanmail.previous-link-secrets} still verify.
+   *
+   * @throws IllegalStateException when neither secret is configured
+   */
+  public static LinkTokens of(FanmailConfig config) {
+    String current =
+        config
+            .linkSecret()
+            .filter(s -> !s.isBlank())
+            .or(() -> config.admin().token().filter(s -> !s.isBlank()))
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "links need fanmail.link-secret or fanmail.admin.token to be set"));
+    List<String> all = new ArrayList<>();
+    all.add(current);
+    config.previousLinkSecrets().ifPresent(all::addAll);
+    return new LinkTokens(all, Clock.systemUTC());
+  }
+
+  /** A token for {@code purpose}; {@code memberId} 0 for none, {@code expiresAt} null for never. */
+  public String sign(Purpose purpose, long listId, long memberId, Instant expiresAt) {
+    Key key = keys.get(0);
+    ByteBuffer b = ByteBuffer.allocate(TOKEN_BYTES);
+    b.put(VERSION).put(key.id()).put(purpose.code);
+    b.putLong(listId).putLong(memberId).putLong(expiresAt == null ? 0 : expiresAt.getEpochSecond());
+    byte[] all = b.array();
+    byte[] mac = mac(key.macKey(), all, PAYLOAD);
+    System.arraycopy(mac, 0, all, PAYLOAD, MAC_BYTES);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(all);
+  }
+
+  /** Checks {@code text} for {@code purpose}; never throws on bad input. */
+  public Verified verify(String text, Purpose purpose) {
+    Verified v = verify(text);
+    if (v.check() == Check.INVALID || v.token().purpose() != purpose) {
+      return Verified.INVALID;
+    }
+    return v;
+  }
+
+  /** Checks {@code text} for any purpose (the caller decides by {@link Token#purpose}). */
+  public Verified verify(String text) {
+    if (text == null || text.isEmpty() || text.length() > MAX_TOKEN_CHARS) {
+      return Verified.INVALID;
+    }
+    byte[] all;
+    try {
+      all = Base64.getUrlDecoder().decode(text);
+    } catch (IllegalArgumentException e) {
+      return Verified.INVALID;
+    }
+    if (all.length != TOKEN_BYTES || all[0] != VERSION) {
+      return Verified.INVALID;
+    }
+    byte[] given = java.util.Arrays.copyOfRange(all, PAYLOAD, TOKEN_BYTES);
+    boolean ok = false;
+    for (Key k : keys) {
+      // Every key whose id matches is tried; ids are one octet, so two secrets may share one.
+      if (k.id() == all[1]) {
+        byte[] want = java.util.Arrays.copyOf(mac(k.macKey(), all, PAYLOAD), MAC_BYTES);
+        ok |= MessageDigest.isEqual(want, given);
+      }
+    }
+    if (!ok) {
+      return Verified.INVALID;
+    }
+    Optional<Purpose> purpose = Purpose.of(all[2]);
+    if (purpose.isEmpty()) {
+      return Verified.INVALID;
+    }
+    ByteBuffer b = ByteBuffer.wrap(all, 3, 24);
+    long listId = b.getLong();
+    long memberId = b.getLong();
+    long expiry = b.getLong();
+    Instant expiresAt = expiry == 0 ? null : Instant.ofEpochSecond(expiry);
+    Token t = new Token(purpose.get(), listId, memberId, expiresAt);
+    if (expiresAt != null && !clock.instant().isBefore(expiresAt)) {
+      return new Verified(Check.EXPIRED, t);
+    }
+    return new Verified(Check.VALID, t);
+  }
+
+  private static byte[] label(String s) {
+    return s.getBytes(StandardCharsets.US_ASCII);
+  }
+
+  private static byte[] hmac(byte[] key, byte[] data) {
+    return mac(key, data, data.length);
+  }
+
+  private static byte[] mac(byte[] key, byte[] data, int len) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(key, "HmacSHA256"));
+      mac.update(data, 0, len);
+      return mac.doFinal();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 unavailable", e);
+    }
+  }
+}
