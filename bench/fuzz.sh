@@ -26,6 +26,7 @@ if [ ${#targets[@]} -eq 0 ]; then
     MessageHeadersFuzzTest#bounds
     HeaderDecoratorFuzzTest#decorate
     DmarcCopyFuzzTest#copy
+    BounceParserFuzzTest#parse
   )
 fi
 out=bench/out/fuzz

@@ -173,6 +173,11 @@ public final class LinkTokens {
     if (all.length != TOKEN_BYTES || all[0] != VERSION) {
       return Verified.INVALID;
     }
+    // One token, one spelling: the decoder ignores the unused low bits of the last character, so
+    // without this check four spellings of a token would all verify.
+    if (!Base64.getUrlEncoder().withoutPadding().encodeToString(all).equals(text)) {
+      return Verified.INVALID;
+    }
     byte[] given = java.util.Arrays.copyOfRange(all, PAYLOAD, TOKEN_BYTES);
     boolean ok = false;
     for (Key k : keys) {
