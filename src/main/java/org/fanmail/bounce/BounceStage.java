@@ -81,6 +81,9 @@ public class BounceStage {
   }
 
   void onPostCommitted(@ObservesAsync PostCommitted event) {
+    if (!event.mayHavePurpose("BOUNCES")) {
+      return;
+    }
     worker.execute(
         () -> {
           for (long id : event.postIds()) {

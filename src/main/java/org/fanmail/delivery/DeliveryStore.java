@@ -220,7 +220,8 @@ public class DeliveryStore {
       String purpose,
       String envelopeFrom,
       long listId,
-      boolean personalize) {
+      boolean personalize,
+      String dmarcAction) {
 
     /** System mail goes out as written, with its own envelope sender. */
     boolean system() {
@@ -248,7 +249,8 @@ public class DeliveryStore {
                 rs.getString(8),
                 rs.getString(9),
                 rs.getLong(10),
-                rs.getBoolean(11)));
+                rs.getBoolean(11),
+                rs.getString(12)));
       }
     }
   }

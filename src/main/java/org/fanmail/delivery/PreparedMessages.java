@@ -1,7 +1,6 @@
 package org.fanmail.delivery;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Iterator;
@@ -16,7 +15,6 @@ import org.fanmail.decorate.ListIdentity;
 import org.fanmail.decorate.OutgoingCopy;
 import org.fanmail.decorate.UnsubscribeLinks;
 import org.fanmail.mail.LinkTokens;
-import org.fanmail.queue.DmarcActions;
 
 /**
  * Builds each post's outgoing message once (decorated header block + the stored bytes after the
@@ -37,9 +35,6 @@ public class PreparedMessages {
   private final UnsubscribeLinks links;
   private final LinkedHashMap<Long, PreparedMessage> cache = new LinkedHashMap<>(16, 0.75f, true);
   private long bytes;
-
-  /** The DMARC action recorded on the post at expansion (README "DMARC"). */
-  @Inject DmarcActions dmarcActions;
 
   public PreparedMessages(DeliveryStore store, FanmailConfig config) {
     this.store = store;
@@ -104,7 +99,7 @@ public class PreparedMessages {
             "LIST".equals(p.replyTo()),
             links.forList(p.listId()),
             p.personalize());
-    DmarcAction dmarc = DmarcAction.of(dmarcActions.of(postId));
+    DmarcAction dmarc = DmarcAction.of(p.dmarcAction());
     OutgoingCopy copy = OutgoingCopy.of(raw, headerEnd, list, dmarc, decorator);
     byte[] header = copy.header();
     byte[] rest = copy.rest();

@@ -77,6 +77,10 @@ public class DmarcStep {
         head = rs.getBytes(3);
       }
     }
+    if (DmarcAction.of(mode) == DmarcAction.NONE) {
+      // Most lists: no look-up, no write; an unset action is NONE when the copy is built.
+      return;
+    }
     Decision d = decide(DmarcAction.of(mode), always, fromDomains(head));
     try (PreparedStatement ps = c.prepareStatement(DmarcQueries.RECORD_DECISION)) {
       ps.setString(1, d.action().name());

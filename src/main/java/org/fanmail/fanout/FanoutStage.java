@@ -107,11 +107,17 @@ public class FanoutStage {
    * firing thread (perhaps an event loop) never waits for expansion.
    */
   void onPostCommittedSync(@Observes PostCommitted event) {
+    if (!event.mayHaveState("ACCEPTED")) {
+      return;
+    }
     expander.execute(() -> onPostCommitted(event));
   }
 
   /** The SMTP stage committed posts (async event): queue them for the single expander. */
   void onPostCommittedAsync(@ObservesAsync PostCommitted event) {
+    if (!event.mayHaveState("ACCEPTED")) {
+      return;
+    }
     expander.execute(() -> onPostCommitted(event));
   }
 

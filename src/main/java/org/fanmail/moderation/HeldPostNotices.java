@@ -75,6 +75,9 @@ public class HeldPostNotices {
   }
 
   void onPostCommitted(@ObservesAsync PostCommitted event) {
+    if (!event.mayHaveState("HELD")) {
+      return;
+    }
     worker.execute(
         () -> {
           for (long id : event.postIds()) {

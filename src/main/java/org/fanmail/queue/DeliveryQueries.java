@@ -127,7 +127,7 @@ public final class DeliveryQueries {
   /** The raw post and what decoration needs to know about its list. */
   public static final String LOAD_POST =
       "select p.raw, l.address, l.local_part, l.domain, l.name, l.subject_prefix, l.reply_to,"
-          + " p.purpose, p.envelope_from, l.id, l.personalize"
+          + " p.purpose, p.envelope_from, l.id, l.personalize, p.dmarc_action"
           + " from post p join mailing_list l on l.id = p.list_id where p.id = ?";
 
   /** Queue depth for the gauge: delivery rows (transactions) still to be made. */

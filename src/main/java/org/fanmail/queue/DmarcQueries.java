@@ -12,13 +12,11 @@ public final class DmarcQueries {
    * (its header section is in there; the body is not read). Parameter: post id.
    */
   public static final String LOAD_DECISION_INPUT =
-      "select l.dmarc_mitigation, l.dmarc_mitigate_always, substring(p.raw from 1 for 262144)"
+      "select l.dmarc_mitigation, l.dmarc_mitigate_always,"
+          + " case when l.dmarc_mitigation <> 'NONE' then substring(p.raw from 1 for 262144) end"
           + " from post p join mailing_list l on l.id = p.list_id where p.id = ?";
 
   /** Records the decision on the post. Parameters: action, reason, post id. */
   public static final String RECORD_DECISION =
       "update post set dmarc_action = ?, dmarc_reason = ? where id = ?";
-
-  /** The decision of one post (null when none was taken). Parameter: post id. */
-  public static final String LOAD_ACTION = "select dmarc_action from post where id = ?";
 }

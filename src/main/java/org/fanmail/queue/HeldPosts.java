@@ -149,7 +149,9 @@ public class HeldPosts {
   public void approve(long listId, String listAddress, long postId) throws SQLException {
     decide(listId, listAddress, postId, "ACCEPTED", null, null);
     try {
-      committed.fireAsync(new PostCommitted(List.of(postId)));
+      committed.fireAsync(
+          new PostCommitted(
+              List.of(postId), java.util.Set.of("POST"), java.util.Set.of("ACCEPTED")));
     } catch (RuntimeException e) {
       // A hint only: the periodic scan expands the post anyway.
       LOG.debugf(e, "post %d: PostCommitted after approval not delivered", postId);

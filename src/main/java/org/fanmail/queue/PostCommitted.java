@@ -1,10 +1,44 @@
 package org.fanmail.queue;
 
+import java.util.List;
+import java.util.Set;
+
 /**
- * Fired (as a CDI event, after the commit) when posts have been stored, so that the fan-out stage
- * starts within milliseconds instead of at its next scan. A hint only: the periodic scan finds
+ * Fired (as a CDI event, after the commit) when posts have been stored, so that the stage that owns
+ * them starts within milliseconds instead of at its next scan. A hint only: the periodic scans find
  * every post even if this event is lost.
  *
+ * <p>The event may say which purposes and states its posts were stored with, so that a stage skips
+ * hints that cannot concern it without asking the database (every stage observes every commit);
+ * {@code null} means "not said", and then every stage looks.
+ *
  * @param postIds ids of the posts just committed
+ * @param purposes their purposes ({@code POST}, {@code BOUNCES}, ...), or null
+ * @param states their states ({@code ACCEPTED}, {@code HELD}, {@code RECEIVED}, ...), or null
  */
-public record PostCommitted(java.util.List<Long> postIds) {}
+public record PostCommitted(List<Long> postIds, Set<String> purposes, Set<String> states) {
+
+  /** Posts whose purposes and states are not said. */
+  public PostCommitted(List<Long> postIds) {
+    this(postIds, null, null);
+  }
+
+  /** False only when the event names its purposes and none of {@code wanted} is among them. */
+  public boolean mayHavePurpose(String... wanted) {
+    return purposes == null || anyOf(purposes, wanted);
+  }
+
+  /** False only when the event names its states and none of {@code wanted} is among them. */
+  public boolean mayHaveState(String... wanted) {
+    return states == null || anyOf(states, wanted);
+  }
+
+  private static boolean anyOf(Set<String> have, String[] wanted) {
+    for (String w : wanted) {
+      if (have.contains(w)) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

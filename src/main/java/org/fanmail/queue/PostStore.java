@@ -119,7 +119,15 @@ public class PostStore {
       }
     }
     try {
-      committed.fireAsync(new PostCommitted(List.copyOf(ids)));
+      java.util.Set<String> purposes = new java.util.HashSet<>();
+      java.util.Set<String> states = new java.util.HashSet<>();
+      for (NewPost p : posts) {
+        purposes.add(p.purpose());
+        states.add(p.state());
+      }
+      committed.fireAsync(
+          new PostCommitted(
+              List.copyOf(ids), java.util.Set.copyOf(purposes), java.util.Set.copyOf(states)));
     } catch (RuntimeException e) {
       // A hint only: the periodic scan finds the posts anyway.
       LOG.debugf(e, "PostCommitted for %s not delivered", ids);

@@ -112,7 +112,9 @@ public class SystemMail {
       return;
     }
     try {
-      committed.fireAsync(new PostCommitted(List.copyOf(postIds)));
+      committed.fireAsync(
+          new PostCommitted(
+              List.copyOf(postIds), java.util.Set.of("SYSTEM"), java.util.Set.of("ACCEPTED")));
     } catch (RuntimeException e) {
       LOG.debugf(e, "wake-up for system mail %s not delivered; the scan finds it", postIds);
     }

@@ -83,6 +83,9 @@ public class RequestStage {
 
   /** Posts were committed: remember the ids and make sure one drain is on its way. */
   void onPostCommitted(@ObservesAsync PostCommitted event) {
+    if (!event.mayHavePurpose("REQUEST", "JOIN", "LEAVE", "CONFIRM", "OWNER")) {
+      return;
+    }
     for (long id : event.postIds()) {
       if (hintCount.incrementAndGet() > MAX_HINTS) {
         hintCount.decrementAndGet();
