@@ -174,6 +174,10 @@ public class FanoutStage {
     List<Long> expanded = new ArrayList<>();
     long batchStarted = System.nanoTime();
     Long current = null;
+    // The working tables exist (and hold rows) once a post of this batch has been expanded; a
+    // parked post touches none, so the first expansion after it must not clear tables that a new
+    // session has not created yet.
+    boolean tablesUsed = false;
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       try {
@@ -183,7 +187,7 @@ public class FanoutStage {
           if (p == null) {
             break;
           }
-          if (!expanded.isEmpty()) {
+          if (tablesUsed) {
             try (var st = c.createStatement()) {
               st.execute(FanoutQueries.CLEAR_WORKING_TABLES);
             }
@@ -200,6 +204,7 @@ public class FanoutStage {
           }
           long started = System.nanoTime();
           current = p.id();
+          tablesUsed = true;
           Expansion made = expandInTransaction(c, p.id(), p.listId(), p.system());
           current = null;
           // Counts come from the statements themselves: recounting a large post's rows for a log

@@ -54,6 +54,19 @@ class ExpansionBatchTest {
         poison = rs.getLong(1);
       }
     }
+    // Then a post whose list is gone: parked inside the batch, never dropped, nothing else held up.
+    long orphan;
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "insert into post (list_id, list_address, state, envelope_from, raw, size)"
+                    + " values (null, 'gone@lists.test', 'ACCEPTED', 'x@example.test',"
+                    + " '\\x41'::bytea, 1) returning id")) {
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        orphan = rs.getLong(1);
+      }
+    }
     List<Long> posts = new ArrayList<>();
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < 120; i++) {
@@ -68,6 +81,7 @@ class ExpansionBatchTest {
       assertTrue(db.awaitPostState(post, "DONE", WAIT), "post " + post + " reaches DONE");
     }
     assertEquals("ACCEPTED", db.postState(poison), "the failing post is left for a later try");
+    assertEquals("PARKED", db.postState(orphan), "a post without its list is parked");
     for (String id : ids) {
       long copies =
           sink.messages().stream()
