@@ -200,6 +200,9 @@ public class FanoutStage {
               ps.executeUpdate();
             }
             LOG.warnf("post %d: parked, its list no longer exists", p.id());
+            if (postId != null || expanded.size() >= BATCH_POSTS) {
+              break;
+            }
             continue;
           }
           long started = System.nanoTime();
