@@ -96,7 +96,7 @@ public final class FanmailProcess implements AutoCloseable {
   }
 
   /** The HTTP status of {@code /q/health/ready} now, or -1 when nothing answers. */
-  public int readiness() throws InterruptedException {
+  public int readiness() {
     HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     try {
       return client
@@ -107,6 +107,9 @@ public final class FanmailProcess implements AutoCloseable {
               HttpResponse.BodyHandlers.discarding())
           .statusCode();
     } catch (IOException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
       return -1;
     }
   }
