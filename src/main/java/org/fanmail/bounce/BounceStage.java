@@ -15,9 +15,6 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.fanmail.bounce.BounceScoring.Failure;
 import org.fanmail.bounce.BounceScoring.Source;
@@ -25,6 +22,7 @@ import org.fanmail.config.FanmailConfig;
 import org.fanmail.mail.EmailAddress;
 import org.fanmail.mail.VerpAddress;
 import org.fanmail.queue.PostCommitted;
+import org.fanmail.queue.StageWorker;
 import org.jboss.logging.Logger;
 
 /**
@@ -60,19 +58,7 @@ public class BounceStage {
   private final ReentrantLock scanning = new ReentrantLock();
 
   /** One worker; hints past a bounded queue are dropped (the scan covers them). */
-  private final ExecutorService worker =
-      new ThreadPoolExecutor(
-          1,
-          1,
-          0L,
-          TimeUnit.MILLISECONDS,
-          new LinkedBlockingQueue<>(10_000),
-          r -> {
-            Thread t = new Thread(r, "bounce-intake");
-            t.setDaemon(true);
-            return t;
-          },
-          new ThreadPoolExecutor.DiscardPolicy());
+  private final ExecutorService worker = StageWorker.single("bounce-intake", 10_000);
 
   public BounceStage(AgroalDataSource dataSource, BounceScoring scoring, FanmailConfig config) {
     this.dataSource = dataSource;

@@ -16,14 +16,12 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.fanmail.config.FanmailConfig;
 import org.fanmail.queue.DeliveriesReady;
 import org.fanmail.queue.FanoutQueries;
 import org.fanmail.queue.PostCommitted;
+import org.fanmail.queue.StageWorker;
 import org.jboss.logging.Logger;
 
 /**
@@ -67,19 +65,7 @@ public class FanoutStage {
    * ingest fell to a fifth). The queue of hints is bounded; a hint dropped when it is full is
    * covered by the scan.
    */
-  private final ExecutorService expander =
-      new ThreadPoolExecutor(
-          1,
-          1,
-          0L,
-          TimeUnit.MILLISECONDS,
-          new LinkedBlockingQueue<>(10_000),
-          r -> {
-            Thread t = new Thread(r, "fanout-expand");
-            t.setDaemon(true);
-            return t;
-          },
-          new ThreadPoolExecutor.DiscardPolicy());
+  private final ExecutorService expander = StageWorker.single("fanout-expand", 10_000);
 
   /** Resolves one batch of domains in parallel; DNS waits dominate expansion of wide lists. */
   private final ExecutorService dnsPool =

@@ -13,15 +13,13 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.fanmail.config.FanmailConfig;
 import org.fanmail.list.ListContacts;
 import org.fanmail.mail.MessageComposer;
 import org.fanmail.queue.ModerationQueries;
 import org.fanmail.queue.PostCommitted;
+import org.fanmail.queue.StageWorker;
 import org.fanmail.queue.SystemMail;
 import org.jboss.logging.Logger;
 
@@ -49,19 +47,7 @@ public class HeldPostNotices {
   private final FanmailConfig config;
   private final ReentrantLock scanning = new ReentrantLock();
 
-  private final ExecutorService worker =
-      new ThreadPoolExecutor(
-          1,
-          1,
-          0L,
-          TimeUnit.MILLISECONDS,
-          new LinkedBlockingQueue<>(10_000),
-          r -> {
-            Thread t = new Thread(r, "held-notices");
-            t.setDaemon(true);
-            return t;
-          },
-          new ThreadPoolExecutor.DiscardPolicy());
+  private final ExecutorService worker = StageWorker.single("held-notices", 10_000);
 
   public HeldPostNotices(
       AgroalDataSource dataSource,

@@ -12,13 +12,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import org.fanmail.queue.PostCommitted;
+import org.fanmail.queue.StageWorker;
 import org.fanmail.queue.SystemMail;
 import org.jboss.logging.Logger;
 
@@ -56,19 +54,7 @@ public class RequestStage {
   private final AtomicBoolean drainQueued = new AtomicBoolean();
 
   /** One worker: requests are few, and one at a time keeps the connection use bounded. */
-  private final ExecutorService worker =
-      new ThreadPoolExecutor(
-          1,
-          1,
-          0L,
-          TimeUnit.MILLISECONDS,
-          new LinkedBlockingQueue<>(16),
-          r -> {
-            Thread t = new Thread(r, "request-stage");
-            t.setDaemon(true);
-            return t;
-          },
-          new ThreadPoolExecutor.DiscardPolicy());
+  private final ExecutorService worker = StageWorker.single("request-stage", 16);
 
   public RequestStage(
       AgroalDataSource dataSource,
