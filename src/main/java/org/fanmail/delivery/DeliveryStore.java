@@ -17,6 +17,7 @@ import java.util.Optional;
 import org.fanmail.bounce.BounceScoring;
 import org.fanmail.delivery.RecipientOutcome.Recipient;
 import org.fanmail.queue.DeliveryQueries;
+import org.jboss.logging.Logger;
 
 /**
  * Blocking JDBC around {@link DeliveryQueries}: claim, renew, load, record. Each method is one
@@ -25,6 +26,7 @@ import org.fanmail.queue.DeliveryQueries;
  */
 @ApplicationScoped
 public class DeliveryStore {
+  private static final Logger LOG = Logger.getLogger(DeliveryStore.class);
   private final AgroalDataSource dataSource;
   private final BounceScoring scoring;
 
@@ -65,16 +67,30 @@ public class DeliveryStore {
 
   Optional<Attempt> begin(DeliveryJob job, String owner, Duration lease) throws SQLException {
     try (Connection c = dataSource.getConnection()) {
-      Instant receivedAt;
-      try (PreparedStatement ps = c.prepareStatement(DeliveryQueries.RENEW_LEASE)) {
-        ps.setDouble(1, lease.toMillis() / 1000.0);
-        ps.setLong(2, job.deliveryId());
-        ps.setString(3, owner);
+      // A row claimed moments ago still has most of its lease: checked without a write. Only a
+      // row that waited long in the runner's queue has its lease renewed.
+      Instant receivedAt = null;
+      try (PreparedStatement ps = c.prepareStatement(DeliveryQueries.CHECK_LEASE)) {
+        ps.setLong(1, job.deliveryId());
+        ps.setString(2, owner);
+        ps.setDouble(3, lease.toMillis() / 2000.0);
         try (ResultSet rs = ps.executeQuery()) {
-          if (!rs.next()) {
-            return Optional.empty();
+          if (rs.next()) {
+            receivedAt = rs.getTimestamp(1).toInstant();
           }
-          receivedAt = rs.getTimestamp(1).toInstant();
+        }
+      }
+      if (receivedAt == null) {
+        try (PreparedStatement ps = c.prepareStatement(DeliveryQueries.RENEW_LEASE)) {
+          ps.setDouble(1, lease.toMillis() / 1000.0);
+          ps.setLong(2, job.deliveryId());
+          ps.setString(3, owner);
+          try (ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+              return Optional.empty();
+            }
+            receivedAt = rs.getTimestamp(1).toInstant();
+          }
         }
       }
       List<Recipient> recipients = new ArrayList<>();
@@ -98,9 +114,9 @@ public class DeliveryStore {
 
   /**
    * Records the outcomes of one attempt (one UPDATE over unnest), moves the {@code fallback}
-   * recipients (refused as relaying in a host-grouped row) to new delivery rows of their own
-   * domain, closes the attempt on the delivery row and, when the row is DONE, the post if nothing
-   * else of it is pending. One transaction.
+   * recipients (refused as relaying in a host-grouped row) to new delivery rows of their own domain
+   * and closes the attempt on the delivery row, in one transaction; then, when the row is DONE,
+   * closes the post if nothing else of it is pending.
    */
   Finished finish(
       DeliveryJob job,
@@ -112,6 +128,8 @@ public class DeliveryStore {
       throws SQLException {
     BounceScoring.Result bounces = null;
     Finished finished;
+    int fellBack = 0;
+    String state = null;
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       try {
@@ -129,6 +147,7 @@ public class DeliveryStore {
             ps.setArray(1, c.createArrayOf("bigint", ids));
             ps.setArray(2, c.createArrayOf("text", states));
             ps.setArray(3, c.createArrayOf("text", replies));
+            ps.setLong(4, job.deliveryId());
             ps.executeUpdate();
           }
           List<RecipientOutcome> refused =
@@ -145,7 +164,6 @@ public class DeliveryStore {
                     refused.stream().map(RecipientOutcome::reply).toArray(String[]::new));
           }
         }
-        int fellBack = 0;
         if (!fallback.isEmpty()) {
           Long[] ids = fallback.stream().map(RecipientOutcome::recipientId).toArray(Long[]::new);
           String[] replies = fallback.stream().map(RecipientOutcome::reply).toArray(String[]::new);
@@ -158,7 +176,6 @@ public class DeliveryStore {
             fellBack = ps.executeUpdate();
           }
         }
-        String state = null;
         try (PreparedStatement ps = c.prepareStatement(DeliveryQueries.FINISH_ATTEMPT)) {
           ps.setTimestamp(1, Timestamp.from(nextAttempt));
           ps.setString(2, lastReply);
@@ -170,26 +187,32 @@ public class DeliveryStore {
             }
           }
         }
-        Optional<Instant> done = Optional.empty();
-        if ("DONE".equals(state)) {
-          try (PreparedStatement lock = c.prepareStatement(DeliveryQueries.LOCK_POST)) {
-            lock.setLong(1, job.postId());
-            lock.executeQuery().close();
-          }
+        c.commit();
+        finished = new Finished(state, Optional.empty(), fellBack);
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      }
+      if ("DONE".equals(state)) {
+        // After the commit, in a statement of its own: the last of a post's deliveries to commit
+        // sees every other one closed, so one of them always closes the post, and no finishing
+        // transaction waits for another's commit behind a lock on the post row.
+        // The outcomes are committed whatever happens here: a failure is left to the scan's
+        // FINISH_IDLE_POSTS, never reported as a failed attempt (that would send the copies again).
+        try {
+          c.setAutoCommit(true);
           try (PreparedStatement ps = c.prepareStatement(DeliveryQueries.FINISH_POST)) {
             ps.setLong(1, job.postId());
             try (ResultSet rs = ps.executeQuery()) {
               if (rs.next()) {
-                done = Optional.of(rs.getTimestamp(1).toInstant());
+                finished =
+                    new Finished(state, Optional.of(rs.getTimestamp(1).toInstant()), fellBack);
               }
             }
           }
+        } catch (SQLException e) {
+          LOG.warnf(e, "post %d: closing it failed, the scan closes it", job.postId());
         }
-        c.commit();
-        finished = new Finished(state, done, fellBack);
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
       }
     }
     if (bounces != null) {

@@ -167,6 +167,11 @@ public class FanoutStage {
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       try {
+        try (var st = c.createStatement()) {
+          // The numbering and the recipient insert sort the whole post: in memory up to about
+          // 500,000 recipients instead of on disk past 40,000 (the default of 4 MB).
+          st.execute(FanoutQueries.SORT_MEMORY);
+        }
         while (true) {
           Claimed p = claim(c, expanded.isEmpty() ? postId : null, failing.holding());
           current = null;

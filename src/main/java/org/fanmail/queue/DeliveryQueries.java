@@ -33,6 +33,16 @@ public final class DeliveryQueries {
           + " returning d.id, d.post_id, d.destination, d.hosts, d.attempts";
 
   /**
+   * Whether the row is still ours, still pending, and our lease has at least the given number of
+   * seconds left (parameter 3): then the attempt starts without a write (and its commit). Returns
+   * the post's received_at like {@link #RENEW_LEASE}.
+   */
+  public static final String CHECK_LEASE =
+      "select p.received_at, p.list_id from delivery d join post p on p.id = d.post_id"
+          + " where d.id = ? and d.lease_owner = ? and d.state = 'PENDING'"
+          + " and d.lease_until > now() + make_interval(secs => ?)";
+
+  /**
    * Renews our lease right before a transaction starts and says whether the row is still ours and
    * still pending; the post's received_at decides max-age.
    */
@@ -50,13 +60,17 @@ public final class DeliveryQueries {
 
   /**
    * Records every recipient outcome of one transaction in one statement: three parallel arrays (id,
-   * state, reply) unnested into a join, instead of one UPDATE per recipient.
+   * state, reply) unnested into a join, instead of one UPDATE per recipient. The delivery row
+   * (parameter 4) bounds the scan to its own recipients: without it the planner, trusting
+   * statistics taken while few recipients were open, read every open recipient of every post for
+   * each transaction (measured: 222 ms a call during a second 100,000-recipient post, against 3
+   * ms).
    */
   public static final String RECORD_OUTCOMES =
       "update recipient r set state = u.state, last_reply = u.reply,"
           + " attempts = r.attempts + 1, updated_at = now()"
           + " from unnest(?::bigint[], ?::text[], ?::text[]) as u(id, state, reply)"
-          + " where r.id = u.id and r.state in ('PENDING', 'DEFERRED')";
+          + " where r.id = u.id and r.delivery_id = ? and r.state in ('PENDING', 'DEFERRED')";
 
   /**
    * The relay fallback of {@code group-by=host}: recipients of a host-grouped row that the shared
@@ -98,14 +112,12 @@ public final class DeliveryQueries {
           + " where id = ? and lease_owner = ? and state = 'PENDING'";
 
   /**
-   * Serializes the closing of one post's deliveries: without it, two transactions closing the last
-   * two rows concurrently each still see the other's row PENDING and neither closes the post.
-   */
-  public static final String LOCK_POST = "select id from post where id = ? for update";
-
-  /**
-   * A post is DONE when none of its deliveries is pending; returns when it was received. Run after
-   * {@link #LOCK_POST} in the same transaction, so its snapshot includes every earlier close.
+   * A post is DONE when none of its deliveries is pending; returns when it was received. Run in a
+   * statement of its own after the transaction that closed a delivery has committed: of the last
+   * deliveries of a post closing at the same time, the one that commits last sees every other one
+   * closed, so the post is always closed without a lock that would make their commits wait for each
+   * other (measured: 1,050 closes of one post waited 42 ms each on that lock). Two closers may both
+   * see nothing pending; the second finds the post DONE already and changes nothing.
    */
   public static final String FINISH_POST =
       "update post p set state = 'DONE', done_at = now(), updated_at = now()"

@@ -150,6 +150,9 @@ public final class FanoutQueries {
           + " order by f.delivery_id nulls last, r.domain, r.email"
           + " on conflict on constraint recipient_post_email_uk do nothing";
 
+  /** Memory for the expansion's sorts, for this transaction only (one expander per instance). */
+  public static final String SORT_MEMORY = "set local work_mem = '64MB'";
+
   /** Expanded: DELIVERING when work was made, DONE at once when nothing is left to deliver. */
   public static final String FINISH_EXPANSION =
       "update post set state = case when exists (select 1 from delivery d where d.post_id = post.id)"

@@ -33,13 +33,18 @@ public final class StatusQueries {
           + " from recipient r left join delivery d on d.id = r.delivery_id"
           + " where r.post_id = ? group by 1 order by 2 desc, 1";
 
-  /** Queue totals: open recipients by state and the age of the oldest post among them. */
+  /**
+   * Queue totals: open recipients by state and the age of the oldest post among them. Open
+   * recipients are found through the PENDING delivery rows (a delivery stays PENDING while any of
+   * its recipients is open), so the question costs the queue's size, not the table's.
+   */
   public static final String QUEUE_TOTALS =
       "select count(*) filter (where r.state = 'PENDING'),"
           + " count(*) filter (where r.state = 'DEFERRED'),"
           + " coalesce(extract(epoch from now() - min(p.received_at)), 0)::bigint"
-          + " from recipient r join post p on p.id = r.post_id"
-          + " where r.state in ('PENDING', 'DEFERRED')";
+          + " from delivery d join recipient r on r.delivery_id = d.id"
+          + " join post p on p.id = d.post_id"
+          + " where d.state = 'PENDING' and r.state in ('PENDING', 'DEFERRED')";
 
   /** Delivery rows being worked on right now (leased and not expired), by any instance. */
   public static final String IN_FLIGHT =
@@ -49,8 +54,8 @@ public final class StatusQueries {
   public static final String TOP_DESTINATIONS =
       "select d.destination, count(*),"
           + " coalesce(extract(epoch from now() - min(p.received_at)), 0)::bigint"
-          + " from recipient r join delivery d on d.id = r.delivery_id"
+          + " from delivery d join recipient r on r.delivery_id = d.id"
           + " join post p on p.id = d.post_id"
-          + " where r.state in ('PENDING', 'DEFERRED')"
+          + " where d.state = 'PENDING' and r.state in ('PENDING', 'DEFERRED')"
           + " group by d.destination order by 2 desc, 1 limit ?";
 }
