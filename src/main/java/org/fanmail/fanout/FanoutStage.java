@@ -20,6 +20,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.fanmail.config.FanmailConfig;
 import org.fanmail.queue.DeliveriesReady;
 import org.fanmail.queue.FanoutQueries;
+import org.fanmail.queue.FanoutQueries.WorkingTables;
 import org.fanmail.queue.PostCommitted;
 import org.fanmail.queue.StageWorker;
 import org.jboss.logging.Logger;
@@ -45,6 +46,13 @@ public class FanoutStage {
 
   /** A post with more recipients than this ends its batch (it is committed on its own). */
   static final int SMALL_POST = 1000;
+
+  /**
+   * A post with more candidates than this is written in slices, each committed on its own (see
+   * {@link #expandInSlices}); smaller ones in one transaction, which costs them at most about a
+   * tenth of a second and keeps each destination's transactions on one connection.
+   */
+  static final int SLICED_POST = 10_000;
 
   /** A batch stops taking posts after this long, so its first post does not wait for long. */
   static final long BATCH_MILLIS = 250;
@@ -131,6 +139,7 @@ public class FanoutStage {
       return;
     }
     try {
+      resumeUnfinished();
       while (expandNext(null)) {
         // a batch per transaction
       }
@@ -263,14 +272,10 @@ public class FanoutStage {
 
   private Expansion expandInTransaction(Connection c, long postId, long listId, boolean system)
       throws SQLException {
-    int recipients = 0;
-    int deliveries = 0;
     if (!system) {
       dmarc.decide(c, postId);
     }
-    try (var st = c.createStatement()) {
-      st.execute(FanoutQueries.CREATE_CANDIDATE_TABLE);
-    }
+    createWorkingTables(c);
     int candidates;
     if (system) {
       try (PreparedStatement ps = c.prepareStatement(FanoutQueries.INSERT_SYSTEM_CANDIDATES)) {
@@ -278,42 +283,246 @@ public class FanoutStage {
         candidates = ps.executeUpdate();
       }
     } else {
-      try (PreparedStatement ps = c.prepareStatement(FanoutQueries.INSERT_CANDIDATES)) {
-        ps.setLong(1, listId);
-        ps.setLong(2, postId);
-        candidates = ps.executeUpdate();
-      }
+      candidates = insertCandidates(c, FanoutQueries.INSERT_CANDIDATES, listId, postId);
     }
-    if (candidates > 0) {
+    if (candidates > SLICED_POST) {
+      return expandInSlices(c, postId, false);
+    }
+    Expansion made = candidates > 0 ? writeWhole(c, postId) : new Expansion(0, 0);
+    finish(c, postId);
+    return made;
+  }
+
+  private static void createWorkingTables(Connection c) throws SQLException {
+    try (var st = c.createStatement()) {
+      st.execute(FanoutQueries.CREATE_CANDIDATE_TABLE);
+      st.execute(FanoutQueries.CREATE_DOMAIN_TABLE);
+      st.execute(FanoutQueries.CREATE_CHUNK_TABLE);
+      st.execute(FanoutQueries.CREATE_DELIVERY_TABLE);
+    }
+  }
+
+  private static int insertCandidates(Connection c, String sql, long listId, long postId)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setLong(1, listId);
+      ps.setLong(2, postId);
+      return ps.executeUpdate();
+    }
+  }
+
+  /** A small post: routed, numbered and written in the caller's transaction. */
+  private Expansion writeWhole(Connection c, long postId) throws SQLException {
+    WorkingTables t = FanoutQueries.PER_COMMIT;
+    resolveDomains(c, postId);
+    numberAndAllocate(c, t);
+    int deliveries = insertDeliveries(c, t, postId, 0, Integer.MAX_VALUE);
+    int recipients = insertRecipients(c, t, postId, 0, Integer.MAX_VALUE);
+    return new Expansion(recipients + insertFailed(c, postId), deliveries);
+  }
+
+  /**
+   * A large post (more than {@link #SLICED_POST} candidates in {@code fanout_candidate}): routed
+   * and numbered once, then written in slices of chunks, each committed so that its transactions
+   * can be sent while the next slice is written: chunk 0 of every group first (every destination
+   * gets work at once), then chunks 1, 2–3, 4–7, and so on. The post is DELIVERING from the first
+   * slice and expanded with the last; meanwhile this session holds the post's advisory lock, so
+   * that nobody else resumes it, and if this instance dies the lock goes with its session and the
+   * scan resumes the post where it stopped ({@link #resumeUnfinished()}). Commits its last
+   * transaction itself.
+   *
+   * @param resumed the caller holds the advisory lock already (and releases it)
+   */
+  private Expansion expandInSlices(Connection c, long postId, boolean resumed) throws SQLException {
+    WorkingTables t = FanoutQueries.SLICED;
+    boolean locked = false;
+    try {
+      if (!resumed) {
+        locked = tryLock(c, postId);
+      }
       try (var st = c.createStatement()) {
-        st.execute(FanoutQueries.CREATE_DOMAIN_TABLE);
-        st.execute(FanoutQueries.CREATE_CHUNK_TABLE);
-        st.execute(FanoutQueries.CREATE_DELIVERY_TABLE);
+        st.execute(FanoutQueries.CREATE_SLICED_CHUNK_TABLE);
+        st.execute(FanoutQueries.CREATE_SLICED_DELIVERY_TABLE);
+        st.execute(FanoutQueries.CLEAR_SLICED_TABLES);
       }
       resolveDomains(c, postId);
-      try (PreparedStatement ps = c.prepareStatement(FanoutQueries.NUMBER_RECIPIENTS)) {
-        ps.setInt(1, config.delivery().maxRecipientsPerTransaction());
+      numberAndAllocate(c, t);
+      int recipients = insertFailed(c, postId);
+      int deliveries = 0;
+      int last;
+      try (PreparedStatement ps = c.prepareStatement(t.lastChunk());
+          ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        last = rs.getInt(1);
+      }
+      try (PreparedStatement ps = c.prepareStatement(FanoutQueries.START_SLICES)) {
+        ps.setLong(1, postId);
         ps.executeUpdate();
       }
-      try (PreparedStatement ps = c.prepareStatement(FanoutQueries.ALLOCATE_DELIVERIES)) {
-        ps.executeUpdate();
+      for (int from = 0, to = 0; from <= last; from = to + 1, to = Math.min(last, 2 * to + 1)) {
+        deliveries += insertDeliveries(c, t, postId, from, to);
+        recipients += insertRecipients(c, t, postId, from, to);
+        if (to < last) {
+          c.commit();
+          ready.fireAsync(new DeliveriesReady(postId));
+          try (var st = c.createStatement()) {
+            st.execute(FanoutQueries.SORT_MEMORY);
+          }
+        }
       }
-      try (PreparedStatement ps = c.prepareStatement(FanoutQueries.INSERT_DELIVERIES)) {
-        ps.setLong(1, postId);
-        ps.setDouble(2, config.delivery().retrySchedule().get(0).toMillis() / 1000.0);
-        deliveries = ps.executeUpdate();
+      finish(c, postId);
+      try (var st = c.createStatement()) {
+        st.execute(FanoutQueries.CLEAR_SLICED_TABLES);
       }
-      try (PreparedStatement ps = c.prepareStatement(FanoutQueries.INSERT_RECIPIENTS)) {
-        ps.setLong(1, postId);
-        recipients = ps.executeUpdate();
+      c.commit();
+      return new Expansion(recipients, deliveries);
+    } catch (SQLException | RuntimeException e) {
+      c.rollback();
+      throw e;
+    } finally {
+      if (locked) {
+        unlock(c, postId);
       }
     }
-    // No candidates: no deliveries, and the post is DONE at once.
+  }
+
+  private void numberAndAllocate(Connection c, WorkingTables t) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(t.numberRecipients())) {
+      ps.setInt(1, config.delivery().maxRecipientsPerTransaction());
+      ps.executeUpdate();
+    }
+    try (PreparedStatement ps = c.prepareStatement(t.allocateDeliveries())) {
+      ps.executeUpdate();
+    }
+  }
+
+  private int insertDeliveries(Connection c, WorkingTables t, long postId, int from, int to)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(t.insertDeliveries())) {
+      ps.setLong(1, postId);
+      ps.setDouble(2, config.delivery().retrySchedule().get(0).toMillis() / 1000.0);
+      ps.setInt(3, from);
+      ps.setInt(4, to);
+      return ps.executeUpdate();
+    }
+  }
+
+  private static int insertRecipients(Connection c, WorkingTables t, long postId, int from, int to)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(t.insertRecipients())) {
+      ps.setLong(1, postId);
+      ps.setInt(2, from);
+      ps.setInt(3, to);
+      return ps.executeUpdate();
+    }
+  }
+
+  private static int insertFailed(Connection c, long postId) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(FanoutQueries.INSERT_FAILED_RECIPIENTS)) {
+      ps.setLong(1, postId);
+      return ps.executeUpdate();
+    }
+  }
+
+  private static void finish(Connection c, long postId) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(FanoutQueries.FINISH_EXPANSION)) {
       ps.setLong(1, postId);
       ps.executeUpdate();
     }
-    return new Expansion(recipients, deliveries);
+  }
+
+  private static boolean tryLock(Connection c, long postId) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(FanoutQueries.TRY_LOCK_EXPANSION)) {
+      ps.setLong(1, postId);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() && rs.getBoolean(1);
+      }
+    }
+  }
+
+  /** Best effort: a session that cannot unlock is broken, and its end releases the lock. */
+  private static void unlock(Connection c, long postId) {
+    try {
+      c.rollback();
+      try (PreparedStatement ps = c.prepareStatement(FanoutQueries.UNLOCK_EXPANSION)) {
+        ps.setLong(1, postId);
+        ps.executeQuery().close();
+      }
+      c.commit();
+    } catch (SQLException e) {
+      LOG.debugf(e, "post %d: releasing the expansion lock failed", postId);
+    }
+  }
+
+  /**
+   * Resumes posts whose sliced expansion stopped half-way (its instance died, or the database went
+   * away between two slices): the members who have no recipient row yet are expanded now, into new
+   * delivery rows. A post whose expander is alive is skipped (its advisory lock is held).
+   */
+  void resumeUnfinished() throws SQLException {
+    List<Long> unfinished = new ArrayList<>();
+    try (Connection c = dataSource.getConnection()) {
+      try (PreparedStatement ps = c.prepareStatement(FanoutQueries.UNFINISHED_EXPANSIONS);
+          ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          unfinished.add(rs.getLong(1));
+        }
+      }
+      if (unfinished.isEmpty()) {
+        return;
+      }
+      c.setAutoCommit(false);
+      for (long id : unfinished) {
+        try {
+          resumeOne(c, id);
+        } catch (SQLException | RuntimeException e) {
+          LOG.warnf(e, "post %d: resuming its expansion failed; retried at the next scan", id);
+        }
+      }
+    }
+  }
+
+  private void resumeOne(Connection c, long postId) throws SQLException {
+    if (!tryLock(c, postId)) {
+      c.rollback();
+      return;
+    }
+    try {
+      Long listId;
+      try (PreparedStatement ps = c.prepareStatement(FanoutQueries.RECHECK_UNFINISHED)) {
+        ps.setLong(1, postId);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (!rs.next()) {
+            return;
+          }
+          long l = rs.getLong(1);
+          listId = rs.wasNull() ? null : l;
+        }
+      }
+      try (var st = c.createStatement()) {
+        st.execute(FanoutQueries.SORT_MEMORY);
+      }
+      createWorkingTables(c);
+      int candidates =
+          listId == null
+              ? 0
+              : insertCandidates(c, FanoutQueries.INSERT_REMAINING_CANDIDATES, listId, postId);
+      LOG.infof("post %d: resuming its expansion, %d members left to write", postId, candidates);
+      Expansion made;
+      if (candidates > SLICED_POST) {
+        made = expandInSlices(c, postId, true);
+      } else {
+        made = candidates > 0 ? writeWhole(c, postId) : new Expansion(0, 0);
+        finish(c, postId);
+        c.commit();
+      }
+      LOG.infof(
+          "post %d: expansion resumed and finished: %d more recipients, %d transactions",
+          postId, made.recipients(), made.deliveries());
+      ready.fireAsync(new DeliveriesReady(postId));
+    } finally {
+      unlock(c, postId);
+    }
   }
 
   /** Streams the distinct domains, resolves them in parallel batches, writes fanout_domain. */

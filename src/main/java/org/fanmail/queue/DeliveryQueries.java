@@ -117,11 +117,12 @@ public final class DeliveryQueries {
    * deliveries of a post closing at the same time, the one that commits last sees every other one
    * closed, so the post is always closed without a lock that would make their commits wait for each
    * other (measured: 1,050 closes of one post waited 42 ms each on that lock). Two closers may both
-   * see nothing pending; the second finds the post DONE already and changes nothing.
+   * see nothing pending; the second finds the post DONE already and changes nothing. A post still
+   * being written in slices (expanded_at null) is never closed here: its last slice closes it.
    */
   public static final String FINISH_POST =
       "update post p set state = 'DONE', done_at = now(), updated_at = now()"
-          + " where p.id = ? and p.state = 'DELIVERING'"
+          + " where p.id = ? and p.state = 'DELIVERING' and p.expanded_at is not null"
           + " and not exists (select 1 from delivery d where d.post_id = p.id"
           + " and d.state = 'PENDING')"
           + " returning p.received_at";
@@ -132,7 +133,7 @@ public final class DeliveryQueries {
    */
   public static final String FINISH_IDLE_POSTS =
       "update post p set state = 'DONE', done_at = now(), updated_at = now()"
-          + " where p.state = 'DELIVERING'"
+          + " where p.state = 'DELIVERING' and p.expanded_at is not null"
           + " and not exists (select 1 from delivery d where d.post_id = p.id"
           + " and d.state = 'PENDING')";
 

@@ -82,22 +82,14 @@ public final class FanoutQueries {
       "insert into fanout_domain (domain, group_key, hosts, outcome, reason)"
           + " values (?, ?, ?, ?, ?)";
 
-  /** Member to (group, chunk): a temporary table the statements below join on. */
+  /**
+   * Recipient to (group, chunk), with what its recipient row needs: a temporary table the
+   * statements below read. Emptied at commit.
+   */
   public static final String CREATE_CHUNK_TABLE =
       "create temporary table if not exists fanout_recipient_chunk (member_id bigint not null,"
-          + " group_key text not null, chunk integer not null) on commit delete rows";
-
-  /**
-   * Numbers the candidates of each group and cuts them into chunks of at most N (parameter 1).
-   * Ordering by domain then email keeps one domain's recipients together inside a group. Candidates
-   * of a domain that can never take mail (NXDOMAIN, null MX) get no chunk.
-   */
-  public static final String NUMBER_RECIPIENTS =
-      "insert into fanout_recipient_chunk (member_id, group_key, chunk)"
-          + " select r.member_id, d.group_key,"
-          + " ((row_number() over (partition by d.group_key order by r.domain, r.email)) - 1) / ?"
-          + " from fanout_candidate r join fanout_domain d on d.domain = r.domain"
-          + " where d.outcome <> 'PERMANENT'";
+          + " email text not null, domain text not null, group_key text not null,"
+          + " chunk integer not null) on commit delete rows";
 
   /** Chunk to pre-allocated delivery id, so recipients can point at it when they are written. */
   public static final String CREATE_DELIVERY_TABLE =
@@ -106,63 +98,210 @@ public final class FanoutQueries {
           + " reason text, primary key (group_key, chunk)) on commit delete rows";
 
   /**
+   * The same two tables for a post written in slices (more than a thousand recipients): their rows
+   * outlive the commit of each slice, and are removed when the post is done with them.
+   */
+  public static final String CREATE_SLICED_CHUNK_TABLE =
+      "create temporary table if not exists fanout_sliced_chunk (member_id bigint not null,"
+          + " email text not null, domain text not null, group_key text not null,"
+          + " chunk integer not null) on commit preserve rows";
+
+  public static final String CREATE_SLICED_DELIVERY_TABLE =
+      "create temporary table if not exists fanout_sliced_delivery (group_key text not null,"
+          + " chunk integer not null, delivery_id bigint not null, hosts text[] not null,"
+          + " temporary boolean not null, reason text, primary key (group_key, chunk))"
+          + " on commit preserve rows";
+
+  /** Empties the sliced tables (before a sliced post and after it). */
+  public static final String CLEAR_SLICED_TABLES =
+      "truncate fanout_sliced_chunk, fanout_sliced_delivery";
+
+  /**
+   * Numbers the candidates of each group and cuts them into chunks of at most N (parameter 1).
+   * Ordering by domain then email keeps one domain's recipients together inside a group. Candidates
+   * of a domain that can never take mail (NXDOMAIN, null MX) get no chunk.
+   */
+  private static String numberRecipients(String chunk) {
+    return "insert into "
+        + chunk
+        + " (member_id, email, domain, group_key, chunk)"
+        + " select r.member_id, r.email, r.domain, d.group_key,"
+        + " ((row_number() over (partition by d.group_key order by r.domain, r.email)) - 1) / ?"
+        + " from fanout_candidate r join fanout_domain d on d.domain = r.domain"
+        + " where d.outcome <> 'PERMANENT'";
+  }
+
+  /**
    * Allocates one delivery id per chunk from the identity sequence. A group's candidate hosts are
    * those of its first domain: with group-by=host every domain of a group shares that first host.
    */
-  public static final String ALLOCATE_DELIVERIES =
-      "insert into fanout_delivery (group_key, chunk, delivery_id, hosts, temporary, reason)"
-          + " select c.group_key, c.chunk, nextval(pg_get_serial_sequence('delivery', 'id')),"
-          + " g.hosts, g.temporary, g.reason"
-          + " from (select distinct group_key, chunk from fanout_recipient_chunk) c"
-          + " join (select distinct on (group_key) group_key, hosts,"
-          + " outcome = 'TEMPORARY' as temporary, reason"
-          + " from fanout_domain where outcome <> 'PERMANENT' order by group_key, domain) g"
-          + " on g.group_key = c.group_key";
+  private static String allocateDeliveries(String chunk, String delivery) {
+    return "insert into "
+        + delivery
+        + " (group_key, chunk, delivery_id, hosts, temporary, reason)"
+        + " select c.group_key, c.chunk, nextval(pg_get_serial_sequence('delivery', 'id')),"
+        + " g.hosts, g.temporary, g.reason"
+        + " from (select distinct group_key, chunk from "
+        + chunk
+        + ") c"
+        + " join (select distinct on (group_key) group_key, hosts,"
+        + " outcome = 'TEMPORARY' as temporary, reason"
+        + " from fanout_domain where outcome <> 'PERMANENT' order by group_key, domain) g"
+        + " on g.group_key = c.group_key";
+  }
 
   /**
-   * One delivery row per chunk. A chunk whose domain could not be resolved for now (SERVFAIL,
-   * timeout) waits for the first retry step (parameter 2, seconds) and is re-resolved then.
+   * The delivery rows of the chunks from parameter 3 to parameter 4 (a slice; a whole post is one
+   * slice). A chunk whose domain could not be resolved for now (SERVFAIL, timeout) waits for the
+   * first retry step (parameter 2, seconds) and is re-resolved then. Parameter 1: post id.
    */
-  public static final String INSERT_DELIVERIES =
-      "insert into delivery (id, post_id, destination, hosts, next_attempt_at, attempts,"
-          + " last_reply) overriding system value"
-          + " select f.delivery_id, ?, f.group_key, f.hosts,"
-          + " case when f.temporary then now() + make_interval(secs => ?) else now() end,"
-          + " case when f.temporary then 1 else 0 end, f.reason"
-          + " from fanout_delivery f order by f.group_key, f.chunk";
+  private static String insertDeliveries(String delivery) {
+    return "insert into delivery (id, post_id, destination, hosts, next_attempt_at, attempts,"
+        + " last_reply) overriding system value"
+        + " select f.delivery_id, ?, f.group_key, f.hosts,"
+        + " case when f.temporary then now() + make_interval(secs => ?) else now() end,"
+        + " case when f.temporary then 1 else 0 end, f.reason"
+        + " from "
+        + delivery
+        + " f where f.chunk between ? and ?"
+        + " order by f.group_key, f.chunk";
+  }
 
   /**
-   * Writes every recipient once, already pointing at its delivery row: PENDING, DEFERRED when its
-   * domain could not be resolved for now, FAILED with the reason when it never can be. In delivery
-   * order, so one transaction's recipients sit together on disk. Parameter: post id.
+   * Writes each recipient of the chunks from parameter 2 to parameter 3 once, already pointing at
+   * its delivery row: PENDING, or DEFERRED when its domain could not be resolved for now. In
+   * delivery order, so one transaction's recipients sit together on disk. Parameter 1: post id.
    */
-  public static final String INSERT_RECIPIENTS =
+  private static String insertRoutedRecipients(String chunk, String delivery) {
+    return "insert into recipient (post_id, member_id, email, domain, delivery_id, state,"
+        + " last_reply)"
+        + " select ?, case when c.member_id > 0 then c.member_id end, c.email, c.domain,"
+        + " f.delivery_id, case when f.temporary then 'DEFERRED' else 'PENDING' end,"
+        + " case when f.temporary then f.reason end"
+        + " from "
+        + chunk
+        + " c join "
+        + delivery
+        + " f"
+        + " on f.group_key = c.group_key and f.chunk = c.chunk"
+        + " where c.chunk between ? and ?"
+        + " order by f.delivery_id, c.domain, c.email"
+        + " on conflict on constraint recipient_post_email_uk do nothing";
+  }
+
+  /**
+   * Recipients whose domain can never take mail (NXDOMAIN, null MX): FAILED at once with the
+   * reason, without a delivery row. Parameter: post id.
+   */
+  public static final String INSERT_FAILED_RECIPIENTS =
       "insert into recipient (post_id, member_id, email, domain, delivery_id, state, last_reply)"
-          + " select ?, case when r.member_id > 0 then r.member_id end, r.email, r.domain,"
-          + " f.delivery_id,"
-          + " case when d.outcome = 'PERMANENT' then 'FAILED'"
-          + "   when f.temporary then 'DEFERRED' else 'PENDING' end,"
-          + " case when d.outcome = 'PERMANENT' then d.reason"
-          + "   when f.temporary then f.reason end"
+          + " select ?, case when r.member_id > 0 then r.member_id end, r.email, r.domain, null,"
+          + " 'FAILED', d.reason"
           + " from fanout_candidate r join fanout_domain d on d.domain = r.domain"
-          + " left join fanout_recipient_chunk c on c.member_id = r.member_id"
-          + " left join fanout_delivery f on f.group_key = c.group_key and f.chunk = c.chunk"
-          + " order by f.delivery_id nulls last, r.domain, r.email"
+          + " where d.outcome = 'PERMANENT'"
           + " on conflict on constraint recipient_post_email_uk do nothing";
+
+  /** The highest chunk number of the post (-1 when nothing is routed). */
+  private static String lastChunk(String delivery) {
+    return "select coalesce(max(chunk), -1) from " + delivery;
+  }
+
+  /**
+   * A post written in slices is DELIVERING from its first slice on, but not expanded (expanded_at
+   * null) until its last: no delivery close makes it DONE before then ({@code
+   * DeliveryQueries.FINISH_POST}), and if its expander dies the scan resumes it.
+   */
+  public static final String START_SLICES =
+      "update post set state = 'DELIVERING', updated_at = now() where id = ?";
+
+  /**
+   * A post left half-written by an expander that died (expanded_at null while DELIVERING). Whoever
+   * takes its advisory lock ({@link #TRY_LOCK_EXPANSION}) resumes it.
+   */
+  public static final String UNFINISHED_EXPANSIONS =
+      "select id from post where state = 'DELIVERING' and expanded_at is null"
+          + " and purpose = 'POST' order by id limit 20";
+
+  /**
+   * The session lock of a post's expansion (single 64-bit key: the post id; fanmail takes no other
+   * single-key advisory lock). Held from the first slice to the last; released when the session
+   * ends, so a killed expander's post is free to resume at once.
+   */
+  public static final String TRY_LOCK_EXPANSION = "select pg_try_advisory_lock(?)";
+
+  public static final String UNLOCK_EXPANSION = "select pg_advisory_unlock(?)";
+
+  /** Under the lock: is the post still half-written? Locks its row for the transaction. */
+  public static final String RECHECK_UNFINISHED =
+      "select list_id from post where id = ? and state = 'DELIVERING' and expanded_at is null"
+          + " for update";
+
+  /**
+   * The candidates of a resumed post: the list's deliverable members who have no recipient row for
+   * it yet. Parameters: list id, post id.
+   */
+  public static final String INSERT_REMAINING_CANDIDATES =
+      INSERT_CANDIDATES
+          + " and not exists (select 1 from recipient x where x.post_id = p.id"
+          + " and x.email = m.email)";
 
   /** Memory for the expansion's sorts, for this transaction only (one expander per instance). */
   public static final String SORT_MEMORY = "set local work_mem = '64MB'";
 
-  /** Expanded: DELIVERING when work was made, DONE at once when nothing is left to deliver. */
+  /**
+   * Expanded: DELIVERING while a delivery row of it is pending, DONE otherwise (nothing to deliver,
+   * or a resumed post whose other rows are all closed).
+   */
   public static final String FINISH_EXPANSION =
-      "update post set state = case when exists (select 1 from delivery d where d.post_id = post.id)"
-          + " then 'DELIVERING' else 'DONE' end,"
+      "update post set state = case when exists (select 1 from delivery d"
+          + " where d.post_id = post.id and d.state = 'PENDING') then 'DELIVERING' else 'DONE' end,"
           + " expanded_at = now(), updated_at = now(),"
-          + " done_at = case when exists (select 1 from delivery d where d.post_id = post.id)"
-          + " then null else now() end"
+          + " done_at = case when exists (select 1 from delivery d"
+          + " where d.post_id = post.id and d.state = 'PENDING') then null else now() end"
           + " where id = ?";
 
   /** A post whose list is gone cannot be expanded: parked for a human, never dropped. */
   public static final String PARK_POST =
       "update post set state = 'PARKED', reason = ?, updated_at = now() where id = ?";
+
+  /**
+   * The statements that read or fill the chunk and delivery working tables, once for each pair of
+   * tables: a post's slices are written by the same statements as a whole post.
+   */
+  public record WorkingTables(
+      String numberRecipients,
+      String allocateDeliveries,
+      String insertDeliveries,
+      String insertRecipients,
+      String lastChunk) {}
+
+  public static final String NUMBER_RECIPIENTS = numberRecipients("fanout_recipient_chunk");
+  public static final String ALLOCATE_DELIVERIES =
+      allocateDeliveries("fanout_recipient_chunk", "fanout_delivery");
+  public static final String INSERT_DELIVERIES = insertDeliveries("fanout_delivery");
+  public static final String INSERT_RECIPIENTS =
+      insertRoutedRecipients("fanout_recipient_chunk", "fanout_delivery");
+  public static final String LAST_CHUNK = lastChunk("fanout_delivery");
+
+  public static final String NUMBER_SLICED_RECIPIENTS = numberRecipients("fanout_sliced_chunk");
+  public static final String ALLOCATE_SLICED_DELIVERIES =
+      allocateDeliveries("fanout_sliced_chunk", "fanout_sliced_delivery");
+  public static final String INSERT_SLICED_DELIVERIES = insertDeliveries("fanout_sliced_delivery");
+  public static final String INSERT_SLICED_RECIPIENTS =
+      insertRoutedRecipients("fanout_sliced_chunk", "fanout_sliced_delivery");
+  public static final String LAST_SLICED_CHUNK = lastChunk("fanout_sliced_delivery");
+
+  /** A post written in one transaction: the tables emptied at commit. */
+  public static final WorkingTables PER_COMMIT =
+      new WorkingTables(
+          NUMBER_RECIPIENTS, ALLOCATE_DELIVERIES, INSERT_DELIVERIES, INSERT_RECIPIENTS, LAST_CHUNK);
+
+  /** A post written in slices: the tables that outlive each slice's commit. */
+  public static final WorkingTables SLICED =
+      new WorkingTables(
+          NUMBER_SLICED_RECIPIENTS,
+          ALLOCATE_SLICED_DELIVERIES,
+          INSERT_SLICED_DELIVERIES,
+          INSERT_SLICED_RECIPIENTS,
+          LAST_SLICED_CHUNK);
 }

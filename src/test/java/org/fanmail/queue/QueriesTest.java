@@ -33,7 +33,8 @@ import org.junit.jupiter.api.Test;
  * {@code MemberQueries} is covered without touching this test. Each runs as {@code PREPARE} (parse
  * and analysis: tables, columns, types) inside one transaction that is rolled back; {@code CREATE}
  * statements (the expansion's temporary tables) are executed first so that the statements that use
- * them can be checked too.
+ * them can be checked too; {@code set} and {@code truncate}, which PREPARE does not take, are
+ * executed after them.
  */
 @QuarkusTest
 class QueriesTest {
@@ -59,7 +60,7 @@ class QueriesTest {
       try {
         // DDL first: later statements read the temporary tables it creates.
         List<Named> ordered = new ArrayList<>(statements);
-        ordered.sort(Comparator.comparing((Named n) -> !isDdl(n.sql())));
+        ordered.sort(Comparator.comparing((Named n) -> order(n.sql())));
         int i = 0;
         for (Named n : ordered) {
           check(c, n.sql(), i++).ifPresent(e -> failures.add(n.name() + ": " + e));
@@ -91,7 +92,7 @@ class QueriesTest {
   private static Optional<String> check(Connection c, String sql, int n) throws SQLException {
     Savepoint sp = c.setSavepoint();
     try (Statement st = c.createStatement()) {
-      if (isDdl(sql)) {
+      if (order(sql) < 2) {
         st.execute(sql);
       } else {
         String name = "fanmail_queries_test_" + n;
@@ -106,8 +107,16 @@ class QueriesTest {
     }
   }
 
-  private static boolean isDdl(String sql) {
-    return sql.strip().toLowerCase(Locale.ROOT).startsWith("create ");
+  /**
+   * 0: DDL, executed first; 1: statements PREPARE does not take ({@code set}, {@code truncate}),
+   * executed after it; 2: everything else, prepared.
+   */
+  private static int order(String sql) {
+    String s = sql.strip().toLowerCase(Locale.ROOT);
+    if (s.startsWith("create ")) {
+      return 0;
+    }
+    return s.startsWith("set ") || s.startsWith("truncate ") ? 1 : 2;
   }
 
   /** JDBC {@code ?} placeholders to PostgreSQL's {@code $1, $2, ...}, outside quoted literals. */

@@ -1,0 +1,154 @@
+package org.fanmail.fanout;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.enterprise.event.Event;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.fanmail.queue.PostCommitted;
+import org.fanmail.testing.TestMail;
+import org.fanmail.testing.sink.SmtpSink;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A post of more than ten thousand recipients is written in slices, each committed on its own so
+ * that sending starts before the last is written; a post left half-written (its expander died
+ * between two slices) is resumed by whoever takes its lock, and only its missing recipients are
+ * written.
+ */
+@QuarkusTest
+@TestProfile(FanoutTestProfile.class)
+class SlicedExpansionTest {
+  private static final Duration WAIT = Duration.ofSeconds(90);
+
+  @Inject AgroalDataSource dataSource;
+  @Inject Event<PostCommitted> committed;
+  @Inject FanoutStage stage;
+
+  @Test
+  void aLargePostIsWrittenInSlicesAndDeliveredOnceToEveryone() throws Exception {
+    TestMail db = new TestMail(dataSource);
+    SmtpSink sink = FanoutTestProfile.sink();
+    long list = db.list("sliced", "lists.test", null, "POSTER");
+    db.members(list, "s", "a.test", 4000);
+    db.members(list, "s", "c.test", 4000);
+    db.members(list, "s", "d.test", 2005);
+    String id = TestMail.uniqueId();
+    long post =
+        db.acceptedPost(
+            list,
+            "sliced@lists.test",
+            TestMail.message(id, "sliced@lists.test", "Big", "b\r\n"),
+            Instant.now());
+    committed.fire(new PostCommitted(List.of(post)));
+
+    assertTrue(db.awaitPostState(post, "DONE", WAIT), "the post is delivered");
+    assertNotNull(db.scalar("select expanded_at from post where id = ?", post));
+    assertEquals(10005, copies(sink, id), "every member got the post exactly once");
+    // Ten recipients a transaction in this profile: 400 + 400 + 201, and one copy each.
+    assertEquals(1001, transactions(sink, id), "transactions are the minimum");
+    assertEquals("1001", db.scalar("select count(*) from delivery where post_id = ?", post));
+    assertEquals(
+        "10005",
+        db.scalar(
+            "select count(*) from recipient where post_id = ? and state = 'DELIVERED'", post));
+  }
+
+  @Test
+  void aHalfWrittenPostIsResumedOnceItsExpanderIsGone() throws Exception {
+    TestMail db = new TestMail(dataSource);
+    SmtpSink sink = FanoutTestProfile.sink();
+    long list = db.list("resumed", "lists.test", null, "POSTER");
+    db.members(list, "r", "a.test", 1000);
+    db.members(list, "r", "c.test", 6000);
+    db.members(list, "r", "d.test", 4500);
+    String id = TestMail.uniqueId();
+    byte[] raw = TestMail.message(id, "resumed@lists.test", "Half", "h\r\n");
+    long post;
+    try (Connection holder = dataSource.getConnection()) {
+      // What an expander that died after its first slices leaves: the post DELIVERING but not
+      // expanded, the a.test members written and delivered, the others not written at all. Made
+      // by a session that takes the post's lock before it commits, as a live expander holds it.
+      holder.setAutoCommit(false);
+      try (PreparedStatement ps =
+          holder.prepareStatement(
+              "insert into post (list_id, list_address, state, envelope_from, raw, size)"
+                  + " values (?, 'resumed@lists.test', 'DELIVERING', 'poster@example.test', ?, ?)"
+                  + " returning id")) {
+        ps.setLong(1, list);
+        ps.setBytes(2, raw);
+        ps.setInt(3, raw.length);
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          post = rs.getLong(1);
+        }
+      }
+      try (PreparedStatement ps =
+          holder.prepareStatement(
+              "with d as (insert into delivery (post_id, destination, state) values (?, 'x', 'DONE')"
+                  + " returning id)"
+                  + " insert into recipient (post_id, member_id, email, domain, delivery_id, state)"
+                  + " select ?, m.id, m.email, m.domain, d.id, 'DELIVERED' from member m, d"
+                  + " where m.list_id = ? and m.domain = 'a.test'")) {
+        ps.setLong(1, post);
+        ps.setLong(2, post);
+        ps.setLong(3, list);
+        assertEquals(1000, ps.executeUpdate());
+      }
+      assertEquals("true", lock(holder, "select pg_try_advisory_lock(?)", post));
+      holder.commit();
+
+      // Its expander is alive (holds the lock): nobody resumes it.
+      stage.resumeUnfinished();
+      assertEquals("1000", db.scalar("select count(*) from recipient where post_id = ?", post));
+      assertEquals("DELIVERING", db.postState(post));
+      assertEquals("true", lock(holder, "select pg_advisory_unlock(?)", post));
+      holder.commit();
+    }
+
+    stage.resumeUnfinished();
+    assertTrue(db.awaitPostState(post, "DONE", WAIT), "the resumed post is delivered");
+    assertEquals("11500", db.scalar("select count(*) from recipient where post_id = ?", post));
+    assertEquals(10500, copies(sink, id), "only the members not written before got it, once each");
+    assertTrue(
+        sink.messages().stream()
+            .filter(m -> m.text().contains("Message-ID: <" + id + ">"))
+            .flatMap(m -> m.rcpts().stream())
+            .noneMatch(r -> r.endsWith("@a.test")),
+        "the members written before the stop are not sent the post again");
+    assertNotNull(db.scalar("select expanded_at from post where id = ?", post));
+  }
+
+  private static String lock(Connection c, String sql, long key) throws Exception {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setLong(1, key);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return String.valueOf(rs.getBoolean(1));
+      }
+    }
+  }
+
+  private static long copies(SmtpSink sink, String messageId) {
+    return sink.messages().stream()
+        .filter(m -> m.text().contains("Message-ID: <" + messageId + ">"))
+        .mapToLong(m -> m.rcpts().size())
+        .sum();
+  }
+
+  private static long transactions(SmtpSink sink, String messageId) {
+    return sink.messages().stream()
+        .filter(m -> m.text().contains("Message-ID: <" + messageId + ">"))
+        .count();
+  }
+}
