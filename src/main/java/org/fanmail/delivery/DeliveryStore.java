@@ -187,29 +187,27 @@ public class DeliveryStore {
             }
           }
         }
+        // A post whose other deliveries are all closed (a post of one transaction, the usual
+        // case) is closed in this same commit.
+        Optional<Instant> done =
+            "DONE".equals(state) ? finishPost(c, job.postId()) : Optional.empty();
         c.commit();
-        finished = new Finished(state, Optional.empty(), fellBack);
+        finished = new Finished(state, done, fellBack);
       } catch (SQLException | RuntimeException e) {
         c.rollback();
         throw e;
       }
-      if ("DONE".equals(state)) {
-        // After the commit, in a statement of its own: the last of a post's deliveries to commit
-        // sees every other one closed, so one of them always closes the post, and no finishing
-        // transaction waits for another's commit behind a lock on the post row.
-        // The outcomes are committed whatever happens here: a failure is left to the scan's
-        // FINISH_IDLE_POSTS, never reported as a failed attempt (that would send the copies again).
+      if ("DONE".equals(state) && finished.postDoneReceivedAt().isEmpty()) {
+        // Other deliveries of the post looked open: some may have been closing at the same time.
+        // After the commit, in a statement of its own, the last of them to commit sees every
+        // other one closed, so one of them always closes the post, and no finishing transaction
+        // waits for another's commit behind a lock on the post row. The outcomes are committed
+        // whatever happens here: a failure is left to the scan's FINISH_IDLE_POSTS, never
+        // reported as a failed attempt (that would send the copies again).
         try {
           c.setAutoCommit(true);
-          try (PreparedStatement ps = c.prepareStatement(DeliveryQueries.FINISH_POST)) {
-            ps.setLong(1, job.postId());
-            try (ResultSet rs = ps.executeQuery()) {
-              if (rs.next()) {
-                finished =
-                    new Finished(state, Optional.of(rs.getTimestamp(1).toInstant()), fellBack);
-              }
-            }
-          }
+          Optional<Instant> done = finishPost(c, job.postId());
+          finished = new Finished(state, done, fellBack);
         } catch (SQLException e) {
           LOG.warnf(e, "post %d: closing it failed, the scan closes it", job.postId());
         }
@@ -219,6 +217,16 @@ public class DeliveryStore {
       scoring.wake(bounces);
     }
     return finished;
+  }
+
+  /** Closes the post if nothing of it is pending; when it was received if it was closed. */
+  private static Optional<Instant> finishPost(Connection c, long postId) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(DeliveryQueries.FINISH_POST)) {
+      ps.setLong(1, postId);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(rs.getTimestamp(1).toInstant()) : Optional.empty();
+      }
+    }
   }
 
   /** Gives a claimed row back (it becomes due for anyone at once). */
