@@ -159,11 +159,11 @@ public class FanoutStage {
   private record Claimed(long id, Long listId, boolean system) {}
 
   /**
-   * Claims and expands one post ({@code postId}), or a batch of the oldest ACCEPTED posts in one
-   * transaction; false when there was none. Small posts share the transaction and its commit (one
-   * WAL flush for up to {@link #BATCH_POSTS} posts); a batch ends after a post with more than
-   * {@link #SMALL_POST} candidates or after {@link #BATCH_MILLIS}. Between posts the working tables
-   * are emptied (they are small then); the commit empties them anyway.
+   * Claims and expands one post ({@code postId}), or a batch of the oldest ACCEPTED posts (one
+   * claim for all) in one transaction; false when there was none. Small posts share the transaction
+   * and its commit (one WAL flush for up to {@link #BATCH_POSTS} posts); a batch ends after a post
+   * with more than {@link #SMALL_POST} candidates or after {@link #BATCH_MILLIS}. Between posts the
+   * working tables are emptied (they are small then); the commit empties them anyway.
    */
   private boolean expandNext(Long postId) throws SQLException {
     List<Long> expanded = new ArrayList<>();
@@ -181,12 +181,11 @@ public class FanoutStage {
           // 500,000 recipients instead of on disk past 40,000 (the default of 4 MB).
           st.execute(FanoutQueries.SORT_MEMORY);
         }
-        while (true) {
-          Claimed p = claim(c, expanded.isEmpty() ? postId : null, failing.holding());
+        createWorkingTables(c);
+        // One claim for the whole batch; posts claimed but left when the batch ends early stay
+        // ACCEPTED (their locks go with this commit) and lead the next batch.
+        for (Claimed p : claim(c, postId, failing.holding())) {
           current = null;
-          if (p == null) {
-            break;
-          }
           if (tablesUsed) {
             try (var st = c.createStatement()) {
               st.execute(FanoutQueries.CLEAR_WORKING_TABLES);
@@ -200,9 +199,6 @@ public class FanoutStage {
               ps.executeUpdate();
             }
             LOG.warnf("post %d: parked, its list no longer exists", p.id());
-            if (postId != null || expanded.size() >= BATCH_POSTS) {
-              break;
-            }
             continue;
           }
           long started = System.nanoTime();
@@ -218,9 +214,7 @@ public class FanoutStage {
               made.recipients(),
               made.deliveries(),
               (System.nanoTime() - started) / 1_000_000);
-          if (postId != null
-              || made.recipients() > SMALL_POST
-              || expanded.size() >= BATCH_POSTS
+          if (made.recipients() > SMALL_POST
               || System.nanoTime() - batchStarted > BATCH_MILLIS * 1_000_000L) {
             break;
           }
@@ -246,25 +240,30 @@ public class FanoutStage {
     return true;
   }
 
-  /** Locks the next ACCEPTED post ({@code postId}, or the oldest); null when there is none. */
-  private static Claimed claim(Connection c, Long postId, Long[] skip) throws SQLException {
+  /**
+   * Locks {@code postId} if it is still ACCEPTED, or else up to {@link #BATCH_POSTS} of the oldest
+   * ACCEPTED posts other than {@code skip}, in one statement.
+   */
+  private static List<Claimed> claim(Connection c, Long postId, Long[] skip) throws SQLException {
+    List<Claimed> claimed = new ArrayList<>();
     try (PreparedStatement ps =
         c.prepareStatement(
-            postId == null ? FanoutQueries.CLAIM_ACCEPTED_POST : FanoutQueries.CLAIM_POST_BY_ID)) {
+            postId == null ? FanoutQueries.CLAIM_ACCEPTED_POSTS : FanoutQueries.CLAIM_POST_BY_ID)) {
       if (postId != null) {
         ps.setLong(1, postId);
       } else {
         ps.setArray(1, c.createArrayOf("bigint", skip));
+        ps.setInt(2, BATCH_POSTS);
       }
       try (ResultSet rs = ps.executeQuery()) {
-        if (!rs.next()) {
-          return null;
+        while (rs.next()) {
+          long l = rs.getLong(2);
+          Long listId = rs.wasNull() ? null : l;
+          claimed.add(new Claimed(rs.getLong(1), listId, "SYSTEM".equals(rs.getString(3))));
         }
-        long l = rs.getLong(2);
-        Long listId = rs.wasNull() ? null : l;
-        return new Claimed(rs.getLong(1), listId, "SYSTEM".equals(rs.getString(3)));
       }
     }
+    return claimed;
   }
 
   /** What one expansion wrote: recipient rows (failed-at-once included) and delivery rows. */
@@ -275,7 +274,6 @@ public class FanoutStage {
     if (!system) {
       dmarc.decide(c, postId);
     }
-    createWorkingTables(c);
     int candidates;
     if (system) {
       try (PreparedStatement ps = c.prepareStatement(FanoutQueries.INSERT_SYSTEM_CANDIDATES)) {

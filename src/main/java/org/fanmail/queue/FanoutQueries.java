@@ -10,15 +10,16 @@ public final class FanoutQueries {
   private FanoutQueries() {}
 
   /**
-   * One accepted post, locked for this transaction. SKIP LOCKED lets several instances (and the
-   * wake-up racing the scan) expand different posts instead of queueing on one row lock. Posts
-   * whose expansion failed lately (parameter: their ids) wait their turn.
+   * Up to N accepted posts (parameter 2), oldest first, locked for this transaction: one statement
+   * for a batch (claiming one post at a time cost more than a millisecond a post). SKIP LOCKED lets
+   * several instances (and the wake-up racing the scan) expand different posts instead of queueing
+   * on one row lock. Posts whose expansion failed lately (parameter 1: their ids) wait their turn.
    */
-  public static final String CLAIM_ACCEPTED_POST =
+  public static final String CLAIM_ACCEPTED_POSTS =
       "select p.id, p.list_id, p.purpose from post p"
           + " where p.state = 'ACCEPTED' and p.purpose in ('POST', 'SYSTEM')"
           + " and not (p.id = any(?::bigint[]))"
-          + " order by p.id limit 1 for update skip locked";
+          + " order by p.id limit ? for update skip locked";
 
   /** The same claim restricted to one post (the wake-up knows which post it is about). */
   public static final String CLAIM_POST_BY_ID =
