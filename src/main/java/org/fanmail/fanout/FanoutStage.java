@@ -340,6 +340,7 @@ public class FanoutStage {
       }
       try (var st = c.createStatement()) {
         st.execute(FanoutQueries.CREATE_SLICED_CHUNK_TABLE);
+        st.execute(FanoutQueries.CREATE_SLICED_CHUNK_INDEX);
         st.execute(FanoutQueries.CREATE_SLICED_DELIVERY_TABLE);
         st.execute(FanoutQueries.CLEAR_SLICED_TABLES);
       }

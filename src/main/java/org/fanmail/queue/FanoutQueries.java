@@ -107,6 +107,10 @@ public final class FanoutQueries {
           + " email text not null, domain text not null, group_key text not null,"
           + " chunk integer not null) on commit preserve rows";
 
+  /** Each slice reads its own chunks, not the whole post. */
+  public static final String CREATE_SLICED_CHUNK_INDEX =
+      "create index if not exists fanout_sliced_chunk_ix on fanout_sliced_chunk (chunk)";
+
   public static final String CREATE_SLICED_DELIVERY_TABLE =
       "create temporary table if not exists fanout_sliced_delivery (group_key text not null,"
           + " chunk integer not null, delivery_id bigint not null, hosts text[] not null,"
