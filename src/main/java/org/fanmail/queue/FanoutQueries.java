@@ -52,14 +52,16 @@ public final class FanoutQueries {
           + "                    btrim(p.from_header), ''))))";
 
   /**
-   * The candidates of a SYSTEM post: the addresses it names. They are not members; each gets a
-   * negative stand-in id (its position) so the chunk table can key on it, and the recipient row
-   * gets no member id. The domain is what follows the last {@code @}. Parameter: post id.
+   * The candidates of a SYSTEM post: the addresses it names, each once (a post's recipients are
+   * distinct: nothing else keeps them so). They are not members; each gets a negative stand-in id
+   * (its first position) so the chunk table can key on it, and the recipient row gets no member id.
+   * The domain is what follows the last {@code @}. Parameter: post id.
    */
   public static final String INSERT_SYSTEM_CANDIDATES =
       "insert into fanout_candidate (member_id, email, domain)"
-          + " select -t.n, t.e, lower(substring(t.e from '@([^@]*)$'))"
-          + " from post p, unnest(p.addressed_to) with ordinality as t(e, n) where p.id = ?";
+          + " select -min(t.n), t.e, lower(substring(t.e from '@([^@]*)$'))"
+          + " from post p, unnest(p.addressed_to) with ordinality as t(e, n) where p.id = ?"
+          + " group by t.e";
 
   /**
    * Empties the working tables between two posts of one batch (they hold one small post's rows
@@ -190,8 +192,7 @@ public final class FanoutQueries {
         + " f"
         + " on f.group_key = c.group_key and f.chunk = c.chunk"
         + " where c.chunk between ? and ?"
-        + " order by f.delivery_id, c.domain, c.email"
-        + " on conflict on constraint recipient_post_email_uk do nothing";
+        + " order by f.delivery_id, c.domain, c.email";
   }
 
   /**
@@ -203,8 +204,7 @@ public final class FanoutQueries {
           + " select ?, case when r.member_id > 0 then r.member_id end, r.email, r.domain, null,"
           + " 'FAILED', d.reason"
           + " from fanout_candidate r join fanout_domain d on d.domain = r.domain"
-          + " where d.outcome = 'PERMANENT'"
-          + " on conflict on constraint recipient_post_email_uk do nothing";
+          + " where d.outcome = 'PERMANENT'";
 
   /** The highest chunk number of the post (-1 when nothing is routed). */
   private static String lastChunk(String delivery) {

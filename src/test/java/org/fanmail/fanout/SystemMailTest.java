@@ -83,4 +83,39 @@ class SystemMailTest {
         new SystemMail.Message(1, "x@lists.test", "", List.of("not an address"), "s", new byte[1]);
     assertThrows(IllegalArgumentException.class, () -> systemMail.send(bad));
   }
+
+  @Test
+  void anAddressNamedTwiceInTheStoredRowGetsOneCopy() throws Exception {
+    // SystemMail.send already keeps each address once; expansion must too, whatever the row holds:
+    // nothing else keeps a post's recipients distinct.
+    TestMail db = new TestMail(dataSource);
+    SmtpSink sink = FanoutTestProfile.sink();
+    long list = db.list("twice", "lists.test", null, "LIST");
+    String id = TestMail.uniqueId();
+    byte[] raw = ("Message-ID: <" + id + ">\r\nSubject: twice\r\n\r\nx\r\n").getBytes();
+    long post;
+    try (java.sql.Connection c = dataSource.getConnection();
+        java.sql.PreparedStatement ps =
+            c.prepareStatement(
+                "insert into post (list_id, list_address, purpose, state, envelope_from, raw, size,"
+                    + " addressed_to) values (?, 'twice@lists.test', 'SYSTEM', 'ACCEPTED', '', ?,"
+                    + " ?, array['dup@c.test', 'dup@c.test', 'one@d.test']) returning id")) {
+      ps.setLong(1, list);
+      ps.setBytes(2, raw);
+      ps.setInt(3, raw.length);
+      try (java.sql.ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        post = rs.getLong(1);
+      }
+    }
+    assertTrue(db.awaitPostState(post, "DONE", WAIT), "system post reaches DONE");
+    assertEquals("2", db.scalar("select count(*) from recipient where post_id = ?", post));
+    List<String> rcpts =
+        sink.messages().stream()
+            .filter(m -> m.text().contains("Message-ID: <" + id + ">"))
+            .flatMap(m -> m.rcpts().stream())
+            .sorted()
+            .toList();
+    assertEquals(List.of("dup@c.test", "one@d.test"), rcpts);
+  }
 }
