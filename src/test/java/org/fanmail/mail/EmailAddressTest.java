@@ -135,4 +135,59 @@ class EmailAddressTest {
         assertThrows(InvalidAddressException.class, () -> EmailAddress.parse(address));
     assertTrue(e.getMessage().contains(part), e.getMessage());
   }
+
+  /**
+   * ASCII domains skip IDNA: the result (accepted and spelled alike, or refused) must be what the
+   * IDNA path gives for every kind of ASCII domain.
+   */
+  @Test
+  void asciiDomainsAreJudgedAsTheIdnaPathJudgesThem() {
+    String long63 = "a".repeat(63);
+    String[] domains = {
+      "example.org",
+      "EXAMPLE.Org",
+      "a-b.example",
+      "xn--bcher-kva.example",
+      "1.2.3.4",
+      "a.123",
+      "a..b",
+      ".a.b",
+      "-a.b",
+      "a-.b",
+      "a.b-",
+      "a_b.example",
+      "a b.example",
+      long63 + ".example",
+      long63 + "a.example",
+      "a",
+      "a.b.c.d.e.f",
+      "A-.B",
+      "x--y.example",
+      "0.example.0a"
+    };
+    for (String d : domains) {
+      String viaIdna;
+      try {
+        viaIdna = java.net.IDN.toASCII(d, java.net.IDN.USE_STD3_ASCII_RULES).toLowerCase();
+      } catch (IllegalArgumentException e) {
+        viaIdna = null;
+      }
+      String got;
+      try {
+        got = EmailAddress.canonicalDomain(d);
+      } catch (InvalidAddressException e) {
+        got = null;
+      }
+      if (viaIdna == null) {
+        assertEquals(null, got, d + " is refused by IDNA, so it must be refused");
+      } else if (got != null) {
+        assertEquals(viaIdna, got, d);
+      }
+    }
+    assertEquals("example.org", EmailAddress.canonicalDomain("EXAMPLE.Org"));
+    assertThrows(InvalidAddressException.class, () -> EmailAddress.canonicalDomain("a_b.example"));
+    assertThrows(InvalidAddressException.class, () -> EmailAddress.canonicalDomain("-a.b"));
+    assertThrows(
+        InvalidAddressException.class, () -> EmailAddress.canonicalDomain(long63 + "a.example"));
+  }
 }
