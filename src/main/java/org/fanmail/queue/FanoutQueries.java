@@ -101,7 +101,7 @@ public final class FanoutQueries {
           + " reason text, primary key (group_key, chunk)) on commit delete rows";
 
   /**
-   * The same two tables for a post written in slices (more than a thousand recipients): their rows
+   * The same two tables for a post written in slices (more than 10,000 recipients): their rows
    * outlive the commit of each slice, and are removed when the post is done with them.
    */
   public static final String CREATE_SLICED_CHUNK_TABLE =
