@@ -3,6 +3,7 @@ package org.fanmail.fanout;
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -19,10 +20,23 @@ final class DmarcDns {
 
   private DmarcDns() {}
 
+  /**
+   * A loopback port free for both UDP and TCP: dnsmasq listens on both, and a port free for UDP
+   * only made it exit at start when a TCP socket held the same number (seen once in CI).
+   */
   static int freePort() throws IOException {
-    try (DatagramSocket probe = new DatagramSocket(0, InetAddress.getByName("127.0.0.1"))) {
-      return probe.getLocalPort();
+    InetAddress loopback = InetAddress.getByName("127.0.0.1");
+    for (int attempt = 0; attempt < 50; attempt++) {
+      try (DatagramSocket udp = new DatagramSocket(0, loopback)) {
+        int port = udp.getLocalPort();
+        try (ServerSocket tcp = new ServerSocket(port, 1, loopback)) {
+          return port;
+        } catch (IOException taken) {
+          // held for TCP: another number
+        }
+      }
     }
+    throw new IOException("no loopback port free for both UDP and TCP after 50 tries");
   }
 
   static Process start(int port, Path dir) throws IOException {

@@ -34,9 +34,7 @@ class MxResolverDnsmasqTest {
     assertTrue(
         Files.isExecutable(DNSMASQ),
         "dnsmasq not installed: apt-get install dnsmasq-base (.ci/run does)");
-    try (DatagramSocket probe = new DatagramSocket(0, InetAddress.getByName("127.0.0.1"))) {
-      port = probe.getLocalPort();
-    }
+    port = DmarcDns.freePort();
     dir = Files.createTempDirectory("fanmail-dnsmasq");
     dnsmasq =
         new ProcessBuilder(
@@ -67,7 +65,9 @@ class MxResolverDnsmasqTest {
             Duration.ofSeconds(10),
             () -> probe.resolve("implicit.test", 25).routable() || !dnsmasq.isAlive()),
         "dnsmasq answers");
-    assertTrue(dnsmasq.isAlive(), () -> "dnsmasq exited: " + read("dnsmasq.out"));
+    assertTrue(
+        dnsmasq.isAlive(),
+        () -> "dnsmasq exited: " + read("dnsmasq.out") + " " + read("dnsmasq.log"));
   }
 
   @AfterAll
