@@ -6,14 +6,16 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * dnsmasq serving the DMARC test zone on loopback: {@code strict.test} p=reject, {@code
- * quarantine.test} p=quarantine with sp=none, {@code own.quarantine.test} p=reject, {@code
- * relaxed.test} p=none, {@code split.test} p=quarantine in two strings, {@code spf-only.test} an
- * SPF TXT only, {@code twice.test} two DMARC records; every other name under {@code test} is
- * NXDOMAIN. Answers carry a TTL of 600 s. Queries are logged to {@code dnsmasq.log} in the given
- * directory. Started and stopped by PID.
+ * dnsmasq on loopback for the tests (any zone through {@link #start(int, Path, List)}), and the
+ * DMARC test zone: {@code strict.test} p=reject, {@code quarantine.test} p=quarantine with sp=none,
+ * {@code own.quarantine.test} p=reject, {@code relaxed.test} p=none, {@code split.test}
+ * p=quarantine in two strings, {@code spf-only.test} an SPF TXT only, {@code twice.test} two DMARC
+ * records; every other name under {@code test} is NXDOMAIN. Answers carry a TTL of 600 s. Queries
+ * are logged to {@code dnsmasq.log} in the given directory. Started and stopped by PID.
  */
 final class DmarcDns {
   static final Path DNSMASQ = Path.of("/usr/sbin/dnsmasq");
@@ -40,22 +42,12 @@ final class DmarcDns {
   }
 
   static Process start(int port, Path dir) throws IOException {
-    if (!Files.isExecutable(DNSMASQ)) {
-      throw new IllegalStateException("dnsmasq not installed: apt-get install dnsmasq-base");
-    }
-    return new ProcessBuilder(
-            DNSMASQ.toString(),
-            "--no-daemon",
-            "--port=" + port,
-            "--listen-address=127.0.0.1",
-            "--bind-interfaces",
-            "--no-resolv",
-            "--no-hosts",
+    return start(
+        port,
+        dir,
+        List.of(
             "--local-ttl=600",
             "--log-queries",
-            "--pid-file=" + dir.resolve("dnsmasq.pid"),
-            "--log-facility=" + dir.resolve("dnsmasq.log"),
-            "--local=/test/",
             "--txt-record=_dmarc.strict.test,v=DMARC1; p=reject",
             "--txt-record=_dmarc.quarantine.test,v=DMARC1; p=quarantine; sp=none",
             "--txt-record=_dmarc.own.quarantine.test,v=DMARC1; p=reject",
@@ -64,7 +56,32 @@ final class DmarcDns {
             "--txt-record=_dmarc.twice.test,v=DMARC1; p=reject",
             "--txt-record=_dmarc.twice.test,v=DMARC1; p=none",
             // One record in two character-strings, joined without a separator (RFC 7489 §6.6.3).
-            "--txt-record=_dmarc.split.test,v=DMARC1; ,p=quarantine")
+            "--txt-record=_dmarc.split.test,v=DMARC1; ,p=quarantine"));
+  }
+
+  /**
+   * dnsmasq on 127.0.0.1:{@code port} answering only for names under {@code test} (every other one
+   * is NXDOMAIN) from {@code zone} (its record options); pid file, log and output in {@code dir}.
+   */
+  static Process start(int port, Path dir, List<String> zone) throws IOException {
+    if (!Files.isExecutable(DNSMASQ)) {
+      throw new IllegalStateException("dnsmasq not installed: apt-get install dnsmasq-base");
+    }
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                DNSMASQ.toString(),
+                "--no-daemon",
+                "--port=" + port,
+                "--listen-address=127.0.0.1",
+                "--bind-interfaces",
+                "--no-resolv",
+                "--no-hosts",
+                "--pid-file=" + dir.resolve("dnsmasq.pid"),
+                "--log-facility=" + dir.resolve("dnsmasq.log"),
+                "--local=/test/"));
+    command.addAll(zone);
+    return new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(dir.resolve("dnsmasq.out").toFile())
         .start();

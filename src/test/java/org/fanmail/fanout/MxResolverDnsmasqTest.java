@@ -3,7 +3,6 @@ package org.fanmail.fanout;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -24,7 +23,6 @@ import org.junit.jupiter.api.Test;
  * by its PID afterwards.
  */
 class MxResolverDnsmasqTest {
-  private static final Path DNSMASQ = Path.of("/usr/sbin/dnsmasq");
   private static Process dnsmasq;
   private static int port;
   private static Path dir;
@@ -32,22 +30,15 @@ class MxResolverDnsmasqTest {
   @BeforeAll
   static void startDnsmasq() throws Exception {
     assertTrue(
-        Files.isExecutable(DNSMASQ),
+        Files.isExecutable(DmarcDns.DNSMASQ),
         "dnsmasq not installed: apt-get install dnsmasq-base (.ci/run does)");
     port = DmarcDns.freePort();
     dir = Files.createTempDirectory("fanmail-dnsmasq");
     dnsmasq =
-        new ProcessBuilder(
-                DNSMASQ.toString(),
-                "--no-daemon",
-                "--port=" + port,
-                "--listen-address=127.0.0.1",
-                "--bind-interfaces",
-                "--no-resolv",
-                "--no-hosts",
-                "--pid-file=" + dir.resolve("dnsmasq.pid"),
-                "--log-facility=" + dir.resolve("dnsmasq.log"),
-                "--local=/test/",
+        DmarcDns.start(
+            port,
+            dir,
+            List.of(
                 "--mx-host=multi.test,mx-b.multi.test,10",
                 "--mx-host=multi.test,mx-a.multi.test,10",
                 "--mx-host=multi.test,backup.multi.test,20",
@@ -55,10 +46,7 @@ class MxResolverDnsmasqTest {
                 "--host-record=mx-b.multi.test,127.0.1.2",
                 "--host-record=backup.multi.test,127.0.1.3",
                 "--host-record=implicit.test,127.0.1.9",
-                "--dns-rr=nullmx.test,15,000000")
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("dnsmasq.out").toFile())
-            .start();
+                "--dns-rr=nullmx.test,15,000000"));
     MxResolver probe = resolver();
     assertTrue(
         SmtpSink.await(
@@ -67,23 +55,12 @@ class MxResolverDnsmasqTest {
         "dnsmasq answers");
     assertTrue(
         dnsmasq.isAlive(),
-        () -> "dnsmasq exited: " + read("dnsmasq.out") + " " + read("dnsmasq.log"));
+        () -> "dnsmasq exited: " + DmarcDns.output(dir) + " " + DmarcDns.log(dir));
   }
 
   @AfterAll
   static void stopDnsmasq() throws Exception {
-    if (dnsmasq != null) {
-      ProcessHandle.of(dnsmasq.pid()).ifPresent(ProcessHandle::destroy);
-      dnsmasq.waitFor();
-    }
-  }
-
-  private static String read(String name) {
-    try {
-      return Files.readString(dir.resolve(name));
-    } catch (IOException e) {
-      return e.toString();
-    }
+    DmarcDns.stop(dnsmasq);
   }
 
   private static MxResolver resolver() {
