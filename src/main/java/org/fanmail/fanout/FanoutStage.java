@@ -48,11 +48,13 @@ public class FanoutStage {
   static final int SMALL_POST = 1000;
 
   /**
-   * A post with more candidates than this is written in slices, each committed on its own (see
-   * {@link #expandInSlices}); smaller ones in one transaction, which costs them at most about a
-   * tenth of a second and keeps each destination's transactions on one connection.
+   * A post with more candidates than this would be written in slices, each committed on its own
+   * (see {@link #expandInSlices}). Switched off: in CrashRecoveryIT (50,000 recipients, seed
+   * 26135103463844) a post killed between two slices was never resumed by the restarted instance,
+   * and the cause is not found yet; until it is, every post is written in one transaction, which a
+   * crash leaves either whole or not at all. The resume scan stays, for posts left half-written.
    */
-  static final int SLICED_POST = 10_000;
+  static final int SLICED_POST = Integer.MAX_VALUE;
 
   /** A batch stops taking posts after this long, so its first post does not wait for long. */
   static final long BATCH_MILLIS = 250;
