@@ -1,8 +1,10 @@
 package org.fanmail.bounce;
 
 import io.agroal.api.AgroalDataSource;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.ObservesAsync;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -359,5 +361,12 @@ public class BounceStage {
 
   private static String cut(String s) {
     return s.length() <= MAX_REASON ? s : s.substring(0, MAX_REASON - 1) + "…";
+  }
+
+  /**
+   * Shutdown: hints still queued are dropped, not run against a closing pool (the scan has them).
+   */
+  void onStop(@Observes ShutdownEvent event) {
+    worker.shutdownNow();
   }
 }

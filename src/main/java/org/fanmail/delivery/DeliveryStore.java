@@ -70,30 +70,35 @@ public class DeliveryStore {
       // A row claimed moments ago still has most of its lease: checked without a write. Only a
       // row that waited long in the runner's queue has its lease renewed.
       Instant receivedAt = null;
-      try (PreparedStatement ps = c.prepareStatement(DeliveryQueries.CHECK_LEASE)) {
+      List<Recipient> recipients = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement(DeliveryQueries.CHECK_LEASE_AND_RECIPIENTS)) {
         ps.setLong(1, job.deliveryId());
         ps.setString(2, owner);
         ps.setDouble(3, lease.toMillis() / 2000.0);
         try (ResultSet rs = ps.executeQuery()) {
-          if (rs.next()) {
+          while (rs.next()) {
             receivedAt = rs.getTimestamp(1).toInstant();
-          }
-        }
-      }
-      if (receivedAt == null) {
-        try (PreparedStatement ps = c.prepareStatement(DeliveryQueries.RENEW_LEASE)) {
-          ps.setDouble(1, lease.toMillis() / 1000.0);
-          ps.setLong(2, job.deliveryId());
-          ps.setString(3, owner);
-          try (ResultSet rs = ps.executeQuery()) {
-            if (!rs.next()) {
-              return Optional.empty();
+            long id = rs.getLong(2);
+            if (!rs.wasNull()) {
+              recipients.add(new Recipient(id, rs.getString(3), rs.getLong(4)));
             }
-            receivedAt = rs.getTimestamp(1).toInstant();
           }
         }
       }
-      List<Recipient> recipients = new ArrayList<>();
+      if (receivedAt != null) {
+        return Optional.of(new Attempt(receivedAt, recipients));
+      }
+      try (PreparedStatement ps = c.prepareStatement(DeliveryQueries.RENEW_LEASE)) {
+        ps.setDouble(1, lease.toMillis() / 1000.0);
+        ps.setLong(2, job.deliveryId());
+        ps.setString(3, owner);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (!rs.next()) {
+            return Optional.empty();
+          }
+          receivedAt = rs.getTimestamp(1).toInstant();
+        }
+      }
       try (PreparedStatement ps = c.prepareStatement(DeliveryQueries.OPEN_RECIPIENTS)) {
         ps.setLong(1, job.deliveryId());
         try (ResultSet rs = ps.executeQuery()) {

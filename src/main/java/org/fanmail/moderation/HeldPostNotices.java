@@ -1,8 +1,10 @@
 package org.fanmail.moderation;
 
 import io.agroal.api.AgroalDataSource;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.ObservesAsync;
 import java.sql.Array;
 import java.sql.Connection;
@@ -229,5 +231,12 @@ public class HeldPostNotices {
     }
     String v = s.replaceAll("[\\r\\n]+\\s*", " ").strip();
     return v.length() > 300 ? v.substring(0, 300) + "…" : v;
+  }
+
+  /**
+   * Shutdown: hints still queued are dropped, not run against a closing pool (the scan has them).
+   */
+  void onStop(@Observes ShutdownEvent event) {
+    worker.shutdownNow();
   }
 }

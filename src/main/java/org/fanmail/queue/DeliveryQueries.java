@@ -34,13 +34,18 @@ public final class DeliveryQueries {
 
   /**
    * Whether the row is still ours, still pending, and our lease has at least the given number of
-   * seconds left (parameter 3): then the attempt starts without a write (and its commit). Returns
-   * the post's received_at like {@link #RENEW_LEASE}.
+   * seconds left (parameter 3): then the attempt starts without a write (and its commit), and this
+   * one statement also reads what {@link #OPEN_RECIPIENTS} reads. One row per open recipient (the
+   * post's received_at, then id, email, member id or 0), or a single row with a null id when none
+   * is open; no row when the lease must be renewed ({@link #RENEW_LEASE}) or the row is not ours.
    */
-  public static final String CHECK_LEASE =
-      "select p.received_at, p.list_id from delivery d join post p on p.id = d.post_id"
+  public static final String CHECK_LEASE_AND_RECIPIENTS =
+      "select p.received_at, r.id, r.email, coalesce(r.member_id, 0)"
+          + " from delivery d join post p on p.id = d.post_id"
+          + " left join recipient r on r.delivery_id = d.id and r.state in ('PENDING', 'DEFERRED')"
           + " where d.id = ? and d.lease_owner = ? and d.state = 'PENDING'"
-          + " and d.lease_until > now() + make_interval(secs => ?)";
+          + " and d.lease_until > now() + make_interval(secs => ?)"
+          + " order by r.id";
 
   /**
    * Renews our lease right before a transaction starts and says whether the row is still ours and

@@ -10,20 +10,31 @@ public final class FanoutQueries {
   private FanoutQueries() {}
 
   /**
+   * The DMARC mitigation of the claimed post's list, read with the claim: a list that mitigates
+   * nothing (most lists) needs no look-up at all in the expansion.
+   */
+  private static final String DMARC_MODE =
+      "(select l.dmarc_mitigation from mailing_list l where l.id = p.list_id)";
+
+  /**
    * Up to N accepted posts (parameter 2), oldest first, locked for this transaction: one statement
    * for a batch (claiming one post at a time cost more than a millisecond a post). SKIP LOCKED lets
    * several instances (and the wake-up racing the scan) expand different posts instead of queueing
    * on one row lock. Posts whose expansion failed lately (parameter 1: their ids) wait their turn.
    */
   public static final String CLAIM_ACCEPTED_POSTS =
-      "select p.id, p.list_id, p.purpose from post p"
+      "select p.id, p.list_id, p.purpose, "
+          + DMARC_MODE
+          + " from post p"
           + " where p.state = 'ACCEPTED' and p.purpose in ('POST', 'SYSTEM')"
           + " and not (p.id = any(?::bigint[]))"
           + " order by p.id limit ? for update skip locked";
 
   /** The same claim restricted to one post (the wake-up knows which post it is about). */
   public static final String CLAIM_POST_BY_ID =
-      "select p.id, p.list_id, p.purpose from post p"
+      "select p.id, p.list_id, p.purpose, "
+          + DMARC_MODE
+          + " from post p"
           + " where p.id = ? and p.state = 'ACCEPTED' and p.purpose in ('POST', 'SYSTEM')"
           + " for update skip locked";
 
@@ -42,14 +53,54 @@ public final class FanoutQueries {
       "create temporary table if not exists fanout_candidate (member_id bigint not null, email text not null,"
           + " domain text not null) on commit delete rows";
 
-  public static final String INSERT_CANDIDATES =
-      "insert into fanout_candidate (member_id, email, domain)"
-          + " select m.id, m.email, m.domain from post p join member m on m.list_id = ?"
+  private static final String CANDIDATES =
+      " select m.id, m.email, m.domain from post p join member m on m.list_id = ?"
           + " where p.id = ? and m.status = 'ACTIVE' and m.delivery_mode <> 'NOMAIL'"
           + "   and (m.receive_own_posts or m.email_key not in ("
           + "     lower(p.envelope_from),"
           + "     lower(coalesce(substring(p.from_header from '<([^<>]+)>'),"
           + "                    btrim(p.from_header), ''))))";
+
+  public static final String INSERT_CANDIDATES =
+      "insert into fanout_candidate (member_id, email, domain)" + CANDIDATES;
+
+  /**
+   * The same candidates read into the expander, at most parameter 3 of them: a small post is routed
+   * in memory and written by {@link #WRITE_SMALL_POST}. Parameters: list id, post id, limit.
+   */
+  public static final String SELECT_CANDIDATES = CANDIDATES.substring(1) + " limit ?";
+
+  /**
+   * Writes a small post routed in memory, in one statement: its delivery rows (ids drawn from the
+   * identity sequence first, so that recipients can point at them), its recipient rows and the
+   * post's move to DELIVERING, or DONE when no delivery row was made. Parameters: the number of
+   * deliveries; post id; the first retry step in seconds (for a destination that could not be
+   * resolved for now); four parallel arrays of the deliveries (destination, hosts joined by spaces,
+   * temporary, reason); the number of deliveries twice and the post id (post update); post id; six
+   * parallel arrays of the recipients (member id or 0, email, domain, 1-based delivery index or 0,
+   * state, last reply).
+   */
+  public static final String WRITE_SMALL_POST =
+      "with ids as materialized ("
+          + " select nextval(pg_get_serial_sequence('delivery', 'id')) as id, n"
+          + " from generate_series(1, ?) as n),"
+          + " deliveries as (insert into delivery (id, post_id, destination, hosts,"
+          + " next_attempt_at, attempts, last_reply) overriding system value"
+          + " select ids.id, ?, u.destination, string_to_array(u.hosts, ' '),"
+          + " case when u.temporary then now() + make_interval(secs => ?) else now() end,"
+          + " case when u.temporary then 1 else 0 end, u.reason"
+          + " from unnest(?::text[], ?::text[], ?::boolean[], ?::text[]) with ordinality"
+          + " as u(destination, hosts, temporary, reason, n) join ids on ids.n = u.n),"
+          + " expanded as (update post set"
+          + " state = case when ? > 0 then 'DELIVERING' else 'DONE' end,"
+          + " expanded_at = now(), updated_at = now(),"
+          + " done_at = case when ? > 0 then null else now() end where id = ?)"
+          + " insert into recipient (post_id, member_id, email, domain, delivery_id, state,"
+          + " last_reply)"
+          + " select ?, nullif(r.member_id, 0), r.email, r.domain, ids.id, r.state, r.reply"
+          + " from unnest(?::bigint[], ?::text[], ?::text[], ?::integer[], ?::text[], ?::text[])"
+          + " with ordinality as r(member_id, email, domain, n, state, reply, position)"
+          + " left join ids on ids.n = r.n order by r.position";
 
   /**
    * The candidates of a SYSTEM post: the addresses it names, each once (a post's recipients are
@@ -125,15 +176,18 @@ public final class FanoutQueries {
 
   /**
    * Numbers the candidates of each group and cuts them into chunks of at most N (parameter 1).
-   * Ordering by domain then email keeps one domain's recipients together inside a group. Candidates
-   * of a domain that can never take mail (NXDOMAIN, null MX) get no chunk.
+   * Ordering by domain then email keeps one domain's recipients together inside a group; byte order
+   * (collation "C"), as the in-memory routing of small posts orders them, and cheaper than the
+   * database's locale. Candidates of a domain that can never take mail (NXDOMAIN, null MX) get no
+   * chunk.
    */
   private static String numberRecipients(String chunk) {
     return "insert into "
         + chunk
         + " (member_id, email, domain, group_key, chunk)"
         + " select r.member_id, r.email, r.domain, d.group_key,"
-        + " ((row_number() over (partition by d.group_key order by r.domain, r.email)) - 1) / ?"
+        + " ((row_number() over (partition by d.group_key"
+        + " order by r.domain collate \"C\", r.email collate \"C\")) - 1) / ?"
         + " from fanout_candidate r join fanout_domain d on d.domain = r.domain"
         + " where d.outcome <> 'PERMANENT'";
   }
@@ -153,7 +207,8 @@ public final class FanoutQueries {
         + ") c"
         + " join (select distinct on (group_key) group_key, hosts,"
         + " outcome = 'TEMPORARY' as temporary, reason"
-        + " from fanout_domain where outcome <> 'PERMANENT' order by group_key, domain) g"
+        + " from fanout_domain where outcome <> 'PERMANENT'"
+        + " order by group_key, domain collate \"C\") g"
         + " on g.group_key = c.group_key";
   }
 
@@ -192,7 +247,7 @@ public final class FanoutQueries {
         + " f"
         + " on f.group_key = c.group_key and f.chunk = c.chunk"
         + " where c.chunk between ? and ?"
-        + " order by f.delivery_id, c.domain, c.email";
+        + " order by f.delivery_id, c.domain collate \"C\", c.email collate \"C\"";
   }
 
   /**

@@ -1,8 +1,10 @@
 package org.fanmail.request;
 
 import io.agroal.api.AgroalDataSource;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.ObservesAsync;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -228,5 +230,12 @@ public class RequestStage {
         || state.startsWith("40")
         || state.startsWith("57")
         || state.equals("23505");
+  }
+
+  /**
+   * Shutdown: hints still queued are dropped, not run against a closing pool (the scan has them).
+   */
+  void onStop(@Observes ShutdownEvent event) {
+    worker.shutdownNow();
   }
 }

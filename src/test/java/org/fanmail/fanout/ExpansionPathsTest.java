@@ -1,0 +1,175 @@
+package org.fanmail.fanout;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.fanmail.testing.TestMail;
+import org.fanmail.testing.sink.SmtpSink;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A small post is routed in memory and written with one statement; a large one goes through the
+ * set-based statements. Both must write the same rows: the same post to the same list is expanded
+ * once each way (the in-memory limit set to -1 for the first) and the delivery rows are compared
+ * with the recipients each one carries, then both are delivered to every member once.
+ */
+@QuarkusTest
+@TestProfile(FanoutTestProfile.class)
+class ExpansionPathsTest {
+  private static final Duration WAIT = Duration.ofSeconds(30);
+
+  @Inject AgroalDataSource dataSource;
+  @Inject FanoutStage stage;
+
+  @AfterEach
+  void restoreLimit() {
+    stage.inlineLimit(FanoutStage.INLINE_POST);
+  }
+
+  @Test
+  void bothPathsWriteTheSameDeliveriesAndRecipients() throws Exception {
+    TestMail db = new TestMail(dataSource);
+    SmtpSink sink = FanoutTestProfile.sink();
+    long list = db.list("paths", "lists.test", null, "POSTER");
+    db.members(list, "p", "a.test", 23);
+    db.members(list, "q", "b.test", 6);
+    db.members(list, "r", "c.test", 11);
+    db.member(list, "own@c.test", "ACTIVE", "REGULAR");
+    db.member(list, "quiet@a.test", "ACTIVE", "NOMAIL");
+    db.member(list, "gone@a.test", "DISABLED_BY_BOUNCE", "REGULAR");
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "update member set receive_own_posts = false where email = 'own@c.test'")) {
+      assertEquals(1, ps.executeUpdate());
+    }
+
+    stage.inlineLimit(-1);
+    String setId = TestMail.uniqueId();
+    long setBased = post(db, list, setId);
+    awaitExpanded(db, setBased);
+    stage.inlineLimit(FanoutStage.INLINE_POST);
+    String inlineId = TestMail.uniqueId();
+    long inline = post(db, list, inlineId);
+    awaitExpanded(db, inline);
+
+    List<String> setRows = deliveries(setBased);
+    // 23 + 6 behind 127.0.1.1 in chunks of 10, 11 behind 127.0.1.2; own@ and the two who get no
+    // mail are left out.
+    assertEquals(5, setRows.size(), setRows.toString());
+    assertEquals(setRows, deliveries(inline));
+    assertEquals(recipients(setBased), recipients(inline));
+
+    assertTrue(db.awaitPostState(setBased, "DONE", WAIT), "the set-based post is delivered");
+    assertTrue(db.awaitPostState(inline, "DONE", WAIT), "the in-memory post is delivered");
+    for (String id : List.of(setId, inlineId)) {
+      List<String> rcpts =
+          sink.messages().stream()
+              .filter(m -> m.text().contains("Message-ID: <" + id + ">"))
+              .flatMap(m -> m.rcpts().stream())
+              .toList();
+      assertEquals(40, rcpts.size(), "every member once: " + rcpts);
+      assertEquals(40, rcpts.stream().distinct().count());
+    }
+  }
+
+  @Test
+  void aPostWithNobodyToSendToIsDoneOnEitherPath() throws Exception {
+    TestMail db = new TestMail(dataSource);
+    long list = db.list("nobody", "lists.test", null, "POSTER");
+    db.member(list, "quiet@a.test", "ACTIVE", "NOMAIL");
+    for (int limit : new int[] {-1, FanoutStage.INLINE_POST}) {
+      stage.inlineLimit(limit);
+      long post = post(db, list, TestMail.uniqueId());
+      assertTrue(db.awaitPostState(post, "DONE", WAIT), "limit " + limit);
+      assertNotNull(db.scalar("select expanded_at from post where id = ?", post));
+      assertEquals("0", db.scalar("select count(*) from delivery where post_id = ?", post));
+      assertEquals("0", db.scalar("select count(*) from recipient where post_id = ?", post));
+    }
+  }
+
+  private long post(TestMail db, long list, String id) throws Exception {
+    long post =
+        db.acceptedPost(
+            list,
+            "paths@lists.test",
+            TestMail.message(id, "paths@lists.test", "Paths", "p\r\n"),
+            Instant.now(),
+            "own@c.test");
+    // Expanded here or by the periodic scan, whichever comes first: the same limit applies.
+    stage.expand(post);
+    return post;
+  }
+
+  private static void awaitExpanded(TestMail db, long post) {
+    assertTrue(
+        SmtpSink.await(
+            WAIT,
+            () -> {
+              try {
+                return db.scalar("select expanded_at from post where id = ?", post) != null;
+              } catch (java.sql.SQLException e) {
+                throw new IllegalStateException(e);
+              }
+            }),
+        "post " + post + " is expanded");
+  }
+
+  /** Each delivery row: destination, hosts, attempts at creation, and its recipients in order. */
+  private List<String> deliveries(long post) throws Exception {
+    List<String> rows = new ArrayList<>();
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "select d.destination, d.hosts::text,"
+                    + " (select string_agg(r.email, ',' order by r.email)"
+                    + "  from recipient r where r.delivery_id = d.id)"
+                    + " from delivery d where d.post_id = ? order by 1, 3")) {
+      ps.setLong(1, post);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          rows.add(rs.getString(1) + " " + rs.getString(2) + " " + rs.getString(3));
+        }
+      }
+    }
+    return rows;
+  }
+
+  /** Each recipient row: email, domain, member id, whether it has a delivery. */
+  private List<String> recipients(long post) throws Exception {
+    List<String> rows = new ArrayList<>();
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "select email, domain, member_id, delivery_id is not null from recipient"
+                    + " where post_id = ? order by email")) {
+      ps.setLong(1, post);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          rows.add(
+              rs.getString(1)
+                  + " "
+                  + rs.getString(2)
+                  + " "
+                  + rs.getLong(3)
+                  + " "
+                  + rs.getString(4));
+        }
+      }
+    }
+    return rows;
+  }
+}

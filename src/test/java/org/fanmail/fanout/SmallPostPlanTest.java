@@ -1,0 +1,130 @@
+package org.fanmail.fanout;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.fanmail.config.FanmailConfig.GroupBy;
+import org.fanmail.fanout.SmallPostPlan.Candidate;
+import org.fanmail.fanout.SmallPostPlan.Delivery;
+import org.fanmail.fanout.SmallPostPlan.Recipient;
+import org.junit.jupiter.api.Test;
+
+/** The in-memory routing of a small post: the rules the set-based statements follow, row by row. */
+class SmallPostPlanTest {
+  private static final Destination SHARED =
+      Destination.of(List.of(HostPort.parse("[127.0.1.1]:2525", 25)));
+  private static final Destination OTHER =
+      Destination.of(
+          List.of(HostPort.parse("[127.0.1.2]:2525", 25), HostPort.parse("[127.0.1.3]:25", 25)));
+
+  private static List<Candidate> members(String prefix, String domain, int count) {
+    List<Candidate> out = new ArrayList<>();
+    for (int i = 1; i <= count; i++) {
+      out.add(new Candidate(i, prefix + i + "@" + domain, domain));
+    }
+    return out;
+  }
+
+  @Test
+  void domainsBehindOneHostShareChunksInDomainThenAddressOrder() {
+    List<Candidate> all = new ArrayList<>();
+    all.addAll(members("b", "b.test", 3));
+    all.addAll(members("a", "a.test", 4));
+    all.addAll(members("c", "c.test", 2));
+    SmallPostPlan plan =
+        SmallPostPlan.of(
+            all, Map.of("a.test", SHARED, "b.test", SHARED, "c.test", OTHER), GroupBy.host, 3);
+
+    // 127.0.1.1 carries a.test (4) and b.test (3): ceil(7/3) = 3 chunks; 127.0.1.2 one.
+    assertEquals(
+        List.of(
+            new Delivery("127.0.1.1:2525", "127.0.1.1:2525", false, null),
+            new Delivery("127.0.1.1:2525", "127.0.1.1:2525", false, null),
+            new Delivery("127.0.1.1:2525", "127.0.1.1:2525", false, null),
+            new Delivery("127.0.1.2:2525", "127.0.1.2:2525 127.0.1.3:25", false, null)),
+        plan.deliveries);
+    assertEquals(
+        List.of(
+            "a1@a.test:1",
+            "a2@a.test:1",
+            "a3@a.test:1",
+            "a4@a.test:2",
+            "b1@b.test:2",
+            "b2@b.test:2",
+            "b3@b.test:3",
+            "c1@c.test:4",
+            "c2@c.test:4"),
+        plan.recipients.stream().map(r -> r.email() + ":" + r.delivery()).toList());
+    assertEquals(
+        List.of("PENDING"), plan.recipients.stream().map(Recipient::state).distinct().toList());
+  }
+
+  @Test
+  void byDomainEveryDomainIsItsOwnGroup() {
+    List<Candidate> all = new ArrayList<>(members("a", "a.test", 2));
+    all.addAll(members("b", "b.test", 2));
+    SmallPostPlan plan =
+        SmallPostPlan.of(all, Map.of("a.test", SHARED, "b.test", SHARED), GroupBy.domain, 10);
+    assertEquals(
+        List.of("a.test", "b.test"), plan.deliveries.stream().map(Delivery::destination).toList());
+  }
+
+  @Test
+  void aDomainThatCanNeverTakeMailFailsAtOnceWithoutADelivery() {
+    List<Candidate> all = new ArrayList<>(members("x", "gone.test", 2));
+    all.addAll(members("c", "c.test", 1));
+    SmallPostPlan plan =
+        SmallPostPlan.of(
+            all,
+            Map.of(
+                "gone.test", Destination.permanent("5.1.2 gone.test: NXDOMAIN"), "c.test", OTHER),
+            GroupBy.host,
+            10);
+    assertEquals(1, plan.deliveries.size());
+    assertEquals(
+        List.of(
+            new Recipient(1, "c1@c.test", "c.test", 1, "PENDING", null),
+            new Recipient(1, "x1@gone.test", "gone.test", 0, "FAILED", "5.1.2 gone.test: NXDOMAIN"),
+            new Recipient(
+                2, "x2@gone.test", "gone.test", 0, "FAILED", "5.1.2 gone.test: NXDOMAIN")),
+        plan.recipients.stream().sorted(java.util.Comparator.comparing(Recipient::email)).toList());
+  }
+
+  @Test
+  void aDomainNotResolvedForNowWaitsDeferredWithItsReason() {
+    SmallPostPlan plan =
+        SmallPostPlan.of(
+            members("f", "flaky.test", 3),
+            Map.of("flaky.test", Destination.temporary("4.4.3 flaky.test: SERVFAIL")),
+            GroupBy.host,
+            2);
+    assertEquals(
+        List.of(
+            new Delivery("flaky.test", "", true, "4.4.3 flaky.test: SERVFAIL"),
+            new Delivery("flaky.test", "", true, "4.4.3 flaky.test: SERVFAIL")),
+        plan.deliveries);
+    assertEquals(
+        List.of("DEFERRED 4.4.3 flaky.test: SERVFAIL"),
+        plan.recipients.stream().map(r -> r.state() + " " + r.reply()).distinct().toList());
+  }
+
+  @Test
+  void noCandidatesNoRows() {
+    SmallPostPlan plan = SmallPostPlan.of(List.of(), Map.of(), GroupBy.host, 10);
+    assertEquals(List.of(), plan.deliveries);
+    assertEquals(List.of(), plan.recipients);
+  }
+
+  @Test
+  void aDomainWithoutADestinationIsAnErrorNotASilentDrop() {
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> SmallPostPlan.of(members("a", "a.test", 1), Map.of(), GroupBy.host, 10));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> SmallPostPlan.of(List.of(), Map.of(), GroupBy.host, 0));
+  }
+}
