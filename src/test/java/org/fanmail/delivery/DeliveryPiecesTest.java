@@ -27,6 +27,30 @@ class DeliveryPiecesTest {
   }
 
   @Test
+  void dotStuffingAcrossParts() {
+    byte[] header = "Subject: x\r\n.dot: y\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    // The second part starts a line after a part that ended one: its dot is doubled; after a
+    // part that ended mid-line it is not.
+    assertEquals(
+        "Subject: x\r\n..dot: y\r\n\r\n..body\r\n.\r\n",
+        new String(
+            DotStuffing.stuff(header, ".body".getBytes(StandardCharsets.US_ASCII)),
+            StandardCharsets.US_ASCII));
+    assertEquals(
+        "ab.c\r\n.\r\n",
+        new String(
+            DotStuffing.stuff(
+                "a".getBytes(StandardCharsets.US_ASCII),
+                new byte[0],
+                "b".getBytes(StandardCharsets.US_ASCII),
+                ".c\r\n".getBytes(StandardCharsets.US_ASCII)),
+            StandardCharsets.US_ASCII));
+    assertEquals(
+        "Subject: x\r\n..dot: y\r\n\r\n",
+        new String(DotStuffing.stuffLines(header), StandardCharsets.US_ASCII));
+  }
+
+  @Test
   void ehloCapabilities() {
     SmtpReply r =
         new SmtpReply(
