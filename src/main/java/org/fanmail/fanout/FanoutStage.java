@@ -53,13 +53,13 @@ public class FanoutStage {
   static final int SMALL_POST = 1000;
 
   /**
-   * A post with more candidates than this would be written in slices, each committed on its own
-   * (see {@link #expandInSlices}). Switched off: in CrashRecoveryIT (50,000 recipients, seed
-   * 26135103463844) a post killed between two slices was never resumed by the restarted instance,
-   * and the cause is not found yet; until it is, every post is written in one transaction, which a
-   * crash leaves either whole or not at all. The resume scan stays, for posts left half-written.
+   * A post with more candidates than this is written in slices, each committed on its own (see
+   * {@link #expandInSlices}), so that sending starts before the last slice is written. (Switched
+   * off for a while: CrashRecoveryIT found a post killed between two slices that no restarted
+   * instance resumed. The resume's anti-join ran for minutes as a nested loop and, its instance
+   * killed, kept the post's lock; see {@link FanoutQueries#NO_NESTED_LOOPS}.)
    */
-  static final int SLICED_POST = Integer.MAX_VALUE;
+  static final int SLICED_POST = 10_000;
 
   /**
    * A post of at most this many candidates is routed in memory and written with one statement
@@ -450,6 +450,18 @@ public class FanoutStage {
     }
   }
 
+  private static int insertRemainingCandidates(Connection c, long listId, long postId)
+      throws SQLException {
+    try (var st = c.createStatement()) {
+      st.execute(FanoutQueries.NO_NESTED_LOOPS);
+    }
+    int candidates = insertCandidates(c, FanoutQueries.INSERT_REMAINING_CANDIDATES, listId, postId);
+    try (var st = c.createStatement()) {
+      st.execute(FanoutQueries.NESTED_LOOPS);
+    }
+    return candidates;
+  }
+
   /** A small post: routed, numbered and written in the caller's transaction. */
   private Expansion writeWhole(Connection c, long postId) throws SQLException {
     WorkingTables t = FanoutQueries.PER_COMMIT;
@@ -624,6 +636,8 @@ public class FanoutStage {
 
   private void resumeOne(Connection c, long postId) throws SQLException {
     if (!tryLock(c, postId)) {
+      // Its expander is alive (or its dead instance's statement is still running).
+      LOG.debugf("post %d: half-written, its expansion lock is held", postId);
       c.rollback();
       return;
     }
@@ -643,10 +657,7 @@ public class FanoutStage {
         st.execute(FanoutQueries.SORT_MEMORY);
       }
       createWorkingTables(c);
-      int candidates =
-          listId == null
-              ? 0
-              : insertCandidates(c, FanoutQueries.INSERT_REMAINING_CANDIDATES, listId, postId);
+      int candidates = listId == null ? 0 : insertRemainingCandidates(c, listId, postId);
       LOG.infof("post %d: resuming its expansion, %d members left to write", postId, candidates);
       Expansion made;
       if (candidates > SLICED_POST) {

@@ -298,12 +298,25 @@ public final class FanoutQueries {
 
   /**
    * The candidates of a resumed post: the list's deliverable members who have no recipient row for
-   * it yet. Parameters: list id, post id.
+   * it yet. Parameters: list id, post id. Run under {@link #NO_NESTED_LOOPS}.
    */
   public static final String INSERT_REMAINING_CANDIDATES =
       INSERT_CANDIDATES
           + " and not exists (select 1 from recipient x where x.post_id = p.id"
           + " and x.email = m.email)";
+
+  /**
+   * For the resumed post's anti-join only: recipient rows are indexed by post alone, and a nested
+   * loop reads every recipient row of the post once per member. Planned that way (statistics from
+   * when the post had few rows), 50,000 members against 32,000 written rows ran for minutes,
+   * holding the post's expansion lock, and went on after its instance was killed (a backend busy in
+   * a statement does not notice its client is gone), so no restarted instance could resume the
+   * post. Without nested loops it is a hash (or merge) anti-join: linear, and it spills to disk
+   * rather than degrade. Undone by {@link #NESTED_LOOPS} right after.
+   */
+  public static final String NO_NESTED_LOOPS = "set local enable_nestloop = off";
+
+  public static final String NESTED_LOOPS = "set local enable_nestloop = on";
 
   /** Memory for the expansion's sorts, for this transaction only (one expander per instance). */
   public static final String SORT_MEMORY = "set local work_mem = '64MB'";
