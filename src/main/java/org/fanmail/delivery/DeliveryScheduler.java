@@ -13,6 +13,7 @@ import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.sql.SQLException;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -45,11 +46,22 @@ import org.jboss.logging.Logger;
 public class DeliveryScheduler {
   private static final Logger LOG = Logger.getLogger(DeliveryScheduler.class);
 
+  /**
+   * How long a runner whose queue ran empty keeps its connection open for the destination's next
+   * row (Postfix's connection cache keeps one up to 2 s): posts arriving a few milliseconds apart
+   * reuse one session instead of connecting, greeting and saying EHLO for each. Given up at once
+   * when another destination waits for a connection slot, and at shutdown.
+   */
+  static final long LINGER_MILLIS = 1000;
+
   /** The rows of one destination held in memory, and how many connections work on them. */
   static final class DestinationQueue {
     final String destination;
     final ArrayDeque<DeliveryJob> jobs = new ArrayDeque<>();
     int active;
+
+    /** A runner (counted in {@link #active}) keeping its connection open, waiting for rows. */
+    DestinationRunner lingering;
 
     DestinationQueue(String destination) {
       this.destination = destination;
@@ -121,6 +133,60 @@ public class DeliveryScheduler {
   void onStop(@Observes ShutdownEvent event) {
     stopping = true;
     claimer.shutdownNow();
+    List<DestinationRunner> idle = new ArrayList<>();
+    synchronized (this) {
+      for (DestinationQueue q : queues.values()) {
+        if (q.lingering != null) {
+          idle.add(q.lingering);
+          q.lingering = null;
+        }
+      }
+    }
+    idle.forEach(DestinationRunner::closeNow);
+  }
+
+  /** What a runner whose queue is empty does next. */
+  enum Idle {
+    /** Rows arrived meanwhile: take the next one. */
+    WORK,
+    /** Keep the connection; {@link DestinationRunner#resume} or the timer ends the wait. */
+    LINGER,
+    /** Close the connection and end. */
+    CLOSE
+  }
+
+  /** The runner {@code r} of {@code q} found its queue empty; {@code open}: it has a session. */
+  synchronized Idle idle(DestinationQueue q, DestinationRunner r, boolean open) {
+    if (!q.jobs.isEmpty()) {
+      return Idle.WORK;
+    }
+    if (!open || stopping || q.lingering != null || othersWaiting(q)) {
+      return Idle.CLOSE;
+    }
+    q.lingering = r;
+    return Idle.LINGER;
+  }
+
+  /** The linger timer of {@code r} fired: true if it still lingers (and must close now). */
+  synchronized boolean lingerEnded(DestinationQueue q, DestinationRunner r) {
+    if (q.lingering != r) {
+      return false;
+    }
+    q.lingering = null;
+    return true;
+  }
+
+  /** Whether another destination has rows but no runner, for want of a connection slot. */
+  private boolean othersWaiting(DestinationQueue except) {
+    if (connections < config.delivery().maxConnections()) {
+      return false;
+    }
+    for (DestinationQueue q : queues.values()) {
+      if (q != except && !q.jobs.isEmpty() && q.active == 0) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The id written into {@code lease_owner} by this process. */
@@ -206,21 +272,46 @@ public class DeliveryScheduler {
     }
   }
 
-  private synchronized void dispatch() {
-    int maxPerHost = config.delivery().maxConnectionsPerHost();
-    int max = config.delivery().maxConnections();
-    Iterator<DestinationQueue> it = queues.values().iterator();
-    while (it.hasNext()) {
-      DestinationQueue q = it.next();
-      while (!q.jobs.isEmpty() && q.active < maxPerHost && connections < max) {
-        q.active++;
-        connections++;
-        new DestinationRunner(this, q).start();
+  private void dispatch() {
+    List<DestinationRunner> resume = new ArrayList<>();
+    List<DestinationRunner> close = new ArrayList<>();
+    synchronized (this) {
+      int maxPerHost = config.delivery().maxConnectionsPerHost();
+      int max = config.delivery().maxConnections();
+      boolean starved = false;
+      Iterator<DestinationQueue> it = queues.values().iterator();
+      while (it.hasNext()) {
+        DestinationQueue q = it.next();
+        if (!q.jobs.isEmpty() && q.lingering != null) {
+          resume.add(q.lingering);
+          q.lingering = null;
+        }
+        // Another connection only for more rows than runners: a runner finishing its row takes
+        // the next one on its open session (rows of a busy destination arrive one by one).
+        while (q.jobs.size() > q.active && q.active < maxPerHost && connections < max) {
+          q.active++;
+          connections++;
+          new DestinationRunner(this, q).start();
+        }
+        if (!q.jobs.isEmpty() && q.active == 0) {
+          starved = true;
+        }
+        if (q.jobs.isEmpty() && q.active == 0) {
+          it.remove();
+        }
       }
-      if (q.jobs.isEmpty() && q.active == 0) {
-        it.remove();
+      if (starved) {
+        // Every slot is taken and some destination has none: idle connections give theirs up.
+        for (DestinationQueue q : queues.values()) {
+          if (q.lingering != null) {
+            close.add(q.lingering);
+            q.lingering = null;
+          }
+        }
       }
     }
+    resume.forEach(DestinationRunner::resume);
+    close.forEach(DestinationRunner::closeNow);
   }
 
   synchronized DeliveryJob next(DestinationQueue q) {

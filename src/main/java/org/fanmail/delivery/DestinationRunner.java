@@ -42,6 +42,8 @@ final class DestinationRunner {
   private final Context context;
   private OutboundSession session;
   private String deadReason;
+  private long lingerTimer = -1;
+  private long lingerGeneration;
 
   DestinationRunner(DeliveryScheduler scheduler, DestinationQueue queue) {
     this.scheduler = scheduler;
@@ -53,6 +55,33 @@ final class DestinationRunner {
     context.runOnContext(v -> nextJob());
   }
 
+  /** Rows arrived while this runner lingered: go on with the same session. */
+  void resume() {
+    context.runOnContext(
+        v -> {
+          lingerGeneration++;
+          scheduler.vertx().cancelTimer(lingerTimer);
+          nextJob();
+        });
+  }
+
+  /** The lingering ends at once (shutdown, or another destination needs the slot). */
+  void closeNow() {
+    context.runOnContext(
+        v -> {
+          lingerGeneration++;
+          scheduler.vertx().cancelTimer(lingerTimer);
+          close();
+        });
+  }
+
+  /** Says QUIT if a session is open and hands the connection slot back. */
+  private void close() {
+    Future<Void> closing = session == null ? Future.succeededFuture() : session.quit();
+    session = null;
+    closing.onComplete(ar -> scheduler.runnerDone(queue));
+  }
+
   private <T> Future<T> blocking(Callable<T> work) {
     return scheduler.vertx().executeBlocking(work, false);
   }
@@ -60,9 +89,25 @@ final class DestinationRunner {
   private void nextJob() {
     DeliveryJob job = scheduler.next(queue);
     if (job == null) {
-      Future<Void> closing = session == null ? Future.succeededFuture() : session.quit();
-      session = null;
-      closing.onComplete(ar -> scheduler.runnerDone(queue));
+      boolean open = session != null && session.usable() && deadReason == null;
+      switch (scheduler.idle(queue, this, open)) {
+        case WORK -> nextJob();
+        case LINGER -> {
+          // A timer of an earlier linger may already be on its way: it must not end this one.
+          long generation = ++lingerGeneration;
+          lingerTimer =
+              scheduler
+                  .vertx()
+                  .setTimer(
+                      DeliveryScheduler.LINGER_MILLIS,
+                      id -> {
+                        if (generation == lingerGeneration && scheduler.lingerEnded(queue, this)) {
+                          close();
+                        }
+                      });
+        }
+        case CLOSE -> close();
+      }
       return;
     }
     String owner = scheduler.owner();

@@ -201,6 +201,33 @@ class FanoutEndToEndTest {
   }
 
   @Test
+  void postsOneAfterAnotherReuseTheConnectionThenItCloses() throws Exception {
+    // Five posts to one host, each sent before the next is accepted: the runner whose queue ran
+    // empty keeps its connection for a moment (DeliveryScheduler.LINGER_MILLIS), so the next
+    // post's transaction reuses it instead of connecting and greeting again.
+    long list = db.list("reuse", "lists.test", null, "POSTER");
+    db.member(list, "only@c.test", "ACTIVE", "REGULAR");
+    int before = sink.connections(FanoutTestProfile.HOST_C);
+    for (int i = 0; i < 5; i++) {
+      String id = TestMail.uniqueId();
+      long post =
+          db.acceptedPost(
+              list,
+              "reuse@lists.test",
+              TestMail.message(id, "reuse@lists.test", "s" + i, "b\r\n"),
+              Instant.now());
+      committed.fire(new PostCommitted(List.of(post)));
+      assertTrue(db.awaitPostState(post, "DONE", WAIT), "post " + i + " reaches DONE");
+      assertEquals(1, messagesOf(id).size());
+    }
+    assertEquals(1, sink.connections(FanoutTestProfile.HOST_C) - before, "connections used");
+    // An idle connection is not kept for long: QUIT within the linger time.
+    assertTrue(
+        SmtpSink.await(Duration.ofSeconds(10), () -> sink.openConnections() == 0),
+        "open connections: " + sink.openConnections());
+  }
+
+  @Test
   void posterGetsOwnCopyUnlessTheyOptedOut() throws Exception {
     long wants = db.list("own-yes", "lists.test", null, "POSTER");
     long declines = db.list("own-no", "lists.test", null, "POSTER");
