@@ -32,14 +32,17 @@ import org.jboss.logging.Logger;
 
 /**
  * Expansion: turns each ACCEPTED post into recipient rows and delivery rows (one per future SMTP
- * transaction), in one database transaction per post, and moves the post to DELIVERING (or DONE
- * when nobody is left to send to).
+ * transaction) and moves the post to DELIVERING (or DONE when nobody is left to send to). Small
+ * posts share a transaction (a batch); a post of more than {@link #SLICED_POST} recipients is
+ * written in committed slices.
  *
- * <p>Invariants: members are copied with one INSERT ... SELECT (never through the heap); each
- * distinct recipient domain is resolved once per expansion; every recipient ends up FAILED (domain
- * can never take mail) or attached to exactly one delivery row of at most {@code
- * max-recipients-per-transaction} recipients. Triggered by {@link PostCommitted} and by a periodic
- * scan; on any error the transaction rolls back and the post stays ACCEPTED for the next scan.
+ * <p>Invariants: a post of at most {@link #INLINE_POST} candidates is read into the heap and routed
+ * there ({@link SmallPostPlan}); a larger one is copied with one INSERT ... SELECT and never passes
+ * through the heap. Each distinct recipient domain is resolved once per expansion; every recipient
+ * ends up FAILED (domain can never take mail) or attached to exactly one delivery row of at most
+ * {@code max-recipients-per-transaction} recipients. Triggered by {@link PostCommitted} and by a
+ * periodic scan; on any error the transaction rolls back and the post stays ACCEPTED for the next
+ * scan.
  */
 @ApplicationScoped
 public class FanoutStage {
