@@ -133,16 +133,23 @@ public class DeliveryScheduler {
   void onStop(@Observes ShutdownEvent event) {
     stopping = true;
     claimer.shutdownNow();
-    List<DestinationRunner> idle = new ArrayList<>();
+    List<DestinationRunner> idle;
     synchronized (this) {
-      for (DestinationQueue q : queues.values()) {
-        if (q.lingering != null) {
-          idle.add(q.lingering);
-          q.lingering = null;
-        }
-      }
+      idle = takeLingering();
     }
     idle.forEach(DestinationRunner::closeNow);
+  }
+
+  /** Every lingering runner, no longer lingering; the caller closes them outside the lock. */
+  private List<DestinationRunner> takeLingering() {
+    List<DestinationRunner> idle = new ArrayList<>();
+    for (DestinationQueue q : queues.values()) {
+      if (q.lingering != null) {
+        idle.add(q.lingering);
+        q.lingering = null;
+      }
+    }
+    return idle;
   }
 
   /** What a runner whose queue is empty does next. */
@@ -274,7 +281,7 @@ public class DeliveryScheduler {
 
   private void dispatch() {
     List<DestinationRunner> resume = new ArrayList<>();
-    List<DestinationRunner> close = new ArrayList<>();
+    List<DestinationRunner> close = List.of();
     synchronized (this) {
       int maxPerHost = config.delivery().maxConnectionsPerHost();
       int max = config.delivery().maxConnections();
@@ -302,12 +309,7 @@ public class DeliveryScheduler {
       }
       if (starved) {
         // Every slot is taken and some destination has none: idle connections give theirs up.
-        for (DestinationQueue q : queues.values()) {
-          if (q.lingering != null) {
-            close.add(q.lingering);
-            q.lingering = null;
-          }
-        }
+        close = takeLingering();
       }
     }
     resume.forEach(DestinationRunner::resume);

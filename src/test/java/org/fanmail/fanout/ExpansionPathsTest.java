@@ -128,45 +128,38 @@ class ExpansionPathsTest {
         "post " + post + " is expanded");
   }
 
-  /** Each delivery row: destination, hosts, attempts at creation, and its recipients in order. */
+  /** Each delivery row: destination, hosts, and its recipients in address order. */
   private List<String> deliveries(long post) throws Exception {
-    List<String> rows = new ArrayList<>();
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps =
-            c.prepareStatement(
-                "select d.destination, d.hosts::text,"
-                    + " (select string_agg(r.email, ',' order by r.email)"
-                    + "  from recipient r where r.delivery_id = d.id)"
-                    + " from delivery d where d.post_id = ? order by 1, 3")) {
-      ps.setLong(1, post);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          rows.add(rs.getString(1) + " " + rs.getString(2) + " " + rs.getString(3));
-        }
-      }
-    }
-    return rows;
+    return rows(
+        "select d.destination, d.hosts::text,"
+            + " (select string_agg(r.email, ',' order by r.email)"
+            + "  from recipient r where r.delivery_id = d.id)"
+            + " from delivery d where d.post_id = ? order by 1, 3",
+        post);
   }
 
   /** Each recipient row: email, domain, member id, whether it has a delivery. */
   private List<String> recipients(long post) throws Exception {
+    return rows(
+        "select email, domain, member_id, delivery_id is not null from recipient"
+            + " where post_id = ? order by email",
+        post);
+  }
+
+  /** The rows of {@code sql} (one parameter: the post), their columns joined by spaces. */
+  private List<String> rows(String sql, long post) throws Exception {
     List<String> rows = new ArrayList<>();
     try (Connection c = dataSource.getConnection();
-        PreparedStatement ps =
-            c.prepareStatement(
-                "select email, domain, member_id, delivery_id is not null from recipient"
-                    + " where post_id = ? order by email")) {
+        PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setLong(1, post);
       try (ResultSet rs = ps.executeQuery()) {
+        int columns = rs.getMetaData().getColumnCount();
         while (rs.next()) {
-          rows.add(
-              rs.getString(1)
-                  + " "
-                  + rs.getString(2)
-                  + " "
-                  + rs.getLong(3)
-                  + " "
-                  + rs.getString(4));
+          StringBuilder row = new StringBuilder();
+          for (int k = 1; k <= columns; k++) {
+            row.append(k > 1 ? " " : "").append(rs.getString(k));
+          }
+          rows.add(row.toString());
         }
       }
     }
