@@ -121,7 +121,9 @@ public class DeliveryStore {
    * Records the outcomes of one attempt (one UPDATE over unnest), moves the {@code fallback}
    * recipients (refused as relaying in a host-grouped row) to new delivery rows of their own domain
    * and closes the attempt on the delivery row, in one transaction; then, when the row is DONE,
-   * closes the post if nothing else of it is pending.
+   * closes the post if nothing else of it is pending. The usual attempt (no permanent refusal to
+   * score, nothing to move) does all of that in one statement ({@link
+   * DeliveryQueries#RECORD_AND_CLOSE}).
    */
   Finished finish(
       DeliveryJob job,
@@ -131,6 +133,10 @@ public class DeliveryStore {
       Instant nextAttempt,
       String lastReply)
       throws SQLException {
+    List<RecipientOutcome> refused = refusals(outcomes);
+    if (!outcomes.isEmpty() && refused.isEmpty() && fallback.isEmpty()) {
+      return finishInOneStatement(job, owner, outcomes, nextAttempt, lastReply);
+    }
     BounceScoring.Result bounces = null;
     Finished finished;
     int fellBack = 0;
@@ -139,27 +145,11 @@ public class DeliveryStore {
       c.setAutoCommit(false);
       try {
         if (!outcomes.isEmpty()) {
-          Long[] ids = new Long[outcomes.size()];
-          String[] states = new String[outcomes.size()];
-          String[] replies = new String[outcomes.size()];
-          for (int i = 0; i < ids.length; i++) {
-            RecipientOutcome o = outcomes.get(i);
-            ids[i] = o.recipientId();
-            states[i] = o.state().name();
-            replies[i] = o.reply();
-          }
           try (PreparedStatement ps = c.prepareStatement(DeliveryQueries.RECORD_OUTCOMES)) {
-            ps.setArray(1, c.createArrayOf("bigint", ids));
-            ps.setArray(2, c.createArrayOf("text", states));
-            ps.setArray(3, c.createArrayOf("text", replies));
+            setOutcomes(c, ps, outcomes);
             ps.setLong(4, job.deliveryId());
             ps.executeUpdate();
           }
-          List<RecipientOutcome> refused =
-              outcomes.stream()
-                  .filter(o -> o.state() == RecipientOutcome.State.FAILED)
-                  .filter(o -> o.reply() != null && o.reply().startsWith("5"))
-                  .toList();
           if (!refused.isEmpty()) {
             // Same scoring and disabling as DSNs; its notices commit with the outcomes.
             bounces =
@@ -222,6 +212,73 @@ public class DeliveryStore {
       scoring.wake(bounces);
     }
     return finished;
+  }
+
+  /** Outcomes that count as bounces: permanent refusals with a reply. */
+  private static List<RecipientOutcome> refusals(List<RecipientOutcome> outcomes) {
+    return outcomes.stream()
+        .filter(o -> o.state() == RecipientOutcome.State.FAILED)
+        .filter(o -> o.reply() != null && o.reply().startsWith("5"))
+        .toList();
+  }
+
+  /** Parameters 1 to 3: the outcomes as parallel arrays of id, state and reply. */
+  private static void setOutcomes(
+      Connection c, PreparedStatement ps, List<RecipientOutcome> outcomes) throws SQLException {
+    Long[] ids = new Long[outcomes.size()];
+    String[] states = new String[outcomes.size()];
+    String[] replies = new String[outcomes.size()];
+    for (int i = 0; i < ids.length; i++) {
+      RecipientOutcome o = outcomes.get(i);
+      ids[i] = o.recipientId();
+      states[i] = o.state().name();
+      replies[i] = o.reply();
+    }
+    ps.setArray(1, c.createArrayOf("bigint", ids));
+    ps.setArray(2, c.createArrayOf("text", states));
+    ps.setArray(3, c.createArrayOf("text", replies));
+  }
+
+  /**
+   * {@link #finish} of an attempt with nothing to score and nothing to move: {@link
+   * DeliveryQueries#RECORD_AND_CLOSE}, committed on its own, then the same after-commit close of
+   * the post as the longer path.
+   */
+  private Finished finishInOneStatement(
+      DeliveryJob job,
+      String owner,
+      List<RecipientOutcome> outcomes,
+      Instant nextAttempt,
+      String lastReply)
+      throws SQLException {
+    String state = null;
+    Optional<Instant> done = Optional.empty();
+    try (Connection c = dataSource.getConnection()) {
+      try (PreparedStatement ps = c.prepareStatement(DeliveryQueries.RECORD_AND_CLOSE)) {
+        setOutcomes(c, ps, outcomes);
+        ps.setLong(4, job.deliveryId());
+        ps.setTimestamp(5, Timestamp.from(nextAttempt));
+        ps.setString(6, lastReply);
+        ps.setLong(7, job.deliveryId());
+        ps.setString(8, owner);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (rs.next()) {
+            state = rs.getString(1);
+            Timestamp received = rs.getTimestamp(2);
+            done = received == null ? Optional.empty() : Optional.of(received.toInstant());
+          }
+        }
+      }
+      if ("DONE".equals(state) && done.isEmpty()) {
+        // As in finish(): another delivery of the post looked open; the last to commit closes it.
+        try {
+          done = finishPost(c, job.postId());
+        } catch (SQLException e) {
+          LOG.warnf(e, "post %d: closing it failed, the scan closes it", job.postId());
+        }
+      }
+    }
+    return new Finished(state, done, 0);
   }
 
   /** Closes the post if nothing of it is pending; when it was received if it was closed. */

@@ -282,12 +282,16 @@ public class FanoutStage {
           current = null;
           // Counts come from the statements themselves: recounting a large post's rows for a log
           // line would cost the serial expander a scan of every recipient.
-          LOG.infof(
-              "post %d: expanded into %d recipients, %d transactions, in %d ms",
-              p.id(),
-              made.recipients(),
-              made.deliveries(),
-              (System.nanoTime() - started) / 1_000_000);
+          LOG.info(
+              "post "
+                  + p.id()
+                  + ": expanded into "
+                  + made.recipients()
+                  + " recipients, "
+                  + made.deliveries()
+                  + " transactions, in "
+                  + (System.nanoTime() - started) / 1_000_000
+                  + " ms");
           if (made.recipients() > SMALL_POST
               || System.nanoTime() - batchStarted > BATCH_MILLIS * 1_000_000L) {
             break;

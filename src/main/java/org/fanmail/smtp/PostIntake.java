@@ -151,7 +151,15 @@ public class PostIntake {
         metrics.post(p[0], p[1]);
       }
       String joined = String.join(",", ids.stream().map(String::valueOf).toList());
-      LOG.infof("posts %s queued from <%s> via %s: %s", joined, tx.reversePath, clientIp, outcomes);
+      LOG.info(
+          "posts "
+              + joined
+              + " queued from <"
+              + tx.reversePath
+              + "> via "
+              + clientIp
+              + ": "
+              + outcomes);
       return SmtpReplies.queued(joined);
     } catch (SQLException | IOException | RuntimeException e) {
       LOG.warnf(

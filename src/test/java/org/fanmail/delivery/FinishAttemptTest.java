@@ -1,0 +1,199 @@
+package org.fanmail.delivery;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import org.fanmail.delivery.RecipientOutcome.State;
+import org.fanmail.fanout.FanoutTestProfile;
+import org.fanmail.testing.TestMail;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link DeliveryStore#finish} records an attempt's outcomes and closes the delivery row and the
+ * post: in one statement for the usual attempt, in a transaction of several when a refusal is
+ * scored. Both paths must leave the same rows. The rows are leased to an owner of this test for an
+ * hour, so the running scheduler never claims them.
+ */
+@QuarkusTest
+@TestProfile(FanoutTestProfile.class)
+class FinishAttemptTest {
+  private static final String OWNER = "finish-test-owner";
+  private static final Instant LATER = Instant.now().plus(1, ChronoUnit.HOURS);
+
+  @Inject AgroalDataSource dataSource;
+  @Inject DeliveryStore store;
+
+  /** A DELIVERING, expanded post; returns its id. */
+  private long post(Connection c, long list) throws Exception {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "insert into post (list_id, list_address, state, envelope_from, raw, size,"
+                + " expanded_at) values (?, 'x@lists.test', 'DELIVERING', 'a@b.test', ?, 10,"
+                + " now()) returning id")) {
+      ps.setLong(1, list);
+      ps.setBytes(2, TestMail.message(TestMail.uniqueId(), "x@lists.test", "s", "b\r\n"));
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+  }
+
+  /** A delivery row of the post leased to {@link #OWNER}, with recipients; returns its job. */
+  private DeliveryJob delivery(Connection c, long post, String... emails) throws Exception {
+    long id;
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "insert into delivery (post_id, destination, hosts, lease_owner, lease_until)"
+                + " values (?, 'never.test', '{}', ?, now() + interval '1 hour') returning id")) {
+      ps.setLong(1, post);
+      ps.setString(2, OWNER);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        id = rs.getLong(1);
+      }
+    }
+    for (String e : emails) {
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "insert into recipient (post_id, delivery_id, email, domain)"
+                  + " values (?, ?, ?, 'never.test')")) {
+        ps.setLong(1, post);
+        ps.setLong(2, id);
+        ps.setString(3, e);
+        ps.executeUpdate();
+      }
+    }
+    return new DeliveryJob(id, post, "never.test", List.of(), 0);
+  }
+
+  private RecipientOutcome outcome(TestMail db, long post, String email, State s, String reply)
+      throws Exception {
+    return new RecipientOutcome(Long.parseLong(db.recipient(post, email, "id")), email, s, reply);
+  }
+
+  private String deliveryColumn(TestMail db, DeliveryJob job, String column) throws Exception {
+    return db.scalar("select " + column + " from delivery where id = ?", job.deliveryId());
+  }
+
+  @Test
+  void usualAttemptsCloseTheRowThenThePostOnlyWhenNothingIsOpen() throws Exception {
+    TestMail db = new TestMail(dataSource);
+    long list = db.list("finish", "lists.test", null, "POSTER");
+    long post;
+    DeliveryJob a;
+    DeliveryJob b;
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      post = post(c, list);
+      a = delivery(c, post, "a1@never.test", "a2@never.test");
+      b = delivery(c, post, "b1@never.test");
+      c.commit();
+    }
+
+    // One delivered, one deferred: the row stays PENDING (due later), the post DELIVERING.
+    DeliveryStore.Finished f =
+        store.finish(
+            a,
+            OWNER,
+            List.of(
+                outcome(db, post, "a1@never.test", State.DELIVERED, "250 ok"),
+                outcome(db, post, "a2@never.test", State.DEFERRED, "451 later")),
+            List.of(),
+            LATER,
+            "451 later");
+    assertEquals("PENDING", f.deliveryState());
+    assertTrue(f.postDoneReceivedAt().isEmpty());
+    assertEquals("DELIVERED", db.recipient(post, "a1@never.test", "state"));
+    assertEquals("DEFERRED", db.recipient(post, "a2@never.test", "state"));
+    assertEquals("1", db.recipient(post, "a2@never.test", "attempts"));
+    assertEquals("1", deliveryColumn(db, a, "attempts"));
+    assertNull(deliveryColumn(db, a, "lease_owner"), "the lease is released");
+    assertEquals("451 later", deliveryColumn(db, a, "last_reply"));
+
+    // Another owner's attempt on b: outcomes recorded, the row not touched, nothing closed.
+    f =
+        store.finish(
+            b,
+            "someone-else",
+            List.of(outcome(db, post, "b1@never.test", State.DEFERRED, "421 busy")),
+            List.of(),
+            LATER,
+            "421 busy");
+    assertNull(f.deliveryState(), "not ours");
+    assertEquals("PENDING", deliveryColumn(db, b, "state"));
+    assertEquals(OWNER, deliveryColumn(db, b, "lease_owner"));
+
+    // b delivered: its row is DONE, the post is not (a is still pending).
+    f =
+        store.finish(
+            b,
+            OWNER,
+            List.of(outcome(db, post, "b1@never.test", State.DELIVERED, "250 ok")),
+            List.of(),
+            LATER,
+            "250 ok");
+    assertEquals("DONE", f.deliveryState());
+    assertTrue(f.postDoneReceivedAt().isEmpty(), "a is still pending");
+    assertEquals("DELIVERING", db.postState(post));
+
+    // a's last recipient fails temporarily-for-good (a 4xx given up): the row and the post close.
+    db.scalar(
+        "update delivery set lease_owner = 'finish-test-owner',"
+            + " lease_until = now() + interval '1 hour' where id = ? returning id",
+        a.deliveryId());
+    f =
+        store.finish(
+            a,
+            OWNER,
+            List.of(outcome(db, post, "a2@never.test", State.FAILED, "451 expired")),
+            List.of(),
+            LATER,
+            "451 expired");
+    assertEquals("DONE", f.deliveryState());
+    assertTrue(f.postDoneReceivedAt().isPresent(), "the last open row closes the post");
+    assertEquals("DONE", db.postState(post));
+    assertEquals("FAILED", db.recipient(post, "a2@never.test", "state"));
+    assertEquals("2", deliveryColumn(db, a, "attempts"));
+  }
+
+  @Test
+  void aRefusalTakesTheLongerPathAndEndsTheSame() throws Exception {
+    TestMail db = new TestMail(dataSource);
+    long list = db.list("finish-refused", "lists.test", null, "POSTER");
+    long post;
+    DeliveryJob a;
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      post = post(c, list);
+      a = delivery(c, post, "r1@never.test", "r2@never.test");
+      c.commit();
+    }
+    DeliveryStore.Finished f =
+        store.finish(
+            a,
+            OWNER,
+            List.of(
+                outcome(db, post, "r1@never.test", State.DELIVERED, "250 ok"),
+                outcome(db, post, "r2@never.test", State.FAILED, "550 no such user")),
+            List.of(),
+            LATER,
+            "550 no such user");
+    assertEquals("DONE", f.deliveryState());
+    assertTrue(f.postDoneReceivedAt().isPresent());
+    assertEquals("DONE", db.postState(post));
+    assertEquals("FAILED", db.recipient(post, "r2@never.test", "state"));
+    assertEquals("550 no such user", db.recipient(post, "r2@never.test", "last_reply"));
+  }
+}
