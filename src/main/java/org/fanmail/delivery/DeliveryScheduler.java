@@ -81,6 +81,16 @@ public class DeliveryScheduler {
   private final Map<String, DestinationQueue> queues = new HashMap<>();
   private final Set<Long> held = new HashSet<>();
   private final AtomicBoolean claimPending = new AtomicBoolean();
+
+  /**
+   * The last claim may have left due rows behind (it filled the room in memory, or a post gave it
+   * as many rows as one claim takes of a post): a finished job then asks for another claim.
+   * Otherwise a finished job does not (one claim per delivered row was the pattern under a stream
+   * of small posts); new rows wake a claim themselves, and the scan finds the rest (retries that
+   * come due, leases of other instances that expire).
+   */
+  private final AtomicBoolean moreDue = new AtomicBoolean();
+
   private final ExecutorService claimer =
       Executors.newSingleThreadExecutor(
           r -> {
@@ -252,6 +262,7 @@ public class DeliveryScheduler {
       room = capacity - held.size();
     }
     if (room <= 0) {
+      moreDue.set(true);
       return;
     }
     List<DeliveryJob> jobs;
@@ -261,6 +272,7 @@ public class DeliveryScheduler {
       LOG.warnf(e, "claiming due deliveries failed; the next scan retries");
       return;
     }
+    moreDue.set(jobs.size() == room || fullPost(jobs));
     if (jobs.isEmpty()) {
       return;
     }
@@ -277,6 +289,17 @@ public class DeliveryScheduler {
     if (jobs.size() == room) {
       wake();
     }
+  }
+
+  /** Whether some post gave {@code jobs} as many rows as a claim takes of one post. */
+  private boolean fullPost(List<DeliveryJob> jobs) {
+    Map<Long, Integer> perPostClaimed = new HashMap<>();
+    for (DeliveryJob j : jobs) {
+      if (perPostClaimed.merge(j.postId(), 1, Integer::sum) >= perPost) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void dispatch() {
@@ -333,7 +356,9 @@ public class DeliveryScheduler {
       held.remove(job.deliveryId());
       metrics.inMemory(held.size());
     }
-    wake();
+    if (moreDue.get()) {
+      wake();
+    }
   }
 
   Vertx vertx() {
