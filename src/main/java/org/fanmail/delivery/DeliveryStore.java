@@ -62,13 +62,32 @@ public class DeliveryStore {
     return jobs;
   }
 
-  /** What one attempt on a delivery row needs, if the row is still ours and pending. */
-  record Attempt(Instant receivedAt, List<Recipient> recipients) {}
+  /**
+   * What one attempt on a delivery row needs, if the row is still ours and pending; with the post
+   * when it was asked for and read in the same statement (else null: {@link #loadPost}).
+   */
+  record Attempt(Instant receivedAt, List<Recipient> recipients, PostSource post) {
+    Attempt(Instant receivedAt, List<Recipient> recipients) {
+      this(receivedAt, recipients, null);
+    }
+  }
 
-  Optional<Attempt> begin(DeliveryJob job, String owner, Duration lease) throws SQLException {
+  /**
+   * Checks the lease (renewing it when little is left) and reads the open recipients; with {@code
+   * withPost}, the post too when that takes no extra statement (the lease did not need renewing).
+   */
+  Optional<Attempt> begin(DeliveryJob job, String owner, Duration lease, boolean withPost)
+      throws SQLException {
     try (Connection c = dataSource.getConnection()) {
       // A row claimed moments ago still has most of its lease: checked without a write. Only a
       // row that waited long in the runner's queue has its lease renewed.
+      if (withPost) {
+        Optional<Attempt> a = checkAndLoad(c, job, owner, lease);
+        if (a.isPresent()) {
+          return a;
+        }
+        return renewAndRead(c, job, owner, lease);
+      }
       Instant receivedAt = null;
       List<Recipient> recipients = new ArrayList<>();
       try (PreparedStatement ps = c.prepareStatement(DeliveryQueries.CHECK_LEASE_AND_RECIPIENTS)) {
@@ -88,27 +107,64 @@ public class DeliveryStore {
       if (receivedAt != null) {
         return Optional.of(new Attempt(receivedAt, recipients));
       }
-      try (PreparedStatement ps = c.prepareStatement(DeliveryQueries.RENEW_LEASE)) {
-        ps.setDouble(1, lease.toMillis() / 1000.0);
-        ps.setLong(2, job.deliveryId());
-        ps.setString(3, owner);
-        try (ResultSet rs = ps.executeQuery()) {
-          if (!rs.next()) {
-            return Optional.empty();
-          }
-          receivedAt = rs.getTimestamp(1).toInstant();
-        }
-      }
-      try (PreparedStatement ps = c.prepareStatement(DeliveryQueries.OPEN_RECIPIENTS)) {
-        ps.setLong(1, job.deliveryId());
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            recipients.add(new Recipient(rs.getLong(1), rs.getString(2), rs.getLong(3)));
-          }
-        }
-      }
-      return Optional.of(new Attempt(receivedAt, recipients));
+      return renewAndRead(c, job, owner, lease);
     }
+  }
+
+  /** {@link DeliveryQueries#CHECK_LEASE_AND_LOAD}: empty when the lease needs renewing. */
+  private static Optional<Attempt> checkAndLoad(
+      Connection c, DeliveryJob job, String owner, Duration lease) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(DeliveryQueries.CHECK_LEASE_AND_LOAD)) {
+      ps.setLong(1, job.deliveryId());
+      ps.setString(2, owner);
+      ps.setDouble(3, lease.toMillis() / 2000.0);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return Optional.empty();
+        }
+        Instant receivedAt = rs.getTimestamp(1).toInstant();
+        List<Recipient> recipients = new ArrayList<>();
+        Array ids = rs.getArray(2);
+        if (ids != null) {
+          Long[] id = (Long[]) ids.getArray();
+          String[] email = (String[]) rs.getArray(3).getArray();
+          Long[] member = (Long[]) rs.getArray(4).getArray();
+          for (int i = 0; i < id.length; i++) {
+            recipients.add(new Recipient(id[i], email[i], member[i]));
+          }
+        }
+        rs.getLong(14);
+        PostSource post = rs.wasNull() ? null : postSource(rs, 5);
+        return Optional.of(new Attempt(receivedAt, recipients, post));
+      }
+    }
+  }
+
+  /** The lease renewed (empty when the row is no longer ours), then the open recipients. */
+  private static Optional<Attempt> renewAndRead(
+      Connection c, DeliveryJob job, String owner, Duration lease) throws SQLException {
+    Instant receivedAt;
+    List<Recipient> recipients = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(DeliveryQueries.RENEW_LEASE)) {
+      ps.setDouble(1, lease.toMillis() / 1000.0);
+      ps.setLong(2, job.deliveryId());
+      ps.setString(3, owner);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return Optional.empty();
+        }
+        receivedAt = rs.getTimestamp(1).toInstant();
+      }
+    }
+    try (PreparedStatement ps = c.prepareStatement(DeliveryQueries.OPEN_RECIPIENTS)) {
+      ps.setLong(1, job.deliveryId());
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          recipients.add(new Recipient(rs.getLong(1), rs.getString(2), rs.getLong(3)));
+        }
+      }
+    }
+    return Optional.of(new Attempt(receivedAt, recipients));
   }
 
   /**
@@ -327,25 +383,26 @@ public class DeliveryStore {
         PreparedStatement ps = c.prepareStatement(DeliveryQueries.LOAD_POST)) {
       ps.setLong(1, postId);
       try (ResultSet rs = ps.executeQuery()) {
-        if (!rs.next()) {
-          return Optional.empty();
-        }
-        return Optional.of(
-            new PostSource(
-                rs.getBytes(1),
-                rs.getString(2),
-                rs.getString(3),
-                rs.getString(4),
-                rs.getString(5),
-                rs.getString(6),
-                rs.getString(7),
-                rs.getString(8),
-                rs.getString(9),
-                rs.getLong(10),
-                rs.getBoolean(11),
-                rs.getString(12)));
+        return rs.next() ? Optional.of(postSource(rs, 1)) : Optional.empty();
       }
     }
+  }
+
+  /** The columns of {@link DeliveryQueries#LOAD_POST}, from column {@code at} on. */
+  private static PostSource postSource(ResultSet rs, int at) throws SQLException {
+    return new PostSource(
+        rs.getBytes(at),
+        rs.getString(at + 1),
+        rs.getString(at + 2),
+        rs.getString(at + 3),
+        rs.getString(at + 4),
+        rs.getString(at + 5),
+        rs.getString(at + 6),
+        rs.getString(at + 7),
+        rs.getString(at + 8),
+        rs.getLong(at + 9),
+        rs.getBoolean(at + 10),
+        rs.getString(at + 11));
   }
 
   /** Closes DELIVERING posts that have nothing pending; returns how many. */

@@ -114,13 +114,20 @@ final class DestinationRunner {
     Duration lease = scheduler.config().delivery().lease();
     blocking(
             () -> {
-              Optional<DeliveryStore.Attempt> a = scheduler.store().begin(job, owner, lease);
+              // A post not built yet (the first transaction of each small post) is read with
+              // the lease check, in one statement.
+              boolean withPost = !scheduler.messages().has(job.postId());
+              Optional<DeliveryStore.Attempt> a =
+                  scheduler.store().begin(job, owner, lease, withPost);
               if (a.isEmpty() || a.get().recipients().isEmpty()) {
                 return new Work(a.orElse(null), null);
               }
               return new Work(
                   a.get(),
-                  scheduler.messages().get(job.postId(), a.get().receivedAt()).orElse(null));
+                  scheduler
+                      .messages()
+                      .get(job.postId(), a.get().receivedAt(), a.get().post())
+                      .orElse(null));
             })
         .onComplete(
             ar -> {

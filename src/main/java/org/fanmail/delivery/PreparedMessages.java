@@ -41,15 +41,25 @@ public class PreparedMessages {
     this.links = new UnsubscribeLinks(config.publicUrl(), LinkTokens.of(config));
   }
 
-  /** The prepared message of {@code postId}; empty when the post or its list is gone. */
-  Optional<PreparedMessage> get(long postId, Instant receivedAt) throws SQLException {
+  /** Whether {@code postId}'s message is built already (a hint: it may be evicted meanwhile). */
+  synchronized boolean has(long postId) {
+    return cache.containsKey(postId);
+  }
+
+  /**
+   * The prepared message of {@code postId}; empty when the post or its list is gone. Built from
+   * {@code loaded} when the caller read the post already, else read here.
+   */
+  Optional<PreparedMessage> get(long postId, Instant receivedAt, DeliveryStore.PostSource loaded)
+      throws SQLException {
     synchronized (this) {
       PreparedMessage hit = cache.get(postId);
       if (hit != null) {
         return Optional.of(hit);
       }
     }
-    Optional<DeliveryStore.PostSource> source = store.loadPost(postId);
+    Optional<DeliveryStore.PostSource> source =
+        loaded != null ? Optional.of(loaded) : store.loadPost(postId);
     if (source.isEmpty()) {
       return Optional.empty();
     }

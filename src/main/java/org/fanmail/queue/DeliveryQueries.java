@@ -48,6 +48,28 @@ public final class DeliveryQueries {
           + " order by r.id";
 
   /**
+   * {@link #CHECK_LEASE_AND_RECIPIENTS} and {@link #LOAD_POST} in one statement, for the first
+   * transaction of a post this instance has not built a message for yet (every transaction of a
+   * small post): one row of the post's received_at, the open recipients as three arrays (id, email,
+   * member id or 0; null when none is open) and the columns of {@link #LOAD_POST} (null from the
+   * list's on when the list is gone). No row when the lease must be renewed or the row is not ours.
+   * Parameters as {@link #CHECK_LEASE_AND_RECIPIENTS}.
+   */
+  public static final String CHECK_LEASE_AND_LOAD =
+      "select p.received_at, o.ids, o.emails, o.members,"
+          + " p.raw, l.address, l.local_part, l.domain, l.name, l.subject_prefix, l.reply_to,"
+          + " p.purpose, p.envelope_from, l.id, l.personalize, p.dmarc_action"
+          + " from delivery d join post p on p.id = d.post_id"
+          + " left join mailing_list l on l.id = p.list_id"
+          + " cross join lateral (select array_agg(r.id order by r.id) as ids,"
+          + "  array_agg(r.email order by r.id) as emails,"
+          + "  array_agg(coalesce(r.member_id, 0) order by r.id) as members"
+          + "  from recipient r where r.delivery_id = d.id"
+          + "  and r.state in ('PENDING', 'DEFERRED')) o"
+          + " where d.id = ? and d.lease_owner = ? and d.state = 'PENDING'"
+          + " and d.lease_until > now() + make_interval(secs => ?)";
+
+  /**
    * Renews our lease right before a transaction starts and says whether the row is still ours and
    * still pending; the post's received_at decides max-age.
    */

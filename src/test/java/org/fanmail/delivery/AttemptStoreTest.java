@@ -1,6 +1,7 @@
 package org.fanmail.delivery;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,9 +9,11 @@ import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -20,14 +23,15 @@ import org.fanmail.testing.TestMail;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link DeliveryStore#finish} records an attempt's outcomes and closes the delivery row and the
- * post: in one statement for the usual attempt, in a transaction of several when a refusal is
- * scored. Both paths must leave the same rows. The rows are leased to an owner of this test for an
- * hour, so the running scheduler never claims them.
+ * {@link DeliveryStore#begin} reads an attempt's recipients (and the post, with the lease check,
+ * when asked), and {@link DeliveryStore#finish} records an attempt's outcomes and closes the
+ * delivery row and the post: in one statement for the usual attempt, in a transaction of several
+ * when a refusal is scored. Both paths must leave the same rows. The rows are leased to an owner of
+ * this test for an hour, so the running scheduler never claims them.
  */
 @QuarkusTest
 @TestProfile(FanoutTestProfile.class)
-class FinishAttemptTest {
+class AttemptStoreTest {
   private static final String OWNER = "finish-test-owner";
   private static final Instant LATER = Instant.now().plus(1, ChronoUnit.HOURS);
 
@@ -166,6 +170,60 @@ class FinishAttemptTest {
     assertEquals("DONE", db.postState(post));
     assertEquals("FAILED", db.recipient(post, "a2@never.test", "state"));
     assertEquals("2", deliveryColumn(db, a, "attempts"));
+  }
+
+  @Test
+  void beginReadsThePostWithTheLeaseCheckUnlessTheLeaseNeedsRenewing() throws Exception {
+    TestMail db = new TestMail(dataSource);
+    long list = db.list("begin", "lists.test", "[b]", "POSTER");
+    long post;
+    DeliveryJob a;
+    DeliveryJob empty;
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      post = post(c, list);
+      a = delivery(c, post, "z@never.test", "y@never.test");
+      empty = delivery(c, post);
+      c.commit();
+    }
+    Duration lease = Duration.ofHours(1);
+
+    DeliveryStore.Attempt got = store.begin(a, OWNER, lease, true).orElseThrow();
+    assertEquals(
+        List.of("z@never.test", "y@never.test"),
+        got.recipients().stream().map(RecipientOutcome.Recipient::email).toList(),
+        "open recipients in id order");
+    assertEquals(
+        Long.parseLong(db.recipient(post, "z@never.test", "id")), got.recipients().get(0).id());
+    assertNotNull(got.post(), "read with the lease check");
+    assertEquals("begin@lists.test", got.post().address());
+    assertEquals("[b]", got.post().subjectPrefix());
+    assertEquals(list, got.post().listId());
+    assertEquals(
+        new String(store.loadPost(post).orElseThrow().raw(), StandardCharsets.UTF_8),
+        new String(got.post().raw(), StandardCharsets.UTF_8));
+
+    DeliveryStore.Attempt without = store.begin(a, OWNER, lease, false).orElseThrow();
+    assertNull(without.post(), "not asked for");
+    assertEquals(got.recipients(), without.recipients());
+
+    assertTrue(store.begin(empty, OWNER, lease, true).orElseThrow().recipients().isEmpty());
+    assertTrue(store.begin(a, "someone-else", lease, true).isEmpty(), "not ours");
+
+    // Less than half the lease left: renewed, the recipients read after it, the post not read.
+    db.scalar(
+        "update delivery set lease_until = now() + interval '10 seconds' where id = ? returning id",
+        a.deliveryId());
+    DeliveryStore.Attempt renewed = store.begin(a, OWNER, lease, true).orElseThrow();
+    assertNull(renewed.post());
+    assertEquals(got.recipients(), renewed.recipients());
+    assertTrue(
+        Double.parseDouble(
+                db.scalar(
+                    "select extract(epoch from lease_until - now()) from delivery where id = ?",
+                    a.deliveryId()))
+            > 3000,
+        "lease renewed");
   }
 
   @Test
