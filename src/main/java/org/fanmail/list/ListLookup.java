@@ -43,6 +43,15 @@ public class ListLookup {
       "select id, address, local_part, domain, name, posting_policy, non_member_action,"
           + " max_message_size, owners from mailing_list where address = ?";
 
+  // The list and, in the same round trip, the membership of one address (the envelope sender of
+  // the transaction naming the list): null member columns when it is not a member.
+  private static final String LIST_AND_MEMBER_BY_ADDRESS =
+      "select l.id, l.address, l.local_part, l.domain, l.name, l.posting_policy,"
+          + " l.non_member_action, l.max_message_size, l.owners,"
+          + " m.id, m.email, m.role, m.status, m.delivery_mode"
+          + " from mailing_list l left join member m on m.list_id = l.id and m.email_key = ?"
+          + " where l.address = ?";
+
   // Members are unique per list by lower(email); email_key is that generated column.
   private static final String MEMBER_BY_EMAIL =
       "select id, email, role, status, delivery_mode from member where list_id = ? and email_key = ?";
@@ -59,29 +68,59 @@ public class ListLookup {
         PreparedStatement ps = c.prepareStatement(LIST_BY_ADDRESS)) {
       ps.setString(1, address.toLowerCase(java.util.Locale.ROOT));
       try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(listInfo(rs)) : Optional.empty();
+      }
+    }
+  }
+
+  /** A list found with the membership of one address in it (empty: not a member). */
+  public record ListWithMember(ListInfo list, Optional<MemberInfo> member) {}
+
+  /** {@link #findList} and {@link #findMember} of {@code email} in that list, in one round trip. */
+  public Optional<ListWithMember> findListWithMember(String address, String email)
+      throws SQLException {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement(LIST_AND_MEMBER_BY_ADDRESS)) {
+      ps.setString(1, email.toLowerCase(java.util.Locale.ROOT));
+      ps.setString(2, address.toLowerCase(java.util.Locale.ROOT));
+      try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) {
           return Optional.empty();
         }
-        long max = rs.getLong(8);
-        Long maxSize = rs.wasNull() ? null : max;
-        Array owners = rs.getArray(9);
-        List<String> ownerList =
-            owners == null
-                ? List.of()
-                : new ArrayList<>(Arrays.asList((String[]) owners.getArray()));
-        return Optional.of(
-            new ListInfo(
-                rs.getLong(1),
-                rs.getString(2),
-                rs.getString(3),
-                rs.getString(4),
-                rs.getString(5),
-                rs.getString(6),
-                rs.getString(7),
-                maxSize,
-                List.copyOf(ownerList)));
+        ListInfo list = listInfo(rs);
+        long memberId = rs.getLong(10);
+        Optional<MemberInfo> member =
+            rs.wasNull()
+                ? Optional.empty()
+                : Optional.of(
+                    new MemberInfo(
+                        memberId,
+                        rs.getString(11),
+                        rs.getString(12),
+                        rs.getString(13),
+                        rs.getString(14)));
+        return Optional.of(new ListWithMember(list, member));
       }
     }
+  }
+
+  /** Columns 1 to 9: the list. */
+  private static ListInfo listInfo(ResultSet rs) throws SQLException {
+    long max = rs.getLong(8);
+    Long maxSize = rs.wasNull() ? null : max;
+    Array owners = rs.getArray(9);
+    List<String> ownerList =
+        owners == null ? List.of() : new ArrayList<>(Arrays.asList((String[]) owners.getArray()));
+    return new ListInfo(
+        rs.getLong(1),
+        rs.getString(2),
+        rs.getString(3),
+        rs.getString(4),
+        rs.getString(5),
+        rs.getString(6),
+        rs.getString(7),
+        maxSize,
+        List.copyOf(ownerList));
   }
 
   /** The member of list {@code listId} with address {@code email} (case-insensitive). */

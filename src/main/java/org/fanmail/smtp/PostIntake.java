@@ -86,8 +86,12 @@ public class PostIntake {
           continue;
         }
         long listId = r.list().id();
+        // The envelope sender's membership was read with the list at RCPT time (one round trip
+        // fewer per post; a membership that changes during DATA counts as it was at RCPT).
         Optional<MemberInfo> envelopeMember =
-            tx.reversePath == null ? Optional.empty() : lookup.findMember(listId, tx.reversePath);
+            tx.reversePath == null
+                ? Optional.empty()
+                : r.sender() != null ? r.sender() : lookup.findMember(listId, tx.reversePath);
         // Usually the envelope sender and the From address are one address: one look-up then.
         Optional<MemberInfo> fromMember =
             fromAddress == null

@@ -70,10 +70,33 @@ public class RecipientResolver {
 
   /** The list recipient {@code address} stands for, if any. */
   public Optional<ListRecipient> resolve(EmailAddress address) throws SQLException {
+    return resolve(address, null);
+  }
+
+  /**
+   * The list recipient {@code address} stands for, if any, with {@code sender}'s membership of the
+   * list read in the same statement when {@code sender} is not null (the reverse path).
+   */
+  public Optional<ListRecipient> resolve(EmailAddress address, String sender) throws SQLException {
     for (Candidate c : candidates(address)) {
-      Optional<ListInfo> list = lookup.findList(c.listAddress());
-      if (list.isPresent()) {
-        return Optional.of(new ListRecipient(list.get(), c.purpose(), c.arg(), address.toString()));
+      if (sender == null) {
+        Optional<ListInfo> list = lookup.findList(c.listAddress());
+        if (list.isPresent()) {
+          return Optional.of(
+              new ListRecipient(list.get(), c.purpose(), c.arg(), address.toString()));
+        }
+        continue;
+      }
+      Optional<ListLookup.ListWithMember> found =
+          lookup.findListWithMember(c.listAddress(), sender);
+      if (found.isPresent()) {
+        return Optional.of(
+            new ListRecipient(
+                found.get().list(),
+                c.purpose(),
+                c.arg(),
+                address.toString(),
+                found.get().member()));
       }
     }
     return Optional.empty();

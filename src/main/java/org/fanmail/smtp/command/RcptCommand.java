@@ -60,7 +60,7 @@ final class RcptCommand implements SmtpCommand {
       return SmtpCommand.done();
     }
     return session
-        .blocking(() -> session.resolver().resolve(path.mailbox()))
+        .blocking(() -> session.resolver().resolve(path.mailbox(), tx.reversePath))
         .otherwise(
             e -> {
               LOG.warnf("RCPT look-up failed: %s", e.toString());
