@@ -14,8 +14,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -80,6 +82,9 @@ public class FanoutStage {
   private final Event<DeliveriesReady> ready;
   private final ReentrantLock scanning = new ReentrantLock();
   private final FailingPosts failing = new FailingPosts();
+
+  /** A statement shared by several posts failed: batches of one post until one succeeds. */
+  private volatile boolean soloAfterFailure;
 
   /** {@link #INLINE_POST}, lowered by tests to send small posts the set-based way. */
   private volatile int inlineLimit = INLINE_POST;
@@ -157,7 +162,9 @@ public class FanoutStage {
     int failures = 0;
     while (!stopped) {
       try {
-        if (!expandNext(null)) {
+        // A batch that took every ACCEPTED post it saw ends the drain: a post committed since
+        // wakes another (one claim fewer per wake-up than claiming until none is found).
+        if (expandNext(null) != Batch.MORE) {
           return;
         }
         failures = 0;
@@ -195,7 +202,7 @@ public class FanoutStage {
     }
     try {
       resumeUnfinished();
-      while (!stopped && expandNext(null)) {
+      while (!stopped && expandNext(null) == Batch.MORE) {
         // a batch per transaction
       }
     } catch (SQLException | RuntimeException e) {
@@ -207,7 +214,14 @@ public class FanoutStage {
 
   /** Expands one specific post if it is still ACCEPTED and nobody else holds it. */
   public boolean expand(long postId) throws SQLException {
-    return expandNext(postId);
+    return expandNext(postId) != Batch.NONE;
+  }
+
+  /** What a batch found: no post, every post it saw, or posts it left for the next batch. */
+  private enum Batch {
+    NONE,
+    ALL,
+    MORE
   }
 
   /**
@@ -226,13 +240,20 @@ public class FanoutStage {
 
   /**
    * Claims and expands one post ({@code postId}), or a batch of the oldest ACCEPTED posts (one
-   * claim for all) in one transaction; false when there was none. Small posts share the transaction
-   * and its commit (one WAL flush for up to {@link #BATCH_POSTS} posts); a batch ends after a post
-   * with more than {@link #SMALL_POST} candidates or after {@link #BATCH_MILLIS}. Between posts the
-   * working tables are emptied (they are small then); the commit empties them anyway.
+   * claim for all) in one transaction; false when there was none. The batch's small posts are read
+   * with one statement and written with another ({@link #expandSmall}); the others follow one by
+   * one through the working tables, and the batch ends after one of more than {@link #SMALL_POST}
+   * candidates or after {@link #BATCH_MILLIS} (posts claimed but not reached stay ACCEPTED and lead
+   * the next batch). One commit, one WAL flush, for up to {@link #BATCH_POSTS} posts.
+   *
+   * <p>A failure is charged to the post being worked on; when it happens in a statement shared by
+   * several posts, the next batches are of one post each until one succeeds, so that a post that
+   * always fails is found and held back instead of failing every batch it is in.
    */
-  private boolean expandNext(Long postId) throws SQLException {
+  private Batch expandNext(Long postId) throws SQLException {
     List<Long> expanded = new ArrayList<>();
+    int batch = soloAfterFailure ? 1 : BATCH_POSTS;
+    int seen;
     long batchStarted = System.nanoTime();
     Long current = null;
     // The working tables are set up by the first post of the batch that takes the set-based path
@@ -242,64 +263,65 @@ public class FanoutStage {
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       try {
-        // One claim for the whole batch; posts claimed but left when the batch ends early stay
-        // ACCEPTED (their locks go with this commit) and lead the next batch.
-        for (Claimed p : claim(c, postId, failing.holding())) {
-          current = null;
-          expanded.add(p.id());
+        List<Claimed> claimed = claim(c, postId, failing.holding(), batch);
+        seen = claimed.size();
+        List<Claimed> candidates = new ArrayList<>();
+        for (Claimed p : claimed) {
+          current = p.id();
           if (p.listId() == null) {
             try (PreparedStatement ps = c.prepareStatement(FanoutQueries.PARK_POST)) {
               ps.setString(1, "the post's list no longer exists");
               ps.setLong(2, p.id());
               ps.executeUpdate();
             }
+            expanded.add(p.id());
             LOG.warnf("post %d: parked, its list no longer exists", p.id());
             continue;
           }
-          long started = System.nanoTime();
-          current = p.id();
           if (!p.system() && DmarcAction.of(p.dmarcMode()) != DmarcAction.NONE) {
             dmarc.decide(c, p.id());
           }
-          Expansion made = p.system() ? null : expandSmall(c, p.id(), p.listId());
-          if (made == null) {
-            if (!tablesReady) {
-              try (var st = c.createStatement()) {
-                // The numbering and the recipient insert sort the whole post: in memory up to
-                // about 500,000 recipients instead of on disk past 40,000 (the default of 4 MB).
-                st.execute(FanoutQueries.SORT_MEMORY);
-              }
-              createWorkingTables(c);
-              tablesReady = true;
-            } else if (tablesUsed) {
-              try (var st = c.createStatement()) {
-                st.execute(FanoutQueries.CLEAR_WORKING_TABLES);
-              }
-            }
-            tablesUsed = true;
-            made = expandInTransaction(c, p.id(), p.listId(), p.system());
+          candidates.add(p);
+        }
+        List<Claimed> maySmall =
+            candidates.stream().filter(p -> !p.system() && inlineLimit >= 0).toList();
+        current = maySmall.size() == 1 ? maySmall.get(0).id() : null;
+        Set<Long> small = expandSmall(c, maySmall, batchStarted);
+        expanded.addAll(small);
+        for (Claimed p : candidates) {
+          if (small.contains(p.id())) {
+            continue;
           }
-          current = null;
-          // Counts come from the statements themselves: recounting a large post's rows for a log
-          // line would cost the serial expander a scan of every recipient.
-          LOG.info(
-              "post "
-                  + p.id()
-                  + ": expanded into "
-                  + made.recipients()
-                  + " recipients, "
-                  + made.deliveries()
-                  + " transactions, in "
-                  + (System.nanoTime() - started) / 1_000_000
-                  + " ms");
-          if (made.recipients() > SMALL_POST
-              || System.nanoTime() - batchStarted > BATCH_MILLIS * 1_000_000L) {
+          if (System.nanoTime() - batchStarted > BATCH_MILLIS * 1_000_000L && !expanded.isEmpty()) {
+            break;
+          }
+          long started = System.nanoTime();
+          current = p.id();
+          expanded.add(p.id());
+          if (!tablesReady) {
+            try (var st = c.createStatement()) {
+              // The numbering and the recipient insert sort the whole post: in memory up to
+              // about 500,000 recipients instead of on disk past 40,000 (the default of 4 MB).
+              st.execute(FanoutQueries.SORT_MEMORY);
+            }
+            createWorkingTables(c);
+            tablesReady = true;
+          } else if (tablesUsed) {
+            try (var st = c.createStatement()) {
+              st.execute(FanoutQueries.CLEAR_WORKING_TABLES);
+            }
+          }
+          tablesUsed = true;
+          Expansion made = expandInTransaction(c, p.id(), p.listId(), p.system());
+          logExpanded(p.id(), made, started);
+          if (made.recipients() > SMALL_POST) {
             break;
           }
         }
+        current = null;
         if (expanded.isEmpty()) {
           c.rollback();
-          return false;
+          return Batch.NONE;
         }
         c.commit();
       } catch (SQLException | RuntimeException e) {
@@ -307,22 +329,41 @@ public class FanoutStage {
         if (current != null) {
           // The batch is redone without this post; it waits before it is tried again.
           failing.failed(current);
+        } else if (!soloAfterFailure) {
+          soloAfterFailure = true;
+          LOG.infof("expansion: a statement shared by several posts failed; one post a batch now");
         }
         throw e;
       }
     }
+    soloAfterFailure = false;
     for (long id : expanded) {
       failing.succeeded(id);
       ready.fireAsync(new DeliveriesReady(id));
     }
-    return true;
+    return postId == null && (seen == batch || expanded.size() < seen) ? Batch.MORE : Batch.ALL;
+  }
+
+  /** Counts come from the statements themselves (a recount would cost a scan of every row). */
+  private static void logExpanded(long postId, Expansion made, long started) {
+    LOG.info(
+        "post "
+            + postId
+            + ": expanded into "
+            + made.recipients()
+            + " recipients, "
+            + made.deliveries()
+            + " transactions, in "
+            + (System.nanoTime() - started) / 1_000_000
+            + " ms");
   }
 
   /**
-   * Locks {@code postId} if it is still ACCEPTED, or else up to {@link #BATCH_POSTS} of the oldest
+   * Locks {@code postId} if it is still ACCEPTED, or else up to {@code batch} of the oldest
    * ACCEPTED posts other than {@code skip}, in one statement.
    */
-  private static List<Claimed> claim(Connection c, Long postId, Long[] skip) throws SQLException {
+  private static List<Claimed> claim(Connection c, Long postId, Long[] skip, int batch)
+      throws SQLException {
     List<Claimed> claimed = new ArrayList<>();
     try (PreparedStatement ps =
         c.prepareStatement(
@@ -331,7 +372,7 @@ public class FanoutStage {
         ps.setLong(1, postId);
       } else {
         ps.setArray(1, c.createArrayOf("bigint", skip));
-        ps.setInt(2, BATCH_POSTS);
+        ps.setInt(2, batch);
       }
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -370,58 +411,97 @@ public class FanoutStage {
   }
 
   /**
-   * A post of at most {@link #inlineLimit} candidates: read, routed and numbered here and written
-   * with one statement ({@link FanoutQueries#WRITE_SMALL_POST}), which also moves the post on. Null
-   * when the post has more candidates (nothing written; the caller takes the set-based path).
+   * The posts of {@code posts} with at most {@link #inlineLimit} candidates: read with one
+   * statement ({@link FanoutQueries#SELECT_CANDIDATES_OF_POSTS}), routed, grouped and numbered here
+   * ({@link SmallPostPlan}) and written with one more ({@link FanoutQueries#WRITE_SMALL_POSTS}),
+   * which also moves them on. Returns their ids; the others are left untouched for the set-based
+   * path.
    */
-  private Expansion expandSmall(Connection c, long postId, long listId) throws SQLException {
+  private Set<Long> expandSmall(Connection c, List<Claimed> posts, long started)
+      throws SQLException {
     int limit = inlineLimit;
-    if (limit < 0) {
-      return null;
+    if (posts.isEmpty() || limit < 0) {
+      return Set.of();
     }
-    List<SmallPostPlan.Candidate> candidates = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement(FanoutQueries.SELECT_CANDIDATES)) {
-      ps.setLong(1, listId);
-      ps.setLong(2, postId);
+    Map<Long, List<SmallPostPlan.Candidate>> candidates = new LinkedHashMap<>();
+    for (Claimed p : posts) {
+      candidates.put(p.id(), new ArrayList<>());
+    }
+    try (PreparedStatement ps = c.prepareStatement(FanoutQueries.SELECT_CANDIDATES_OF_POSTS)) {
+      ps.setArray(1, c.createArrayOf("bigint", posts.stream().map(Claimed::id).toArray()));
+      ps.setArray(2, c.createArrayOf("bigint", posts.stream().map(Claimed::listId).toArray()));
       ps.setInt(3, limit + 1);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          candidates.add(
-              new SmallPostPlan.Candidate(rs.getLong(1), rs.getString(2), rs.getString(3)));
+          candidates
+              .get(rs.getLong(1))
+              .add(new SmallPostPlan.Candidate(rs.getLong(2), rs.getString(3), rs.getString(4)));
         }
       }
     }
-    if (candidates.size() > limit) {
-      return null;
+    // The batch's rows, in parallel arrays; a recipient's delivery index counts across posts.
+    List<Long> dPost = new ArrayList<>();
+    List<SmallPostPlan.Delivery> ds = new ArrayList<>();
+    List<Long> pIds = new ArrayList<>();
+    List<Integer> pDeliveries = new ArrayList<>();
+    List<Long> rPost = new ArrayList<>();
+    List<SmallPostPlan.Recipient> rs = new ArrayList<>();
+    Map<Long, Expansion> made = new LinkedHashMap<>();
+    for (Map.Entry<Long, List<SmallPostPlan.Candidate>> e : candidates.entrySet()) {
+      long postId = e.getKey();
+      if (e.getValue().size() > limit) {
+        continue;
+      }
+      List<String> domains =
+          e.getValue().stream().map(SmallPostPlan.Candidate::domain).distinct().sorted().toList();
+      List<Destination> resolved = resolveAll(domains, postId);
+      Map<String, Destination> destinations = new HashMap<>();
+      for (int i = 0; i < domains.size(); i++) {
+        destinations.put(domains.get(i), resolved.get(i));
+      }
+      SmallPostPlan plan =
+          SmallPostPlan.of(
+              e.getValue(),
+              destinations,
+              config.delivery().groupBy(),
+              config.delivery().maxRecipientsPerTransaction());
+      int offset = ds.size();
+      for (SmallPostPlan.Delivery d : plan.deliveries) {
+        dPost.add(postId);
+        ds.add(d);
+      }
+      for (SmallPostPlan.Recipient r : plan.recipients) {
+        rPost.add(postId);
+        rs.add(
+            r.delivery() == 0
+                ? r
+                : new SmallPostPlan.Recipient(
+                    r.memberId(),
+                    r.email(),
+                    r.domain(),
+                    r.delivery() + offset,
+                    r.state(),
+                    r.reply()));
+      }
+      pIds.add(postId);
+      pDeliveries.add(plan.deliveries.size());
+      made.put(postId, new Expansion(plan.recipients.size(), plan.deliveries.size()));
     }
-    List<String> domains =
-        candidates.stream().map(SmallPostPlan.Candidate::domain).distinct().sorted().toList();
-    List<Destination> resolved = resolveAll(domains, postId);
-    Map<String, Destination> destinations = new HashMap<>();
-    for (int i = 0; i < domains.size(); i++) {
-      destinations.put(domains.get(i), resolved.get(i));
+    if (made.isEmpty()) {
+      return Set.of();
     }
-    SmallPostPlan plan =
-        SmallPostPlan.of(
-            candidates,
-            destinations,
-            config.delivery().groupBy(),
-            config.delivery().maxRecipientsPerTransaction());
-    List<SmallPostPlan.Delivery> ds = plan.deliveries;
-    List<SmallPostPlan.Recipient> rs = plan.recipients;
-    try (PreparedStatement ps = c.prepareStatement(FanoutQueries.WRITE_SMALL_POST)) {
+    try (PreparedStatement ps = c.prepareStatement(FanoutQueries.WRITE_SMALL_POSTS)) {
       int i = 1;
       ps.setInt(i++, ds.size());
-      ps.setLong(i++, postId);
       ps.setDouble(i++, config.delivery().retrySchedule().get(0).toMillis() / 1000.0);
+      ps.setArray(i++, c.createArrayOf("bigint", dPost.toArray()));
       ps.setArray(i++, textArray(c, ds, SmallPostPlan.Delivery::destination));
       ps.setArray(i++, textArray(c, ds, SmallPostPlan.Delivery::hosts));
       ps.setArray(i++, c.createArrayOf("boolean", ds.stream().map(d -> d.temporary()).toArray()));
       ps.setArray(i++, textArray(c, ds, SmallPostPlan.Delivery::reason));
-      ps.setInt(i++, ds.size());
-      ps.setInt(i++, ds.size());
-      ps.setLong(i++, postId);
-      ps.setLong(i++, postId);
+      ps.setArray(i++, c.createArrayOf("bigint", pIds.toArray()));
+      ps.setArray(i++, c.createArrayOf("integer", pDeliveries.toArray()));
+      ps.setArray(i++, c.createArrayOf("bigint", rPost.toArray()));
       ps.setArray(i++, c.createArrayOf("bigint", rs.stream().map(r -> r.memberId()).toArray()));
       ps.setArray(i++, textArray(c, rs, SmallPostPlan.Recipient::email));
       ps.setArray(i++, textArray(c, rs, SmallPostPlan.Recipient::domain));
@@ -430,7 +510,8 @@ public class FanoutStage {
       ps.setArray(i++, textArray(c, rs, SmallPostPlan.Recipient::reply));
       ps.executeUpdate();
     }
-    return new Expansion(rs.size(), ds.size());
+    made.forEach((id, m) -> logExpanded(id, m, started));
+    return made.keySet();
   }
 
   private static <T> java.sql.Array textArray(

@@ -65,41 +65,54 @@ public final class FanoutQueries {
       "insert into fanout_candidate (member_id, email, domain)" + CANDIDATES;
 
   /**
-   * The same candidates read into the expander, at most parameter 3 of them: a small post is routed
-   * in memory and written by {@link #WRITE_SMALL_POST}. Parameters: list id, post id, limit.
+   * The candidates of several posts read into the expander in one statement, at most parameter 3 of
+   * each (one more than a small post may have, so that a larger one is recognised and takes the
+   * set-based path): rows of post id, member id, email, domain, in the order of the posts. Small
+   * posts are routed in memory and written by {@link #WRITE_SMALL_POSTS}. Parameters: post ids,
+   * their list ids (parallel arrays), limit.
    */
-  public static final String SELECT_CANDIDATES = CANDIDATES.substring(1) + " limit ?";
+  public static final String SELECT_CANDIDATES_OF_POSTS =
+      "select q.post_id, c.id, c.email, c.domain"
+          + " from unnest(?::bigint[], ?::bigint[]) with ordinality as q(post_id, list_id, n)"
+          + " cross join lateral ("
+          + CANDIDATES
+              .replace("m.list_id = ?", "m.list_id = q.list_id")
+              .replace("p.id = ?", "p.id = q.post_id")
+          + " limit ?) c order by q.n";
 
   /**
-   * Writes a small post routed in memory, in one statement: its delivery rows (ids drawn from the
-   * identity sequence first, so that recipients can point at them), its recipient rows and the
-   * post's move to DELIVERING, or DONE when no delivery row was made. Parameters: the number of
-   * deliveries; post id; the first retry step in seconds (for a destination that could not be
-   * resolved for now); four parallel arrays of the deliveries (destination, hosts joined by spaces,
-   * temporary, reason); the number of deliveries twice and the post id (post update); post id; six
-   * parallel arrays of the recipients (member id or 0, email, domain, 1-based delivery index or 0,
-   * state, last reply).
+   * Writes the small posts of one batch, routed in memory, in one statement: their delivery rows
+   * (ids drawn from the identity sequence first, so that recipients can point at them), their
+   * recipient rows, and each post's move to DELIVERING, or DONE when it got no delivery row.
+   * Parameters: the number of deliveries in all; the first retry step in seconds (for a destination
+   * that could not be resolved for now); five parallel arrays of the deliveries (post id,
+   * destination, hosts joined by spaces, temporary, reason); two parallel arrays of the posts (id,
+   * number of deliveries); seven parallel arrays of the recipients (post id, member id or 0, email,
+   * domain, 1-based index into the batch's deliveries or 0, state, last reply).
    */
-  public static final String WRITE_SMALL_POST =
+  public static final String WRITE_SMALL_POSTS =
       "with ids as materialized ("
           + " select nextval(pg_get_serial_sequence('delivery', 'id')) as id, n"
           + " from generate_series(1, ?) as n),"
           + " deliveries as (insert into delivery (id, post_id, destination, hosts,"
           + " next_attempt_at, attempts, last_reply) overriding system value"
-          + " select ids.id, ?, u.destination, string_to_array(u.hosts, ' '),"
+          + " select ids.id, u.post_id, u.destination, string_to_array(u.hosts, ' '),"
           + " case when u.temporary then now() + make_interval(secs => ?) else now() end,"
           + " case when u.temporary then 1 else 0 end, u.reason"
-          + " from unnest(?::text[], ?::text[], ?::boolean[], ?::text[]) with ordinality"
-          + " as u(destination, hosts, temporary, reason, n) join ids on ids.n = u.n),"
-          + " expanded as (update post set"
-          + " state = case when ? > 0 then 'DELIVERING' else 'DONE' end,"
+          + " from unnest(?::bigint[], ?::text[], ?::text[], ?::boolean[], ?::text[])"
+          + " with ordinality as u(post_id, destination, hosts, temporary, reason, n)"
+          + " join ids on ids.n = u.n),"
+          + " expanded as (update post p set"
+          + " state = case when e.deliveries > 0 then 'DELIVERING' else 'DONE' end,"
           + " expanded_at = now(), updated_at = now(),"
-          + " done_at = case when ? > 0 then null else now() end where id = ?)"
+          + " done_at = case when e.deliveries > 0 then null else now() end"
+          + " from unnest(?::bigint[], ?::integer[]) as e(id, deliveries) where p.id = e.id)"
           + " insert into recipient (post_id, member_id, email, domain, delivery_id, state,"
           + " last_reply)"
-          + " select ?, nullif(r.member_id, 0), r.email, r.domain, ids.id, r.state, r.reply"
-          + " from unnest(?::bigint[], ?::text[], ?::text[], ?::integer[], ?::text[], ?::text[])"
-          + " with ordinality as r(member_id, email, domain, n, state, reply, position)"
+          + " select r.post_id, nullif(r.member_id, 0), r.email, r.domain, ids.id, r.state, r.reply"
+          + " from unnest(?::bigint[], ?::bigint[], ?::text[], ?::text[], ?::integer[], ?::text[],"
+          + " ?::text[]) with ordinality"
+          + " as r(post_id, member_id, email, domain, n, state, reply, position)"
           + " left join ids on ids.n = r.n order by r.position";
 
   /**

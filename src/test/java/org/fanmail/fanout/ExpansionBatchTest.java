@@ -96,4 +96,63 @@ class ExpansionBatchTest {
             "select count(*) from recipient where post_id >= ? and state = 'DELIVERED'",
             posts.get(0)));
   }
+
+  /**
+   * A small post that fails in the statement it shares with the rest of its batch (here: a
+   * recipient row the database refuses, through a trigger of this test) fails that batch; the
+   * batches after it are of one post each until the failing one is found and held back, and the
+   * posts behind it are delivered.
+   */
+  @Test
+  void aSmallPostFailingInTheSharedWriteIsFoundAndTheOthersGoOn() throws Exception {
+    TestMail db = new TestMail(dataSource);
+    String poisonAddress = "poison-" + java.util.UUID.randomUUID() + "@c.test";
+    long bad = db.list("shared-bad", "lists.test", null, "POSTER");
+    db.member(bad, poisonAddress, "ACTIVE", "REGULAR");
+    long good = db.list("shared-good", "lists.test", null, "POSTER");
+    db.members(good, "g", "c.test", 2);
+    String trigger = "refuse_" + Math.abs(poisonAddress.hashCode());
+    try (Connection c = dataSource.getConnection();
+        var st = c.createStatement()) {
+      st.execute(
+          "create function "
+              + trigger
+              + "() returns trigger language plpgsql as $$ begin"
+              + " if new.email = '"
+              + poisonAddress
+              + "' then raise exception 'refused by the test'; end if; return new; end $$");
+      st.execute(
+          "create trigger "
+              + trigger
+              + " before insert on recipient for each row execute function "
+              + trigger
+              + "()");
+    }
+    try {
+      long poison =
+          db.acceptedPost(
+              bad,
+              "shared-bad@lists.test",
+              TestMail.message(TestMail.uniqueId(), "shared-bad@lists.test", "Bad", "b\r\n"),
+              Instant.now());
+      List<Long> posts = new ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        byte[] raw =
+            TestMail.message(TestMail.uniqueId(), "shared-good@lists.test", "Good " + i, "g\r\n");
+        posts.add(db.acceptedPost(good, "shared-good@lists.test", raw, Instant.now()));
+      }
+      committed.fire(new PostCommitted(List.of(posts.get(0))));
+      for (long post : posts) {
+        assertTrue(db.awaitPostState(post, "DONE", WAIT), "post " + post + " reaches DONE");
+      }
+      assertEquals("ACCEPTED", db.postState(poison), "the failing post is left for a later try");
+      assertEquals("0", db.scalar("select count(*) from recipient where post_id = ?", poison));
+    } finally {
+      try (Connection c = dataSource.getConnection();
+          var st = c.createStatement()) {
+        st.execute("drop trigger " + trigger + " on recipient");
+        st.execute("drop function " + trigger + "()");
+      }
+    }
+  }
 }
