@@ -258,9 +258,11 @@ start_sampler() {
   SAMPLER_PID=$!
 }
 
-# ingest SYSTEM PORT TO: smtp-source posts/s, then our own client's latencies
+# ingest SYSTEM PORT TO PID...: smtp-source posts/s, the CPU the PIDs' process trees used in the
+# timed run (per post), then our own client's latencies
 ingest() {
-  local sys=$1 port=$2 to=$3 t0 t1 lat
+  local sys=$1 port=$2 to=$3 t0 t1 lat cpu0 cpu1
+  shift 3
   # Warm-up, not timed, the same for both systems: a long-running server is measured in its
   # steady state (a cold JVM spends its first seconds compiling; Postfix's smtpd forks its
   # processes). Half of M messages through the same client.
@@ -271,6 +273,7 @@ ingest() {
     return 1
   }
   log "$sys ingest: smtp-source -s 20 -m $M to $to"
+  cpu0=$(python3 "$BENCH_DIR/tools/procstat.py" snap "$@")
   t0=$(now_ms)
   timeout 600 /usr/sbin/smtp-source -s 20 -m "$M" -l 2000 -M bench.client -f poster@bench.test \
     -t "$to" "127.0.0.1:$port" >"$RUN/$sys-smtp-source.log" 2>&1 || {
@@ -278,15 +281,19 @@ ingest() {
     return 1
   }
   t1=$(now_ms)
+  cpu1=$(python3 "$BENCH_DIR/tools/procstat.py" snap "$@")
   log "$sys ingest: latency client, 20 sessions, $M messages"
   lat=$(python3 "$BENCH_DIR/tools/smtpclient.py" latency --port "$port" --to "$to" \
     --sessions 20 --messages "$M" --deadline 600 --timeout 60) || return 1
   save "$sys-ingest" "$(python3 -c '
 import json, sys
 m, t0, t1, lat = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), json.loads(sys.argv[4])
+c0, c1 = json.loads(sys.argv[5]), json.loads(sys.argv[6])
 secs = (t1 - t0) / 1000
-print(json.dumps({"messages": m, "smtp_source_s": secs, "posts_per_s": round(m / secs, 1), "latency": lat}))' \
-    "$M" "$t0" "$t1" "$lat")"
+cpu = c1["cpu_s"] - c0["cpu_s"]
+print(json.dumps({"messages": m, "smtp_source_s": secs, "posts_per_s": round(m / secs, 1),
+                  "cpu_s": round(cpu, 2), "cpu_ms_per_post": round(cpu * 1000 / m, 2), "latency": lat}))' \
+    "$M" "$t0" "$t1" "$lat" "$cpu0" "$cpu1")"
   log "$sys ingest: $(cat "$RES/$sys-ingest.json")"
 }
 
@@ -335,7 +342,7 @@ print(json.dumps({"startup_s": round((int(sys.argv[2]) - int(sys.argv[1])) / 100
   log "postfix fan-out: $(cat "$RES/postfix-fanout.json")"
 
   sink_cmd "$SINK_CTL" reset >/dev/null
-  ingest postfix "$PF_PORT" bench@ingest.bench.test || die "postfix ingest failed"
+  ingest postfix "$PF_PORT" bench@ingest.bench.test "$pf_master_pid" || die "postfix ingest failed"
   for ((i = 0; i < 1200; i++)); do # let it drain (bounded: 120 s)
     [[ $(pf_queue_size) -eq 0 ]] && break
     sleep 0.1
@@ -476,7 +483,7 @@ print(json.dumps({"rows": rows, "http": int(code), "seconds": secs, "members_per
   fi
 
   sink_cmd "$SINK_CTL" reset >/dev/null
-  ingest fanmail "$fm_smtp" ingest@lists.bench.test
+  ingest fanmail "$fm_smtp" ingest@lists.bench.test "$fm_pid" ${fm_pg_pid:+"$fm_pg_pid"}
   fm_stop
 }
 

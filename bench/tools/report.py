@@ -89,6 +89,8 @@ def main():
         ("CPU s incl. intake of the post (from before MAIL)", *both("fanout", "cpu_with_intake_s"), "lower"),
         ("CPU s of embedded pg in fan-out", get(b, "fanmail-fanout", "pg_cpu_s"), None, None),
         ("ingest posts/s (smtp-source -s 20)", *both("ingest", "posts_per_s"), "higher"),
+        ("ingest CPU ms per post in the timed run (fanmail: java + embedded pg; Postfix: all processes)",
+         *both("ingest", "cpu_ms_per_post"), "lower"),
         ("ingest p50 ms (MAIL -> 250 after DATA, 20 sessions)", *both("ingest", "latency", "p50_ms"), "lower"),
         ("ingest p99 ms", *both("ingest", "latency", "p99_ms"), "lower"),
         ("import members/s (%s rows, one REST request; first on the fresh JVM)"
