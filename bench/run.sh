@@ -265,9 +265,12 @@ ingest() {
   shift 3
   # Warm-up, not timed, the same for both systems: a long-running server is measured in its
   # steady state (a cold JVM spends its first seconds compiling; Postfix's smtpd forks its
-  # processes). Half of M messages through the same client.
-  log "$sys ingest: warm-up, smtp-source -s 20 -m $((M / 2)) to $to (not timed)"
-  timeout 600 /usr/sbin/smtp-source -s 20 -m "$((M / 2))" -l 2000 -M bench.client \
+  # processes). 3,000 messages through the same client (half of M with --smoke): after 1,000,
+  # fanmail's JVM still used about a fifth more CPU per post than after 3,000 (BENCHMARKS.md).
+  local warm=3000
+  ((SMOKE)) && warm=$((M / 2))
+  log "$sys ingest: warm-up, smtp-source -s 20 -m $warm to $to (not timed)"
+  timeout 600 /usr/sbin/smtp-source -s 20 -m "$warm" -l 2000 -M bench.client \
     -f poster@bench.test -t "$to" "127.0.0.1:$port" >"$RUN/$sys-smtp-source-warm.log" 2>&1 || {
     log "smtp-source warm-up against $sys failed: $(tail -3 "$RUN/$sys-smtp-source-warm.log")"
     return 1
