@@ -258,6 +258,35 @@ start_sampler() {
   SAMPLER_PID=$!
 }
 
+# cpu_each PID...: a JSON array of one procstat snap per process tree
+cpu_each() {
+  local pid sep="" out="["
+  for pid in "$@"; do
+    out+="$sep$(python3 "$BENCH_DIR/tools/procstat.py" snap "$pid")"
+    sep=","
+  done
+  echo "$out]"
+}
+
+# settle LABEL PID...: waits (at most 60 s) until the process trees use under a tenth of a core,
+# so that background work left by the previous figure (Postfix: its queue, fanmail: autovacuum
+# of the fan-out's rows, a checkpoint) is not counted in the next one. Logs how long it waited.
+settle() {
+  local label=$1 i a b
+  shift
+  a=$(python3 "$BENCH_DIR/tools/procstat.py" snap "$@" | python3 -c 'import json,sys; print(json.load(sys.stdin)["cpu_s"])')
+  for ((i = 1; i <= 60; i++)); do
+    sleep 1
+    b=$(python3 "$BENCH_DIR/tools/procstat.py" snap "$@" | python3 -c 'import json,sys; print(json.load(sys.stdin)["cpu_s"])')
+    if python3 -c 'import sys; sys.exit(0 if float(sys.argv[2]) - float(sys.argv[1]) < 0.1 else 1)' "$a" "$b"; then
+      log "$label: idle after ${i} s"
+      return 0
+    fi
+    a=$b
+  done
+  log "$label: still busy after 60 s, measuring anyway"
+}
+
 # ingest SYSTEM PORT TO PID...: smtp-source posts/s, the CPU the PIDs' process trees used in the
 # timed run (per post), then our own client's latencies
 ingest() {
@@ -276,7 +305,7 @@ ingest() {
     return 1
   }
   log "$sys ingest: smtp-source -s 20 -m $M to $to"
-  cpu0=$(python3 "$BENCH_DIR/tools/procstat.py" snap "$@")
+  cpu0=$(cpu_each "$@")
   t0=$(now_ms)
   timeout 600 /usr/sbin/smtp-source -s 20 -m "$M" -l 2000 -M bench.client -f poster@bench.test \
     -t "$to" "127.0.0.1:$port" >"$RUN/$sys-smtp-source.log" 2>&1 || {
@@ -284,7 +313,7 @@ ingest() {
     return 1
   }
   t1=$(now_ms)
-  cpu1=$(python3 "$BENCH_DIR/tools/procstat.py" snap "$@")
+  cpu1=$(cpu_each "$@")
   log "$sys ingest: latency client, 20 sessions, $M messages"
   lat=$(python3 "$BENCH_DIR/tools/smtpclient.py" latency --port "$port" --to "$to" \
     --sessions 20 --messages "$M" --deadline 600 --timeout 60) || return 1
@@ -293,9 +322,11 @@ import json, sys
 m, t0, t1, lat = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), json.loads(sys.argv[4])
 c0, c1 = json.loads(sys.argv[5]), json.loads(sys.argv[6])
 secs = (t1 - t0) / 1000
-cpu = c1["cpu_s"] - c0["cpu_s"]
+each = [round(b["cpu_s"] - a["cpu_s"], 2) for a, b in zip(c0, c1)]
+cpu = sum(each)
 print(json.dumps({"messages": m, "smtp_source_s": secs, "posts_per_s": round(m / secs, 1),
-                  "cpu_s": round(cpu, 2), "cpu_ms_per_post": round(cpu * 1000 / m, 2), "latency": lat}))' \
+                  "cpu_s": round(cpu, 2), "cpu_s_each": each, "cpu_ms_per_post": round(cpu * 1000 / m, 2),
+                  "latency": lat}))' \
     "$M" "$t0" "$t1" "$lat" "$cpu0" "$cpu1")"
   log "$sys ingest: $(cat "$RES/$sys-ingest.json")"
 }
@@ -345,6 +376,7 @@ print(json.dumps({"startup_s": round((int(sys.argv[2]) - int(sys.argv[1])) / 100
   log "postfix fan-out: $(cat "$RES/postfix-fanout.json")"
 
   sink_cmd "$SINK_CTL" reset >/dev/null
+  settle "postfix before ingest" "$pf_master_pid"
   ingest postfix "$PF_PORT" bench@ingest.bench.test "$pf_master_pid" || die "postfix ingest failed"
   for ((i = 0; i < 1200; i++)); do # let it drain (bounded: 120 s)
     [[ $(pf_queue_size) -eq 0 ]] && break
@@ -486,6 +518,7 @@ print(json.dumps({"rows": rows, "http": int(code), "seconds": secs, "members_per
   fi
 
   sink_cmd "$SINK_CTL" reset >/dev/null
+  settle "fanmail before ingest" "$fm_pid" ${fm_pg_pid:+"$fm_pg_pid"}
   ingest fanmail "$fm_smtp" ingest@lists.bench.test "$fm_pid" ${fm_pg_pid:+"$fm_pg_pid"}
   fm_stop
 }
