@@ -412,10 +412,10 @@ public class FanoutStage {
 
   /**
    * The posts of {@code posts} with at most {@link #inlineLimit} candidates: read with one
-   * statement ({@link FanoutQueries#SELECT_CANDIDATES_OF_POSTS}), routed, grouped and numbered here
-   * ({@link SmallPostPlan}) and written with one more ({@link FanoutQueries#WRITE_SMALL_POSTS}),
-   * which also moves them on. Returns their ids; the others are left untouched for the set-based
-   * path.
+   * statement per list ({@link FanoutQueries#SELECT_CANDIDATES_OF_LIST}), routed, grouped and
+   * numbered here ({@link SmallPostPlan}) and written with one more ({@link
+   * FanoutQueries#WRITE_SMALL_POSTS}), which also moves them on. Returns their ids; the others are
+   * left untouched for the set-based path.
    */
   private Set<Long> expandSmall(Connection c, List<Claimed> posts, long started)
       throws SQLException {
@@ -423,20 +423,37 @@ public class FanoutStage {
     if (posts.isEmpty() || limit < 0) {
       return Set.of();
     }
-    Map<Long, List<SmallPostPlan.Candidate>> candidates = new LinkedHashMap<>();
+    // The candidates, one statement per list (a batch is usually of one or a few lists).
+    Map<Long, List<Claimed>> byList = new LinkedHashMap<>();
     for (Claimed p : posts) {
-      candidates.put(p.id(), new ArrayList<>());
+      byList.computeIfAbsent(p.listId(), k -> new ArrayList<>()).add(p);
     }
-    try (PreparedStatement ps = c.prepareStatement(FanoutQueries.SELECT_CANDIDATES_OF_POSTS)) {
-      ps.setArray(1, c.createArrayOf("bigint", posts.stream().map(Claimed::id).toArray()));
-      ps.setArray(2, c.createArrayOf("bigint", posts.stream().map(Claimed::listId).toArray()));
-      ps.setInt(3, limit + 1);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          candidates
-              .get(rs.getLong(1))
-              .add(new SmallPostPlan.Candidate(rs.getLong(2), rs.getString(3), rs.getString(4)));
+    Map<Long, List<SmallPostPlan.Candidate>> candidates = new LinkedHashMap<>();
+    for (Map.Entry<Long, List<Claimed>> list : byList.entrySet()) {
+      List<Claimed> ofList = list.getValue();
+      int max = (limit + 1) * ofList.size();
+      Map<Long, List<SmallPostPlan.Candidate>> found = new LinkedHashMap<>();
+      for (Claimed p : ofList) {
+        found.put(p.id(), new ArrayList<>());
+      }
+      int rows = 0;
+      try (PreparedStatement ps = c.prepareStatement(FanoutQueries.SELECT_CANDIDATES_OF_LIST)) {
+        ps.setLong(1, list.getKey());
+        ps.setArray(2, c.createArrayOf("bigint", ofList.stream().map(Claimed::id).toArray()));
+        ps.setInt(3, max);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            rows++;
+            found
+                .get(rs.getLong(1))
+                .add(new SmallPostPlan.Candidate(rs.getLong(2), rs.getString(3), rs.getString(4)));
+          }
         }
+      }
+      if (rows < max) {
+        // Not cut short: every post's candidates are all here (and a post of more than the
+        // limit is still left to the set-based path below).
+        candidates.putAll(found);
       }
     }
     // The batch's rows, in parallel arrays; a recipient's delivery index counts across posts.

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -15,6 +16,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.fanmail.queue.FanoutQueries;
+import org.fanmail.queue.PostCommitted;
 import org.fanmail.testing.TestMail;
 import org.fanmail.testing.sink.SmtpSink;
 import org.junit.jupiter.api.AfterEach;
@@ -33,6 +36,7 @@ class ExpansionPathsTest {
 
   @Inject AgroalDataSource dataSource;
   @Inject FanoutStage stage;
+  @Inject Event<PostCommitted> committed;
 
   @AfterEach
   void restoreLimit() {
@@ -84,6 +88,95 @@ class ExpansionPathsTest {
       assertEquals(40, rcpts.size(), "every member once: " + rcpts);
       assertEquals(40, rcpts.stream().distinct().count());
     }
+  }
+
+  /**
+   * One batch with posts of two lists, the in-memory limit at 3: the list of four members is read
+   * as too big (its posts take the set-based path), the list of three is not. Every post gets
+   * exactly its own list's members, each once.
+   */
+  @Test
+  void aBatchOfTwoListsEitherSideOfTheLimit() throws Exception {
+    TestMail db = new TestMail(dataSource);
+    long big = db.list("mix-big", "lists.test", null, "POSTER");
+    db.members(big, "big", "a.test", 4);
+    long small = db.list("mix-small", "lists.test", null, "POSTER");
+    db.members(small, "small", "c.test", 3);
+    stage.inlineLimit(3);
+    List<Long> posts = new ArrayList<>();
+    List<Long> lists = List.of(big, small, big, small);
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "insert into post (list_id, list_address, state, envelope_from, raw, size)"
+                    + " values (?, 'mix@lists.test', 'ACCEPTED', 'x@example.test', ?, 10)"
+                    + " returning id")) {
+      // One commit: the four posts are claimed in one batch (by the wake-up or the scan).
+      c.setAutoCommit(false);
+      for (long list : lists) {
+        ps.setLong(1, list);
+        ps.setBytes(2, TestMail.message(TestMail.uniqueId(), "mix@lists.test", "Mix", "m\r\n"));
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          posts.add(rs.getLong(1));
+        }
+      }
+      c.commit();
+    }
+    committed.fire(new PostCommitted(List.of(posts.get(0))));
+    for (int i = 0; i < posts.size(); i++) {
+      long post = posts.get(i);
+      assertTrue(db.awaitPostState(post, "DONE", WAIT), "post " + post + " is delivered");
+      String prefix = lists.get(i) == big ? "big" : "small";
+      int members = lists.get(i) == big ? 4 : 3;
+      List<String> emails =
+          rows("select email from recipient where post_id = ? order by email", post);
+      assertEquals(members, emails.size(), emails.toString());
+      assertTrue(emails.stream().allMatch(e -> e.startsWith(prefix)), emails.toString());
+      assertEquals(
+          String.valueOf(members),
+          db.scalar(
+              "select count(*) from recipient where post_id = ? and state = 'DELIVERED'", post));
+    }
+  }
+
+  /**
+   * The in-memory path's read of a one-member list beside a list of 30,000 is an index scan on the
+   * list's members: the list id is planned as a value (a per-post LATERAL planned for the average
+   * list read the whole member table under its LIMIT, 0.3 s a post in the huge bench).
+   */
+  @Test
+  void aSmallListBesideABigOneIsReadThroughTheIndex() throws Exception {
+    TestMail db = new TestMail(dataSource);
+    long big = db.list("plan-big", "lists.test", null, "POSTER");
+    db.members(big, "many", "a.test", 30_000);
+    long small = db.list("plan-small", "lists.test", null, "POSTER");
+    db.member(small, "one@c.test", "ACTIVE", "REGULAR");
+    long post =
+        db.acceptedPost(
+            small,
+            "plan-small@lists.test",
+            TestMail.message(TestMail.uniqueId(), "plan-small@lists.test", "Plan", "p\r\n"),
+            Instant.now());
+    StringBuilder plan = new StringBuilder();
+    try (Connection c = dataSource.getConnection()) {
+      try (var st = c.createStatement()) {
+        st.execute("analyze member");
+      }
+      try (PreparedStatement ps =
+          c.prepareStatement("explain " + FanoutQueries.SELECT_CANDIDATES_OF_LIST)) {
+        ps.setLong(1, small);
+        ps.setArray(2, c.createArrayOf("bigint", new Object[] {post}));
+        ps.setInt(3, (FanoutStage.INLINE_POST + 1) * 50);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            plan.append(rs.getString(1)).append('\n');
+          }
+        }
+      }
+    }
+    assertTrue(!plan.toString().contains("Seq Scan on member"), plan.toString());
+    assertTrue(plan.toString().contains("Index Scan using member_list"), plan.toString());
   }
 
   @Test
