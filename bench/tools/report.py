@@ -91,6 +91,8 @@ def main():
         ("ingest posts/s (smtp-source -s 20)", *both("ingest", "posts_per_s"), "higher"),
         ("ingest CPU ms per post in the timed run (fanmail: java + embedded pg; Postfix: all processes)",
          *both("ingest", "cpu_ms_per_post"), "lower"),
+        ("ingest copies at the sink when the client finished (of M)", *both("ingest", "delivered_by_end"), "higher"),
+        ("ingest seconds after that until all M were at the sink", *both("ingest", "all_delivered_after_s"), "lower"),
         ("ingest p50 ms (MAIL -> 250 after DATA, 20 sessions)", *both("ingest", "latency", "p50_ms"), "lower"),
         ("ingest p99 ms", *both("ingest", "latency", "p99_ms"), "lower"),
         ("import members/s (%s rows, one REST request; first on the fresh JVM)"
