@@ -1,0 +1,146 @@
+#!/usr/bin/env bash
+# profile-ingest.sh: where a post's CPU goes, for A/B comparisons of fanmail builds.
+#
+#   bench/profile-ingest.sh [--big] [--warm N] [--posts N] [APP_DIR...]
+#
+# For each APP_DIR (a directory holding target/quarkus-app; default: this checkout), in turn:
+# a fresh PostgreSQL cluster (Debian's PostgreSQL 15 binaries, pg_stat_statements loaded, fsync
+# and synchronous_commit on) in a temp dir, fanmail on it, a one-member list whose member is
+# relayed to Postfix's smtp-sink, N posts of warm-up, then N timed posts through
+# `smtp-source -s 20`. Prints posts/s and the CPU seconds of fanmail's JVM and of the cluster
+# (every backend) in the timed run, statements per post, and the statements by total time.
+# --big first imports four lists of 100,000 members and fans one post out to 100,000 of them,
+# as the large bench preset leaves its database. Give several APP_DIRs (and run it twice) to
+# compare builds in interleaved pairs: this VM moves 15-25 % between identical runs.
+#
+# Loopback only; every process it starts it stops by PID. Needs root (runuser), Python 3, curl,
+# postfix's smtp-sink and smtp-source, /usr/lib/postgresql/15/bin.
+set -euo pipefail
+
+BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=bench/lib/common.sh
+. "$BENCH_DIR/lib/common.sh"
+
+BIG=0 WARM=3000 POSTS=6000
+APPS=()
+while (($#)); do
+  case $1 in
+    --big) BIG=1 ;;
+    --warm) WARM=$2; shift ;;
+    --posts) POSTS=$2; shift ;;
+    -h | --help) sed -n '2,18p' "$0"; exit 0 ;;
+    *) APPS+=("$(cd "$1" && pwd)") ;;
+  esac
+  shift
+done
+((${#APPS[@]})) || APPS=("$(cd "$BENCH_DIR/.." && pwd)")
+PGBIN=/usr/lib/postgresql/15/bin
+[[ -x $PGBIN/initdb ]] || die "needs $PGBIN (Debian's postgresql-15)"
+[[ $(id -u) == 0 ]] || die "run as root (the cluster runs as user postgres via runuser)"
+
+WORK=$(mktemp -d /tmp/fanmail-profile.XXXXXX)
+chmod 0755 "$WORK"
+PIDS=()
+cleanup() {
+  local p
+  for p in "${PIDS[@]}"; do
+    kill -INT "$p" 2>/dev/null || true # SIGINT: a fast shutdown for the postmaster, an end for the rest
+  done
+  for p in "${PIDS[@]}"; do
+    wait "$p" 2>/dev/null || true
+  done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+cpu_of() { python3 "$BENCH_DIR/tools/procstat.py" snap "$1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["cpu_s"])'; }
+
+profile() {
+  local app=$1 tag=$2 pgport smtp http sinkport pgdata pgpid pm fmpid sinkpid
+  local -a psql
+  pgport=$(free_port) smtp=$(free_port) http=$(free_port) sinkport=$(free_port)
+  pgdata=$WORK/$tag/pg
+  mkdir -p "$pgdata" && chown postgres "$WORK/$tag" "$pgdata"
+  runuser -u postgres -- "$PGBIN/initdb" -D "$pgdata" -U postgres --auth=trust >"$WORK/$tag/initdb.log"
+  runuser -u postgres -- "$PGBIN/postgres" -D "$pgdata" -p "$pgport" -c listen_addresses=127.0.0.1 \
+    -c unix_socket_directories="$WORK/$tag" -c shared_preload_libraries=pg_stat_statements \
+    -c max_connections=200 -c shared_buffers=256MB -c fsync=on -c synchronous_commit=on \
+    >"$WORK/$tag/pg.log" 2>&1 &
+  pgpid=$!
+  PIDS+=("$pgpid")
+  wait_port 127.0.0.1 "$pgport" 30
+  pm=$(head -1 "$pgdata/postmaster.pid") # runuser's child: the postmaster, stopped by its PID
+  PIDS+=("$pm")
+  psql=("$PGBIN/psql" -h 127.0.0.1 -p "$pgport" -U postgres -v ON_ERROR_STOP=1 -q)
+  "${psql[@]}" -c "create database fm"
+  "${psql[@]}" -d fm -c "create extension pg_stat_statements"
+
+  /usr/sbin/smtp-sink -u nobody -c "127.0.0.1:$sinkport" 1000 >"$WORK/$tag/sink.log" 2>&1 &
+  sinkpid=$!
+  PIDS+=("$sinkpid")
+  java -Dquarkus.datasource.jdbc.url="jdbc:postgresql://127.0.0.1:$pgport/fm" \
+    -Dquarkus.datasource.username=postgres -Dquarkus.datasource.password=postgres \
+    -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$http" -Dfanmail.smtp.host=127.0.0.1 \
+    -Dfanmail.smtp.port="$smtp" -Dfanmail.smtp.hostname=fm.test -Dfanmail.admin.token=tok \
+    -Dfanmail.delivery.transport-map=/dev/null -Dfanmail.delivery.tls=none \
+    -Dfanmail.smtp.max-connections-per-ip=500 -Dfanmail.delivery.relay-host="127.0.0.1:$sinkport" \
+    -jar "$app/target/quarkus-app/quarkus-run.jar" >"$WORK/$tag/fanmail.log" 2>&1 &
+  fmpid=$!
+  PIDS+=("$fmpid")
+  local i
+  for ((i = 0; i < 240; i++)); do
+    curl -fs -o /dev/null "http://127.0.0.1:$http/q/health/ready" && break
+    sleep 0.5
+  done
+  api() { curl -fs -X POST "http://127.0.0.1:$http$1" -H 'Authorization: Bearer tok' "${@:2}" >/dev/null; }
+  api /api/lists -H 'Content-Type: application/json' \
+    -d '{"address":"ingest@lists.test","name":"Ingest","postingPolicy":"OPEN"}'
+  printf 'i@sink.test,I\n' | api /api/lists/ingest@lists.test/members/import \
+    -H 'Content-Type: text/csv' --data-binary @-
+  if ((BIG)); then
+    local l
+    for l in big1 big2 big3 big4; do
+      api /api/lists -H 'Content-Type: application/json' \
+        -d "{\"address\":\"$l@lists.test\",\"name\":\"Big\",\"postingPolicy\":\"OPEN\"}"
+      python3 -c 'for i in range(100000): print(f"u{i}@d{i % 2000}.bench.test,U")' \
+        | api "/api/lists/$l@lists.test/members/import" -H 'Content-Type: text/csv' --data-binary @-
+    done
+    /usr/sbin/smtp-source -m 1 -l 2000 -M bench.client -f poster@bench.test -t big1@lists.test \
+      "127.0.0.1:$smtp"
+    for ((i = 0; i < 300; i++)); do
+      [[ $("${psql[@]}" -d fm -Atc "select count(*) from post where state <> 'DONE'") == 0 ]] && break
+      sleep 1
+    done
+  fi
+  /usr/sbin/smtp-source -s 20 -m "$WARM" -l 2000 -M bench.client -f poster@bench.test \
+    -t ingest@lists.test "127.0.0.1:$smtp"
+  sleep 3
+  "${psql[@]}" -d fm -c "select pg_stat_statements_reset()" >/dev/null
+  local a b t0 t1 a2 b2
+  a=$(cpu_of "$fmpid") b=$(cpu_of "$pgpid") t0=$(now_ms)
+  /usr/sbin/smtp-source -s 20 -m "$POSTS" -l 2000 -M bench.client -f poster@bench.test \
+    -t ingest@lists.test "127.0.0.1:$smtp"
+  t1=$(now_ms) a2=$(cpu_of "$fmpid") b2=$(cpu_of "$pgpid")
+  python3 -c 'import sys
+n, t0, t1, a, a2, b, b2 = int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), *map(float, sys.argv[5:9])
+s = (t1 - t0) / 1000
+print(f"{sys.argv[1]}: {n} posts in {s:.2f} s, {n / s:.0f} posts/s; CPU per post: java {1000 * (a2 - a) / n:.2f} ms, postgresql {1000 * (b2 - b) / n:.2f} ms")' \
+    "$tag $app" "$POSTS" "$t0" "$t1" "$a" "$a2" "$b" "$b2"
+  "${psql[@]}" -d fm -Atc "select 'statements per post: ' || round(sum(calls)::numeric / $POSTS, 2) from pg_stat_statements where query not like '%pg_stat_statements%'"
+  "${psql[@]}" -d fm -c "select calls, round(total_exec_time::numeric) as ms, round((total_exec_time / calls)::numeric, 3) as ms_per_call, shared_blks_hit + shared_blks_read as blocks, left(regexp_replace(query, '\s+', ' ', 'g'), 90) as statement from pg_stat_statements where query not like '%pg_stat_statements%' order by total_exec_time desc limit 12"
+  local p
+  for p in "$fmpid" "$sinkpid"; do
+    kill "$p" 2>/dev/null || true
+    wait "$p" 2>/dev/null || true
+  done
+  kill -INT "$pm" 2>/dev/null || true # fast shutdown; runuser ends with it
+  wait "$pgpid" 2>/dev/null || true
+  PIDS=()
+}
+
+n=0
+for app in "${APPS[@]}"; do
+  [[ -f $app/target/quarkus-app/quarkus-run.jar ]] || die "no target/quarkus-app in $app (./mvnw package -DskipTests)"
+  n=$((n + 1))
+  profile "$app" "run$n"
+done
