@@ -11,21 +11,13 @@ the client finished: a server can accept faster than it delivers for a while, an
 would not show it.
 """
 import argparse
-import json
-import socket
 import time
+
+from waitsink import stats
 
 
 def rcpts(port):
-    with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
-        s.sendall(b"stats\n")
-        buf = b""
-        while not buf.endswith(b"\n"):
-            chunk = s.recv(1 << 20)
-            if not chunk:
-                break
-            buf += chunk
-    return int(json.loads(buf)["rcpts"])
+    return int(stats(port)["rcpts"])
 
 
 def main():

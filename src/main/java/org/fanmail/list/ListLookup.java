@@ -73,7 +73,10 @@ public class ListLookup {
     }
   }
 
-  /** A list found with the membership of one address in it (empty: not a member). */
+  /**
+   * A list found with the membership of one address in it (empty: not a member; null: nobody was
+   * looked up, as in {@link org.fanmail.smtp.ListRecipient#sender}).
+   */
   public record ListWithMember(ListInfo list, Optional<MemberInfo> member) {}
 
   /** {@link #findList} and {@link #findMember} of {@code email} in that list, in one round trip. */

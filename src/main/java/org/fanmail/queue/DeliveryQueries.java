@@ -51,9 +51,9 @@ public final class DeliveryQueries {
    * {@link #CHECK_LEASE_AND_RECIPIENTS} and {@link #LOAD_POST} in one statement, for the first
    * transaction of a post this instance has not built a message for yet (every transaction of a
    * small post): one row of the post's received_at, the open recipients as three arrays (id, email,
-   * member id or 0; null when none is open) and the columns of {@link #LOAD_POST} (null from the
-   * list's on when the list is gone). No row when the lease must be renewed or the row is not ours.
-   * Parameters as {@link #CHECK_LEASE_AND_RECIPIENTS}.
+   * member id or 0; null when none is open) and the columns of {@link #LOAD_POST} (the list's
+   * columns null when the list is gone). No row when the lease must be renewed or the row is not
+   * ours. Parameters as {@link #CHECK_LEASE_AND_RECIPIENTS}.
    */
   public static final String CHECK_LEASE_AND_LOAD =
       "select p.received_at, o.ids, o.emails, o.members,"

@@ -79,16 +79,10 @@ public class RecipientResolver {
    */
   public Optional<ListRecipient> resolve(EmailAddress address, String sender) throws SQLException {
     for (Candidate c : candidates(address)) {
-      if (sender == null) {
-        Optional<ListInfo> list = lookup.findList(c.listAddress());
-        if (list.isPresent()) {
-          return Optional.of(
-              new ListRecipient(list.get(), c.purpose(), c.arg(), address.toString()));
-        }
-        continue;
-      }
       Optional<ListLookup.ListWithMember> found =
-          lookup.findListWithMember(c.listAddress(), sender);
+          sender == null
+              ? lookup.findList(c.listAddress()).map(l -> new ListLookup.ListWithMember(l, null))
+              : lookup.findListWithMember(c.listAddress(), sender);
       if (found.isPresent()) {
         return Optional.of(
             new ListRecipient(
