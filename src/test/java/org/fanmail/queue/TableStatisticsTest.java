@@ -1,0 +1,99 @@
+package org.fanmail.queue;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A prepared statement's cached plan, made while its table was small, reads the whole table once it
+ * has grown; {@link TableStatistics} analyzes a table that has outgrown its statistics, and the
+ * next execution uses the index. Shown on a table of the test's own, with the plan cache set to
+ * generic plans (what the server chooses for fanmail's statements once they have run a few times).
+ */
+@QuarkusTest
+class TableStatisticsTest {
+  private static final String TABLE = "statistics_probe";
+
+  @Inject AgroalDataSource dataSource;
+  @Inject TableStatistics statistics;
+
+  @BeforeEach
+  void create() throws SQLException {
+    sql("drop table if exists " + TABLE);
+    sql("create table " + TABLE + " (id bigint primary key, pad text not null)");
+    sql("insert into " + TABLE + " select g, 'x' from generate_series(1, 10) g");
+    sql("analyze " + TABLE);
+  }
+
+  @AfterEach
+  void drop() throws SQLException {
+    sql("drop table if exists " + TABLE);
+  }
+
+  @Test
+  void aTableThatOutgrewItsStatisticsIsAnalyzedAndItsCachedPlanReplaced() throws SQLException {
+    try (Connection c = dataSource.getConnection();
+        Statement s = c.createStatement()) {
+      s.execute("set plan_cache_mode = force_generic_plan");
+      s.execute("prepare probe(bigint) as select pad from " + TABLE + " where id = $1");
+      try {
+        assertTrue(plan(s).contains("Seq Scan"), "a one-page table is read sequentially");
+        assertEquals(List.of(), statistics.refresh(List.of(TABLE)), "not grown yet");
+
+        sql(
+            "insert into "
+                + TABLE
+                + " select g, repeat('x', 100) from generate_series(11, 20000) g");
+        assertTrue(plan(s).contains("Seq Scan"), "the cached plan outlives the growth");
+
+        assertEquals(List.of(TABLE), statistics.refresh(List.of(TABLE)));
+        String after = plan(s);
+        assertTrue(after.contains("Index Scan") && !after.contains("Seq Scan"), after);
+        assertEquals(List.of(), statistics.refresh(List.of(TABLE)), "statistics now fit");
+      } finally {
+        s.execute("deallocate probe");
+        s.execute("reset plan_cache_mode");
+      }
+    }
+  }
+
+  @Test
+  void aNameThatIsNotAPlainTableNameIsRefused() {
+    assertThrows(
+        IllegalArgumentException.class, () -> statistics.refresh(List.of("post; drop table x")));
+  }
+
+  @Test
+  void aMissingTableIsNoWork() throws SQLException {
+    assertEquals(List.of(), statistics.refresh(List.of("no_such_table")));
+  }
+
+  private static String plan(Statement s) throws SQLException {
+    StringBuilder b = new StringBuilder();
+    try (ResultSet rs = s.executeQuery("explain execute probe(5)")) {
+      while (rs.next()) {
+        b.append(rs.getString(1)).append('\n');
+      }
+    }
+    return b.toString();
+  }
+
+  private void sql(String statement) throws SQLException {
+    try (Connection c = dataSource.getConnection();
+        Statement s = c.createStatement()) {
+      s.execute(statement);
+    }
+  }
+}
