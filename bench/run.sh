@@ -52,9 +52,9 @@ done
 # N recipients, D domains, K hosts, M ingest messages, IMPORT rows, CAP sink-capacity messages
 case $PRESET in
   small) N=1000 D=50 K=10 M=500 IMPORT=10000 CAP=500 ;;
-  medium) N=20000 D=500 K=50 M=2000 IMPORT=100000 CAP=2000 ;;
-  large) N=100000 D=2000 K=100 M=2000 IMPORT=100000 CAP=2000 ;;
-  huge) N=1000000 D=20000 K=500 M=2000 IMPORT=100000 CAP=2000 DO_POSTFIX=0 ;;
+  medium) N=20000 D=500 K=50 M=5000 IMPORT=100000 CAP=2000 ;;
+  large) N=100000 D=2000 K=100 M=5000 IMPORT=100000 CAP=2000 ;;
+  huge) N=1000000 D=20000 K=500 M=5000 IMPORT=100000 CAP=2000 DO_POSTFIX=0 ;;
 esac
 if ((SMOKE)); then
   M=200 IMPORT=2000 CAP=200
@@ -293,10 +293,12 @@ ingest() {
   local sys=$1 port=$2 to=$3 t0 t1 lat cpu0 cpu1 inwin drain
   shift 3
   # Warm-up, not timed, the same for both systems: a long-running server is measured in its
-  # steady state (a cold JVM spends its first seconds compiling; Postfix's smtpd forks its
-  # processes). 3,000 messages through the same client (half of M with --smoke): after 1,000,
-  # fanmail's JVM still used about a fifth more CPU per post than after 3,000 (BENCHMARKS.md).
-  local warm=3000
+  # steady state (a JVM compiles a method that runs once per post with its optimizing compiler
+  # only after some 15,000 calls; Postfix's smtpd forks its processes). 30,000 messages through
+  # the same client (half of M with --smoke): after 3,000, fanmail's JIT compiler threads still
+  # used a third of its JVM's CPU in the timed run, after 30,000 a tenth (BENCHMARKS.md). The
+  # JSON gives the JIT's share (jit_cpu_s) so that a run that was not warm shows it.
+  local warm=${BENCH_INGEST_WARM:-30000}
   ((SMOKE)) && warm=$((M / 2))
   log "$sys ingest: warm-up, smtp-source -s 20 -m $warm to $to (not timed)"
   timeout 600 /usr/sbin/smtp-source -s 20 -m "$warm" -l 2000 -M bench.client \
@@ -331,9 +333,11 @@ c0, c1 = json.loads(sys.argv[5]), json.loads(sys.argv[6])
 inwin, drain = int(sys.argv[7]), float(sys.argv[8])
 secs = (t1 - t0) / 1000
 each = [round(b["cpu_s"] - a["cpu_s"], 2) for a, b in zip(c0, c1)]
+jit = round(sum(b["jit_cpu_s"] - a["jit_cpu_s"] for a, b in zip(c0, c1)), 2)
 cpu = sum(each)
 print(json.dumps({"messages": m, "smtp_source_s": secs, "posts_per_s": round(m / secs, 1),
                   "cpu_s": round(cpu, 2), "cpu_s_each": each, "cpu_ms_per_post": round(cpu * 1000 / m, 2),
+                  "jit_cpu_s": jit,
                   "delivered_by_end": inwin, "all_delivered_after_s": drain if drain >= 0 else None,
                   "latency": lat}))' \
     "$M" "$t0" "$t1" "$lat" "$cpu0" "$cpu1" "$inwin" "$drain")"

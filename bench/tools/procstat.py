@@ -8,7 +8,8 @@
                        the tree used in between. rss_kb sums VmRSS (shared pages counted
                        once per process: an upper bound); pss_kb sums the proportional set size from
                        smaps_rollup (shared pages split among their users: the fair sum for a
-                       multi-process server); hwm_kb is the largest VmHWM.
+                       multi-process server); hwm_kb is the largest VmHWM; jit_cpu_s is the part
+                       of cpu_s spent by JIT compiler threads (a JVM's C1/C2 CompilerThreads).
   sample OUT PID...    every 200 ms rewrites OUT with the peak rss_kb and pss_kb seen so far and the
                        last snap; ends by itself when every PID is gone (or after --max-s).
 """
@@ -63,9 +64,29 @@ def pss_kb(pid):
     return 0
 
 
+def jit_ticks(pid):
+    """utime+stime of the process's JIT compiler threads (named "C1 CompilerThre", "C2 ...")."""
+    ticks = 0
+    try:
+        tasks = os.listdir("/proc/%d/task" % pid)
+    except OSError:
+        return 0
+    for t in tasks:
+        try:
+            with open("/proc/%d/task/%s/stat" % (pid, t)) as f:
+                s = f.read()
+        except OSError:
+            continue
+        name = s[s.index("(") + 1:s.rindex(")")]
+        if name.startswith(("C1 Compiler", "C2 Compiler")):
+            rest = s[s.rindex(")") + 2:].split()
+            ticks += int(rest[11]) + int(rest[12])
+    return ticks
+
+
 def snap(roots):
     kids = children_map()
-    cpu = rss = pss = hwm = procs = 0
+    cpu = rss = pss = hwm = procs = jit = 0
     for root in roots:
         stack = [root]
         while stack:
@@ -78,9 +99,11 @@ def snap(roots):
             cpu += ut + st + ((cut + cst) if pid == root else 0)
             rss += status_kb(pid, "VmRSS")
             pss += pss_kb(pid)
+            jit += jit_ticks(pid)
             hwm = max(hwm, status_kb(pid, "VmHWM"))
             stack.extend(kids.get(pid, []))
-    return {"cpu_s": round(cpu / TICK, 2), "rss_kb": rss, "pss_kb": pss, "hwm_kb": hwm, "procs": procs}
+    return {"cpu_s": round(cpu / TICK, 2), "rss_kb": rss, "pss_kb": pss, "hwm_kb": hwm, "procs": procs,
+            "jit_cpu_s": round(jit / TICK, 2)}
 
 
 def main():

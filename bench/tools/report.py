@@ -91,6 +91,8 @@ def main():
         ("ingest posts/s (smtp-source -s 20)", *both("ingest", "posts_per_s"), "higher"),
         ("ingest CPU ms per post in the timed run (fanmail: java + embedded pg; Postfix: all processes)",
          *both("ingest", "cpu_ms_per_post"), "lower"),
+        ("ingest CPU s of JIT compiler threads in it (a JVM not yet warm shows here)",
+         *both("ingest", "jit_cpu_s"), None),
         ("ingest copies at the sink when the client finished (of M)", *both("ingest", "delivered_by_end"), "higher"),
         ("ingest seconds after that until all M were at the sink", *both("ingest", "all_delivered_after_s"), "lower"),
         ("ingest p50 ms (MAIL -> 250 after DATA, 20 sessions)", *both("ingest", "latency", "p50_ms"), "lower"),
