@@ -11,8 +11,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Micrometer meters of delivery: recipients by outcome, transactions by result, connections by
- * result, the latency from a post's receipt to its last delivery, and queue depth gauges (delivery
- * rows pending in the database, as of the last scan; deliveries held in memory).
+ * result, rows taken into memory by source (claim or handoff), the latency from a post's receipt to
+ * its last delivery, and queue depth gauges (delivery rows pending in the database, as of the last
+ * scan; deliveries held in memory).
  */
 @ApplicationScoped
 public class DeliveryMetrics {
@@ -42,6 +43,16 @@ public class DeliveryMetrics {
 
   void connection(boolean ok) {
     counter("fanmail.delivery.connections", "result", ok ? "ok" : "failed").increment();
+  }
+
+  /**
+   * Delivery rows taken into memory, by how: {@code claim} (a claim statement) or {@code handoff}
+   * (written already leased by this instance's expander).
+   */
+  void rows(String source, int n) {
+    if (n > 0) {
+      counter("fanmail.delivery.rows", "source", source).increment(n);
+    }
   }
 
   void postDone(Duration sinceReceived) {

@@ -28,6 +28,7 @@ import org.fanmail.config.FanmailConfig;
 import org.fanmail.config.FanmailConfig.TlsPolicy;
 import org.fanmail.fanout.DestinationResolver;
 import org.fanmail.queue.DeliveriesReady;
+import org.fanmail.queue.DeliveryHandoff;
 import org.jboss.logging.Logger;
 
 /**
@@ -41,9 +42,13 @@ import org.jboss.logging.Logger;
  * contributes a bounded number of rows per claim (see {@code DeliveryQueries.CLAIM_DUE}), so a huge
  * post cannot starve a small one. A crash loses nothing: leases expire and the rows are claimed
  * again.
+ *
+ * <p>The expander of this instance writes a small post's rows already leased to it when there is
+ * room ({@link DeliveryHandoff}): they join the queues without a claim (a claim statement and its
+ * commit for every two posts of a stream of small ones).
  */
 @ApplicationScoped
-public class DeliveryScheduler {
+public class DeliveryScheduler implements DeliveryHandoff {
   private static final Logger LOG = Logger.getLogger(DeliveryScheduler.class);
 
   /**
@@ -80,6 +85,10 @@ public class DeliveryScheduler {
   private final int perPost;
   private final Map<String, DestinationQueue> queues = new HashMap<>();
   private final Set<Long> held = new HashSet<>();
+
+  /** Room promised to the expander ({@link #reserve}) for rows it is writing. */
+  private int reserved;
+
   private final AtomicBoolean claimPending = new AtomicBoolean();
 
   /**
@@ -259,7 +268,7 @@ public class DeliveryScheduler {
     }
     int room;
     synchronized (this) {
-      room = capacity - held.size();
+      room = capacity - held.size() - reserved;
     }
     if (room <= 0) {
       moreDue.set(true);
@@ -284,11 +293,49 @@ public class DeliveryScheduler {
       }
       metrics.inMemory(held.size());
     }
+    metrics.rows("claim", jobs.size());
     LOG.debugf("claimed %d deliveries", jobs.size());
     dispatch();
     if (jobs.size() == room) {
       wake();
     }
+  }
+
+  @Override
+  public synchronized Reservation reserve(int rows) {
+    if (stopping || rows <= 0 || rows > capacity - held.size() - reserved) {
+      return null;
+    }
+    reserved += rows;
+    return new Reservation(owner, rows, config.delivery().lease());
+  }
+
+  @Override
+  public void take(Reservation r, List<LeasedDelivery> rows) {
+    synchronized (this) {
+      reserved -= r.rows();
+      if (stopping) {
+        return; // like the rows held at shutdown: their leases expire, any instance claims them
+      }
+      for (LeasedDelivery d : rows) {
+        if (held.add(d.deliveryId())) {
+          queues
+              .computeIfAbsent(d.destination(), DestinationQueue::new)
+              .jobs
+              .add(
+                  new DeliveryJob(
+                      d.deliveryId(), d.postId(), d.destination(), d.hosts(), d.attempts()));
+        }
+      }
+      metrics.inMemory(held.size());
+    }
+    metrics.rows("handoff", rows.size());
+    dispatch();
+  }
+
+  @Override
+  public synchronized void cancel(Reservation r) {
+    reserved -= r.rows();
   }
 
   /** Whether some post gave {@code jobs} as many rows as a claim takes of one post. */

@@ -14,6 +14,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +27,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.fanmail.config.FanmailConfig;
 import org.fanmail.decorate.DmarcAction;
 import org.fanmail.queue.DeliveriesReady;
+import org.fanmail.queue.DeliveryHandoff;
 import org.fanmail.queue.FanoutQueries;
 import org.fanmail.queue.FanoutQueries.WorkingTables;
 import org.fanmail.queue.PostCommitted;
@@ -91,6 +93,19 @@ public class FanoutStage {
 
   /** Decides the post's DMARC action in the expansion's transaction (README "DMARC"). */
   @Inject DmarcStep dmarc;
+
+  /** The delivery scheduler of this instance, which takes small posts' rows without a claim. */
+  @Inject DeliveryHandoff handoff;
+
+  /**
+   * Rows of one batch written leased to this instance's scheduler: handed over after the commit,
+   * the room given back when the batch rolls back.
+   */
+  private static final class Handed {
+    DeliveryHandoff.Reservation reservation;
+    final List<DeliveryHandoff.LeasedDelivery> rows = new ArrayList<>();
+    final Set<Long> posts = new HashSet<>();
+  }
 
   /**
    * Runs every announced expansion, one at a time: expansion holds a database connection and writes
@@ -260,6 +275,7 @@ public class FanoutStage {
     // (small posts never touch them), and emptied before each further one.
     boolean tablesReady = false;
     boolean tablesUsed = false;
+    Handed handed = new Handed();
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       try {
@@ -286,7 +302,7 @@ public class FanoutStage {
         List<Claimed> maySmall =
             candidates.stream().filter(p -> !p.system() && inlineLimit >= 0).toList();
         current = maySmall.size() == 1 ? maySmall.get(0).id() : null;
-        Set<Long> small = expandSmall(c, maySmall, batchStarted);
+        Set<Long> small = expandSmall(c, maySmall, batchStarted, handed);
         expanded.addAll(small);
         for (Claimed p : candidates) {
           if (small.contains(p.id())) {
@@ -325,6 +341,10 @@ public class FanoutStage {
         }
         c.commit();
       } catch (SQLException | RuntimeException e) {
+        if (handed.reservation != null) {
+          handoff.cancel(handed.reservation);
+          handed.reservation = null;
+        }
         c.rollback();
         if (current != null) {
           // The batch is redone without this post; it waits before it is tried again.
@@ -337,9 +357,14 @@ public class FanoutStage {
       }
     }
     soloAfterFailure = false;
+    if (handed.reservation != null) {
+      handoff.take(handed.reservation, handed.rows);
+    }
     for (long id : expanded) {
       failing.succeeded(id);
-      ready.fireAsync(new DeliveriesReady(id));
+      if (!handed.posts.contains(id)) {
+        ready.fireAsync(new DeliveriesReady(id));
+      }
     }
     return postId == null && (seen == batch || expanded.size() < seen) ? Batch.MORE : Batch.ALL;
   }
@@ -417,7 +442,7 @@ public class FanoutStage {
    * FanoutQueries#WRITE_SMALL_POSTS}), which also moves them on. Returns their ids; the others are
    * left untouched for the set-based path.
    */
-  private Set<Long> expandSmall(Connection c, List<Claimed> posts, long started)
+  private Set<Long> expandSmall(Connection c, List<Claimed> posts, long started, Handed handed)
       throws SQLException {
     int limit = inlineLimit;
     if (posts.isEmpty() || limit < 0) {
@@ -507,9 +532,15 @@ public class FanoutStage {
     if (made.isEmpty()) {
       return Set.of();
     }
+    // The rows due now go to this instance's scheduler without a claim when it has room for all.
+    int due = (int) ds.stream().filter(d -> !d.temporary()).count();
+    DeliveryHandoff.Reservation reservation = due > 0 ? handoff.reserve(due) : null;
+    handed.reservation = reservation;
     try (PreparedStatement ps = c.prepareStatement(FanoutQueries.WRITE_SMALL_POSTS)) {
       int i = 1;
       ps.setInt(i++, ds.size());
+      ps.setString(i++, reservation == null ? null : reservation.owner());
+      ps.setDouble(i++, reservation == null ? 0 : reservation.lease().toMillis() / 1000.0);
       ps.setDouble(i++, config.delivery().retrySchedule().get(0).toMillis() / 1000.0);
       ps.setArray(i++, c.createArrayOf("bigint", dPost.toArray()));
       ps.setArray(i++, textArray(c, ds, SmallPostPlan.Delivery::destination));
@@ -525,7 +556,20 @@ public class FanoutStage {
       ps.setArray(i++, c.createArrayOf("integer", rs.stream().map(r -> r.delivery()).toArray()));
       ps.setArray(i++, textArray(c, rs, SmallPostPlan.Recipient::state));
       ps.setArray(i++, textArray(c, rs, SmallPostPlan.Recipient::reply));
-      ps.executeUpdate();
+      try (ResultSet leased = ps.executeQuery()) {
+        while (leased.next()) {
+          handed.rows.add(
+              new DeliveryHandoff.LeasedDelivery(
+                  leased.getLong(1),
+                  leased.getLong(2),
+                  leased.getString(3),
+                  List.of((String[]) leased.getArray(4).getArray()),
+                  leased.getInt(5)));
+        }
+      }
+    }
+    if (reservation != null) {
+      handed.posts.addAll(made.keySet());
     }
     made.forEach((id, m) -> logExpanded(id, m, started));
     return made.keySet();

@@ -87,36 +87,46 @@ public final class FanoutQueries {
    * Writes the small posts of one batch, routed in memory, in one statement: their delivery rows
    * (ids drawn from the identity sequence first, so that recipients can point at them), their
    * recipient rows, and each post's move to DELIVERING, or DONE when it got no delivery row.
-   * Parameters: the number of deliveries in all; the first retry step in seconds (for a destination
-   * that could not be resolved for now); five parallel arrays of the deliveries (post id,
-   * destination, hosts joined by spaces, temporary, reason); two parallel arrays of the posts (id,
-   * number of deliveries); seven parallel arrays of the recipients (post id, member id or 0, email,
-   * domain, 1-based index into the batch's deliveries or 0, state, last reply).
+   * Delivery rows due now are written leased to parameter 2 for parameter 3 seconds when it is not
+   * null (the scheduler of this instance reserved room for them: {@link DeliveryHandoff}), and
+   * returned (id, post id, destination, hosts, attempts) in id order. Parameters: the number of
+   * deliveries in all; the lease owner or null; the lease in seconds; the first retry step in
+   * seconds (for a destination that could not be resolved for now); five parallel arrays of the
+   * deliveries (post id, destination, hosts joined by spaces, temporary, reason); two parallel
+   * arrays of the posts (id, number of deliveries); seven parallel arrays of the recipients (post
+   * id, member id or 0, email, domain, 1-based index into the batch's deliveries or 0, state, last
+   * reply).
    */
   public static final String WRITE_SMALL_POSTS =
       "with ids as materialized ("
           + " select nextval(pg_get_serial_sequence('delivery', 'id')) as id, n"
           + " from generate_series(1, ?) as n),"
+          + " lease as (select ?::text as owner, now() + make_interval(secs => ?) as until),"
           + " deliveries as (insert into delivery (id, post_id, destination, hosts,"
-          + " next_attempt_at, attempts, last_reply) overriding system value"
+          + " next_attempt_at, attempts, last_reply, lease_owner, lease_until) overriding system value"
           + " select ids.id, u.post_id, u.destination, string_to_array(u.hosts, ' '),"
           + " case when u.temporary then now() + make_interval(secs => ?) else now() end,"
-          + " case when u.temporary then 1 else 0 end, u.reason"
+          + " case when u.temporary then 1 else 0 end, u.reason,"
+          + " case when u.temporary then null else lease.owner end,"
+          + " case when u.temporary or lease.owner is null then null else lease.until end"
           + " from unnest(?::bigint[], ?::text[], ?::text[], ?::boolean[], ?::text[])"
           + " with ordinality as u(post_id, destination, hosts, temporary, reason, n)"
-          + " join ids on ids.n = u.n),"
+          + " join ids on ids.n = u.n cross join lease"
+          + " returning id, post_id, destination, hosts, attempts, lease_owner),"
           + " expanded as (update post p set"
           + " state = case when e.deliveries > 0 then 'DELIVERING' else 'DONE' end,"
           + " expanded_at = now(), updated_at = now(),"
           + " done_at = case when e.deliveries > 0 then null else now() end"
-          + " from unnest(?::bigint[], ?::integer[]) as e(id, deliveries) where p.id = e.id)"
-          + " insert into recipient (post_id, member_id, email, domain, delivery_id, state,"
-          + " last_reply)"
+          + " from unnest(?::bigint[], ?::integer[]) as e(id, deliveries) where p.id = e.id),"
+          + " recipients as (insert into recipient (post_id, member_id, email, domain, delivery_id,"
+          + " state, last_reply)"
           + " select r.post_id, nullif(r.member_id, 0), r.email, r.domain, ids.id, r.state, r.reply"
           + " from unnest(?::bigint[], ?::bigint[], ?::text[], ?::text[], ?::integer[], ?::text[],"
           + " ?::text[]) with ordinality"
           + " as r(post_id, member_id, email, domain, n, state, reply, position)"
-          + " left join ids on ids.n = r.n order by r.position";
+          + " left join ids on ids.n = r.n order by r.position)"
+          + " select id, post_id, destination, hosts, attempts from deliveries"
+          + " where lease_owner is not null order by id";
 
   /**
    * The candidates of a SYSTEM post: the addresses it names, each once (a post's recipients are
