@@ -98,7 +98,10 @@ public class ListService {
     return new ListOverview(list, memberCounts(List.of(list.id)).getOrDefault(list.id, 0L));
   }
 
-  /** Removes the list; its members go with it (foreign key {@code on delete cascade}). */
+  /**
+   * Removes the list; its members go with it (the trigger {@code mailing_list_delete_members},
+   * migration V17, in the same statement).
+   */
   @Transactional
   public void delete(String address) {
     MailingList list = require(address);
