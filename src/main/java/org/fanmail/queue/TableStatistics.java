@@ -31,12 +31,15 @@ import org.jboss.logging.Logger;
  *
  * <p>So at every scan interval this asks PostgreSQL which of those tables have more than twice the
  * pages, and at least 64 more, than their statistics were taken on, and analyzes them: new
- * statistics invalidate the cached plans, and the next execution plans for the table as it is.
- * Autovacuum stays in charge of everything else (it analyzes after a tenth of a table has changed);
- * this catches only growth faster than its rounds. One instance at a time (a transaction-level
- * advisory lock; the others skip that round), and it waits at most two seconds for a table lock
- * (autovacuum may be at work on the table; the next round tries again). A table it cannot analyze
- * (the database user does not own it) is reported once and left to autovacuum.
+ * statistics invalidate the cached plans, and the next execution plans for the table as it is. Only
+ * while the statistics describe a small table (under {@value #SMALL_PAGES} pages, 8 MB): a plan
+ * made for a table that size already reads it through its indexes, and analyzing a large table
+ * while a fan-out writes a hundred thousand rows into it would only cost CPU. Autovacuum stays in
+ * charge of everything else (it analyzes after a tenth of a table has changed); this catches only
+ * growth faster than its rounds. One instance at a time (a transaction-level advisory lock; the
+ * others skip that round), and it waits at most two seconds for a table lock (autovacuum may be at
+ * work on the table; the next round tries again). A table it cannot analyze (the database user does
+ * not own it) is reported once and left to autovacuum.
  */
 @ApplicationScoped
 public class TableStatistics {
@@ -47,15 +50,20 @@ public class TableStatistics {
 
   private static final Pattern TABLE_NAME = Pattern.compile("[a-z_][a-z0-9_]*");
 
+  /** Statistics of a table at least this large are left to autovacuum. */
+  static final int SMALL_PAGES = 1024;
+
   /**
    * The tables (parameter: names) that have more than twice the pages, and at least 64 more, than
-   * {@code pg_class.relpages} says (set by the last ANALYZE or VACUUM; 0 before the first), with
-   * that figure.
+   * {@code pg_class.relpages} says (set by the last ANALYZE or VACUUM; 0 before the first), while
+   * that figure is under {@link #SMALL_PAGES}; with that figure.
    */
   private static final String OUTGROWN =
       "select t.name, c.relpages from unnest(?::text[]) as t(name)"
           + " join pg_class c on c.oid = to_regclass(t.name)"
-          + " where pg_relation_size(c.oid) / current_setting('block_size')::integer"
+          + " where c.relpages < "
+          + SMALL_PAGES
+          + " and pg_relation_size(c.oid) / current_setting('block_size')::integer"
           + " >= 2 * c.relpages + 64";
 
   /**

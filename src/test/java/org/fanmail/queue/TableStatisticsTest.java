@@ -70,6 +70,18 @@ class TableStatisticsTest {
   }
 
   @Test
+  void aTableWhoseStatisticsAreOfALargeTableIsLeftToAutovacuum() throws SQLException {
+    sql("insert into " + TABLE + " select g, repeat('x', 100) from generate_series(11, 150000) g");
+    sql("analyze " + TABLE);
+    assertTrue(pages() >= TableStatistics.SMALL_PAGES, "statistics of " + pages() + " pages");
+    sql(
+        "insert into "
+            + TABLE
+            + " select g, repeat('x', 100) from generate_series(150001, 500000) g");
+    assertEquals(List.of(), statistics.refresh(List.of(TABLE)), "more than doubled, but large");
+  }
+
+  @Test
   void aNameThatIsNotAPlainTableNameIsRefused() {
     assertThrows(
         IllegalArgumentException.class, () -> statistics.refresh(List.of("post; drop table x")));
@@ -78,6 +90,16 @@ class TableStatisticsTest {
   @Test
   void aMissingTableIsNoWork() throws SQLException {
     assertEquals(List.of(), statistics.refresh(List.of("no_such_table")));
+  }
+
+  private long pages() throws SQLException {
+    try (Connection c = dataSource.getConnection();
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery("select relpages from pg_class where relname = '" + TABLE + "'")) {
+      rs.next();
+      return rs.getLong(1);
+    }
   }
 
   private static String plan(Statement s) throws SQLException {
