@@ -8,7 +8,9 @@
 # and synchronous_commit on) in a temp dir, fanmail on it, a one-member list whose member is
 # relayed to Postfix's smtp-sink, N posts of warm-up, then N timed posts through
 # `smtp-source -s 20`. Prints posts/s and the CPU seconds of fanmail's JVM and of the cluster
-# (every backend) in the timed run, statements per post, and the statements by total time.
+# (every backend) in the timed run, the JVM's CPU by thread, statements per post, and the
+# statements by total time. The warm-up is long (30,000) because the JIT compiles per-post code
+# only after some 15,000 posts; after 3,000, a third of the JVM's figure was the compiler's.
 # --big first imports four lists of 100,000 members and fans one post out to 100,000 of them,
 # as the large bench preset leaves its database. Give several APP_DIRs (and run it twice) to
 # compare builds in interleaved pairs: this VM moves 15-25 % between identical runs.
@@ -21,14 +23,14 @@ BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=bench/lib/common.sh
 . "$BENCH_DIR/lib/common.sh"
 
-BIG=0 WARM=3000 POSTS=6000
+BIG=0 WARM=30000 POSTS=6000
 APPS=()
 while (($#)); do
   case $1 in
     --big) BIG=1 ;;
     --warm) WARM=$2; shift ;;
     --posts) POSTS=$2; shift ;;
-    -h | --help) sed -n '2,18p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,19p' "$0"; exit 0 ;;
     *) APPS+=("$(cd "$1" && pwd)") ;;
   esac
   shift
@@ -117,15 +119,19 @@ profile() {
   sleep 3
   "${psql[@]}" -d fm -c "select pg_stat_statements_reset()" >/dev/null
   local a b t0 t1 a2 b2
+  python3 "$BENCH_DIR/tools/threadcpu.py" snap "$fmpid" "$WORK/$tag/threads0.json"
   a=$(cpu_of "$fmpid") b=$(cpu_of "$pgpid") t0=$(now_ms)
   /usr/sbin/smtp-source -s 20 -m "$POSTS" -l 2000 -M bench.client -f poster@bench.test \
     -t ingest@lists.test "127.0.0.1:$smtp"
   t1=$(now_ms) a2=$(cpu_of "$fmpid") b2=$(cpu_of "$pgpid")
+  python3 "$BENCH_DIR/tools/threadcpu.py" snap "$fmpid" "$WORK/$tag/threads1.json"
   python3 -c 'import sys
 n, t0, t1, a, a2, b, b2 = int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), *map(float, sys.argv[5:9])
 s = (t1 - t0) / 1000
 print(f"{sys.argv[1]}: {n} posts in {s:.2f} s, {n / s:.0f} posts/s; CPU per post: java {1000 * (a2 - a) / n:.2f} ms, postgresql {1000 * (b2 - b) / n:.2f} ms")' \
     "$tag $app" "$POSTS" "$t0" "$t1" "$a" "$a2" "$b" "$b2"
+  echo "JVM CPU by thread:"
+  python3 "$BENCH_DIR/tools/threadcpu.py" diff "$WORK/$tag/threads0.json" "$WORK/$tag/threads1.json" "$POSTS"
   "${psql[@]}" -d fm -Atc "select 'statements per post: ' || round(sum(calls)::numeric / $POSTS, 2) from pg_stat_statements where query not like '%pg_stat_statements%'"
   "${psql[@]}" -d fm -c "select calls, round(total_exec_time::numeric) as ms, round((total_exec_time / calls)::numeric, 3) as ms_per_call, shared_blks_hit + shared_blks_read as blocks, left(regexp_replace(query, '\s+', ' ', 'g'), 90) as statement from pg_stat_statements where query not like '%pg_stat_statements%' order by total_exec_time desc limit 12"
   local p

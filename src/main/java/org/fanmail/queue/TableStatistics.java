@@ -26,7 +26,7 @@ import org.jboss.logging.Logger;
  * two (a fresh database, the first posts after a fan-out) reads it sequentially, which is the
  * cheapest way then; when the table grows by thousands of rows before autovacuum's next round (it
  * looks once a minute), every execution of that plan reads the whole table. Measured in the ingest
- * profile: the statement that records an attempt read 436 blocks a call instead of 38, and
+ * profile: the statement that records an attempt read 436 blocks a call instead of 46, and
  * PostgreSQL used 2.4–2.6 ms of CPU per post instead of about 1.5.
  *
  * <p>So at every scan interval this asks PostgreSQL which of those tables have more than twice the
