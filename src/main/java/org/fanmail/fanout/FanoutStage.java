@@ -276,90 +276,100 @@ public class FanoutStage {
     boolean tablesReady = false;
     boolean tablesUsed = false;
     Handed handed = new Handed();
-    try (Connection c = dataSource.getConnection()) {
-      c.setAutoCommit(false);
-      try {
-        List<Claimed> claimed = claim(c, postId, failing.holding(), batch);
-        seen = claimed.size();
-        List<Claimed> candidates = new ArrayList<>();
-        for (Claimed p : claimed) {
-          current = p.id();
-          if (p.listId() == null) {
-            try (PreparedStatement ps = c.prepareStatement(FanoutQueries.PARK_POST)) {
-              ps.setString(1, "the post's list no longer exists");
-              ps.setLong(2, p.id());
-              ps.executeUpdate();
+    boolean committed = false;
+    try {
+      try (Connection c = dataSource.getConnection()) {
+        c.setAutoCommit(false);
+        try {
+          List<Claimed> claimed = claim(c, postId, failing.holding(), batch);
+          seen = claimed.size();
+          List<Claimed> candidates = new ArrayList<>();
+          for (Claimed p : claimed) {
+            current = p.id();
+            if (p.listId() == null) {
+              try (PreparedStatement ps = c.prepareStatement(FanoutQueries.PARK_POST)) {
+                ps.setString(1, "the post's list no longer exists");
+                ps.setLong(2, p.id());
+                ps.executeUpdate();
+              }
+              expanded.add(p.id());
+              LOG.warnf("post %d: parked, its list no longer exists", p.id());
+              continue;
             }
+            if (!p.system() && DmarcAction.of(p.dmarcMode()) != DmarcAction.NONE) {
+              dmarc.decide(c, p.id());
+            }
+            candidates.add(p);
+          }
+          List<Claimed> maySmall =
+              candidates.stream().filter(p -> !p.system() && inlineLimit >= 0).toList();
+          current = maySmall.size() == 1 ? maySmall.get(0).id() : null;
+          Set<Long> small = expandSmall(c, maySmall, batchStarted, handed);
+          expanded.addAll(small);
+          for (Claimed p : candidates) {
+            if (small.contains(p.id())) {
+              continue;
+            }
+            if (System.nanoTime() - batchStarted > BATCH_MILLIS * 1_000_000L
+                && !expanded.isEmpty()) {
+              break;
+            }
+            long started = System.nanoTime();
+            current = p.id();
             expanded.add(p.id());
-            LOG.warnf("post %d: parked, its list no longer exists", p.id());
-            continue;
-          }
-          if (!p.system() && DmarcAction.of(p.dmarcMode()) != DmarcAction.NONE) {
-            dmarc.decide(c, p.id());
-          }
-          candidates.add(p);
-        }
-        List<Claimed> maySmall =
-            candidates.stream().filter(p -> !p.system() && inlineLimit >= 0).toList();
-        current = maySmall.size() == 1 ? maySmall.get(0).id() : null;
-        Set<Long> small = expandSmall(c, maySmall, batchStarted, handed);
-        expanded.addAll(small);
-        for (Claimed p : candidates) {
-          if (small.contains(p.id())) {
-            continue;
-          }
-          if (System.nanoTime() - batchStarted > BATCH_MILLIS * 1_000_000L && !expanded.isEmpty()) {
-            break;
-          }
-          long started = System.nanoTime();
-          current = p.id();
-          expanded.add(p.id());
-          if (!tablesReady) {
-            try (var st = c.createStatement()) {
-              // The numbering and the recipient insert sort the whole post: in memory up to
-              // about 500,000 recipients instead of on disk past 40,000 (the default of 4 MB).
-              st.execute(FanoutQueries.SORT_MEMORY);
+            if (!tablesReady) {
+              try (var st = c.createStatement()) {
+                // The numbering and the recipient insert sort the whole post: in memory up to
+                // about 500,000 recipients instead of on disk past 40,000 (the default of 4 MB).
+                st.execute(FanoutQueries.SORT_MEMORY);
+              }
+              createWorkingTables(c);
+              tablesReady = true;
+            } else if (tablesUsed) {
+              try (var st = c.createStatement()) {
+                st.execute(FanoutQueries.CLEAR_WORKING_TABLES);
+              }
             }
-            createWorkingTables(c);
-            tablesReady = true;
-          } else if (tablesUsed) {
-            try (var st = c.createStatement()) {
-              st.execute(FanoutQueries.CLEAR_WORKING_TABLES);
+            tablesUsed = true;
+            Expansion made = expandInTransaction(c, p.id(), p.listId(), p.system());
+            logExpanded(p.id(), made, started);
+            if (made.recipients() > SMALL_POST) {
+              break;
             }
           }
-          tablesUsed = true;
-          Expansion made = expandInTransaction(c, p.id(), p.listId(), p.system());
-          logExpanded(p.id(), made, started);
-          if (made.recipients() > SMALL_POST) {
-            break;
+          current = null;
+          if (expanded.isEmpty()) {
+            c.rollback();
+            return Batch.NONE;
           }
-        }
-        current = null;
-        if (expanded.isEmpty()) {
+          c.commit();
+          committed = true;
+        } catch (SQLException | RuntimeException e) {
           c.rollback();
-          return Batch.NONE;
+          if (current != null) {
+            // The batch is redone without this post; it waits before it is tried again.
+            failing.failed(current);
+          } else if (!soloAfterFailure) {
+            soloAfterFailure = true;
+            LOG.infof(
+                "expansion: a statement shared by several posts failed; one post a batch now");
+          }
+          throw e;
         }
-        c.commit();
-      } catch (SQLException | RuntimeException e) {
-        if (handed.reservation != null) {
+      }
+    } finally {
+      // Settled whatever happens after the reservation (even a failure closing the connection
+      // after the commit): committed rows join the scheduler's queues, otherwise the room is
+      // given back, nothing having been written under it.
+      if (handed.reservation != null) {
+        if (committed) {
+          handoff.take(handed.reservation, handed.rows);
+        } else {
           handoff.cancel(handed.reservation);
-          handed.reservation = null;
         }
-        c.rollback();
-        if (current != null) {
-          // The batch is redone without this post; it waits before it is tried again.
-          failing.failed(current);
-        } else if (!soloAfterFailure) {
-          soloAfterFailure = true;
-          LOG.infof("expansion: a statement shared by several posts failed; one post a batch now");
-        }
-        throw e;
       }
     }
     soloAfterFailure = false;
-    if (handed.reservation != null) {
-      handoff.take(handed.reservation, handed.rows);
-    }
     for (long id : expanded) {
       failing.succeeded(id);
       if (!handed.posts.contains(id)) {
