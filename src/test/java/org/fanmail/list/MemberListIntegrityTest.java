@@ -12,8 +12,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.fanmail.testing.sink.SmtpSink;
 import org.junit.jupiter.api.Test;
 import org.postgresql.util.PSQLException;
 
@@ -101,7 +103,17 @@ class MemberListIntegrityTest {
                   throw new RuntimeException(e);
                 }
               });
-      Thread.sleep(300);
+      assertTrue(
+          SmtpSink.await(
+              Duration.ofSeconds(10),
+              () ->
+                  countUnchecked(
+                          "select count(*) from pg_stat_activity where wait_event_type = 'Lock'"
+                              + " and query like 'delete from mailing_list where id = "
+                              + list
+                              + "'")
+                      == 1),
+          "the delete waits on the list's lock");
       assertTrue(!delete.isDone(), "the delete waits for the adding transaction");
       adding.commit();
       delete.get(10, TimeUnit.SECONDS);
@@ -128,6 +140,14 @@ class MemberListIntegrityTest {
     try (Connection c = dataSource.getConnection();
         Statement s = c.createStatement()) {
       s.execute(statement);
+    }
+  }
+
+  private long countUnchecked(String query) {
+    try {
+      return count(query);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
     }
   }
 
