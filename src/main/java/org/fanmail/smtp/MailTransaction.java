@@ -25,7 +25,10 @@ public final class MailTransaction implements AutoCloseable {
   public DataReader dataReader;
   public ChunkReader chunkReader;
 
-  /** A BDAT chunk failed: the rest of the transaction's chunks are read and refused. */
+  /**
+   * A BDAT chunk was started in this transaction: from then on DATA and further RCPTs are refused
+   * (RFC 3030: a transaction's message travels by BDAT alone once it began so).
+   */
   public boolean chunksStarted;
 
   public MailTransaction(String reversePath, String body, boolean smtpUtf8, int number) {

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
+import javax.net.ssl.SSLSession;
 
 /**
  * Builds the {@code Received:} trace field fanmail prepends (RFC 5321 section 4.4): the client's
@@ -32,6 +33,34 @@ public final class ReceivedHeader {
       String id,
       String singleRecipient,
       ZonedDateTime date) {}
+
+  /**
+   * The trace of a transaction on a session {@code sessionId}: {@code ssl} is the TLS session when
+   * the connection is encrypted, else null; the single recipient is named only when there is one.
+   */
+  static Trace trace(
+      MailTransaction tx,
+      String helo,
+      boolean esmtp,
+      String clientIp,
+      String hostname,
+      SSLSession ssl,
+      String sessionId) {
+    String protocol = ssl == null ? null : ssl.getProtocol();
+    String cipher = ssl == null ? null : ssl.getCipherSuite();
+    String single = tx.recipients.size() == 1 ? tx.recipients.get(0).address() : null;
+    return new Trace(
+        helo,
+        clientIp,
+        hostname,
+        esmtp,
+        tx.smtpUtf8,
+        protocol,
+        cipher,
+        sessionId + "." + tx.number,
+        single,
+        ZonedDateTime.now());
+  }
 
   /** The RFC 3848 / RFC 6531 "with" keyword. */
   public static String protocol(Trace t) {

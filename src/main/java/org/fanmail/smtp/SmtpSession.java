@@ -6,13 +6,10 @@ import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
 import java.security.SecureRandom;
-import java.time.ZonedDateTime;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import javax.net.ssl.SSLSession;
 import org.fanmail.config.FanmailConfig;
-import org.fanmail.smtp.codec.ChunkReader;
 import org.fanmail.smtp.codec.CommandLineDecoder;
 import org.fanmail.smtp.codec.DataReader;
 import org.fanmail.smtp.codec.SpillBuffer;
@@ -59,20 +56,10 @@ public final class SmtpSession {
   private Buffer pending = Buffer.buffer();
   private int pendingPos;
 
-  /** Start of the current wait for the client: the last complete command, reply or chunk. */
-  private long lastActivity = System.nanoTime();
+  private final SessionDeadline deadline;
 
-  /** Message octets received since {@link #lastActivity}: each buys time at min-data-rate. */
-  private long dataBytes;
-
-  private long idleTimer = -1;
-
-  /** BDAT chunk being read: its reader, whether it is the last, and an error to give after it. */
-  private ChunkReader chunk;
-
-  private boolean chunkLast;
-  private SmtpReply chunkError;
-  private SessionState stateBeforeChunk;
+  /** The BDAT chunk being read, while the state is BDAT. */
+  private BdatChunk chunk;
 
   SmtpSession(SmtpServer server, NetSocket socket, String clientIp) {
     this.server = server;
@@ -82,6 +69,13 @@ public final class SmtpSession {
     byte[] b = new byte[6];
     RANDOM.nextBytes(b);
     this.id = HexFormat.of().formatHex(b).toUpperCase(Locale.ROOT);
+    this.deadline =
+        new SessionDeadline(
+            server.vertx(),
+            server.config(),
+            () -> state == SessionState.CLOSING,
+            () -> busy,
+            () -> abort(SmtpReplies.idleTimeout(server.hostname())));
   }
 
   void start() {
@@ -89,7 +83,7 @@ public final class SmtpSession {
     socket.closeHandler(v -> onSocketClosed());
     socket.exceptionHandler(e -> LOG.debugf("session %s: %s", id, e.toString()));
     reply(SmtpReplies.greeting(server.hostname()));
-    armIdleTimer(server.config().idleTimeout().toMillis());
+    deadline.start();
   }
 
   // ---- input ------------------------------------------------------------------------------
@@ -123,16 +117,16 @@ public final class SmtpSession {
           DataReader reader = transaction.dataReader;
           int used = reader.feed(pending, pendingPos, available);
           pendingPos += used;
-          dataBytes += used;
+          deadline.data(used);
           if (reader.isDone()) {
             finishMessage(reader.outcome());
           }
         }
         case BDAT -> {
-          int used = chunk.feed(pending, pendingPos, available);
+          int used = chunk.reader().feed(pending, pendingPos, available);
           pendingPos += used;
-          dataBytes += used;
-          if (chunk.chunkDone()) {
+          deadline.data(used);
+          if (chunk.reader().chunkDone()) {
             finishChunk();
           }
         }
@@ -151,7 +145,7 @@ public final class SmtpSession {
   }
 
   private void dispatch(CommandLineDecoder.Line line) {
-    activity();
+    deadline.activity();
     if (line.isMalformed()) {
       reply(SmtpReplies.COMMAND_UNRECOGNIZED.withText(line.malformed()));
       afterCommand();
@@ -196,7 +190,7 @@ public final class SmtpSession {
             dropTransaction();
             return;
           }
-          activity();
+          deadline.activity();
           socket.resume();
           afterCommand();
           process();
@@ -230,27 +224,7 @@ public final class SmtpSession {
    * the octets are read and discarded and the reply is {@code 503 5.5.1}, so framing holds.
    */
   public void startChunk(long size, boolean last) {
-    MailTransaction tx = transaction;
-    chunkLast = last;
-    chunkError = null;
-    stateBeforeChunk = state;
-    if (tx == null || tx.recipients.isEmpty() || tx.dataReader != null) {
-      chunkError = tx == null ? SmtpReplies.NEED_MAIL : SmtpReplies.NEED_RCPT;
-      chunk = new ChunkReader(null, 0, true);
-      chunk.startChunk(size, true);
-    } else {
-      if (tx.chunkReader == null) {
-        tx.buffer = new SpillBuffer(server.config().spillThreshold());
-        tx.chunkReader =
-            new ChunkReader(
-                tx.buffer,
-                tx.maxSize(server.config().maxMessageSize()),
-                "BINARYMIME".equals(tx.body));
-      }
-      tx.chunksStarted = true;
-      chunk = tx.chunkReader;
-      chunk.startChunk(size, false);
-    }
+    chunk = BdatChunk.start(transaction, size, last, state, server.config());
     state = SessionState.BDAT;
     if (size == 0) {
       finishChunk();
@@ -258,14 +232,14 @@ public final class SmtpSession {
   }
 
   private void finishChunk() {
-    state = stateBeforeChunk;
-    if (chunkError != null) {
-      reply(chunkError);
+    state = chunk.before();
+    if (chunk.refusal() != null) {
+      reply(chunk.refusal());
       afterCommand();
       return;
     }
-    DataReader.Outcome outcome = chunk.outcome(chunkLast);
-    if (chunkLast || outcome != DataReader.Outcome.OK) {
+    DataReader.Outcome outcome = chunk.reader().outcome(chunk.last());
+    if (chunk.last() || outcome != DataReader.Outcome.OK) {
       state = SessionState.BDAT;
       finishMessage(outcome);
       return;
@@ -290,7 +264,16 @@ public final class SmtpSession {
       return;
     }
     MailTransaction tx = transaction;
-    byte[] received = ReceivedHeader.render(trace(tx));
+    byte[] received =
+        ReceivedHeader.render(
+            ReceivedHeader.trace(
+                tx,
+                helo,
+                esmtp,
+                clientIp,
+                server.hostname(),
+                tls ? socket.sslSession() : null,
+                id));
     String heloName = helo;
     Future<Void> stored =
         blocking(() -> server.intake().accept(tx, received, clientIp, heloName))
@@ -303,30 +286,6 @@ public final class SmtpSession {
                   return null;
                 });
     await(stored);
-  }
-
-  private ReceivedHeader.Trace trace(MailTransaction tx) {
-    String protocol = null;
-    String cipher = null;
-    if (tls) {
-      SSLSession ssl = socket.sslSession();
-      if (ssl != null) {
-        protocol = ssl.getProtocol();
-        cipher = ssl.getCipherSuite();
-      }
-    }
-    String single = tx.recipients.size() == 1 ? tx.recipients.get(0).address() : null;
-    return new ReceivedHeader.Trace(
-        helo,
-        clientIp,
-        server.hostname(),
-        esmtp,
-        tx.smtpUtf8,
-        protocol,
-        cipher,
-        id + "." + tx.number,
-        single,
-        ZonedDateTime.now());
   }
 
   // ---- TLS --------------------------------------------------------------------------------
@@ -453,43 +412,11 @@ public final class SmtpSession {
     if (!busy) {
       dropTransaction();
     }
-    if (idleTimer >= 0) {
-      server.vertx().cancelTimer(idleTimer);
-    }
+    deadline.cancel();
     if (!released) {
       released = true;
       server.closed(this);
     }
-  }
-
-  /** A complete command (or the end of work for one): the client's next deadline starts now. */
-  private void activity() {
-    lastActivity = System.nanoTime();
-    dataBytes = 0;
-  }
-
-  private void armIdleTimer(long delayMillis) {
-    idleTimer =
-        server
-            .vertx()
-            .setTimer(
-                Math.max(1, delayMillis),
-                t -> {
-                  if (state == SessionState.CLOSING) {
-                    return;
-                  }
-                  long limit =
-                      server.config().idleTimeout().toNanos()
-                          + dataBytes * 1_000_000_000L / server.config().minDataRate();
-                  long idle = System.nanoTime() - lastActivity;
-                  if (busy) {
-                    armIdleTimer(server.config().idleTimeout().toMillis());
-                  } else if (idle >= limit) {
-                    abort(SmtpReplies.idleTimeout(server.hostname()));
-                  } else {
-                    armIdleTimer((limit - idle) / 1_000_000L + 1);
-                  }
-                });
   }
 
   public SessionState state() {
