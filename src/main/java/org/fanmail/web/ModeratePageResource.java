@@ -21,6 +21,7 @@ import org.fanmail.mail.LinkTokens.Purpose;
 import org.fanmail.queue.HeldPosts;
 import org.fanmail.queue.HeldPosts.PostSummary;
 import org.fanmail.queue.PostNotHeldException;
+import org.fanmail.queue.PostState;
 import org.fanmail.queue.UnknownPostException;
 
 /**
@@ -60,7 +61,7 @@ public class ModeratePageResource {
     PostSummary p = post.get();
     StringBuilder body = new StringBuilder();
     body.append(details(p));
-    if ("HELD".equals(p.state())) {
+    if (PostState.HELD.name().equals(p.state())) {
       body.append("<form method=\"post\">")
           .append("<button type=\"submit\" name=\"action\" value=\"approve\">Approve</button> ")
           .append("<button type=\"submit\" name=\"action\" value=\"discard\">Discard</button>")
