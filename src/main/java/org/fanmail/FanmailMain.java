@@ -19,8 +19,9 @@ import org.jboss.logging.Logger;
 /**
  * Entry point. When no {@code quarkus.datasource.jdbc.url} is configured, starts the embedded
  * PostgreSQL before Quarkus (Flyway migrates during start-up, so a {@code StartupEvent} would be
- * too late) and hands its URL to Quarkus as system properties. It also provides the admin token on
- * the embedded default: generated once, kept beside the data directory, logged at start-up.
+ * too late) and hands its URL to Quarkus as system properties. It also provides the admin token and
+ * the link secret on the embedded default: each generated once and kept beside the data directory
+ * (owner-only); the token is logged at start-up, the secret never is.
  *
  * <p>The embedded PostgreSQL exists only in the JVM build. The native build leaves zonky and its
  * binaries out (Maven profile {@code native}: zonky is only {@code provided} there), and
@@ -79,6 +80,47 @@ public final class FanmailMain {
     if (token.isEmpty()) {
       System.setProperty("fanmail.admin.token", embeddedToken(embedded.dataDir()));
     }
+    Optional<String> linkSecret = config.getOptionalValue("fanmail.link-secret", String.class);
+    if (linkSecret.isEmpty()) {
+      System.setProperty("fanmail.link-secret", embeddedLinkSecret(embedded.dataDir()));
+    }
+  }
+
+  /**
+   * The generated link secret, kept like the admin token (so mailed links survive restarts) but
+   * never logged: whoever reads the log must not be able to sign links.
+   */
+  private static String embeddedLinkSecret(Path dataDir) {
+    Path file = dataDir.resolveSibling("link-secret");
+    try {
+      if (Files.exists(file)) {
+        String secret = Files.readString(file).trim();
+        if (!secret.isEmpty()) {
+          LOG.infof("link secret from %s", file);
+          return secret;
+        }
+      }
+      byte[] bytes = new byte[32];
+      new SecureRandom().nextBytes(bytes);
+      String secret = HexFormat.of().formatHex(bytes);
+      writeOwnerOnly(file, secret);
+      LOG.infof("generated a link secret (kept in %s)", file);
+      return secret;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot keep the link secret in " + file, e);
+    }
+  }
+
+  /** Writes {@code value} to a file only its owner can read, from its creation where possible. */
+  private static void writeOwnerOnly(Path file, String value) throws IOException {
+    try {
+      Files.deleteIfExists(file);
+      Files.createFile(
+          file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    } catch (UnsupportedOperationException e) {
+      // not a POSIX file system: the file keeps its default permissions
+    }
+    Files.writeString(file, value + "\n");
   }
 
   /** The generated admin token, kept next to the data directory so it survives restarts. */

@@ -117,7 +117,7 @@ class ArchitectureTest {
           .allowEmptyShould(true);
 
   @ArchTest
-  static final ArchRule publicPagesUseOnlyListQueueMailAndRequests =
+  static final ArchRule publicPagesUseOnlyListQueueModerationMailAndRequests =
       noClasses()
           .that()
           .resideInAPackage("org.fanmail.web..")
@@ -126,7 +126,6 @@ class ArchitectureTest {
           .resideInAnyPackage(
               "org.fanmail.admin..",
               "org.fanmail.smtp..",
-              "org.fanmail.moderation..",
               "org.fanmail.fanout..",
               "org.fanmail.delivery..",
               "org.fanmail.decorate..",

@@ -7,14 +7,17 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.sql.SQLException;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.fanmail.list.InvalidInputException;
 import org.fanmail.list.ListService;
 import org.fanmail.queue.PostArchive;
+import org.fanmail.queue.PostState;
 
 /**
  * {@code GET /api/lists/{address}/posts}: a list's posts newest first, paged, with {@code q}
@@ -28,8 +31,7 @@ import org.fanmail.queue.PostArchive;
 @SecurityRequirement(name = "bearer")
 public class ArchiveResource {
   static final Set<String> STATES =
-      Set.of(
-          "RECEIVED", "HELD", "ACCEPTED", "REJECTED", "DISCARDED", "DELIVERING", "DONE", "PARKED");
+      Arrays.stream(PostState.values()).map(Enum::name).collect(Collectors.toUnmodifiableSet());
 
   /** Longest search text accepted. */
   static final int MAX_QUERY = 200;

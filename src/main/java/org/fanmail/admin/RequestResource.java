@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -23,6 +24,7 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.fanmail.list.InvalidInputException;
 import org.fanmail.list.ListService;
+import org.fanmail.request.SubscriptionRequestState;
 import org.fanmail.request.Subscriptions;
 
 /**
@@ -37,7 +39,7 @@ import org.fanmail.request.Subscriptions;
 @SecurityRequirement(name = "bearer")
 public class RequestResource {
   private static final List<String> STATES =
-      List.of("CONFIRMING", "MODERATING", "DONE", "REJECTED", "EXPIRED", "SUPERSEDED");
+      Arrays.stream(SubscriptionRequestState.values()).map(Enum::name).toList();
 
   private final ListService lists;
   private final Subscriptions subscriptions;

@@ -15,6 +15,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.fanmail.config.FanmailConfig;
 import org.fanmail.list.ListContacts;
+import org.fanmail.list.MemberStatus;
 import org.fanmail.mail.MessageComposer;
 import org.fanmail.queue.SystemMail;
 import org.jboss.logging.Logger;
@@ -172,7 +173,7 @@ public class BounceScoring {
         } else {
           score = after;
           outcome = "SCORED";
-          if (score >= config.bounce().threshold() && "ACTIVE".equals(status)) {
+          if (score >= config.bounce().threshold() && MemberStatus.ACTIVE.name().equals(status)) {
             if (disableWithinCap(c, list.id(), domain, f.memberId())) {
               outcome = "DISABLED";
               lists.put(list.id(), list);

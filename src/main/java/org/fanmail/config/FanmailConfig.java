@@ -45,14 +45,15 @@ public interface FanmailConfig {
   @WithName("embedded-db")
   EmbeddedDb embeddedDb();
 
-  /** Base of the links fanmail puts into mail (unsubscribe, confirm). */
+  /** Base of the links fanmail puts into mail (unsubscribe, confirm, moderate). */
   @WithName("public-url")
   @WithDefault("http://localhost:8080")
   URI publicUrl();
 
   /**
-   * Secret for the HMAC that signs tokens in links. Unset: derived from the admin token, so links
-   * stay valid across restarts as long as the token does.
+   * Secret for the HMAC that signs tokens in links (unsubscribe, moderate); never the admin token.
+   * Unset on the embedded database: generated once and kept beside it; unset otherwise: start-up
+   * stops ({@code LinkSecretCheck}).
    */
   @WithName("link-secret")
   Optional<String> linkSecret();

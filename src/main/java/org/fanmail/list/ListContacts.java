@@ -20,21 +20,22 @@ public final class ListContacts {
 
   /** The list's owners. */
   public static List<String> owners(Connection c, long listId) throws SQLException {
-    return contacts(c, listId, "OWNER");
+    return contacts(c, listId, MemberRole.OWNER);
   }
 
   /** The list's owners and moderators. */
   public static List<String> moderators(Connection c, long listId) throws SQLException {
-    return contacts(c, listId, "OWNER", "MODERATOR");
+    return contacts(c, listId, MemberRole.OWNER, MemberRole.MODERATOR);
   }
 
-  private static List<String> contacts(Connection c, long listId, String... roles)
+  private static List<String> contacts(Connection c, long listId, MemberRole... roles)
       throws SQLException {
     List<String> out = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement(ContactQueries.CONTACTS)) {
       ps.setLong(1, listId);
       ps.setLong(2, listId);
-      ps.setArray(3, c.createArrayOf("text", roles));
+      ps.setArray(
+          3, c.createArrayOf("text", java.util.Arrays.stream(roles).map(Enum::name).toArray()));
       ps.setInt(4, MAX);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {

@@ -13,17 +13,20 @@ import java.util.Optional;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.fanmail.config.FanmailConfig;
+import org.fanmail.config.LinkSecretCheck;
 
 /**
- * Signs and checks the tokens fanmail puts into links (unsubscribe, confirm): HMAC-SHA256 over a
- * fixed 27-octet payload, the MAC cut to 128 bits, all base64url without padding (58 characters).
+ * Signs and checks the tokens fanmail puts into links (unsubscribe, moderate): the one link-token
+ * scheme, HMAC-SHA256 over a fixed 27-octet payload, the MAC cut to 128 bits, all base64url without
+ * padding (58 characters).
  *
- * <p>Payload: format version (1), key id (1), {@link Purpose} (1), list id (8), member id (8, 0 for
- * none), expiry in epoch seconds (8, 0 for none). The key id is derived from the secret, so a
- * rotated secret is recognised: tokens are signed with the first secret and verified with any of
- * the secrets given (the current one first, then old ones until their links may lapse). The HMAC
- * key is itself derived from the secret with a fixed label, so these tokens share nothing with
- * other uses of the same secret (the admin token when no link secret is set).
+ * <p>Payload: format version (1), key id (1), {@link Purpose} (1), list id (8), subject id (8: the
+ * member, or the held post for {@link Purpose#MODERATE}; 0 for none), expiry in epoch seconds (8, 0
+ * for none). The key id is derived from the secret, so a rotated secret is recognised: tokens are
+ * signed with the first secret and verified with any of the secrets given (the current one first,
+ * then old ones until their links may lapse). The HMAC key is itself derived from the secret with a
+ * fixed label, so these tokens share nothing with other uses of the same secret. A running fanmail
+ * keys them with {@code fanmail.link-secret} only, never with the admin token ({@link #of}).
  *
  * <p>Invariants: a token verifies only for the purpose it was made for, with an intact payload,
  * under one of the configured secrets, and before its expiry; the MAC is compared in constant time.
@@ -48,7 +51,12 @@ public final class LinkTokens {
     /** The one-click link of a personalized copy: names the member, does not expire. */
     UNSUBSCRIBE_MEMBER(2),
     /** The link mailed after the form: names the member, expires. */
-    UNSUBSCRIBE_CONFIRM(3);
+    UNSUBSCRIBE_CONFIRM(3),
+    /**
+     * The link in a held post's notice to its moderators: names the list and the post (in the
+     * subject id), lets its holder approve or discard that post, expires with the hold.
+     */
+    MODERATE(4);
 
     final byte code;
 
@@ -76,10 +84,19 @@ public final class LinkTokens {
   /**
    * What a valid token says.
    *
-   * @param memberId the member, or 0 when the token names only the list
+   * @param memberId the subject: the member, the held post for {@link Purpose#MODERATE}, or 0 when
+   *     the token names only the list
    * @param expiresAt when it lapses, or null for never
    */
-  public record Token(Purpose purpose, long listId, long memberId, Instant expiresAt) {}
+  public record Token(Purpose purpose, long listId, long memberId, Instant expiresAt) {
+    /** The held post a {@link Purpose#MODERATE} token names (its subject id). */
+    public long postId() {
+      if (purpose != Purpose.MODERATE) {
+        throw new IllegalStateException("a " + purpose + " token names no post");
+      }
+      return memberId;
+    }
+  }
 
   /** The outcome of {@link #verify}: the check and, when VALID or EXPIRED, the token. */
   public record Verified(Check check, Token token) {
@@ -132,28 +149,23 @@ public final class LinkTokens {
   }
 
   /**
-   * The tokens of a running fanmail: {@code fanmail.link-secret} (or, unset, the admin token)
-   * signs; {@code fanmail.previous-link-secrets} still verify.
+   * The tokens of a running fanmail: {@code fanmail.link-secret} signs; {@code
+   * fanmail.previous-link-secrets} still verify. The admin token is never used, set or not.
    *
-   * @throws IllegalStateException when neither secret is configured
+   * @throws IllegalStateException naming the key when the link secret is unset or unusable
    */
   public static LinkTokens of(FanmailConfig config) {
-    String current =
-        config
-            .linkSecret()
-            .filter(s -> !s.isBlank())
-            .or(() -> config.admin().token().filter(s -> !s.isBlank()))
-            .orElseThrow(
-                () ->
-                    new IllegalStateException(
-                        "links need fanmail.link-secret or fanmail.admin.token to be set"));
+    String current = LinkSecretCheck.requireSecret(config.linkSecret());
     List<String> all = new ArrayList<>();
     all.add(current);
     config.previousLinkSecrets().ifPresent(all::addAll);
     return new LinkTokens(all, Clock.systemUTC());
   }
 
-  /** A token for {@code purpose}; {@code memberId} 0 for none, {@code expiresAt} null for never. */
+  /**
+   * A token for {@code purpose}; {@code memberId} is the subject id (the post for {@link
+   * Purpose#MODERATE}), 0 for none; {@code expiresAt} null for never.
+   */
   public String sign(Purpose purpose, long listId, long memberId, Instant expiresAt) {
     Key key = keys.get(0);
     ByteBuffer b = ByteBuffer.allocate(TOKEN_BYTES);

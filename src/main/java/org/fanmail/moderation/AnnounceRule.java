@@ -3,6 +3,8 @@ package org.fanmail.moderation;
 import java.util.Locale;
 import java.util.Optional;
 import org.fanmail.list.ListLookup.MemberInfo;
+import org.fanmail.list.MemberRole;
+import org.fanmail.list.MemberStatus;
 
 /**
  * On an {@code ANNOUNCE} list, hits unless the envelope sender or the {@code From:} address is an
@@ -31,8 +33,9 @@ public final class AnnounceRule implements Rule {
   private static boolean privileged(Optional<MemberInfo> m) {
     return m.map(
             x ->
-                "ACTIVE".equals(x.status())
-                    && ("OWNER".equals(x.role()) || "MODERATOR".equals(x.role())))
+                MemberStatus.ACTIVE.name().equals(x.status())
+                    && (MemberRole.OWNER.name().equals(x.role())
+                        || MemberRole.MODERATOR.name().equals(x.role())))
         .orElse(false);
   }
 

@@ -203,7 +203,7 @@ public class HeldPostNotices {
       b.append(" (rules: ").append(String.join(", ", h.ruleHits())).append(')');
     }
     b.append("\n\nApprove or discard it here:\n  ")
-        .append(links.link(h.id(), expires))
+        .append(links.link(h.listId(), h.id(), expires))
         .append("\n\nUndecided, it is discarded on ")
         .append(expires)
         .append(" and the link stops working.\n\nWith the admin API:\n  POST ")

@@ -2,6 +2,7 @@ package org.fanmail.moderation;
 
 import java.util.Optional;
 import org.fanmail.list.ListLookup.MemberInfo;
+import org.fanmail.list.MemberStatus;
 
 /**
  * On a {@code MEMBERS} list, hits when neither the envelope sender nor the {@code From:} address is
@@ -25,6 +26,6 @@ public final class NonMemberRule implements Rule {
   }
 
   private static boolean active(Optional<MemberInfo> m) {
-    return m.map(x -> "ACTIVE".equals(x.status())).orElse(false);
+    return m.map(x -> MemberStatus.ACTIVE.name().equals(x.status())).orElse(false);
   }
 }

@@ -49,9 +49,9 @@ public class PostStore {
   public record NewPost(
       Long listId,
       String listAddress,
-      String purpose,
+      PostPurpose purpose,
       String purposeArg,
-      String state,
+      PostState state,
       List<String> ruleHits,
       String reason) {}
 
@@ -92,9 +92,9 @@ public class PostStore {
               ps.setLong(i++, p.listId());
             }
             ps.setString(i++, p.listAddress());
-            ps.setString(i++, p.purpose());
+            ps.setString(i++, p.purpose().name());
             ps.setString(i++, p.purposeArg());
-            ps.setString(i++, p.state());
+            ps.setString(i++, p.state().name());
             ps.setString(i++, envelope.envelopeFrom());
             ps.setString(i++, envelope.messageId());
             ps.setString(i++, envelope.fromHeader());
@@ -129,8 +129,8 @@ public class PostStore {
       java.util.Set<String> purposes = new java.util.HashSet<>();
       java.util.Set<String> states = new java.util.HashSet<>();
       for (NewPost p : posts) {
-        purposes.add(p.purpose());
-        states.add(p.state());
+        purposes.add(p.purpose().name());
+        states.add(p.state().name());
       }
       committed.fireAsync(
           new PostCommitted(

@@ -114,7 +114,9 @@ public class SystemMail {
     try {
       committed.fireAsync(
           new PostCommitted(
-              List.copyOf(postIds), java.util.Set.of("SYSTEM"), java.util.Set.of("ACCEPTED")));
+              List.copyOf(postIds),
+              java.util.Set.of(PostPurpose.SYSTEM.name()),
+              java.util.Set.of(PostState.ACCEPTED.name())));
     } catch (RuntimeException e) {
       LOG.debugf(e, "wake-up for system mail %s not delivered; the scan finds it", postIds);
     }

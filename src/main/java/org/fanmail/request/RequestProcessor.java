@@ -19,6 +19,8 @@ import org.fanmail.config.FanmailConfig;
 import org.fanmail.list.ListService;
 import org.fanmail.mail.EmailAddress;
 import org.fanmail.moderation.MessageHeaders;
+import org.fanmail.queue.PostPurpose;
+import org.fanmail.queue.PostState;
 import org.jboss.logging.Logger;
 
 /**
@@ -39,11 +41,11 @@ public class RequestProcessor {
   /** The post's final state and the reason recorded with it. */
   record Finish(String state, String reason) {
     static Finish done(String reason) {
-      return new Finish("DONE", cut(reason));
+      return new Finish(PostState.DONE.name(), cut(reason));
     }
 
     static Finish discarded(String reason) {
-      return new Finish("DISCARDED", cut(reason));
+      return new Finish(PostState.DISCARDED.name(), cut(reason));
     }
 
     private static String cut(String s) {
@@ -74,7 +76,8 @@ public class RequestProcessor {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    if ("OWNER".equals(m.purpose())) {
+    PostPurpose purpose = PostPurpose.valueOf(m.purpose());
+    if (purpose == PostPurpose.OWNER) {
       Outbox out = subscriptions.outbox(c, list, "auto-generated", queued);
       return OwnerForward.forward(out, m, headers);
     }
@@ -91,11 +94,11 @@ public class RequestProcessor {
     }
     Outbox out = subscriptions.outbox(c, list, "auto-replied", queued);
     EmailAddress from = sender.get();
-    return switch (m.purpose()) {
-      case "JOIN" -> joinOrLeave(out, m, RequestAction.SUBSCRIBE, from);
-      case "LEAVE" -> joinOrLeave(out, m, RequestAction.UNSUBSCRIBE, from);
-      case "CONFIRM" -> confirm(c, out, m.arg(), from, queued);
-      case "REQUEST" -> commands(c, out, m, headers, from, queued);
+    return switch (purpose) {
+      case JOIN -> joinOrLeave(out, m, RequestAction.SUBSCRIBE, from);
+      case LEAVE -> joinOrLeave(out, m, RequestAction.UNSUBSCRIBE, from);
+      case CONFIRM -> confirm(c, out, m.arg(), from, queued);
+      case REQUEST -> commands(c, out, m, headers, from, queued);
       default -> throw new IllegalStateException("purpose " + m.purpose() + " is not ours");
     };
   }

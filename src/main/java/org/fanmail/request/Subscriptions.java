@@ -1,5 +1,10 @@
 package org.fanmail.request;
 
+import static org.fanmail.request.SubscriptionRequestState.CONFIRMING;
+import static org.fanmail.request.SubscriptionRequestState.DONE;
+import static org.fanmail.request.SubscriptionRequestState.MODERATING;
+import static org.fanmail.request.SubscriptionRequestState.REJECTED;
+
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
@@ -17,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.fanmail.config.FanmailConfig;
 import org.fanmail.list.InvalidInputException;
+import org.fanmail.list.MemberStatus;
 import org.fanmail.list.Page;
 import org.fanmail.list.SubscriptionPolicy;
 import org.fanmail.mail.EmailAddress;
@@ -87,10 +93,10 @@ public class Subscriptions {
     ListRef list = out.list();
     String email = address.toString();
     boolean thirdParty = requester != null && !requester.key().equals(address.key());
-    String status = memberStatus(c, list.id(), email);
+    MemberStatus status = memberStatus(c, list.id(), email);
     boolean pointless =
         action == RequestAction.SUBSCRIBE
-            ? "ACTIVE".equals(status) || "DISABLED_BY_OWNER".equals(status)
+            ? status == MemberStatus.ACTIVE || status == MemberStatus.DISABLED_BY_OWNER
             : status == null;
     if (pointless) {
       if (thirdParty) {
@@ -99,7 +105,7 @@ public class Subscriptions {
       if (action == RequestAction.UNSUBSCRIBE) {
         return Outcome.NOT_MEMBER;
       }
-      return "ACTIVE".equals(status) ? Outcome.ALREADY_MEMBER : Outcome.DISABLED_BY_OWNER;
+      return status == MemberStatus.ACTIVE ? Outcome.ALREADY_MEMBER : Outcome.DISABLED_BY_OWNER;
     }
     SubscriptionPolicy policy = list.policy(action);
     boolean confirm =
@@ -118,8 +124,7 @@ public class Subscriptions {
       String token = ConfirmTokens.generate();
       Instant expires = Instant.now().plus(config.requests().confirmTtl());
       long id =
-          insert(
-              c, list.id(), email, action, "CONFIRMING", token, expires, approve, source, postId);
+          insert(c, list.id(), email, action, CONFIRMING, token, expires, approve, source, postId);
       boolean sent =
           out.send(
               action == RequestAction.SUBSCRIBE
@@ -143,11 +148,11 @@ public class Subscriptions {
       return sent ? Outcome.CONFIRMATION_SENT : Outcome.CONFIRMATION_NOT_SENT;
     }
     if (approve) {
-      long id = insert(c, list.id(), email, action, "MODERATING", null, null, true, source, postId);
+      long id = insert(c, list.id(), email, action, MODERATING, null, null, true, source, postId);
       askOwners(out, id, email, action);
       return Outcome.AWAITING_APPROVAL;
     }
-    insert(c, list.id(), email, action, "DONE", null, null, false, source, postId);
+    insert(c, list.id(), email, action, DONE, null, null, false, source, postId);
     return complete(out, action, email);
   }
 
@@ -182,7 +187,7 @@ public class Subscriptions {
     }
     Outbox out = outbox(c, list, autoSubmitted, queued);
     if (r.needsApproval()) {
-      setState(c, r.id(), "MODERATING", null, false);
+      setState(c, r.id(), MODERATING, null, false);
       askOwners(out, r.id(), r.email(), r.action());
       return new ConfirmResult(
           ConfirmResult.Status.AWAITING_APPROVAL,
@@ -191,7 +196,7 @@ public class Subscriptions {
           list.address(),
           list.name());
     }
-    setState(c, r.id(), "DONE", null, true);
+    setState(c, r.id(), DONE, null, true);
     complete(out, r.action(), r.email());
     return new ConfirmResult(
         ConfirmResult.Status.COMPLETED, r.action(), r.email(), list.address(), list.name());
@@ -288,7 +293,7 @@ public class Subscriptions {
               listId,
               address.toString(),
               RequestAction.UNSUBSCRIBE,
-              "DONE",
+              DONE,
               null,
               null,
               false,
@@ -368,17 +373,18 @@ public class Subscriptions {
                 .orElseThrow(() -> new UnknownRequestException(requestId, listAddress));
         Outbox out = outbox(c, list, "auto-generated", queued);
         if (approve) {
-          if (!"MODERATING".equals(r.state())) {
-            throw new RequestStateException(requestId, r.state(), "MODERATING");
+          if (state(r) != MODERATING) {
+            throw new RequestStateException(requestId, r.state(), MODERATING.name());
           }
-          setState(c, requestId, "DONE", null, true);
+          setState(c, requestId, DONE, null, true);
           complete(out, r.action(), r.email());
         } else {
-          if (!"MODERATING".equals(r.state()) && !"CONFIRMING".equals(r.state())) {
-            throw new RequestStateException(requestId, r.state(), "CONFIRMING or MODERATING");
+          if (!state(r).isOpen()) {
+            throw new RequestStateException(
+                requestId, r.state(), CONFIRMING.name() + " or " + MODERATING.name());
           }
-          setState(c, requestId, "REJECTED", reason, true);
-          if ("MODERATING".equals(r.state())) {
+          setState(c, requestId, REJECTED, reason, true);
+          if (state(r) == MODERATING) {
             out.send(
                 TemplateName.REJECTED,
                 r.email(),
@@ -431,7 +437,7 @@ public class Subscriptions {
         }
       }
       if (!changed) {
-        return "DISABLED_BY_OWNER".equals(memberStatus(c, list.id(), email))
+        return memberStatus(c, list.id(), email) == MemberStatus.DISABLED_BY_OWNER
             ? Outcome.DISABLED_BY_OWNER
             : Outcome.ALREADY_MEMBER;
       }
@@ -466,20 +472,25 @@ public class Subscriptions {
   }
 
   private static ConfirmResult.Status statusOf(SubscriptionRequest r) {
-    return switch (r.state()) {
-      case "CONFIRMING" -> r.expired() ? ConfirmResult.Status.EXPIRED : ConfirmResult.Status.VALID;
-      case "EXPIRED" -> ConfirmResult.Status.EXPIRED;
-      case "SUPERSEDED", "REJECTED" -> ConfirmResult.Status.WITHDRAWN;
+    return switch (state(r)) {
+      case CONFIRMING -> r.expired() ? ConfirmResult.Status.EXPIRED : ConfirmResult.Status.VALID;
+      case EXPIRED -> ConfirmResult.Status.EXPIRED;
+      case SUPERSEDED, REJECTED -> ConfirmResult.Status.WITHDRAWN;
       default -> ConfirmResult.Status.USED;
     };
   }
 
-  private static String memberStatus(Connection c, long listId, String email) throws SQLException {
+  private static SubscriptionRequestState state(SubscriptionRequest r) {
+    return SubscriptionRequestState.valueOf(r.state());
+  }
+
+  private static MemberStatus memberStatus(Connection c, long listId, String email)
+      throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(RequestQueries.MEMBER_STATUS)) {
       ps.setLong(1, listId);
       ps.setString(2, email);
       try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? rs.getString(1) : null;
+        return rs.next() ? MemberStatus.valueOf(rs.getString(1)) : null;
       }
     }
   }
@@ -489,7 +500,7 @@ public class Subscriptions {
       long listId,
       String email,
       RequestAction action,
-      String state,
+      SubscriptionRequestState state,
       String token,
       Instant expires,
       boolean needsApproval,
@@ -500,7 +511,7 @@ public class Subscriptions {
       ps.setLong(1, listId);
       ps.setString(2, email);
       ps.setString(3, action.name());
-      ps.setString(4, state);
+      ps.setString(4, state.name());
       ps.setBytes(5, token == null ? null : ConfirmTokens.hash(token));
       ps.setTimestamp(6, expires == null ? null : Timestamp.from(expires));
       ps.setBoolean(7, needsApproval);
@@ -510,7 +521,7 @@ public class Subscriptions {
       } else {
         ps.setLong(9, postId);
       }
-      ps.setBoolean(10, "DONE".equals(state));
+      ps.setBoolean(10, state == DONE);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
         return rs.getLong(1);
@@ -518,10 +529,11 @@ public class Subscriptions {
     }
   }
 
-  private static void setState(Connection c, long id, String state, String reason, boolean decided)
+  private static void setState(
+      Connection c, long id, SubscriptionRequestState state, String reason, boolean decided)
       throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(RequestQueries.SET_REQUEST_STATE)) {
-      ps.setString(1, state);
+      ps.setString(1, state.name());
       ps.setString(2, reason);
       ps.setBoolean(3, decided);
       ps.setLong(4, id);

@@ -3,6 +3,7 @@ package org.fanmail.smtp;
 import java.util.Optional;
 import org.fanmail.list.ListLookup.ListInfo;
 import org.fanmail.list.ListLookup.MemberInfo;
+import org.fanmail.queue.PostPurpose;
 
 /**
  * A recipient the server accepted: a list and the purpose of the address used ({@code POST} for the
@@ -15,8 +16,12 @@ import org.fanmail.list.ListLookup.MemberInfo;
  *     posting rules use it instead of asking again after DATA
  */
 public record ListRecipient(
-    ListInfo list, String purpose, String purposeArg, String address, Optional<MemberInfo> sender) {
-  public ListRecipient(ListInfo list, String purpose, String purposeArg, String address) {
+    ListInfo list,
+    PostPurpose purpose,
+    String purposeArg,
+    String address,
+    Optional<MemberInfo> sender) {
+  public ListRecipient(ListInfo list, PostPurpose purpose, String purposeArg, String address) {
     this(list, purpose, purposeArg, address, null);
   }
 }

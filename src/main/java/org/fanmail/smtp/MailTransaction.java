@@ -2,6 +2,7 @@ package org.fanmail.smtp;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.fanmail.queue.PostPurpose;
 import org.fanmail.smtp.codec.ChunkReader;
 import org.fanmail.smtp.codec.DataReader;
 import org.fanmail.smtp.codec.SpillBuffer;
@@ -54,7 +55,7 @@ public final class MailTransaction implements AutoCloseable {
     long max = global;
     for (ListRecipient r : recipients) {
       Long m = r.list().maxMessageSize();
-      if (m != null && "POST".equals(r.purpose())) {
+      if (m != null && r.purpose() == PostPurpose.POST) {
         max = Math.min(max, m);
       }
     }

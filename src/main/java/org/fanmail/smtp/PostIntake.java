@@ -14,6 +14,8 @@ import org.fanmail.list.ListLookup.MemberInfo;
 import org.fanmail.moderation.MessageHeaders;
 import org.fanmail.moderation.PostingChain;
 import org.fanmail.moderation.PostingContext;
+import org.fanmail.queue.PostPurpose;
+import org.fanmail.queue.PostState;
 import org.fanmail.queue.PostStore;
 import org.fanmail.smtp.codec.SpillBuffer;
 import org.jboss.logging.Logger;
@@ -72,17 +74,17 @@ public class PostIntake {
       List<PostStore.NewPost> rows = new ArrayList<>();
       List<String> outcomes = new ArrayList<>();
       for (ListRecipient r : distinct.values()) {
-        if (!"POST".equals(r.purpose())) {
+        if (r.purpose() != PostPurpose.POST) {
           rows.add(
               new PostStore.NewPost(
                   r.list().id(),
                   r.list().address(),
                   r.purpose(),
                   r.purposeArg(),
-                  "RECEIVED",
+                  PostState.RECEIVED,
                   List.of(),
                   null));
-          outcomes.add("RECEIVED/" + r.purpose());
+          outcomes.add(PostState.RECEIVED + "/" + r.purpose());
           continue;
         }
         long listId = r.list().id();
@@ -110,20 +112,26 @@ public class PostIntake {
                     envelopeMember,
                     fromMember));
         if (d.action() == PostingChain.Action.REJECT) {
-          metrics.post("REJECTED", d.decidingRule());
+          metrics.post(PostState.REJECTED.name(), d.decidingRule());
           LOG.infof(
               "post to %s from <%s> rejected: %s", r.list().address(), tx.reversePath, d.reason());
           return SmtpReplies.REJECTED.withText(d.reason());
         }
-        String state =
+        PostState state =
             switch (d.action()) {
-              case ACCEPT -> "ACCEPTED";
-              case HOLD -> "HELD";
-              default -> "DISCARDED";
+              case ACCEPT -> PostState.ACCEPTED;
+              case HOLD -> PostState.HELD;
+              default -> PostState.DISCARDED;
             };
         rows.add(
             new PostStore.NewPost(
-                listId, r.list().address(), "POST", null, state, d.ruleHits(), d.reason()));
+                listId,
+                r.list().address(),
+                PostPurpose.POST,
+                null,
+                state,
+                d.ruleHits(),
+                d.reason()));
         outcomes.add(state + "/" + (d.decidingRule() == null ? "none" : d.decidingRule()));
       }
       PostStore.Envelope envelope =

@@ -9,6 +9,7 @@ import java.util.Optional;
 import org.fanmail.list.ListLookup;
 import org.fanmail.list.ListLookup.ListInfo;
 import org.fanmail.mail.EmailAddress;
+import org.fanmail.queue.PostPurpose;
 
 /**
  * Decides whether an RCPT address is ours: the address of an existing list or one of its
@@ -23,15 +24,18 @@ import org.fanmail.mail.EmailAddress;
 public class RecipientResolver {
 
   /** A possible reading of an address: list address, purpose, argument. */
-  public record Candidate(String listAddress, String purpose, String arg) {}
+  public record Candidate(String listAddress, PostPurpose purpose, String arg) {}
 
-  private static final String[][] SUFFIXES = {
-    {"-request", "REQUEST"},
-    {"-join", "JOIN"},
-    {"-leave", "LEAVE"},
-    {"-owner", "OWNER"},
-    {"-bounces", "BOUNCES"}
-  };
+  /** A sub-address suffix and the purpose of the mail sent to it. */
+  private record Suffix(String suffix, PostPurpose purpose) {}
+
+  private static final List<Suffix> SUFFIXES =
+      List.of(
+          new Suffix("-request", PostPurpose.REQUEST),
+          new Suffix("-join", PostPurpose.JOIN),
+          new Suffix("-leave", PostPurpose.LEAVE),
+          new Suffix("-owner", PostPurpose.OWNER),
+          new Suffix("-bounces", PostPurpose.BOUNCES));
 
   private final ListLookup lookup;
 
@@ -45,21 +49,29 @@ public class RecipientResolver {
     String lower = local.toLowerCase(Locale.ROOT);
     String domain = address.domain().toLowerCase(Locale.ROOT);
     List<Candidate> out = new ArrayList<>();
-    out.add(new Candidate(lower + "@" + domain, "POST", null));
-    for (String[] s : SUFFIXES) {
-      if (lower.endsWith(s[0]) && lower.length() > s[0].length()) {
+    out.add(new Candidate(lower + "@" + domain, PostPurpose.POST, null));
+    for (Suffix s : SUFFIXES) {
+      String tail = s.suffix();
+      if (lower.endsWith(tail) && lower.length() > tail.length()) {
         out.add(
             new Candidate(
-                lower.substring(0, lower.length() - s[0].length()) + "@" + domain, s[1], null));
+                lower.substring(0, lower.length() - tail.length()) + "@" + domain,
+                s.purpose(),
+                null));
       }
     }
-    plus(out, local, lower, domain, "-bounces+", "BOUNCES");
-    plus(out, local, lower, domain, "-confirm+", "CONFIRM");
+    plus(out, local, lower, domain, "-bounces+", PostPurpose.BOUNCES);
+    plus(out, local, lower, domain, "-confirm+", PostPurpose.CONFIRM);
     return out;
   }
 
   private static void plus(
-      List<Candidate> out, String local, String lower, String domain, String tag, String purpose) {
+      List<Candidate> out,
+      String local,
+      String lower,
+      String domain,
+      String tag,
+      PostPurpose purpose) {
     int i = lower.indexOf(tag);
     if (i > 0 && i + tag.length() < lower.length()) {
       out.add(

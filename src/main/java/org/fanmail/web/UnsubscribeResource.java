@@ -12,10 +12,12 @@ import java.io.InputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.fanmail.mail.EmailAddress;
 import org.fanmail.mail.LinkTokens;
 import org.fanmail.mail.LinkTokens.Check;
@@ -48,6 +50,9 @@ public class UnsubscribeResource {
   /** Largest request body read (a one-click body is 26 octets, the form a few dozen). */
   static final int MAX_BODY = 4096;
 
+  private static final Set<Purpose> UNSUBSCRIBE_PURPOSES =
+      EnumSet.of(Purpose.UNSUBSCRIBE_LIST, Purpose.UNSUBSCRIBE_MEMBER, Purpose.UNSUBSCRIBE_CONFIRM);
+
   private final UnsubscribeService service;
   private final LinkTokens tokens;
 
@@ -58,7 +63,7 @@ public class UnsubscribeResource {
 
   @GET
   public Response show(@PathParam("token") String token) {
-    LinkTokens.Verified v = tokens.verify(token);
+    LinkTokens.Verified v = verify(token);
     if (v.check() != Check.VALID) {
       return refused(v.check());
     }
@@ -107,7 +112,7 @@ public class UnsubscribeResource {
     if (bytes.length > MAX_BODY) {
       return html(413, UnsubscribePages.badRequest("The request is too large."));
     }
-    LinkTokens.Verified v = tokens.verify(token);
+    LinkTokens.Verified v = verify(token);
     if (v.check() != Check.VALID) {
       return refused(v.check());
     }
@@ -143,6 +148,18 @@ public class UnsubscribeResource {
       LOG.warnf(e, "unsubscribe request for list %d failed", t.listId());
       return html(503, UnsubscribePages.unavailable());
     }
+  }
+
+  /**
+   * The token, when it is one of the unsubscribe purposes: the same scheme signs moderation links,
+   * whose subject id is a post, and such a token must never be read as naming a member.
+   */
+  private LinkTokens.Verified verify(String token) {
+    LinkTokens.Verified v = tokens.verify(token);
+    if (v.check() != Check.INVALID && !UNSUBSCRIBE_PURPOSES.contains(v.token().purpose())) {
+      return new LinkTokens.Verified(Check.INVALID, null);
+    }
+    return v;
   }
 
   /** A field of an {@code application/x-www-form-urlencoded} body, or null. */

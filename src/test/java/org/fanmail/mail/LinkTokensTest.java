@@ -12,6 +12,8 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
+import org.fanmail.config.LinkSecretCheck;
 import org.fanmail.mail.LinkTokens.Check;
 import org.fanmail.mail.LinkTokens.Purpose;
 import org.fanmail.mail.LinkTokens.Verified;
@@ -114,6 +116,31 @@ class LinkTokensTest {
   }
 
   @Test
+  void aModerateTokenNamesItsPostAndWorksOnlyForModeration() {
+    String t = tokens.sign(Purpose.MODERATE, 42, 99, NOW.plusSeconds(60));
+    Verified v = tokens.verify(t, Purpose.MODERATE);
+    assertEquals(Check.VALID, v.check());
+    assertEquals(99, v.token().postId());
+    for (Purpose p : Purpose.values()) {
+      if (p != Purpose.MODERATE) {
+        assertEquals(Check.INVALID, tokens.verify(t, p).check(), p.name());
+      }
+    }
+    String member = tokens.sign(Purpose.UNSUBSCRIBE_MEMBER, 42, 99, null);
+    assertEquals(Check.INVALID, tokens.verify(member, Purpose.MODERATE).check());
+    assertThrows(IllegalStateException.class, () -> tokens.verify(member).token().postId());
+  }
+
+  @Test
+  void aModerateTokenOfARotatedOutSecretVerifiesWhileListed() {
+    String old = tokens.sign(Purpose.MODERATE, 42, 99, NOW.plusSeconds(60));
+    LinkTokens listed = new LinkTokens(List.of("secret-two", "secret-one"), CLOCK);
+    assertEquals(Check.VALID, listed.verify(old, Purpose.MODERATE).check());
+    LinkTokens dropped = new LinkTokens(List.of("secret-two"), CLOCK);
+    assertEquals(Check.INVALID, dropped.verify(old, Purpose.MODERATE).check());
+  }
+
+  @Test
   void garbageIsInvalidNeverAnException() {
     for (String g :
         new String[] {
@@ -129,6 +156,22 @@ class LinkTokensTest {
     assertEquals(
         Check.INVALID,
         tokens.verify(Base64.getUrlEncoder().withoutPadding().encodeToString(raw)).check());
+  }
+
+  @Test
+  void aRunningFanmailNeedsAUsableLinkSecretNamedInTheMessage() {
+    for (Optional<String> bad :
+        List.of(
+            Optional.<String>empty(),
+            Optional.of("  "),
+            Optional.of("x".repeat(LinkSecretCheck.MIN_LENGTH - 1)),
+            Optional.of("change-me-link-secret-0123456789abcdef"))) {
+      IllegalStateException e =
+          assertThrows(IllegalStateException.class, () -> LinkSecretCheck.requireSecret(bad));
+      assertTrue(e.getMessage().contains("fanmail.link-secret"), e.getMessage());
+    }
+    String good = "x".repeat(LinkSecretCheck.MIN_LENGTH);
+    assertEquals(good, LinkSecretCheck.requireSecret(Optional.of(good)));
   }
 
   @Test

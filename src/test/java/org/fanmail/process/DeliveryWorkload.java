@@ -83,6 +83,7 @@ final class DeliveryWorkload implements AutoCloseable {
     p.put("quarkus.datasource.password", jdbc.get("password"));
     p.put("quarkus.flyway.clean-at-start", "false");
     p.put("fanmail.admin.token", "t");
+    p.put("fanmail.link-secret", "process-test-link-secret-0123456789abcdef");
     p.put("fanmail.smtp.hostname", "fanmail.test");
     p.put("fanmail.delivery.transport-map", transportMap.toString());
     p.put("fanmail.delivery.tls", "none");

@@ -50,6 +50,7 @@ class GracefulShutdownIT {
             "quarkus.datasource.password", jdbc.get("password"),
             "quarkus.flyway.clean-at-start", "false",
             "fanmail.admin.token", "t",
+            "fanmail.link-secret", "process-test-link-secret-0123456789abcdef",
             "fanmail.smtp.hostname", "fanmail.test",
             "fanmail.smtp.drain-timeout", "5s",
             "fanmail.smtp.max-connections-per-ip", "100");

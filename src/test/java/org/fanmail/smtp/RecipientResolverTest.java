@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
 import org.fanmail.mail.EmailAddress;
+import org.fanmail.queue.PostPurpose;
 import org.fanmail.smtp.RecipientResolver.Candidate;
 import org.junit.jupiter.api.Test;
 
@@ -16,19 +17,21 @@ class RecipientResolverTest {
 
   @Test
   void listAddressFirstThenSubAddresses() {
-    assertEquals(List.of(new Candidate("team@l.example", "POST", null)), of("Team@L.Example"));
+    assertEquals(
+        List.of(new Candidate("team@l.example", PostPurpose.POST, null)), of("Team@L.Example"));
     assertEquals(
         List.of(
-            new Candidate("team-request@l.example", "POST", null),
-            new Candidate("team@l.example", "REQUEST", null)),
+            new Candidate("team-request@l.example", PostPurpose.POST, null),
+            new Candidate("team@l.example", PostPurpose.REQUEST, null)),
         of("team-REQUEST@l.example"));
     assertEquals(
         List.of(
-            new Candidate("team-bounces+joe=x.example@l.example", "POST", null),
-            new Candidate("team@l.example", "BOUNCES", "joe=x.example")),
+            new Candidate("team-bounces+joe=x.example@l.example", PostPurpose.POST, null),
+            new Candidate("team@l.example", PostPurpose.BOUNCES, "joe=x.example")),
         of("team-bounces+joe=x.example@l.example"));
     assertEquals(
-        new Candidate("team@l.example", "CONFIRM", "AbC"), of("team-confirm+AbC@l.example").get(1));
+        new Candidate("team@l.example", PostPurpose.CONFIRM, "AbC"),
+        of("team-confirm+AbC@l.example").get(1));
     assertEquals(1, of("team-confirm+@l.example").size());
     assertEquals(1, of("-owner@l.example").size());
   }

@@ -1,5 +1,6 @@
-package org.fanmail.admin;
+package org.fanmail.web;
 
+import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
@@ -10,32 +11,42 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.sql.SQLException;
-import java.time.Instant;
 import java.util.Optional;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.fanmail.moderation.ModerationLinks;
+import org.fanmail.config.FanmailConfig;
+import org.fanmail.mail.LinkTokens;
+import org.fanmail.mail.LinkTokens.Check;
+import org.fanmail.mail.LinkTokens.Purpose;
 import org.fanmail.queue.HeldPosts;
 import org.fanmail.queue.HeldPosts.PostSummary;
 import org.fanmail.queue.PostNotHeldException;
+import org.fanmail.queue.PostState;
 import org.fanmail.queue.UnknownPostException;
 
 /**
  * {@code /moderate/{token}}: the public page a moderation notice links to. GET shows the held post
  * (sender, subject, why it was held) with two buttons; only a POST ({@code action=approve} or
- * {@code discard}) decides, so a link scanner that follows the GET changes nothing. The token
- * ({@link ModerationLinks}) is the only credential: it names one post and expires with the hold. An
+ * {@code discard}) decides, so a link scanner that follows the GET changes nothing. The token (a
+ * {@link LinkTokens} token of purpose {@link Purpose#MODERATE}, signed with {@code
+ * fanmail.link-secret}) is the only credential: it names one list and one post of it and expires
+ * with the hold; a token of any other purpose, or naming a post of another list, is refused. An
  * invalid or expired token is a 404 page, a post already decided a 409 page with its state, a bad
  * action a 400; every value shown is HTML-escaped.
  */
 @Path("/moderate/{token}")
 @Tag(name = "moderation")
 public class ModeratePageResource {
-  private final ModerationLinks links;
+  private final LinkTokens tokens;
   private final HeldPosts held;
 
-  public ModeratePageResource(ModerationLinks links, HeldPosts held) {
-    this.links = links;
+  @Inject
+  public ModeratePageResource(FanmailConfig config, HeldPosts held) {
+    this(LinkTokens.of(config), held);
+  }
+
+  ModeratePageResource(LinkTokens tokens, HeldPosts held) {
+    this.tokens = tokens;
     this.held = held;
   }
 
@@ -50,7 +61,7 @@ public class ModeratePageResource {
     PostSummary p = post.get();
     StringBuilder body = new StringBuilder();
     body.append(details(p));
-    if ("HELD".equals(p.state())) {
+    if (PostState.HELD.name().equals(p.state())) {
       body.append("<form method=\"post\">")
           .append("<button type=\"submit\" name=\"action\" value=\"approve\">Approve</button> ")
           .append("<button type=\"submit\" name=\"action\" value=\"discard\">Discard</button>")
@@ -98,11 +109,13 @@ public class ModeratePageResource {
   }
 
   private Optional<PostSummary> post(String token) throws SQLException {
-    Optional<Long> id = links.verify(token, Instant.now());
-    if (id.isEmpty()) {
+    LinkTokens.Verified v = tokens.verify(token, Purpose.MODERATE);
+    if (v.check() != Check.VALID) {
       return Optional.empty();
     }
-    return held.summary(id.get());
+    long listId = v.token().listId();
+    // The list is signed too: a post id alone must not lead to a post of another list.
+    return held.summary(v.token().postId()).filter(p -> p.listId() == listId);
   }
 
   private static Response invalid() {
@@ -149,19 +162,7 @@ public class ModeratePageResource {
         .build();
   }
 
-  static String escape(String s) {
-    StringBuilder out = new StringBuilder(s.length());
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '<' -> out.append("&lt;");
-        case '>' -> out.append("&gt;");
-        case '&' -> out.append("&amp;");
-        case '"' -> out.append("&quot;");
-        case '\'' -> out.append("&#39;");
-        default -> out.append(c);
-      }
-    }
-    return out.toString();
+  private static String escape(String s) {
+    return UnsubscribePages.escape(s);
   }
 }
