@@ -26,7 +26,8 @@ import org.jboss.logging.Logger;
  * <p>On failure the transaction rolls back and the failure is charged to the post being worked on
  * ({@link FailingPosts}); when it happens in a statement shared by several posts, the next batches
  * are of one post each until one succeeds, so that a post that always fails is found and held back
- * instead of failing every batch it is in. Called by one thread at a time per instance.
+ * instead of failing every batch it is in. The drain and the scan may call it at the same time: a
+ * batch's state is its own, and posts locked by one batch are skipped by the other's claim.
  */
 final class BatchExpander {
   /** Logged under the stage's category, as the expansion's other lines are. */
