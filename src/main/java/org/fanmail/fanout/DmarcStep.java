@@ -17,7 +17,6 @@ import org.fanmail.decorate.HeaderBlock;
 import org.fanmail.decorate.HeaderField;
 import org.fanmail.decorate.Mailbox;
 import org.fanmail.decorate.Mailboxes;
-import org.fanmail.queue.DmarcQueries;
 import org.jboss.logging.Logger;
 
 /**

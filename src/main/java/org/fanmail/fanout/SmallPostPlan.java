@@ -9,9 +9,9 @@ import org.fanmail.config.FanmailConfig.GroupBy;
 
 /**
  * The rows of a small post's expansion, worked out in memory: the same routing, grouping and
- * numbering as the set-based statements of {@link org.fanmail.queue.FanoutQueries}, for a post
- * whose candidates were read in one go (at most a few thousand), so that it is written with one
- * statement instead of a dozen.
+ * numbering as the set-based statements of {@link SetBasedQueries}, for a post whose candidates
+ * were read in one go (at most a few thousand), so that it is written with one statement instead of
+ * a dozen.
  *
  * <p>The rules, as in SQL: a recipient of a domain that can never take mail is FAILED with its
  * reason and no delivery; the others are grouped by {@link Grouper#groupKey}, ordered by domain

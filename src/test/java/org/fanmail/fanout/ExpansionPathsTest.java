@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.fanmail.queue.FanoutQueries;
 import org.fanmail.queue.PostCommitted;
 import org.fanmail.testing.TestMail;
 import org.fanmail.testing.sink.SmtpSink;
@@ -36,11 +35,12 @@ class ExpansionPathsTest {
 
   @Inject AgroalDataSource dataSource;
   @Inject FanoutStage stage;
+  @Inject AdjustableInMemoryLimit limit;
   @Inject Event<PostCommitted> committed;
 
   @AfterEach
   void restoreLimit() {
-    stage.inlineLimit(FanoutStage.INLINE_POST);
+    limit.set(InMemoryLimit.CANDIDATES);
   }
 
   @Test
@@ -61,11 +61,11 @@ class ExpansionPathsTest {
       assertEquals(1, ps.executeUpdate());
     }
 
-    stage.inlineLimit(-1);
+    limit.set(-1);
     String setId = TestMail.uniqueId();
     long setBased = post(db, list, setId);
     awaitExpanded(db, setBased);
-    stage.inlineLimit(FanoutStage.INLINE_POST);
+    limit.set(InMemoryLimit.CANDIDATES);
     String inlineId = TestMail.uniqueId();
     long inline = post(db, list, inlineId);
     awaitExpanded(db, inline);
@@ -102,7 +102,7 @@ class ExpansionPathsTest {
     db.members(big, "big", "a.test", 4);
     long small = db.list("mix-small", "lists.test", null, "POSTER");
     db.members(small, "small", "c.test", 3);
-    stage.inlineLimit(3);
+    limit.set(3);
     List<Long> posts = new ArrayList<>();
     List<Long> lists = List.of(big, small, big, small);
     try (Connection c = dataSource.getConnection();
@@ -164,10 +164,10 @@ class ExpansionPathsTest {
         st.execute("analyze member");
       }
       try (PreparedStatement ps =
-          c.prepareStatement("explain " + FanoutQueries.SELECT_CANDIDATES_OF_LIST)) {
+          c.prepareStatement("explain " + InMemoryQueries.SELECT_CANDIDATES_OF_LIST)) {
         ps.setLong(1, small);
         ps.setArray(2, c.createArrayOf("bigint", new Object[] {post}));
-        ps.setInt(3, (FanoutStage.INLINE_POST + 1) * 50);
+        ps.setInt(3, (InMemoryLimit.CANDIDATES + 1) * 50);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
             plan.append(rs.getString(1)).append('\n');
@@ -184,10 +184,10 @@ class ExpansionPathsTest {
     TestMail db = new TestMail(dataSource);
     long list = db.list("nobody", "lists.test", null, "POSTER");
     db.member(list, "quiet@a.test", "ACTIVE", "NOMAIL");
-    for (int limit : new int[] {-1, FanoutStage.INLINE_POST}) {
-      stage.inlineLimit(limit);
+    for (int candidates : new int[] {-1, InMemoryLimit.CANDIDATES}) {
+      limit.set(candidates);
       long post = post(db, list, TestMail.uniqueId());
-      assertTrue(db.awaitPostState(post, "DONE", WAIT), "limit " + limit);
+      assertTrue(db.awaitPostState(post, "DONE", WAIT), "limit " + candidates);
       assertNotNull(db.scalar("select expanded_at from post where id = ?", post));
       assertEquals("0", db.scalar("select count(*) from delivery where post_id = ?", post));
       assertEquals("0", db.scalar("select count(*) from recipient where post_id = ?", post));

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 import org.fanmail.testing.sink.SmtpSink;
 
 /**
@@ -15,7 +16,8 @@ import org.fanmail.testing.sink.SmtpSink;
  * {@code quiet-limit.test} 127.0.1.6 (452 after 4 RCPTs, not advertised), {@code rel-a.test},
  * {@code rel-b.test} and {@code rel-deny.test} share 127.0.1.8 (which relays for rel-b.test only
  * when it opens the transaction), {@code mailmax.test} 127.0.1.9 (LIMITS RCPTMAX=3 MAILMAX=2).
- * Retries after a second, ten recipients per transaction, small timeouts.
+ * Retries after a second, ten recipients per transaction, small timeouts. The in-memory limit of
+ * expansion is {@link AdjustableInMemoryLimit} (the production value until a test moves it).
  */
 public class FanoutTestProfile implements QuarkusTestProfile {
   public static final String HOST_AB = "127.0.1.1";
@@ -107,6 +109,11 @@ public class FanoutTestProfile implements QuarkusTestProfile {
       }
     }
     return sink;
+  }
+
+  @Override
+  public Set<Class<?>> getEnabledAlternatives() {
+    return Set.of(AdjustableInMemoryLimit.class);
   }
 
   @Override

@@ -164,13 +164,12 @@ class SlicedExpansionTest {
                 + post
                 + ", 'n' || g || '@a.test', 'a.test', 'DELIVERED' from generate_series(1, 5) g");
         st.execute("analyze recipient");
-        st.execute(org.fanmail.queue.FanoutQueries.CREATE_CANDIDATE_TABLE);
-        st.execute(org.fanmail.queue.FanoutQueries.NO_NESTED_LOOPS);
+        st.execute(SetBasedQueries.CREATE_CANDIDATE_TABLE);
+        st.execute(SlicedQueries.NO_NESTED_LOOPS);
       }
       StringBuilder plan = new StringBuilder();
       try (PreparedStatement ps =
-          c.prepareStatement(
-              "explain " + org.fanmail.queue.FanoutQueries.INSERT_REMAINING_CANDIDATES)) {
+          c.prepareStatement("explain " + SlicedQueries.INSERT_REMAINING_CANDIDATES)) {
         ps.setLong(1, list);
         ps.setLong(2, post);
         try (ResultSet rs = ps.executeQuery()) {

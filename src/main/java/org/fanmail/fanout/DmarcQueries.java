@@ -1,10 +1,11 @@
-package org.fanmail.queue;
+package org.fanmail.fanout;
 
 /**
- * The named SQL of the DMARC decision: taken once per post inside the expansion's transaction and
- * read when the post's outgoing copy is built (README "DMARC").
+ * The named SQL of the DMARC decision ({@link DmarcStep}): taken once per post inside the
+ * expansion's transaction. Delivery reads the recorded action with the post it sends ({@code
+ * queue.DeliveryQueries}), so nothing here is shared with another stage.
  */
-public final class DmarcQueries {
+final class DmarcQueries {
   private DmarcQueries() {}
 
   /**
