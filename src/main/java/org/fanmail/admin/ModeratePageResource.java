@@ -14,10 +14,10 @@ import java.time.Instant;
 import java.util.Optional;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.fanmail.moderation.HeldPosts;
+import org.fanmail.moderation.HeldPosts.PostSummary;
 import org.fanmail.moderation.ModerationLinks;
-import org.fanmail.queue.HeldPosts;
-import org.fanmail.queue.HeldPosts.PostSummary;
-import org.fanmail.queue.PostNotHeldException;
+import org.fanmail.moderation.PostNotHeldException;
 import org.fanmail.queue.UnknownPostException;
 
 /**

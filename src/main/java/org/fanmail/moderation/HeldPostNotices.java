@@ -17,7 +17,6 @@ import java.util.List;
 import org.fanmail.config.FanmailConfig;
 import org.fanmail.list.ListContacts;
 import org.fanmail.mail.MessageComposer;
-import org.fanmail.queue.ModerationQueries;
 import org.fanmail.queue.PostCommitted;
 import org.fanmail.queue.SystemMail;
 import org.fanmail.stage.Stage;
