@@ -12,7 +12,9 @@ import javax.sql.DataSource;
  *
  * <p>The work may roll back itself and go on (undo half-done work, keep the claim): the commit at
  * the end then commits only what followed. A work that found nothing to do needs no rollback of its
- * own: committing a transaction that changed nothing releases its locks the same way.
+ * own: committing a transaction that changed nothing releases its locks the same way. The
+ * connection is expected in autocommit mode, as the pool hands it out: on one already inside a
+ * transaction the commit would take the caller's earlier work with it.
  */
 public final class Transactions {
   private Transactions() {}
