@@ -1,5 +1,7 @@
 package org.fanmail;
 
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsideOfPackages;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -22,6 +24,18 @@ class ArchitectureTest {
           .should()
           .dependOnClassesThat()
           .resideInAPackage("org.fanmail.admin..")
+          .allowEmptyShould(true);
+
+  /** The stage template is plain Java under every stage: it knows none of them. */
+  @ArchTest
+  static final ArchRule stageTemplateKnowsNoStage =
+      noClasses()
+          .that()
+          .resideInAPackage("org.fanmail.stage..")
+          .should()
+          .dependOnClassesThat(
+              resideInAPackage("org.fanmail..")
+                  .and(resideOutsideOfPackages("org.fanmail.stage..", "org.fanmail.config..")))
           .allowEmptyShould(true);
 
   @ArchTest

@@ -2,7 +2,7 @@ package org.fanmail.admin;
 
 import java.time.Instant;
 import java.util.List;
-import org.fanmail.queue.HeldPosts.HeldPost;
+import org.fanmail.moderation.HeldPosts.HeldPost;
 
 /** A held post in the moderation queue, as the admin API shows it. */
 public record HeldPostDocument(

@@ -19,8 +19,8 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.fanmail.list.InvalidInputException;
 import org.fanmail.list.ListService;
+import org.fanmail.moderation.HeldPosts;
 import org.fanmail.moderation.RejectNotice;
-import org.fanmail.queue.HeldPosts;
 
 /**
  * {@code /api/lists/{address}/held}: the moderation queue of a list and the three verdicts. The

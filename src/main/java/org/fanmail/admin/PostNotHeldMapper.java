@@ -5,7 +5,7 @@ import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.fanmail.queue.PostNotHeldException;
+import org.fanmail.moderation.PostNotHeldException;
 
 /**
  * A moderation verdict on a post that is not HELD (already decided, or never held): 409 problem

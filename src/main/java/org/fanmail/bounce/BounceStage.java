@@ -16,15 +16,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.locks.ReentrantLock;
 import org.fanmail.bounce.BounceScoring.Failure;
 import org.fanmail.bounce.BounceScoring.Source;
 import org.fanmail.config.FanmailConfig;
 import org.fanmail.mail.EmailAddress;
 import org.fanmail.mail.VerpAddress;
 import org.fanmail.queue.PostCommitted;
-import org.fanmail.queue.StageWorker;
+import org.fanmail.stage.Stage;
+import org.fanmail.stage.Transactions;
 import org.jboss.logging.Logger;
 
 /**
@@ -52,15 +51,22 @@ public class BounceStage {
   static final int MAX_PER_SCAN = 10_000;
 
   static final int MAX_REASON = 1000;
+
+  /** Hints kept in memory at most; past it they are dropped and the scan covers them. */
+  private static final int MAX_HINTS = 10_000;
+
+  /** Hinted ids handed to one drain call (each is still its own transaction). */
+  private static final int HINT_BATCH = 500;
+
   private static final int PURGE_BATCH = 10_000;
 
   private final AgroalDataSource dataSource;
   private final BounceScoring scoring;
   private final FanmailConfig config;
-  private final ReentrantLock scanning = new ReentrantLock();
 
   /** One worker; hints past a bounded queue are dropped (the scan covers them). */
-  private final ExecutorService worker = StageWorker.single("bounce-intake", 10_000);
+  private final Stage stage =
+      new Stage("bounce", "bounce-intake", LOG, MAX_HINTS, HINT_BATCH, this::drainHints);
 
   public BounceStage(AgroalDataSource dataSource, BounceScoring scoring, FanmailConfig config) {
     this.dataSource = dataSource;
@@ -72,16 +78,17 @@ public class BounceStage {
     if (!event.mayHavePurpose("BOUNCES")) {
       return;
     }
-    worker.execute(
-        () -> {
-          for (long id : event.postIds()) {
-            try {
-              processNext(id);
-            } catch (SQLException | RuntimeException e) {
-              LOG.warnf(e, "bounce %d: processing failed, the next scan retries it", id);
-            }
-          }
-        });
+    stage.hint(event.postIds());
+  }
+
+  private void drainHints(List<Long> ids) {
+    for (long id : ids) {
+      try {
+        processNext(id);
+      } catch (SQLException | RuntimeException e) {
+        LOG.warnf(e, "bounce %d: processing failed, the next scan retries it", id);
+      }
+    }
   }
 
   /** The truth behind the wake-ups: every RECEIVED bounce, one transaction each; old events go. */
@@ -89,85 +96,82 @@ public class BounceStage {
       every = "${fanmail.bounce.scan-interval:10s}",
       concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
   void scan() {
-    if (!scanning.tryLock()) {
-      return;
-    }
-    try {
-      int n = 0;
-      while (n++ < MAX_PER_SCAN && processNext(null)) {
-        // one bounce per transaction
-      }
-      purgeEvents();
-    } catch (SQLException | RuntimeException e) {
-      LOG.warnf(e, "bounce scan failed; retried at the next scan");
-    } finally {
-      scanning.unlock();
-    }
+    stage.scan(
+        () -> {
+          int n = 0;
+          while (n++ < MAX_PER_SCAN && processNext(null)) {
+            // one bounce per transaction
+          }
+          purgeEvents();
+        });
   }
 
   /** Processes one bounce ({@code postId}, or the oldest); false when there was none. */
   public boolean processNext(Long postId) throws SQLException {
-    BounceScoring.Result result;
+    Finished f = Transactions.fromTransaction(dataSource, c -> claimAndFinish(c, postId));
+    if (f == null) {
+      return false;
+    }
+    if (f.outcome() != null) {
+      LOG.infof("bounce %d: %s, %s", f.id(), f.outcome().state(), f.outcome().reason());
+      scoring.wake(f.result());
+    }
+    return true;
+  }
+
+  /** A bounce claimed and ended: how (null when it was parked), and what scoring did. */
+  private record Finished(long id, Outcome outcome, BounceScoring.Result result) {}
+
+  /** In the transaction: claims one bounce and ends it; null when there was none. */
+  private Finished claimAndFinish(Connection c, Long postId) throws SQLException {
     long id;
-    try (Connection c = dataSource.getConnection()) {
-      c.setAutoCommit(false);
-      try {
-        Long listId;
-        String verpArg;
-        byte[] raw;
-        try (PreparedStatement ps =
-            c.prepareStatement(
-                postId == null ? BounceQueries.CLAIM_NEXT : BounceQueries.CLAIM_BY_ID)) {
-          if (postId != null) {
-            ps.setLong(1, postId);
-          }
-          try (ResultSet rs = ps.executeQuery()) {
-            if (!rs.next()) {
-              c.rollback();
-              return false;
-            }
-            id = rs.getLong(1);
-            long l = rs.getLong(2);
-            listId = rs.wasNull() ? null : l;
-            verpArg = rs.getString(3);
-            raw = rs.getBytes(4);
-          }
+    Long listId;
+    String verpArg;
+    byte[] raw;
+    try (PreparedStatement ps =
+        c.prepareStatement(postId == null ? BounceQueries.CLAIM_NEXT : BounceQueries.CLAIM_BY_ID)) {
+      if (postId != null) {
+        ps.setLong(1, postId);
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return null;
         }
-        BounceReport report;
-        try {
-          report = BounceParser.parse(raw);
-        } catch (RuntimeException e) {
-          c.rollback();
-          park(id, "the bounce parser failed: " + e.getClass().getSimpleName());
-          LOG.warnf(e, "bounce %d: parked, the parser failed", id);
-          return true;
-        }
-        Outcome outcome = listId == null ? Outcome.discard("the list no longer exists") : null;
-        result = new BounceScoring.Result(List.of(), List.of());
-        if (outcome == null) {
-          Decision d = decide(c, id, listId, verpArg, report);
-          if (d.failures().isEmpty()) {
-            outcome = d.outcome();
-          } else {
-            result = scoring.record(c, d.failures());
-            outcome = Outcome.done(d.outcome().reason() + "; " + describe(result));
-          }
-        }
-        try (PreparedStatement ps = c.prepareStatement(BounceQueries.FINISH)) {
-          ps.setString(1, outcome.state());
-          ps.setString(2, cut(outcome.reason()));
-          ps.setLong(3, id);
-          ps.executeUpdate();
-        }
-        c.commit();
-        LOG.infof("bounce %d: %s, %s", id, outcome.state(), outcome.reason());
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
+        id = rs.getLong(1);
+        long l = rs.getLong(2);
+        listId = rs.wasNull() ? null : l;
+        verpArg = rs.getString(3);
+        raw = rs.getBytes(4);
       }
     }
-    scoring.wake(result);
-    return true;
+    BounceReport report;
+    try {
+      report = BounceParser.parse(raw);
+    } catch (RuntimeException e) {
+      // Let go of the claim, then park the row in a statement of its own.
+      c.rollback();
+      park(id, "the bounce parser failed: " + e.getClass().getSimpleName());
+      LOG.warnf(e, "bounce %d: parked, the parser failed", id);
+      return new Finished(id, null, null);
+    }
+    Outcome outcome = listId == null ? Outcome.discard("the list no longer exists") : null;
+    BounceScoring.Result result = new BounceScoring.Result(List.of(), List.of());
+    if (outcome == null) {
+      Decision d = decide(c, id, listId, verpArg, report);
+      if (d.failures().isEmpty()) {
+        outcome = d.outcome();
+      } else {
+        result = scoring.record(c, d.failures());
+        outcome = Outcome.done(d.outcome().reason() + "; " + describe(result));
+      }
+    }
+    try (PreparedStatement ps = c.prepareStatement(BounceQueries.FINISH)) {
+      ps.setString(1, outcome.state());
+      ps.setString(2, cut(outcome.reason()));
+      ps.setLong(3, id);
+      ps.executeUpdate();
+    }
+    return new Finished(id, outcome, result);
   }
 
   /** How a bounce row ends: its state and reason. */
@@ -367,6 +371,6 @@ public class BounceStage {
    * Shutdown: hints still queued are dropped, not run against a closing pool (the scan has them).
    */
   void onStop(@Observes ShutdownEvent event) {
-    worker.shutdownNow();
+    stage.stop();
   }
 }

@@ -20,6 +20,7 @@ import org.fanmail.config.FanmailConfig;
 import org.fanmail.list.ImportReport.InvalidRow;
 import org.fanmail.mail.EmailAddress;
 import org.fanmail.mail.EmailAddress.InvalidAddressException;
+import org.fanmail.stage.Transactions;
 
 /**
  * Bulk, idempotent member import: rows stream in from {@link ImportRows}, are validated one by one,
@@ -52,20 +53,17 @@ public class MemberImport {
    */
   public ImportReport run(String listAddress, ImportRows rows) throws IOException {
     int maxRows = config.admin().maxImportRows();
-    try (Connection c = dataSource.getConnection()) {
-      c.setAutoCommit(false);
-      try (PreparedStatement upsert = c.prepareStatement(MemberQueries.UPSERT_MEMBERS)) {
-        long listId = lockList(c, listAddress);
-        ImportReport report;
-        try (Batch batch = new Batch(c, upsert, listId)) {
-          report = readAll(rows, maxRows, batch);
-        }
-        c.commit();
-        return report;
-      } catch (SQLException | IOException | RuntimeException e) {
-        c.rollback();
-        throw e;
-      }
+    try {
+      return Transactions.fromTransaction(
+          dataSource,
+          c -> {
+            try (PreparedStatement upsert = c.prepareStatement(MemberQueries.UPSERT_MEMBERS)) {
+              long listId = lockList(c, listAddress);
+              try (Batch batch = new Batch(c, upsert, listId)) {
+                return readAll(rows, maxRows, batch);
+              }
+            }
+          });
     } catch (SQLException e) {
       throw new IllegalStateException("member import failed in the database", e);
     }

@@ -14,15 +14,13 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.locks.ReentrantLock;
 import org.fanmail.config.FanmailConfig;
 import org.fanmail.list.ListContacts;
 import org.fanmail.mail.MessageComposer;
-import org.fanmail.queue.ModerationQueries;
 import org.fanmail.queue.PostCommitted;
-import org.fanmail.queue.StageWorker;
 import org.fanmail.queue.SystemMail;
+import org.fanmail.stage.Stage;
+import org.fanmail.stage.Transactions;
 import org.jboss.logging.Logger;
 
 /**
@@ -43,13 +41,20 @@ public class HeldPostNotices {
   /** Notices sent per scan; the next scan continues. */
   static final int MAX_PER_SCAN = 1000;
 
+  /** Hints kept in memory at most; past it they are dropped and the scan covers them. */
+  private static final int MAX_HINTS = 10_000;
+
+  /** Hinted ids handed to one drain call (each is still its own transaction). */
+  private static final int HINT_BATCH = 500;
+
   private final AgroalDataSource dataSource;
   private final SystemMail systemMail;
   private final ModerationLinks links;
   private final FanmailConfig config;
-  private final ReentrantLock scanning = new ReentrantLock();
 
-  private final ExecutorService worker = StageWorker.single("held-notices", 10_000);
+  /** One worker; hints past a bounded queue are dropped (the scan covers them). */
+  private final Stage stage =
+      new Stage("held-post notice", "held-notices", LOG, MAX_HINTS, HINT_BATCH, this::drainHints);
 
   public HeldPostNotices(
       AgroalDataSource dataSource,
@@ -66,102 +71,98 @@ public class HeldPostNotices {
     if (!event.mayHaveState("HELD")) {
       return;
     }
-    worker.execute(
-        () -> {
-          for (long id : event.postIds()) {
-            try {
-              notifyNext(id);
-            } catch (SQLException | RuntimeException e) {
-              LOG.warnf(e, "post %d: held-post notice failed, the next scan retries it", id);
-            }
-          }
-        });
+    stage.hint(event.postIds());
+  }
+
+  private void drainHints(List<Long> ids) {
+    for (long id : ids) {
+      try {
+        notifyNext(id);
+      } catch (SQLException | RuntimeException e) {
+        LOG.warnf(e, "post %d: held-post notice failed, the next scan retries it", id);
+      }
+    }
   }
 
   @Scheduled(
       every = "${fanmail.moderation.scan-interval:10s}",
       concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
   void scan() {
-    if (!scanning.tryLock()) {
-      return;
-    }
-    try {
-      int n = 0;
-      while (n++ < MAX_PER_SCAN && notifyNext(null)) {
-        // one post per transaction
-      }
-    } catch (SQLException | RuntimeException e) {
-      LOG.warnf(e, "held-post notice scan failed; retried at the next scan");
-    } finally {
-      scanning.unlock();
-    }
+    stage.scan(
+        () -> {
+          int n = 0;
+          while (n++ < MAX_PER_SCAN && notifyNext(null)) {
+            // one post per transaction
+          }
+        });
   }
 
   /** Notifies about one held post ({@code postId}, or the oldest); false when there was none. */
   public boolean notifyNext(Long postId) throws SQLException {
-    Long queued = null;
-    long id;
-    try (Connection c = dataSource.getConnection()) {
-      c.setAutoCommit(false);
-      try {
-        try (PreparedStatement ps =
-            c.prepareStatement(
-                postId == null
-                    ? ModerationQueries.CLAIM_UNNOTIFIED
-                    : ModerationQueries.CLAIM_UNNOTIFIED_BY_ID)) {
-          if (postId != null) {
-            ps.setLong(1, postId);
-          }
-          try (ResultSet rs = ps.executeQuery()) {
-            if (!rs.next()) {
-              c.rollback();
-              return false;
-            }
-            id = rs.getLong(1);
-            Array hits = rs.getArray(11);
-            Held held =
-                new Held(
-                    id,
-                    rs.getLong(2),
-                    rs.getString(3),
-                    rs.getString(4),
-                    rs.getString(5),
-                    rs.getString(6),
-                    rs.getString(7),
-                    rs.getString(8),
-                    rs.getString(9),
-                    rs.getString(10),
-                    hits == null ? List.of() : Arrays.asList((String[]) hits.getArray()),
-                    rs.getTimestamp(12).toInstant(),
-                    rs.getInt(13));
-            List<String> to = ListContacts.moderators(c, held.listId());
-            if (to.isEmpty()) {
-              LOG.warnf("post %d: held on %s, which has no moderators or owners", id, held.list());
-            } else {
-              byte[] raw = compose(held);
-              queued =
-                  systemMail.queue(
-                      c,
-                      new SystemMail.Message(
-                          held.listId(), held.list(), "", to, subject(held), raw));
-            }
-          }
-        }
-        try (PreparedStatement ps = c.prepareStatement(ModerationQueries.MARK_NOTIFIED)) {
-          ps.setLong(1, id);
-          ps.executeUpdate();
-        }
-        c.commit();
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
-      }
+    Notified n = Transactions.fromTransaction(dataSource, c -> claimAndNotify(c, postId));
+    if (n == null) {
+      return false;
     }
-    if (queued != null) {
-      LOG.infof("post %d: moderators told (system mail %d)", id, queued);
-      systemMail.wake(List.of(queued));
+    if (n.systemMail() != null) {
+      LOG.infof("post %d: moderators told (system mail %d)", n.postId(), n.systemMail());
+      systemMail.wake(List.of(n.systemMail()));
     }
     return true;
+  }
+
+  /** A held post marked notified, and the system mail queued for it (null: nobody to tell). */
+  private record Notified(long postId, Long systemMail) {}
+
+  /** In the transaction: claims one unnotified held post, queues its notice, marks it. */
+  private Notified claimAndNotify(Connection c, Long postId) throws SQLException {
+    Long queued = null;
+    long id;
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            postId == null
+                ? ModerationQueries.CLAIM_UNNOTIFIED
+                : ModerationQueries.CLAIM_UNNOTIFIED_BY_ID)) {
+      if (postId != null) {
+        ps.setLong(1, postId);
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return null;
+        }
+        id = rs.getLong(1);
+        Array hits = rs.getArray(11);
+        Held held =
+            new Held(
+                id,
+                rs.getLong(2),
+                rs.getString(3),
+                rs.getString(4),
+                rs.getString(5),
+                rs.getString(6),
+                rs.getString(7),
+                rs.getString(8),
+                rs.getString(9),
+                rs.getString(10),
+                hits == null ? List.of() : Arrays.asList((String[]) hits.getArray()),
+                rs.getTimestamp(12).toInstant(),
+                rs.getInt(13));
+        List<String> to = ListContacts.moderators(c, held.listId());
+        if (to.isEmpty()) {
+          LOG.warnf("post %d: held on %s, which has no moderators or owners", id, held.list());
+        } else {
+          byte[] raw = compose(held);
+          queued =
+              systemMail.queue(
+                  c,
+                  new SystemMail.Message(held.listId(), held.list(), "", to, subject(held), raw));
+        }
+      }
+    }
+    try (PreparedStatement ps = c.prepareStatement(ModerationQueries.MARK_NOTIFIED)) {
+      ps.setLong(1, id);
+      ps.executeUpdate();
+    }
+    return new Notified(id, queued);
   }
 
   /** A held post as the notice describes it. */
@@ -237,6 +238,6 @@ public class HeldPostNotices {
    * Shutdown: hints still queued are dropped, not run against a closing pool (the scan has them).
    */
   void onStop(@Observes ShutdownEvent event) {
-    worker.shutdownNow();
+    stage.stop();
   }
 }

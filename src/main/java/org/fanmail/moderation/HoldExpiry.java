@@ -8,7 +8,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import org.fanmail.config.FanmailConfig;
-import org.fanmail.queue.ModerationQueries;
 import org.jboss.logging.Logger;
 
 /**

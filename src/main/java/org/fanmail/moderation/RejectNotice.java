@@ -9,7 +9,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.fanmail.mail.EmailAddress;
 import org.fanmail.mail.MessageComposer;
-import org.fanmail.queue.HeldPosts;
 import org.fanmail.queue.SystemMail;
 import org.jboss.logging.Logger;
 

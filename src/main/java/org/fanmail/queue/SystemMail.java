@@ -12,6 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import org.fanmail.mail.EmailAddress;
+import org.fanmail.stage.Transactions;
 import org.jboss.logging.Logger;
 
 /**
@@ -91,17 +92,7 @@ public class SystemMail {
 
   /** Queues the message in its own transaction and wakes the expander; returns the post id. */
   public long send(Message m) throws SQLException {
-    long id;
-    try (Connection c = dataSource.getConnection()) {
-      c.setAutoCommit(false);
-      try {
-        id = queue(c, m);
-        c.commit();
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
-      }
-    }
+    long id = Transactions.fromTransaction(dataSource, c -> queue(c, m));
     wake(List.of(id));
     return id;
   }

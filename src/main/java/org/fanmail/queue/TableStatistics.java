@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
+import org.fanmail.stage.Transactions;
 import org.jboss.logging.Logger;
 
 /**
@@ -117,24 +118,25 @@ public class TableStatistics {
       if (outgrown.isEmpty()) {
         return List.of();
       }
-      c.setAutoCommit(false);
-      try (Statement s = c.createStatement()) {
-        try (ResultSet lock = s.executeQuery(TRY_LOCK)) {
-          if (!lock.next() || !lock.getBoolean(1)) {
-            c.rollback();
-            return List.of();
-          }
-        }
-        s.execute("set local lock_timeout = '2s'");
-        for (String table : outgrown.keySet()) {
-          s.execute("analyze " + table);
-        }
-        c.commit();
-      } catch (SQLException e) {
-        c.rollback();
-        throw e;
-      } finally {
-        c.setAutoCommit(true);
+      boolean ourTurn =
+          Transactions.fromTransaction(
+              c,
+              tx -> {
+                try (Statement s = tx.createStatement()) {
+                  try (ResultSet lock = s.executeQuery(TRY_LOCK)) {
+                    if (!lock.next() || !lock.getBoolean(1)) {
+                      return false;
+                    }
+                  }
+                  s.execute("set local lock_timeout = '2s'");
+                  for (String table : outgrown.keySet()) {
+                    s.execute("analyze " + table);
+                  }
+                  return true;
+                }
+              });
+      if (!ourTurn) {
+        return List.of();
       }
       Map<String, Integer> still = outgrown(c, List.copyOf(outgrown.keySet()));
       for (Map.Entry<String, Integer> e : still.entrySet()) {

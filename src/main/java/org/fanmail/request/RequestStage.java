@@ -12,14 +12,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.ReentrantLock;
 import org.fanmail.queue.PostCommitted;
-import org.fanmail.queue.StageWorker;
 import org.fanmail.queue.SystemMail;
+import org.fanmail.stage.Stage;
+import org.fanmail.stage.Transactions;
 import org.jboss.logging.Logger;
 
 /**
@@ -50,13 +46,10 @@ public class RequestStage {
   private final RequestProcessor processor;
   private final Subscriptions subscriptions;
   private final SystemMail systemMail;
-  private final ReentrantLock scanning = new ReentrantLock();
-  private final ConcurrentLinkedQueue<Long> hints = new ConcurrentLinkedQueue<>();
-  private final AtomicInteger hintCount = new AtomicInteger();
-  private final AtomicBoolean drainQueued = new AtomicBoolean();
 
   /** One worker: requests are few, and one at a time keeps the connection use bounded. */
-  private final ExecutorService worker = StageWorker.single("request-stage", 16);
+  private final Stage stage =
+      new Stage("request", "request-stage", LOG, MAX_HINTS, HINT_BATCH, this::drainHints);
 
   public RequestStage(
       AgroalDataSource dataSource,
@@ -74,34 +67,16 @@ public class RequestStage {
     if (!event.mayHavePurpose("REQUEST", "JOIN", "LEAVE", "CONFIRM", "OWNER")) {
       return;
     }
-    for (long id : event.postIds()) {
-      if (hintCount.incrementAndGet() > MAX_HINTS) {
-        hintCount.decrementAndGet();
-        break;
-      }
-      hints.add(id);
-    }
-    if (drainQueued.compareAndSet(false, true)) {
-      worker.execute(this::drainHints);
-    }
+    stage.hint(event.postIds());
   }
 
-  private void drainHints() {
-    drainQueued.set(false);
-    while (!hints.isEmpty()) {
-      List<Long> batch = new ArrayList<>(HINT_BATCH);
-      Long id;
-      while (batch.size() < HINT_BATCH && (id = hints.poll()) != null) {
-        hintCount.decrementAndGet();
-        batch.add(id);
-      }
-      try {
-        for (long ours : ours(batch)) {
-          processOne(ours);
-        }
-      } catch (SQLException | RuntimeException e) {
-        LOG.warnf(e, "request hints %s failed; the next scan retries them", batch);
-      }
+  /** One batch of hints: one look-up tells which are ours, then one transaction each. */
+  private void drainHints(List<Long> batch) throws SQLException {
+    if (batch.isEmpty()) {
+      return;
+    }
+    for (long ours : ours(batch)) {
+      processOne(ours);
     }
   }
 
@@ -110,26 +85,20 @@ public class RequestStage {
       every = "${fanmail.requests.scan-interval}",
       concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
   void scan() {
-    if (!scanning.tryLock()) {
-      return;
-    }
-    try {
-      while (processOne(null)) {
-        // one message per transaction
-      }
-      int expired = subscriptions.expire();
-      if (expired > 0) {
-        LOG.infof("%d unconfirmed subscription requests expired", expired);
-      }
-      try (Connection c = dataSource.getConnection();
-          PreparedStatement ps = c.prepareStatement(RequestQueries.FORGET_OLD_COUNTS)) {
-        ps.executeUpdate();
-      }
-    } catch (SQLException | RuntimeException e) {
-      LOG.warnf(e, "request scan failed; retried at the next scan");
-    } finally {
-      scanning.unlock();
-    }
+    stage.scan(
+        () -> {
+          while (processOne(null)) {
+            // one message per transaction
+          }
+          int expired = subscriptions.expire();
+          if (expired > 0) {
+            LOG.infof("%d unconfirmed subscription requests expired", expired);
+          }
+          try (Connection c = dataSource.getConnection();
+              PreparedStatement ps = c.prepareStatement(RequestQueries.FORGET_OLD_COUNTS)) {
+            ps.executeUpdate();
+          }
+        });
   }
 
   private List<Long> ours(List<Long> ids) throws SQLException {
@@ -151,54 +120,54 @@ public class RequestStage {
    */
   public boolean processOne(Long postId) throws SQLException {
     List<Long> queued = new ArrayList<>();
-    ClaimedMessage m;
-    try (Connection c = dataSource.getConnection()) {
-      c.setAutoCommit(false);
-      try {
-        try (PreparedStatement ps =
-            c.prepareStatement(
-                postId == null ? RequestQueries.CLAIM_NEXT : RequestQueries.CLAIM_BY_ID)) {
-          if (postId != null) {
-            ps.setLong(1, postId);
-          }
-          try (ResultSet rs = ps.executeQuery()) {
-            if (!rs.next()) {
-              c.rollback();
-              return false;
-            }
-            m = ClaimedMessage.read(rs);
-          }
-        }
-        RequestProcessor.Finish f;
-        try {
-          f = processor.process(c, m, queued);
-        } catch (SQLException | RuntimeException e) {
-          if (e instanceof SQLException s && transientFailure(s)) {
-            throw s;
-          }
-          // Undo the half-done work, keep the claim, park the message for a human.
-          c.rollback();
-          queued.clear();
-          claimAgain(c, m.id());
-          f = new RequestProcessor.Finish("PARKED", "processing failed: " + e);
-          LOG.errorf(e, "post %d (%s): parked, processing failed", m.id(), m.purpose());
-        }
-        finish(c, m.id(), f);
-        c.commit();
-        LOG.infof("post %d (%s): %s, %s", m.id(), m.purpose(), f.state(), f.reason());
-      } catch (SQLException | RuntimeException e) {
-        try {
-          c.rollback();
-        } catch (SQLException r) {
-          e.addSuppressed(r);
-        }
-        throw e;
-      } finally {
-        c.setAutoCommit(true);
-      }
+    Processed done =
+        Transactions.fromTransaction(dataSource, c -> claimAndProcess(c, postId, queued));
+    if (done == null) {
+      return false;
     }
+    LOG.infof(
+        "post %d (%s): %s, %s",
+        done.m().id(), done.m().purpose(), done.f().state(), done.f().reason());
     systemMail.wake(queued);
     return true;
+  }
+
+  /** A message this stage finished, and how. */
+  private record Processed(ClaimedMessage m, RequestProcessor.Finish f) {}
+
+  /** In the transaction: claims the message and finishes it; null when there was none. */
+  private Processed claimAndProcess(Connection c, Long postId, List<Long> queued)
+      throws SQLException {
+    ClaimedMessage m;
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            postId == null ? RequestQueries.CLAIM_NEXT : RequestQueries.CLAIM_BY_ID)) {
+      if (postId != null) {
+        ps.setLong(1, postId);
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return null;
+        }
+        m = ClaimedMessage.read(rs);
+      }
+    }
+    RequestProcessor.Finish f;
+    try {
+      f = processor.process(c, m, queued);
+    } catch (SQLException | RuntimeException e) {
+      if (e instanceof SQLException s && transientFailure(s)) {
+        throw s;
+      }
+      // Undo the half-done work, keep the claim, park the message for a human.
+      c.rollback();
+      queued.clear();
+      claimAgain(c, m.id());
+      f = new RequestProcessor.Finish("PARKED", "processing failed: " + e);
+      LOG.errorf(e, "post %d (%s): parked, processing failed", m.id(), m.purpose());
+    }
+    finish(c, m.id(), f);
+    return new Processed(m, f);
   }
 
   private static void claimAgain(Connection c, long id) throws SQLException {
@@ -236,6 +205,6 @@ public class RequestStage {
    * Shutdown: hints still queued are dropped, not run against a closing pool (the scan has them).
    */
   void onStop(@Observes ShutdownEvent event) {
-    worker.shutdownNow();
+    stage.stop();
   }
 }

@@ -27,6 +27,7 @@ import org.fanmail.list.Page;
 import org.fanmail.list.SubscriptionPolicy;
 import org.fanmail.mail.EmailAddress;
 import org.fanmail.queue.SystemMail;
+import org.fanmail.stage.Transactions;
 import org.jboss.logging.Logger;
 
 /**
@@ -205,19 +206,8 @@ public class Subscriptions {
   /** Uses a confirmation token in its own transaction (the web page's button). */
   public ConfirmResult confirm(String token) throws SQLException {
     List<Long> queued = new ArrayList<>();
-    ConfirmResult result;
-    try (Connection c = dataSource.getConnection()) {
-      c.setAutoCommit(false);
-      try {
-        result = confirm(c, token, "auto-generated", queued);
-        c.commit();
-      } catch (SQLException | RuntimeException e) {
-        rollback(c, e);
-        throw e;
-      } finally {
-        c.setAutoCommit(true);
-      }
-    }
+    ConfirmResult result =
+        Transactions.fromTransaction(dataSource, c -> confirm(c, token, "auto-generated", queued));
     systemMail.wake(queued);
     return result;
   }
@@ -269,45 +259,39 @@ public class Subscriptions {
   public boolean unsubscribe(long listId, String email, String source) throws SQLException {
     EmailAddress address = EmailAddress.parse(email);
     List<Long> queued = new ArrayList<>();
-    boolean removed;
-    try (Connection c = dataSource.getConnection()) {
-      c.setAutoCommit(false);
-      try {
-        Optional<ListRef> list = ListRef.load(c, listId);
-        if (list.isEmpty()) {
-          c.rollback();
-          return false;
-        }
-        Outbox out = outbox(c, list.get(), "auto-generated", queued);
-        removed =
-            complete(out, RequestAction.UNSUBSCRIBE, address.toString()) == Outcome.UNSUBSCRIBED;
-        if (removed) {
-          try (PreparedStatement ps = c.prepareStatement(RequestQueries.SUPERSEDE_OPEN)) {
-            ps.setLong(1, listId);
-            ps.setString(2, address.toString());
-            ps.setString(3, RequestAction.UNSUBSCRIBE.name());
-            ps.executeUpdate();
-          }
-          insert(
-              c,
-              listId,
-              address.toString(),
-              RequestAction.UNSUBSCRIBE,
-              DONE,
-              null,
-              null,
-              false,
-              source,
-              null);
-        }
-        c.commit();
-      } catch (SQLException | RuntimeException e) {
-        rollback(c, e);
-        throw e;
-      } finally {
-        c.setAutoCommit(true);
-      }
-    }
+    boolean removed =
+        Transactions.fromTransaction(
+            dataSource,
+            c -> {
+              Optional<ListRef> list = ListRef.load(c, listId);
+              if (list.isEmpty()) {
+                return false;
+              }
+              Outbox out = outbox(c, list.get(), "auto-generated", queued);
+              boolean gone =
+                  complete(out, RequestAction.UNSUBSCRIBE, address.toString())
+                      == Outcome.UNSUBSCRIBED;
+              if (gone) {
+                try (PreparedStatement ps = c.prepareStatement(RequestQueries.SUPERSEDE_OPEN)) {
+                  ps.setLong(1, listId);
+                  ps.setString(2, address.toString());
+                  ps.setString(3, RequestAction.UNSUBSCRIBE.name());
+                  ps.executeUpdate();
+                }
+                insert(
+                    c,
+                    listId,
+                    address.toString(),
+                    RequestAction.UNSUBSCRIBE,
+                    DONE,
+                    null,
+                    null,
+                    false,
+                    source,
+                    null);
+              }
+              return gone;
+            });
     systemMail.wake(queued);
     return removed;
   }
@@ -363,49 +347,52 @@ public class Subscriptions {
       long listId, String listAddress, long requestId, boolean approve, String reason)
       throws SQLException {
     List<Long> queued = new ArrayList<>();
-    SubscriptionRequest after;
-    try (Connection c = dataSource.getConnection()) {
-      c.setAutoCommit(false);
-      try {
-        SubscriptionRequest r = lockById(c, listId, listAddress, requestId);
-        ListRef list =
-            ListRef.load(c, listId)
-                .orElseThrow(() -> new UnknownRequestException(requestId, listAddress));
-        Outbox out = outbox(c, list, "auto-generated", queued);
-        if (approve) {
-          if (state(r) != MODERATING) {
-            throw new RequestStateException(requestId, r.state(), MODERATING.name());
-          }
-          setState(c, requestId, DONE, null, true);
-          complete(out, r.action(), r.email());
-        } else {
-          if (!state(r).isOpen()) {
-            throw new RequestStateException(
-                requestId, r.state(), CONFIRMING.name() + " or " + MODERATING.name());
-          }
-          setState(c, requestId, REJECTED, reason, true);
-          if (state(r) == MODERATING) {
-            out.send(
-                TemplateName.REJECTED,
-                r.email(),
-                Map.of("action", verb(r.action()), "reason", reason == null ? "" : reason),
-                null);
-          }
-        }
-        after = lockById(c, listId, listAddress, requestId);
-        c.commit();
-        LOG.infof(
-            "list %s: request %d %s by an owner",
-            listAddress, requestId, approve ? "approved" : "rejected");
-      } catch (SQLException | RuntimeException e) {
-        rollback(c, e);
-        throw e;
-      } finally {
-        c.setAutoCommit(true);
-      }
-    }
+    SubscriptionRequest after =
+        Transactions.fromTransaction(
+            dataSource, c -> decide(c, listId, listAddress, requestId, approve, reason, queued));
+    LOG.infof(
+        "list %s: request %d %s by an owner",
+        listAddress, requestId, approve ? "approved" : "rejected");
     systemMail.wake(queued);
     return after;
+  }
+
+  /** In the owner's transaction: checks the request's state and moves it on. */
+  private SubscriptionRequest decide(
+      Connection c,
+      long listId,
+      String listAddress,
+      long requestId,
+      boolean approve,
+      String reason,
+      List<Long> queued)
+      throws SQLException {
+    SubscriptionRequest r = lockById(c, listId, listAddress, requestId);
+    ListRef list =
+        ListRef.load(c, listId)
+            .orElseThrow(() -> new UnknownRequestException(requestId, listAddress));
+    Outbox out = outbox(c, list, "auto-generated", queued);
+    if (approve) {
+      if (state(r) != MODERATING) {
+        throw new RequestStateException(requestId, r.state(), MODERATING.name());
+      }
+      setState(c, requestId, DONE, null, true);
+      complete(out, r.action(), r.email());
+    } else {
+      if (!state(r).isOpen()) {
+        throw new RequestStateException(
+            requestId, r.state(), CONFIRMING.name() + " or " + MODERATING.name());
+      }
+      setState(c, requestId, REJECTED, reason, true);
+      if (state(r) == MODERATING) {
+        out.send(
+            TemplateName.REJECTED,
+            r.email(),
+            Map.of("action", verb(r.action()), "reason", reason == null ? "" : reason),
+            null);
+      }
+    }
+    return lockById(c, listId, listAddress, requestId);
   }
 
   private static SubscriptionRequest lockById(
@@ -548,13 +535,5 @@ public class Subscriptions {
 
   static String verb(RequestAction action) {
     return action == RequestAction.SUBSCRIBE ? "subscribe" : "unsubscribe";
-  }
-
-  private static void rollback(Connection c, Exception e) {
-    try {
-      c.rollback();
-    } catch (SQLException r) {
-      e.addSuppressed(r);
-    }
   }
 }

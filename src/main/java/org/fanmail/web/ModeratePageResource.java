@@ -18,9 +18,9 @@ import org.fanmail.config.FanmailConfig;
 import org.fanmail.mail.LinkTokens;
 import org.fanmail.mail.LinkTokens.Check;
 import org.fanmail.mail.LinkTokens.Purpose;
-import org.fanmail.queue.HeldPosts;
-import org.fanmail.queue.HeldPosts.PostSummary;
-import org.fanmail.queue.PostNotHeldException;
+import org.fanmail.moderation.HeldPosts;
+import org.fanmail.moderation.HeldPosts.PostSummary;
+import org.fanmail.moderation.PostNotHeldException;
 import org.fanmail.queue.PostState;
 import org.fanmail.queue.UnknownPostException;
 

@@ -52,7 +52,8 @@ class QueriesTest {
             .distinct()
             .toList();
     assertTrue(
-        classes.containsAll(List.of("DeliveryQueries", "FanoutQueries", "StatusQueries")),
+        classes.containsAll(
+            List.of("DeliveryQueries", "FanoutQueries", "StatusQueries", "ModerationQueries")),
         "found " + classes);
     List<String> failures = new ArrayList<>();
     try (Connection c = dataSource.getConnection()) {

@@ -23,7 +23,7 @@ import org.fanmail.config.FanmailConfig;
 import org.fanmail.fanout.FanoutTestProfile;
 import org.fanmail.mail.LinkTokens;
 import org.fanmail.mail.LinkTokens.Purpose;
-import org.fanmail.queue.HeldPosts;
+import org.fanmail.moderation.HeldPosts;
 import org.fanmail.smtp.SmtpServer;
 import org.fanmail.testing.SmtpSubmit;
 import org.fanmail.testing.TestMail;

@@ -1,4 +1,4 @@
-package org.fanmail.queue;
+package org.fanmail.moderation;
 
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,6 +13,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.fanmail.list.Page;
+import org.fanmail.queue.PostCommitted;
+import org.fanmail.queue.SystemMail;
+import org.fanmail.queue.UnknownPostException;
+import org.fanmail.stage.Transactions;
 import org.jboss.logging.Logger;
 
 /**
@@ -22,6 +26,10 @@ import org.jboss.logging.Logger;
  * UnknownPostException}), a post no longer held as {@link PostNotHeldException} with its state.
  * After an approval commits, {@link PostCommitted} wakes the fan-out stage (a hint: its periodic
  * scan finds the ACCEPTED post anyway). Blocking JDBC: call from a worker thread.
+ *
+ * <p>With {@link HeldPostNotices} (the moderators hear of each held post), {@link RejectNotice}
+ * (the poster hears a rejection, in the verdict's transaction) and {@link HoldExpiry} (undecided
+ * posts are discarded), this is the life of a held post; its SQL is {@link ModerationQueries}.
  */
 @ApplicationScoped
 public class HeldPosts {
@@ -187,62 +195,59 @@ public class HeldPosts {
       String reason,
       VerdictFollowUp followUp)
       throws SQLException {
-    List<Long> queued = List.of();
-    try (Connection c = dataSource.getConnection()) {
-      c.setAutoCommit(false);
-      try {
-        DecidedPost decided;
-        try (PreparedStatement ps = c.prepareStatement(ModerationQueries.LOCK_POST)) {
-          ps.setLong(1, postId);
-          try (ResultSet rs = ps.executeQuery()) {
-            if (!rs.next()) {
-              throw new UnknownPostException(postId, listAddress);
-            }
-            long owner = rs.getLong(1);
-            if (rs.wasNull() || owner != listId) {
-              throw new UnknownPostException(postId, listAddress);
-            }
-            String current = rs.getString(2);
-            if (!"HELD".equals(current)) {
-              throw new PostNotHeldException(postId, current);
-            }
-            decided =
-                new DecidedPost(
-                    postId,
-                    listId,
-                    listAddress,
-                    state,
-                    reason,
-                    rs.getString(3),
-                    rs.getString(4),
-                    rs.getString(5),
-                    rs.getString(6));
-          }
+    List<Long> queued =
+        Transactions.fromTransaction(
+            dataSource, c -> decide(c, listId, listAddress, postId, state, reason, followUp));
+    LOG.infof("post %d on %s: moderator verdict %s", postId, listAddress, state);
+    systemMail.wake(queued);
+  }
+
+  /** In the verdict's transaction: locks the post, checks it, records the verdict. */
+  private static List<Long> decide(
+      Connection c,
+      long listId,
+      String listAddress,
+      long postId,
+      String state,
+      String reason,
+      VerdictFollowUp followUp)
+      throws SQLException {
+    DecidedPost decided;
+    try (PreparedStatement ps = c.prepareStatement(ModerationQueries.LOCK_POST)) {
+      ps.setLong(1, postId);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          throw new UnknownPostException(postId, listAddress);
         }
-        try (PreparedStatement ps = c.prepareStatement(ModerationQueries.SET_VERDICT)) {
-          ps.setString(1, state);
-          ps.setString(2, reason);
-          ps.setLong(3, postId);
-          if (ps.executeUpdate() != 1) {
-            throw new IllegalStateException("post " + postId + " changed under its row lock");
-          }
+        long owner = rs.getLong(1);
+        if (rs.wasNull() || owner != listId) {
+          throw new UnknownPostException(postId, listAddress);
         }
-        if (followUp != null) {
-          queued = followUp.after(c, decided);
+        String current = rs.getString(2);
+        if (!"HELD".equals(current)) {
+          throw new PostNotHeldException(postId, current);
         }
-        c.commit();
-        LOG.infof("post %d on %s: moderator verdict %s", postId, listAddress, state);
-      } catch (SQLException | RuntimeException e) {
-        try {
-          c.rollback();
-        } catch (SQLException rollback) {
-          e.addSuppressed(rollback);
-        }
-        throw e;
-      } finally {
-        c.setAutoCommit(true);
+        decided =
+            new DecidedPost(
+                postId,
+                listId,
+                listAddress,
+                state,
+                reason,
+                rs.getString(3),
+                rs.getString(4),
+                rs.getString(5),
+                rs.getString(6));
       }
     }
-    systemMail.wake(queued);
+    try (PreparedStatement ps = c.prepareStatement(ModerationQueries.SET_VERDICT)) {
+      ps.setString(1, state);
+      ps.setString(2, reason);
+      ps.setLong(3, postId);
+      if (ps.executeUpdate() != 1) {
+        throw new IllegalStateException("post " + postId + " changed under its row lock");
+      }
+    }
+    return followUp == null ? List.of() : followUp.after(c, decided);
   }
 }

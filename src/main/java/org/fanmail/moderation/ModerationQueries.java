@@ -1,4 +1,4 @@
-package org.fanmail.queue;
+package org.fanmail.moderation;
 
 /**
  * The named SQL of moderation: paging a list's held posts and moving one held post to its verdict.

@@ -1,4 +1,4 @@
-package org.fanmail.queue;
+package org.fanmail.moderation;
 
 /**
  * A moderation verdict on a post that is no longer (or never was) held: another moderator decided
