@@ -291,7 +291,8 @@ final class DestinationRunner {
                 o.recipientId(),
                 o.email(),
                 State.FAILED,
-                "gave up after max-age " + retry.maxAge() + ": " + o.reply());
+                "gave up after max-age " + retry.maxAge() + ": " + o.reply(),
+                o.status());
       }
       if (f.state() != State.DELIVERED && lastReply == null) {
         lastReply = f.reply();
@@ -376,10 +377,11 @@ final class DestinationRunner {
     nextJob();
   }
 
-  private static List<RecipientOutcome> decideAll(List<Recipient> rs, State s, String reply) {
+  private static List<RecipientOutcome> decideAll(List<Recipient> rs, State s, String reason) {
     List<RecipientOutcome> out = new ArrayList<>(rs.size());
+    String status = RecipientOutcome.statusOf(reason);
     for (Recipient r : rs) {
-      out.add(RecipientOutcome.of(r, s, reply));
+      out.add(new RecipientOutcome(r.id(), r.email(), s, reason, status));
     }
     return out;
   }

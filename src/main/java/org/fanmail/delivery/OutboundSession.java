@@ -32,9 +32,9 @@ import org.fanmail.fanout.HostPort;
  * {@code LIMITS RCPTMAX}; a 452 to RCPT puts the rest into a further transaction. Every recipient
  * handed in gets an outcome, except those left {@code unattempted} because the connection reached
  * {@code MAILMAX} (the caller continues them on a new session). Recipients refused at RCPT with a
- * relay-type reply ({@link #relayRefusal}) are reported apart as well, so that a caller that
- * bundled several domains into the transaction can retry their domains on their own. Runs on its
- * event-loop context only, one {@link #deliver} at a time.
+ * relay-type reply ({@link PeerReply#relayRefusal}) are reported apart as well, so that a caller
+ * that bundled several domains into the transaction can retry their domains on their own. Runs on
+ * its event-loop context only, one {@link #deliver} at a time.
  *
  * <p>A personalized message ({@link PreparedMessage#personalized}) goes as one transaction per
  * recipient, each with its own envelope sender and bytes, over the same connection. With PIPELINING
@@ -47,7 +47,8 @@ final class OutboundSession {
 
   /**
    * Outcomes of one call to {@link #deliver}, recipients not tried because of MAILMAX, and the ids
-   * of those among the outcomes that a RCPT reply refused as relaying ({@link #relayRefusal}).
+   * of those among the outcomes that a RCPT reply refused as relaying ({@link
+   * PeerReply#relayRefusal}).
    */
   record Result(
       List<RecipientOutcome> outcomes, List<Recipient> unattempted, Set<Long> relayRefused) {}
@@ -67,7 +68,7 @@ final class OutboundSession {
   private int transactions;
 
   /** A personalized transaction whose MAIL, RCPT and DATA went out after the previous final dot. */
-  private record Ahead(long recipientId, List<Future<SmtpReply>> replies) {}
+  private record Ahead(long recipientId, List<Future<PeerReply>> replies) {}
 
   private Ahead ahead;
 
@@ -232,13 +233,13 @@ final class OutboundSession {
               + caps.size()
               + " declared by "
               + host;
-      recipients.forEach(r -> out.put(r.id(), RecipientOutcome.of(r, State.FAILED, reason)));
+      decide(recipients, State.FAILED, reason, out);
       return Future.succeededFuture(new Result(List.copyOf(out.values()), List.of(), Set.of()));
     }
     if (message.needsSmtpUtf8() && !caps.smtpUtf8()) {
       String reason =
           "553 5.6.7 the message has UTF-8 header fields and " + host + " does not offer SMTPUTF8";
-      recipients.forEach(r -> out.put(r.id(), RecipientOutcome.of(r, State.FAILED, reason)));
+      decide(recipients, State.FAILED, reason, out);
       return Future.succeededFuture(new Result(List.copyOf(out.values()), List.of(), Set.of()));
     }
     Deque<Recipient> remaining = new ArrayDeque<>();
@@ -297,9 +298,9 @@ final class OutboundSession {
 
   /** The replies of one transaction; null where no reply came (connection lost). */
   private static final class Replies {
-    SmtpReply mail;
-    SmtpReply[] rcpt;
-    SmtpReply data;
+    PeerReply mail;
+    PeerReply[] rcpt;
+    PeerReply data;
   }
 
   /** One transaction; completes with the recipients that got 452 and should go in another. */
@@ -312,11 +313,11 @@ final class OutboundSession {
     transactions++;
     open = true;
     Replies rp = new Replies();
-    rp.rcpt = new SmtpReply[batch.size()];
+    rp.rcpt = new PeerReply[batch.size()];
     String mail = mailCommand(m, batch);
     var t = settings.timeouts();
     if (caps.pipelining()) {
-      List<Future<SmtpReply>> fs;
+      List<Future<PeerReply>> fs;
       int base;
       Ahead sent = ahead;
       ahead = null;
@@ -349,8 +350,8 @@ final class OutboundSession {
                 return conclude(m, batch, rp, remaining, out, true);
               });
     }
-    Future<SmtpReply> start =
-        rset ? conn.send("RSET", t.command()) : Future.succeededFuture((SmtpReply) null);
+    Future<PeerReply> start =
+        rset ? conn.send("RSET", t.command()) : Future.succeededFuture((PeerReply) null);
     return start
         .compose(x -> conn.send(mail, t.command()))
         .compose(
@@ -388,25 +389,25 @@ final class OutboundSession {
     }
     if (!rp.mail.positive()) {
       settings.metrics().transaction("refused");
-      decide(batch, stateOf(rp.mail), rp.mail.text(), out);
+      decide(batch, stateOf(rp.mail), rp.mail, out);
       return endOpenData(rp, dataSentAlready).map(List.of());
     }
     List<Recipient> accepted = new ArrayList<>();
     List<Recipient> leftovers = new ArrayList<>();
-    List<String> leftoverReplies = new ArrayList<>();
+    List<PeerReply> leftoverReplies = new ArrayList<>();
     for (int i = 0; i < batch.size(); i++) {
       Recipient r = batch.get(i);
-      SmtpReply reply = rp.rcpt[i];
+      PeerReply reply = rp.rcpt[i];
       if (reply == null) {
         out.put(r.id(), RecipientOutcome.of(r, State.DEFERRED, lostReason()));
       } else if (reply.positive()) {
         accepted.add(r);
       } else if (reply.code() == 452) {
         leftovers.add(r);
-        leftoverReplies.add(reply.text());
+        leftoverReplies.add(reply);
       } else {
-        out.put(r.id(), RecipientOutcome.of(r, stateOf(reply), reply.text()));
-        if (relayRefusal(reply)) {
+        out.put(r.id(), RecipientOutcome.of(r, stateOf(reply), reply));
+        if (reply.relayRefusal()) {
           relayRefused.add(r.id());
         }
       }
@@ -420,7 +421,7 @@ final class OutboundSession {
       settings.metrics().transaction("no-recipients");
       return endOpenData(rp, dataSentAlready).map(List.of());
     }
-    Future<SmtpReply> dataReply =
+    Future<PeerReply> dataReply =
         dataSentAlready
             ? (rp.data == null
                 ? Future.failedFuture(new IllegalStateException(lostReason()))
@@ -434,11 +435,11 @@ final class OutboundSession {
                 decide(accepted, State.DEFERRED, lostReason(), out);
                 return Future.succeededFuture();
               }
-              SmtpReply d = ar.result();
+              PeerReply d = ar.result();
               if (d.code() != 354) {
                 settings.metrics().transaction("refused");
                 State s = d.permanentFailure() ? State.FAILED : State.DEFERRED;
-                decide(accepted, s, d.text(), out);
+                decide(accepted, s, d, out);
                 return Future.succeededFuture();
               }
               return finalDot(m, batch.get(0), remaining, dataSentAlready)
@@ -458,13 +459,13 @@ final class OutboundSession {
                                   + messageOf(fin.cause()),
                               out);
                         } else {
-                          SmtpReply f = fin.result();
+                          PeerReply f = fin.result();
                           settings.metrics().transaction(f.positive() ? "ok" : "refused");
                           State s =
                               f.positive()
                                   ? State.DELIVERED
                                   : f.permanentFailure() ? State.FAILED : State.DEFERRED;
-                          decide(accepted, s, f.text(), out);
+                          decide(accepted, s, f, out);
                         }
                         return Future.<Void>succeededFuture();
                       });
@@ -478,7 +479,7 @@ final class OutboundSession {
    * connection may take another transaction (MAILMAX); their replies are kept in {@link #ahead} for
    * the next {@link #transaction}.
    */
-  private Future<SmtpReply> finalDot(
+  private Future<PeerReply> finalDot(
       PreparedMessage m, Recipient who, Deque<Recipient> remaining, boolean pipelined) {
     var t = settings.timeouts();
     Recipient next = remaining.peek();
@@ -492,7 +493,7 @@ final class OutboundSession {
     }
     List<String> cmds =
         List.of(mailCommand(m, List.of(next)), "RCPT TO:<" + next.email() + ">", "DATA");
-    List<Future<SmtpReply>> fs = conn.sendDataThen(m.dataFor(who), t.dataDone(), cmds, t.command());
+    List<Future<PeerReply>> fs = conn.sendDataThen(m.dataFor(who), t.dataDone(), cmds, t.command());
     ahead = new Ahead(next.id(), List.copyOf(fs.subList(1, fs.size())));
     return fs.get(0);
   }
@@ -529,34 +530,32 @@ final class OutboundSession {
   }
 
   private static void decide(
-      List<Recipient> rs, State state, String reply, Map<Long, RecipientOutcome> out) {
+      List<Recipient> rs, State state, String reason, Map<Long, RecipientOutcome> out) {
+    decide(rs, state, reason, RecipientOutcome.statusOf(reason), out);
+  }
+
+  private static void decide(
+      List<Recipient> rs, State state, PeerReply reply, Map<Long, RecipientOutcome> out) {
+    decide(rs, state, reply.text(), reply.status(), out);
+  }
+
+  /** One text and status for all of {@code rs} (a transaction's DATA reply decides hundreds). */
+  private static void decide(
+      List<Recipient> rs,
+      State state,
+      String reply,
+      String status,
+      Map<Long, RecipientOutcome> out) {
     for (Recipient r : rs) {
-      out.put(r.id(), RecipientOutcome.of(r, state, reply));
+      out.put(r.id(), new RecipientOutcome(r.id(), r.email(), state, reply, status));
     }
   }
 
-  /**
-   * A permanent RCPT refusal that says "not here" rather than "no such mailbox": enhanced status
-   * 5.7.1 (not authorized, the usual relay denial) or 5.1.2 (bad destination system), or any 5xx
-   * that mentions relaying. A host shared by several domains may answer so for a domain it takes
-   * only in a transaction of its own; 5.1.1 (no such user) is not one of these.
-   */
-  static boolean relayRefusal(SmtpReply r) {
-    if (!r.permanentFailure()) {
-      return false;
-    }
-    String text = r.text();
-    String rest = text.length() > 4 ? text.substring(4) : "";
-    return rest.startsWith("5.7.1")
-        || rest.startsWith("5.1.2")
-        || rest.toLowerCase(java.util.Locale.ROOT).contains("relay");
-  }
-
-  private static State stateOf(SmtpReply r) {
+  private static State stateOf(PeerReply r) {
     return r.permanentFailure() ? State.FAILED : State.DEFERRED;
   }
 
-  private static SmtpReply replyOf(Future<SmtpReply> f) {
+  private static PeerReply replyOf(Future<PeerReply> f) {
     return f.succeeded() ? f.result() : null;
   }
 
