@@ -241,14 +241,14 @@ final class DestinationRunner {
       session = null;
     }
     var d = scheduler.config().delivery();
-    OutboundSession.Settings settings =
-        new OutboundSession.Settings(
+    SessionSettings settings =
+        new SessionSettings(
             scheduler.heloName(),
             d.tls(),
             d.timeouts(),
             host -> blocking(() -> (List<InetAddress>) scheduler.resolver().addresses(host)),
             scheduler.metrics());
-    return OutboundSession.open(scheduler.vertx(), scheduler.client(), hosts, settings)
+    return OutboundConnector.open(scheduler.vertx(), scheduler.client(), hosts, settings)
         .onSuccess(s -> session = s);
   }
 
@@ -391,6 +391,6 @@ final class DestinationRunner {
   }
 
   private static String msg(Throwable e) {
-    return OutboundSession.messageOf(e);
+    return OutboundConnector.messageOf(e);
   }
 }

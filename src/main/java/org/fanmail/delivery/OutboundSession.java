@@ -1,12 +1,7 @@
 package org.fanmail.delivery;
 
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.net.NetClient;
-import io.vertx.core.net.SocketAddress;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -15,17 +10,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
-import org.fanmail.config.FanmailConfig;
-import org.fanmail.config.FanmailConfig.TlsPolicy;
 import org.fanmail.delivery.RecipientOutcome.Recipient;
 import org.fanmail.delivery.RecipientOutcome.State;
 import org.fanmail.fanout.HostPort;
 
 /**
- * One outbound SMTP session to one destination: connect (next candidate on a connect failure or a
- * non-2xx greeting), EHLO (HELO when EHLO is refused), STARTTLS per policy, then any number of mail
- * transactions over the same connection, RSET between them.
+ * The mail transactions of one open outbound SMTP session (opened, greeted, EHLO'd and TLS'd by
+ * {@link OutboundConnector}): any number of them over the same connection, RSET between them.
  *
  * <p>A transaction is MAIL + every RCPT + DATA in one write when the server offers PIPELINING,
  * lock-step otherwise; replies are matched by position. Recipients are split to honour RFC 9422
@@ -53,18 +44,11 @@ final class OutboundSession {
   record Result(
       List<RecipientOutcome> outcomes, List<Recipient> unattempted, Set<Long> relayRefused) {}
 
-  /** What a session needs from its surroundings. */
-  record Settings(
-      String heloName,
-      TlsPolicy tls,
-      FanmailConfig.Timeouts timeouts,
-      Function<String, Future<List<InetAddress>>> addresses,
-      DeliveryMetrics metrics) {}
-
   private final SmtpConnection conn;
   private final EhloCapabilities caps;
-  private final Settings settings;
+  private final SessionSettings settings;
   private final HostPort host;
+  private final EnvelopeCommands envelope;
   private int transactions;
 
   /** A personalized transaction whose MAIL, RCPT and DATA went out after the previous final dot. */
@@ -77,122 +61,13 @@ final class OutboundSession {
 
   private final Set<Long> relayRefused = new HashSet<>();
 
-  private OutboundSession(
-      SmtpConnection conn, EhloCapabilities caps, Settings settings, HostPort host) {
+  OutboundSession(
+      SmtpConnection conn, EhloCapabilities caps, SessionSettings settings, HostPort host) {
     this.conn = conn;
     this.caps = caps;
     this.settings = settings;
     this.host = host;
-  }
-
-  /** Opens a session to the first candidate that answers with 2xx and completes EHLO (and TLS). */
-  static Future<OutboundSession> open(
-      Vertx vertx, NetClient client, List<HostPort> hosts, Settings settings) {
-    return tryHost(vertx, client, hosts, 0, settings, "no candidate host");
-  }
-
-  private static Future<OutboundSession> tryHost(
-      Vertx vertx, NetClient client, List<HostPort> hosts, int i, Settings s, String lastError) {
-    if (i >= hosts.size()) {
-      return Future.failedFuture(new IllegalStateException(lastError));
-    }
-    HostPort hp = hosts.get(i);
-    return s.addresses()
-        .apply(hp.host())
-        .compose(addrs -> tryAddress(vertx, client, hp, addrs, 0, s, "no address for " + hp))
-        .recover(
-            e -> {
-              s.metrics().connection(false);
-              return tryHost(vertx, client, hosts, i + 1, s, messageOf(e));
-            });
-  }
-
-  private static Future<OutboundSession> tryAddress(
-      Vertx vertx,
-      NetClient client,
-      HostPort hp,
-      List<InetAddress> addrs,
-      int j,
-      Settings s,
-      String lastError) {
-    if (j >= addrs.size()) {
-      return Future.failedFuture(new IllegalStateException(lastError));
-    }
-    SocketAddress address =
-        SocketAddress.inetSocketAddress(new InetSocketAddress(addrs.get(j), hp.port()));
-    return SmtpConnection.open(vertx, client, address, hp.toString(), s.timeouts().command())
-        .compose(conn -> handshake(conn, hp, s))
-        .recover(
-            e ->
-                tryAddress(
-                    vertx, client, hp, addrs, j + 1, s, "connect to " + hp + ": " + messageOf(e)));
-  }
-
-  private static Future<OutboundSession> handshake(SmtpConnection conn, HostPort hp, Settings s) {
-    return conn.greeting()
-        .compose(
-            g -> {
-              if (!g.positive()) {
-                conn.send("QUIT", s.timeouts().command());
-                conn.close();
-                return Future.failedFuture(
-                    new IllegalStateException(hp + " greeted with " + g.text()));
-              }
-              return ehlo(conn, s);
-            })
-        .compose(caps -> startTls(conn, hp, caps, s))
-        .map(
-            caps -> {
-              s.metrics().connection(true);
-              return new OutboundSession(conn, caps, s, hp);
-            })
-        .onFailure(e -> conn.close());
-  }
-
-  private static Future<EhloCapabilities> ehlo(SmtpConnection conn, Settings s) {
-    return conn.send("EHLO " + s.heloName(), s.timeouts().command())
-        .compose(
-            r -> {
-              if (r.positive()) {
-                return Future.succeededFuture(EhloCapabilities.parse(r));
-              }
-              if (!r.permanentFailure()) {
-                return Future.failedFuture(
-                    new IllegalStateException(conn.peer() + " refused EHLO: " + r.text()));
-              }
-              return conn.send("HELO " + s.heloName(), s.timeouts().command())
-                  .compose(
-                      h ->
-                          h.positive()
-                              ? Future.succeededFuture(EhloCapabilities.NONE)
-                              : Future.failedFuture(
-                                  new IllegalStateException(
-                                      conn.peer() + " refused HELO: " + h.text())));
-            });
-  }
-
-  private static Future<EhloCapabilities> startTls(
-      SmtpConnection conn, HostPort hp, EhloCapabilities caps, Settings s) {
-    if (s.tls() == TlsPolicy.none) {
-      return Future.succeededFuture(caps);
-    }
-    if (!caps.startTls()) {
-      return s.tls() == TlsPolicy.required
-          ? Future.failedFuture(
-              new IllegalStateException("4.7.4 TLS is required but " + hp + " does not offer it"))
-          : Future.succeededFuture(caps);
-    }
-    return conn.send("STARTTLS", s.timeouts().command())
-        .compose(
-            r -> {
-              if (r.code() != 220) {
-                return s.tls() == TlsPolicy.required
-                    ? Future.failedFuture(
-                        new IllegalStateException(hp + " refused STARTTLS: " + r.text()))
-                    : Future.succeededFuture(caps);
-              }
-              return conn.upgradeToTls(hp.host()).compose(v -> ehlo(conn, s));
-            });
+    this.envelope = new EnvelopeCommands(caps, host);
   }
 
   HostPort host() {
@@ -225,32 +100,16 @@ final class OutboundSession {
   Future<Result> deliver(PreparedMessage message, List<Recipient> recipients) {
     Map<Long, RecipientOutcome> out = new LinkedHashMap<>();
     relayRefused.clear();
-    if (caps.sizeDeclared() && caps.size() > 0 && message.size() > caps.size()) {
-      String reason =
-          "552 5.3.4 message size "
-              + message.size()
-              + " exceeds the limit of "
-              + caps.size()
-              + " declared by "
-              + host;
-      decide(recipients, State.FAILED, reason, out);
-      return Future.succeededFuture(new Result(List.copyOf(out.values()), List.of(), Set.of()));
-    }
-    if (message.needsSmtpUtf8() && !caps.smtpUtf8()) {
-      String reason =
-          "553 5.6.7 the message has UTF-8 header fields and " + host + " does not offer SMTPUTF8";
-      decide(recipients, State.FAILED, reason, out);
+    String refusal = envelope.messageRefusal(message);
+    if (refusal != null) {
+      decide(recipients, State.FAILED, refusal, out);
       return Future.succeededFuture(new Result(List.copyOf(out.values()), List.of(), Set.of()));
     }
     Deque<Recipient> remaining = new ArrayDeque<>();
     for (Recipient r : recipients) {
-      if (!caps.smtpUtf8() && !isAscii(r.email())) {
-        out.put(
-            r.id(),
-            RecipientOutcome.of(
-                r,
-                State.FAILED,
-                "553 5.6.7 the address needs SMTPUTF8 and " + host + " does not offer it"));
+      String no = envelope.addressRefusal(r);
+      if (no != null) {
+        out.put(r.id(), RecipientOutcome.of(r, State.FAILED, no));
       } else {
         remaining.add(r);
       }
@@ -314,7 +173,7 @@ final class OutboundSession {
     open = true;
     Replies rp = new Replies();
     rp.rcpt = new PeerReply[batch.size()];
-    String mail = mailCommand(m, batch);
+    String mail = envelope.mail(m, batch);
     var t = settings.timeouts();
     if (caps.pipelining()) {
       List<Future<PeerReply>> fs;
@@ -334,7 +193,7 @@ final class OutboundSession {
           cmds.add("RSET");
         }
         cmds.add(mail);
-        batch.forEach(r -> cmds.add("RCPT TO:<" + r.email() + ">"));
+        batch.forEach(r -> cmds.add(EnvelopeCommands.rcpt(r)));
         cmds.add("DATA");
         fs = conn.pipeline(cmds, t.command());
         base = rset ? 1 : 0;
@@ -366,7 +225,7 @@ final class OutboundSession {
     if (i >= batch.size()) {
       return Future.succeededFuture();
     }
-    return conn.send("RCPT TO:<" + batch.get(i).email() + ">", settings.timeouts().command())
+    return conn.send(EnvelopeCommands.rcpt(batch.get(i)), settings.timeouts().command())
         .compose(
             r -> {
               rp.rcpt[i] = r;
@@ -456,7 +315,7 @@ final class OutboundSession {
                               "4.4.2 connection to "
                                   + host
                                   + " lost after the message was sent: "
-                                  + messageOf(fin.cause()),
+                                  + OutboundConnector.messageOf(fin.cause()),
                               out);
                         } else {
                           PeerReply f = fin.result();
@@ -492,7 +351,7 @@ final class OutboundSession {
       return conn.sendData(Buffer.buffer(m.dataFor(who)), t.dataDone());
     }
     List<String> cmds =
-        List.of(mailCommand(m, List.of(next)), "RCPT TO:<" + next.email() + ">", "DATA");
+        List.of(envelope.mail(m, List.of(next)), EnvelopeCommands.rcpt(next), "DATA");
     List<Future<PeerReply>> fs = conn.sendDataThen(m.dataFor(who), t.dataDone(), cmds, t.command());
     ahead = new Ahead(next.id(), List.copyOf(fs.subList(1, fs.size())));
     return fs.get(0);
@@ -507,26 +366,12 @@ final class OutboundSession {
     return Future.succeededFuture();
   }
 
-  private String mailCommand(PreparedMessage m, List<Recipient> batch) {
-    Recipient first = batch.get(0);
-    StringBuilder b =
-        new StringBuilder("MAIL FROM:<").append(m.envelopeSenderFor(first)).append('>');
-    if (caps.sizeDeclared()) {
-      b.append(" SIZE=").append(m.sizeFor(first));
-    }
-    if (m.eightBit() && caps.eightBitMime()) {
-      b.append(" BODY=8BITMIME");
-    }
-    boolean utf8 = m.needsSmtpUtf8() || batch.stream().anyMatch(r -> !isAscii(r.email()));
-    if (utf8 && caps.smtpUtf8()) {
-      b.append(" SMTPUTF8");
-    }
-    return b.toString();
-  }
-
   private String lostReason() {
     Throwable c = conn.cause();
-    return "4.4.2 connection to " + host + " lost: " + (c == null ? "unknown" : messageOf(c));
+    return "4.4.2 connection to "
+        + host
+        + " lost: "
+        + (c == null ? "unknown" : OutboundConnector.messageOf(c));
   }
 
   private static void decide(
@@ -557,19 +402,5 @@ final class OutboundSession {
 
   private static PeerReply replyOf(Future<PeerReply> f) {
     return f.succeeded() ? f.result() : null;
-  }
-
-  private static boolean isAscii(String s) {
-    for (int i = 0; i < s.length(); i++) {
-      if (s.charAt(i) > 0x7f) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  static String messageOf(Throwable e) {
-    String m = e.getMessage();
-    return m == null ? e.getClass().getSimpleName() : m;
   }
 }
