@@ -25,7 +25,10 @@ public final class MailTransaction implements AutoCloseable {
   public DataReader dataReader;
   public ChunkReader chunkReader;
 
-  /** A BDAT chunk failed: the rest of the transaction's chunks are read and refused. */
+  /**
+   * A BDAT chunk of this transaction has begun: from then on RCPT and DATA are out of sequence (RFC
+   * 3030 allows only further BDAT chunks, or RSET) until the transaction ends.
+   */
   public boolean chunksStarted;
 
   public MailTransaction(String reversePath, String body, boolean smtpUtf8, int number) {
