@@ -1,5 +1,7 @@
 package org.fanmail.delivery;
 
+import static org.fanmail.delivery.OutboundConnector.messageOf;
+
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import java.util.ArrayDeque;
@@ -297,8 +299,7 @@ final class OutboundSession {
               PeerReply d = ar.result();
               if (d.code() != 354) {
                 settings.metrics().transaction("refused");
-                State s = d.permanentFailure() ? State.FAILED : State.DEFERRED;
-                decide(accepted, s, d, out);
+                decide(accepted, stateOf(d), d, out);
                 return Future.succeededFuture();
               }
               return finalDot(m, batch.get(0), remaining, dataSentAlready)
@@ -315,16 +316,12 @@ final class OutboundSession {
                               "4.4.2 connection to "
                                   + host
                                   + " lost after the message was sent: "
-                                  + OutboundConnector.messageOf(fin.cause()),
+                                  + messageOf(fin.cause()),
                               out);
                         } else {
                           PeerReply f = fin.result();
                           settings.metrics().transaction(f.positive() ? "ok" : "refused");
-                          State s =
-                              f.positive()
-                                  ? State.DELIVERED
-                                  : f.permanentFailure() ? State.FAILED : State.DEFERRED;
-                          decide(accepted, s, f, out);
+                          decide(accepted, f.positive() ? State.DELIVERED : stateOf(f), f, out);
                         }
                         return Future.<Void>succeededFuture();
                       });
@@ -368,10 +365,7 @@ final class OutboundSession {
 
   private String lostReason() {
     Throwable c = conn.cause();
-    return "4.4.2 connection to "
-        + host
-        + " lost: "
-        + (c == null ? "unknown" : OutboundConnector.messageOf(c));
+    return "4.4.2 connection to " + host + " lost: " + (c == null ? "unknown" : messageOf(c));
   }
 
   private static void decide(
