@@ -3,14 +3,11 @@ package org.fanmail.delivery;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.vertx.core.Vertx;
-import io.vertx.core.net.NetClient;
-import io.vertx.core.net.NetClientOptions;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.ObservesAsync;
 import java.lang.management.ManagementFactory;
-import java.net.InetAddress;
 import java.sql.SQLException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -25,7 +22,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.fanmail.config.FanmailConfig;
-import org.fanmail.config.FanmailConfig.TlsPolicy;
 import org.fanmail.fanout.DestinationResolver;
 import org.fanmail.queue.DeliveriesReady;
 import org.fanmail.queue.DeliveryHandoff;
@@ -35,7 +31,9 @@ import org.jboss.logging.Logger;
  * Claims due delivery rows (leased to this process) and hands them to per-destination connections,
  * in Postfix qmgr's shape: a bounded in-memory queue per destination, at most {@code
  * max-connections} connections in all and {@code max-connections-per-host} to one destination, each
- * connection working through its destination's rows one transaction after another.
+ * connection working through its destination's rows one transaction after another. Every {@link
+ * DestinationRunner} gets the one {@link RunnerContext} built at start and its destination's queue
+ * as a {@link RunnerQueue}, the only way back into the scheduler.
  *
  * <p>Triggered by a periodic scan (the truth) and by {@link DeliveriesReady} after an expansion or
  * whenever room frees up (hints). Claims never exceed the room left in memory, and a post
@@ -59,8 +57,11 @@ public class DeliveryScheduler implements DeliveryHandoff {
    */
   static final long LINGER_MILLIS = 1000;
 
-  /** The rows of one destination held in memory, and how many connections work on them. */
-  static final class DestinationQueue {
+  /**
+   * The rows of one destination held in memory, and how many connections work on them; its runners
+   * see it as their {@link RunnerQueue}, every call under the scheduler's lock.
+   */
+  final class DestinationQueue implements RunnerQueue {
     final String destination;
     final ArrayDeque<DeliveryJob> jobs = new ArrayDeque<>();
     int active;
@@ -70,6 +71,48 @@ public class DeliveryScheduler implements DeliveryHandoff {
 
     DestinationQueue(String destination) {
       this.destination = destination;
+    }
+
+    @Override
+    public DeliveryJob next() {
+      synchronized (DeliveryScheduler.this) {
+        return jobs.poll();
+      }
+    }
+
+    @Override
+    public Idle idle(DestinationRunner runner, boolean open) {
+      synchronized (DeliveryScheduler.this) {
+        if (!jobs.isEmpty()) {
+          return Idle.WORK;
+        }
+        if (!open || stopping || lingering != null || othersWaiting(this)) {
+          return Idle.CLOSE;
+        }
+        lingering = runner;
+        return Idle.LINGER;
+      }
+    }
+
+    @Override
+    public boolean lingerEnded(DestinationRunner runner) {
+      synchronized (DeliveryScheduler.this) {
+        if (lingering != runner) {
+          return false;
+        }
+        lingering = null;
+        return true;
+      }
+    }
+
+    @Override
+    public void jobDone(DeliveryJob job) {
+      DeliveryScheduler.this.jobDone(job);
+    }
+
+    @Override
+    public void runnerDone() {
+      DeliveryScheduler.this.runnerDone(this);
     }
   }
 
@@ -108,7 +151,10 @@ public class DeliveryScheduler implements DeliveryHandoff {
             return t;
           });
   private int connections;
-  private NetClient client;
+
+  /** What every runner is given, built once in {@link #init}. */
+  private RunnerContext runnerContext;
+
   private volatile boolean stopping;
 
   public DeliveryScheduler(
@@ -133,19 +179,9 @@ public class DeliveryScheduler implements DeliveryHandoff {
 
   @PostConstruct
   void init() {
-    FanmailConfig.Delivery d = config.delivery();
-    NetClientOptions options =
-        new NetClientOptions()
-            .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, d.timeouts().connect().toMillis()))
-            .setTcpNoDelay(true);
-    if (d.tls() == TlsPolicy.opportunistic) {
-      // Opportunistic TLS only guards against passive listening; an unverified certificate is
-      // still better than plain text (RFC 7435).
-      options.setTrustAll(true).setHostnameVerificationAlgorithm("");
-    } else if (d.tls() == TlsPolicy.required) {
-      options.setHostnameVerificationAlgorithm("HTTPS");
-    }
-    client = vertx.createNetClient(options);
+    runnerContext =
+        RunnerContext.create(
+            vertx, config, store, messages, resolver, metrics, retry, owner, LINGER_MILLIS);
     LOG.infof("delivery scheduler %s: up to %d rows in memory", owner, capacity);
   }
 
@@ -169,37 +205,6 @@ public class DeliveryScheduler implements DeliveryHandoff {
       }
     }
     return idle;
-  }
-
-  /** What a runner whose queue is empty does next. */
-  enum Idle {
-    /** Rows arrived meanwhile: take the next one. */
-    WORK,
-    /** Keep the connection; {@link DestinationRunner#resume} or the timer ends the wait. */
-    LINGER,
-    /** Close the connection and end. */
-    CLOSE
-  }
-
-  /** The runner {@code r} of {@code q} found its queue empty; {@code open}: it has a session. */
-  synchronized Idle idle(DestinationQueue q, DestinationRunner r, boolean open) {
-    if (!q.jobs.isEmpty()) {
-      return Idle.WORK;
-    }
-    if (!open || stopping || q.lingering != null || othersWaiting(q)) {
-      return Idle.CLOSE;
-    }
-    q.lingering = r;
-    return Idle.LINGER;
-  }
-
-  /** The linger timer of {@code r} fired: true if it still lingers (and must close now). */
-  synchronized boolean lingerEnded(DestinationQueue q, DestinationRunner r) {
-    if (q.lingering != r) {
-      return false;
-    }
-    q.lingering = null;
-    return true;
   }
 
   /** Whether another destination has rows but no runner, for want of a connection slot. */
@@ -368,7 +373,7 @@ public class DeliveryScheduler implements DeliveryHandoff {
         while (q.jobs.size() > q.active && q.active < maxPerHost && connections < max) {
           q.active++;
           connections++;
-          new DestinationRunner(this, q).start();
+          new DestinationRunner(runnerContext, q).start();
         }
         if (!q.jobs.isEmpty() && q.active == 0) {
           starved = true;
@@ -386,11 +391,7 @@ public class DeliveryScheduler implements DeliveryHandoff {
     close.forEach(DestinationRunner::closeNow);
   }
 
-  synchronized DeliveryJob next(DestinationQueue q) {
-    return q.jobs.poll();
-  }
-
-  void runnerDone(DestinationQueue q) {
+  private void runnerDone(DestinationQueue q) {
     synchronized (this) {
       q.active--;
       connections--;
@@ -398,61 +399,13 @@ public class DeliveryScheduler implements DeliveryHandoff {
     dispatch();
   }
 
-  void jobDone(DeliveryJob job) {
+  private void jobDone(DeliveryJob job) {
     synchronized (this) {
       held.remove(job.deliveryId());
       metrics.inMemory(held.size());
     }
     if (moreDue.get()) {
       wake();
-    }
-  }
-
-  Vertx vertx() {
-    return vertx;
-  }
-
-  NetClient client() {
-    return client;
-  }
-
-  DeliveryStore store() {
-    return store;
-  }
-
-  PreparedMessages messages() {
-    return messages;
-  }
-
-  DestinationResolver resolver() {
-    return resolver;
-  }
-
-  FanmailConfig config() {
-    return config;
-  }
-
-  DeliveryMetrics metrics() {
-    return metrics;
-  }
-
-  RetrySchedule retry() {
-    return retry;
-  }
-
-  String heloName() {
-    return config
-        .delivery()
-        .heloName()
-        .or(() -> config.smtp().hostname())
-        .orElseGet(DeliveryScheduler::localHostName);
-  }
-
-  private static String localHostName() {
-    try {
-      return InetAddress.getLocalHost().getCanonicalHostName();
-    } catch (java.io.IOException e) {
-      return "localhost";
     }
   }
 

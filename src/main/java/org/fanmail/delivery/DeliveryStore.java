@@ -270,12 +270,9 @@ public class DeliveryStore {
     return finished;
   }
 
-  /** Outcomes that count as bounces: permanent refusals with a reply. */
+  /** Outcomes that count as bounces: permanent refusals (FAILED with a 5.x.x status). */
   private static List<RecipientOutcome> refusals(List<RecipientOutcome> outcomes) {
-    return outcomes.stream()
-        .filter(o -> o.state() == RecipientOutcome.State.FAILED)
-        .filter(o -> o.reply() != null && o.reply().startsWith("5"))
-        .toList();
+    return outcomes.stream().filter(RecipientOutcome::permanentRefusal).toList();
   }
 
   /** Parameters 1 to 3: the outcomes as parallel arrays of id, state and reply. */

@@ -2,7 +2,6 @@ package org.fanmail.delivery;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -11,7 +10,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import org.fanmail.delivery.DeliveryScheduler.DestinationQueue;
 import org.fanmail.delivery.RecipientOutcome.Recipient;
 import org.fanmail.delivery.RecipientOutcome.State;
 import org.fanmail.fanout.Destination;
@@ -37,18 +35,18 @@ import org.jboss.logging.Logger;
 final class DestinationRunner {
   private static final Logger LOG = Logger.getLogger(DestinationRunner.class);
 
-  private final DeliveryScheduler scheduler;
-  private final DestinationQueue queue;
+  private final RunnerContext ctx;
+  private final RunnerQueue queue;
   private final Context context;
   private OutboundSession session;
   private String deadReason;
   private long lingerTimer = -1;
   private long lingerGeneration;
 
-  DestinationRunner(DeliveryScheduler scheduler, DestinationQueue queue) {
-    this.scheduler = scheduler;
+  DestinationRunner(RunnerContext ctx, RunnerQueue queue) {
+    this.ctx = ctx;
     this.queue = queue;
-    this.context = scheduler.vertx().getOrCreateContext();
+    this.context = ctx.vertx().getOrCreateContext();
   }
 
   void start() {
@@ -60,7 +58,7 @@ final class DestinationRunner {
     context.runOnContext(
         v -> {
           lingerGeneration++;
-          scheduler.vertx().cancelTimer(lingerTimer);
+          ctx.vertx().cancelTimer(lingerTimer);
           nextJob();
         });
   }
@@ -70,7 +68,7 @@ final class DestinationRunner {
     context.runOnContext(
         v -> {
           lingerGeneration++;
-          scheduler.vertx().cancelTimer(lingerTimer);
+          ctx.vertx().cancelTimer(lingerTimer);
           close();
         });
   }
@@ -79,29 +77,28 @@ final class DestinationRunner {
   private void close() {
     Future<Void> closing = session == null ? Future.succeededFuture() : session.quit();
     session = null;
-    closing.onComplete(ar -> scheduler.runnerDone(queue));
+    closing.onComplete(ar -> queue.runnerDone());
   }
 
   private <T> Future<T> blocking(Callable<T> work) {
-    return scheduler.vertx().executeBlocking(work, false);
+    return ctx.vertx().executeBlocking(work, false);
   }
 
   private void nextJob() {
-    DeliveryJob job = scheduler.next(queue);
+    DeliveryJob job = queue.next();
     if (job == null) {
       boolean open = session != null && session.usable() && deadReason == null;
-      switch (scheduler.idle(queue, this, open)) {
+      switch (queue.idle(this, open)) {
         case WORK -> nextJob();
         case LINGER -> {
           // A timer of an earlier linger may already be on its way: it must not end this one.
           long generation = ++lingerGeneration;
           lingerTimer =
-              scheduler
-                  .vertx()
+              ctx.vertx()
                   .setTimer(
-                      DeliveryScheduler.LINGER_MILLIS,
+                      ctx.lingerMillis(),
                       id -> {
-                        if (generation == lingerGeneration && scheduler.lingerEnded(queue, this)) {
+                        if (generation == lingerGeneration && queue.lingerEnded(this)) {
                           close();
                         }
                       });
@@ -110,22 +107,19 @@ final class DestinationRunner {
       }
       return;
     }
-    String owner = scheduler.owner();
-    Duration lease = scheduler.config().delivery().lease();
     blocking(
             () -> {
               // A post not built yet (the first transaction of each small post) is read with
               // the lease check, in one statement.
-              boolean withPost = !scheduler.messages().has(job.postId());
+              boolean withPost = !ctx.messages().has(job.postId());
               Optional<DeliveryStore.Attempt> a =
-                  scheduler.store().begin(job, owner, lease, withPost);
+                  ctx.store().begin(job, ctx.owner(), ctx.lease(), withPost);
               if (a.isEmpty() || a.get().recipients().isEmpty()) {
                 return new Work(a.orElse(null), null);
               }
               return new Work(
                   a.get(),
-                  scheduler
-                      .messages()
+                  ctx.messages()
                       .get(job.postId(), a.get().receivedAt(), a.get().post())
                       .orElse(null));
             })
@@ -240,15 +234,7 @@ final class DestinationRunner {
       session.quit();
       session = null;
     }
-    var d = scheduler.config().delivery();
-    OutboundSession.Settings settings =
-        new OutboundSession.Settings(
-            scheduler.heloName(),
-            d.tls(),
-            d.timeouts(),
-            host -> blocking(() -> (List<InetAddress>) scheduler.resolver().addresses(host)),
-            scheduler.metrics());
-    return OutboundSession.open(scheduler.vertx(), scheduler.client(), hosts, settings)
+    return OutboundConnector.open(ctx.vertx(), ctx.client(), hosts, ctx.session())
         .onSuccess(s -> session = s);
   }
 
@@ -257,11 +243,11 @@ final class DestinationRunner {
     if (!job.hosts().isEmpty()) {
       List<HostPort> hosts = new ArrayList<>();
       for (String h : job.hosts()) {
-        hosts.add(HostPort.parse(h, scheduler.config().delivery().port()));
+        hosts.add(HostPort.parse(h, ctx.defaultPort()));
       }
       return Future.succeededFuture(Destination.of(hosts));
     }
-    return blocking(() -> scheduler.resolver().resolve(job.destination()));
+    return blocking(() -> ctx.resolver().resolve(job.destination()));
   }
 
   private void finish(DeliveryJob job, DeliveryStore.Attempt a, List<RecipientOutcome> raw) {
@@ -273,7 +259,7 @@ final class DestinationRunner {
     Instant now = Instant.now();
     List<RecipientOutcome> fallback = new ArrayList<>();
     boolean mixed = a.recipients().stream().map(r -> domainOf(r.email())).distinct().count() > 1;
-    RetrySchedule retry = scheduler.retry();
+    RetrySchedule retry = ctx.retry();
     boolean expired = retry.expired(a.receivedAt(), now);
     List<RecipientOutcome> outcomes = new ArrayList<>(raw.size());
     String lastReply = null;
@@ -291,7 +277,8 @@ final class DestinationRunner {
                 o.recipientId(),
                 o.email(),
                 State.FAILED,
-                "gave up after max-age " + retry.maxAge() + ": " + o.reply());
+                "gave up after max-age " + retry.maxAge() + ": " + o.reply(),
+                o.status());
       }
       if (f.state() != State.DELIVERED && lastReply == null) {
         lastReply = f.reply();
@@ -303,8 +290,7 @@ final class DestinationRunner {
     }
     Instant next = now.plus(retry.delayAfter(job.attempts()));
     String reply = lastReply;
-    blocking(
-            () -> scheduler.store().finish(job, scheduler.owner(), outcomes, fallback, next, reply))
+    blocking(() -> ctx.store().finish(job, ctx.owner(), outcomes, fallback, next, reply))
         .onComplete(
             ar -> {
               if (ar.failed()) {
@@ -327,13 +313,13 @@ final class DestinationRunner {
                       fallback.get(0).reply());
                 }
                 for (RecipientOutcome o : outcomes) {
-                  scheduler.metrics().recipient(o.state());
+                  ctx.metrics().recipient(o.state());
                 }
                 ar.result()
                     .postDoneReceivedAt()
                     .ifPresent(
                         r -> {
-                          scheduler.metrics().postDone(Duration.between(r, Instant.now()));
+                          ctx.metrics().postDone(Duration.between(r, Instant.now()));
                           LOG.info("post " + job.postId() + ": done");
                         });
               }
@@ -372,14 +358,15 @@ final class DestinationRunner {
   }
 
   private void done(DeliveryJob job) {
-    scheduler.jobDone(job);
+    queue.jobDone(job);
     nextJob();
   }
 
-  private static List<RecipientOutcome> decideAll(List<Recipient> rs, State s, String reply) {
+  private static List<RecipientOutcome> decideAll(List<Recipient> rs, State s, String reason) {
     List<RecipientOutcome> out = new ArrayList<>(rs.size());
+    String status = RecipientOutcome.statusOf(reason);
     for (Recipient r : rs) {
-      out.add(RecipientOutcome.of(r, s, reply));
+      out.add(new RecipientOutcome(r.id(), r.email(), s, reason, status));
     }
     return out;
   }
@@ -389,6 +376,6 @@ final class DestinationRunner {
   }
 
   private static String msg(Throwable e) {
-    return OutboundSession.messageOf(e);
+    return OutboundConnector.messageOf(e);
   }
 }

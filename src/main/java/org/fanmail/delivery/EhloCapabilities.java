@@ -20,7 +20,7 @@ public record EhloCapabilities(
       new EhloCapabilities(false, false, false, false, false, 0, 0, 0);
 
   /** Parses the keyword lines of a 250 EHLO reply (the first line is the greeting). */
-  public static EhloCapabilities parse(SmtpReply reply) {
+  public static EhloCapabilities parse(PeerReply reply) {
     boolean pipelining = false;
     boolean startTls = false;
     boolean eightBit = false;

@@ -1,12 +1,9 @@
 package org.fanmail.delivery;
 
+import static org.fanmail.delivery.OutboundConnector.messageOf;
+
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.net.NetClient;
-import io.vertx.core.net.SocketAddress;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -15,26 +12,22 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
-import org.fanmail.config.FanmailConfig;
-import org.fanmail.config.FanmailConfig.TlsPolicy;
 import org.fanmail.delivery.RecipientOutcome.Recipient;
 import org.fanmail.delivery.RecipientOutcome.State;
 import org.fanmail.fanout.HostPort;
 
 /**
- * One outbound SMTP session to one destination: connect (next candidate on a connect failure or a
- * non-2xx greeting), EHLO (HELO when EHLO is refused), STARTTLS per policy, then any number of mail
- * transactions over the same connection, RSET between them.
+ * The mail transactions of one open outbound SMTP session (opened, greeted, EHLO'd and TLS'd by
+ * {@link OutboundConnector}): any number of them over the same connection, RSET between them.
  *
  * <p>A transaction is MAIL + every RCPT + DATA in one write when the server offers PIPELINING,
  * lock-step otherwise; replies are matched by position. Recipients are split to honour RFC 9422
  * {@code LIMITS RCPTMAX}; a 452 to RCPT puts the rest into a further transaction. Every recipient
  * handed in gets an outcome, except those left {@code unattempted} because the connection reached
  * {@code MAILMAX} (the caller continues them on a new session). Recipients refused at RCPT with a
- * relay-type reply ({@link #relayRefusal}) are reported apart as well, so that a caller that
- * bundled several domains into the transaction can retry their domains on their own. Runs on its
- * event-loop context only, one {@link #deliver} at a time.
+ * relay-type reply ({@link PeerReply#relayRefusal}) are reported apart as well, so that a caller
+ * that bundled several domains into the transaction can retry their domains on their own. Runs on
+ * its event-loop context only, one {@link #deliver} at a time.
  *
  * <p>A personalized message ({@link PreparedMessage#personalized}) goes as one transaction per
  * recipient, each with its own envelope sender and bytes, over the same connection. With PIPELINING
@@ -47,27 +40,21 @@ final class OutboundSession {
 
   /**
    * Outcomes of one call to {@link #deliver}, recipients not tried because of MAILMAX, and the ids
-   * of those among the outcomes that a RCPT reply refused as relaying ({@link #relayRefusal}).
+   * of those among the outcomes that a RCPT reply refused as relaying ({@link
+   * PeerReply#relayRefusal}).
    */
   record Result(
       List<RecipientOutcome> outcomes, List<Recipient> unattempted, Set<Long> relayRefused) {}
 
-  /** What a session needs from its surroundings. */
-  record Settings(
-      String heloName,
-      TlsPolicy tls,
-      FanmailConfig.Timeouts timeouts,
-      Function<String, Future<List<InetAddress>>> addresses,
-      DeliveryMetrics metrics) {}
-
   private final SmtpConnection conn;
   private final EhloCapabilities caps;
-  private final Settings settings;
+  private final SessionSettings settings;
   private final HostPort host;
+  private final EnvelopeCommands envelope;
   private int transactions;
 
   /** A personalized transaction whose MAIL, RCPT and DATA went out after the previous final dot. */
-  private record Ahead(long recipientId, List<Future<SmtpReply>> replies) {}
+  private record Ahead(long recipientId, List<Future<PeerReply>> replies) {}
 
   private Ahead ahead;
 
@@ -76,122 +63,13 @@ final class OutboundSession {
 
   private final Set<Long> relayRefused = new HashSet<>();
 
-  private OutboundSession(
-      SmtpConnection conn, EhloCapabilities caps, Settings settings, HostPort host) {
+  OutboundSession(
+      SmtpConnection conn, EhloCapabilities caps, SessionSettings settings, HostPort host) {
     this.conn = conn;
     this.caps = caps;
     this.settings = settings;
     this.host = host;
-  }
-
-  /** Opens a session to the first candidate that answers with 2xx and completes EHLO (and TLS). */
-  static Future<OutboundSession> open(
-      Vertx vertx, NetClient client, List<HostPort> hosts, Settings settings) {
-    return tryHost(vertx, client, hosts, 0, settings, "no candidate host");
-  }
-
-  private static Future<OutboundSession> tryHost(
-      Vertx vertx, NetClient client, List<HostPort> hosts, int i, Settings s, String lastError) {
-    if (i >= hosts.size()) {
-      return Future.failedFuture(new IllegalStateException(lastError));
-    }
-    HostPort hp = hosts.get(i);
-    return s.addresses()
-        .apply(hp.host())
-        .compose(addrs -> tryAddress(vertx, client, hp, addrs, 0, s, "no address for " + hp))
-        .recover(
-            e -> {
-              s.metrics().connection(false);
-              return tryHost(vertx, client, hosts, i + 1, s, messageOf(e));
-            });
-  }
-
-  private static Future<OutboundSession> tryAddress(
-      Vertx vertx,
-      NetClient client,
-      HostPort hp,
-      List<InetAddress> addrs,
-      int j,
-      Settings s,
-      String lastError) {
-    if (j >= addrs.size()) {
-      return Future.failedFuture(new IllegalStateException(lastError));
-    }
-    SocketAddress address =
-        SocketAddress.inetSocketAddress(new InetSocketAddress(addrs.get(j), hp.port()));
-    return SmtpConnection.open(vertx, client, address, hp.toString(), s.timeouts().command())
-        .compose(conn -> handshake(conn, hp, s))
-        .recover(
-            e ->
-                tryAddress(
-                    vertx, client, hp, addrs, j + 1, s, "connect to " + hp + ": " + messageOf(e)));
-  }
-
-  private static Future<OutboundSession> handshake(SmtpConnection conn, HostPort hp, Settings s) {
-    return conn.greeting()
-        .compose(
-            g -> {
-              if (!g.positive()) {
-                conn.send("QUIT", s.timeouts().command());
-                conn.close();
-                return Future.failedFuture(
-                    new IllegalStateException(hp + " greeted with " + g.text()));
-              }
-              return ehlo(conn, s);
-            })
-        .compose(caps -> startTls(conn, hp, caps, s))
-        .map(
-            caps -> {
-              s.metrics().connection(true);
-              return new OutboundSession(conn, caps, s, hp);
-            })
-        .onFailure(e -> conn.close());
-  }
-
-  private static Future<EhloCapabilities> ehlo(SmtpConnection conn, Settings s) {
-    return conn.send("EHLO " + s.heloName(), s.timeouts().command())
-        .compose(
-            r -> {
-              if (r.positive()) {
-                return Future.succeededFuture(EhloCapabilities.parse(r));
-              }
-              if (!r.permanentFailure()) {
-                return Future.failedFuture(
-                    new IllegalStateException(conn.peer() + " refused EHLO: " + r.text()));
-              }
-              return conn.send("HELO " + s.heloName(), s.timeouts().command())
-                  .compose(
-                      h ->
-                          h.positive()
-                              ? Future.succeededFuture(EhloCapabilities.NONE)
-                              : Future.failedFuture(
-                                  new IllegalStateException(
-                                      conn.peer() + " refused HELO: " + h.text())));
-            });
-  }
-
-  private static Future<EhloCapabilities> startTls(
-      SmtpConnection conn, HostPort hp, EhloCapabilities caps, Settings s) {
-    if (s.tls() == TlsPolicy.none) {
-      return Future.succeededFuture(caps);
-    }
-    if (!caps.startTls()) {
-      return s.tls() == TlsPolicy.required
-          ? Future.failedFuture(
-              new IllegalStateException("4.7.4 TLS is required but " + hp + " does not offer it"))
-          : Future.succeededFuture(caps);
-    }
-    return conn.send("STARTTLS", s.timeouts().command())
-        .compose(
-            r -> {
-              if (r.code() != 220) {
-                return s.tls() == TlsPolicy.required
-                    ? Future.failedFuture(
-                        new IllegalStateException(hp + " refused STARTTLS: " + r.text()))
-                    : Future.succeededFuture(caps);
-              }
-              return conn.upgradeToTls(hp.host()).compose(v -> ehlo(conn, s));
-            });
+    this.envelope = new EnvelopeCommands(caps, host);
   }
 
   HostPort host() {
@@ -224,32 +102,16 @@ final class OutboundSession {
   Future<Result> deliver(PreparedMessage message, List<Recipient> recipients) {
     Map<Long, RecipientOutcome> out = new LinkedHashMap<>();
     relayRefused.clear();
-    if (caps.sizeDeclared() && caps.size() > 0 && message.size() > caps.size()) {
-      String reason =
-          "552 5.3.4 message size "
-              + message.size()
-              + " exceeds the limit of "
-              + caps.size()
-              + " declared by "
-              + host;
-      recipients.forEach(r -> out.put(r.id(), RecipientOutcome.of(r, State.FAILED, reason)));
-      return Future.succeededFuture(new Result(List.copyOf(out.values()), List.of(), Set.of()));
-    }
-    if (message.needsSmtpUtf8() && !caps.smtpUtf8()) {
-      String reason =
-          "553 5.6.7 the message has UTF-8 header fields and " + host + " does not offer SMTPUTF8";
-      recipients.forEach(r -> out.put(r.id(), RecipientOutcome.of(r, State.FAILED, reason)));
+    String refusal = envelope.messageRefusal(message);
+    if (refusal != null) {
+      decide(recipients, State.FAILED, refusal, out);
       return Future.succeededFuture(new Result(List.copyOf(out.values()), List.of(), Set.of()));
     }
     Deque<Recipient> remaining = new ArrayDeque<>();
     for (Recipient r : recipients) {
-      if (!caps.smtpUtf8() && !isAscii(r.email())) {
-        out.put(
-            r.id(),
-            RecipientOutcome.of(
-                r,
-                State.FAILED,
-                "553 5.6.7 the address needs SMTPUTF8 and " + host + " does not offer it"));
+      String no = envelope.addressRefusal(r);
+      if (no != null) {
+        out.put(r.id(), RecipientOutcome.of(r, State.FAILED, no));
       } else {
         remaining.add(r);
       }
@@ -297,9 +159,9 @@ final class OutboundSession {
 
   /** The replies of one transaction; null where no reply came (connection lost). */
   private static final class Replies {
-    SmtpReply mail;
-    SmtpReply[] rcpt;
-    SmtpReply data;
+    PeerReply mail;
+    PeerReply[] rcpt;
+    PeerReply data;
   }
 
   /** One transaction; completes with the recipients that got 452 and should go in another. */
@@ -312,11 +174,11 @@ final class OutboundSession {
     transactions++;
     open = true;
     Replies rp = new Replies();
-    rp.rcpt = new SmtpReply[batch.size()];
-    String mail = mailCommand(m, batch);
+    rp.rcpt = new PeerReply[batch.size()];
+    String mail = envelope.mail(m, batch);
     var t = settings.timeouts();
     if (caps.pipelining()) {
-      List<Future<SmtpReply>> fs;
+      List<Future<PeerReply>> fs;
       int base;
       Ahead sent = ahead;
       ahead = null;
@@ -333,7 +195,7 @@ final class OutboundSession {
           cmds.add("RSET");
         }
         cmds.add(mail);
-        batch.forEach(r -> cmds.add("RCPT TO:<" + r.email() + ">"));
+        batch.forEach(r -> cmds.add(EnvelopeCommands.rcpt(r)));
         cmds.add("DATA");
         fs = conn.pipeline(cmds, t.command());
         base = rset ? 1 : 0;
@@ -349,8 +211,8 @@ final class OutboundSession {
                 return conclude(m, batch, rp, remaining, out, true);
               });
     }
-    Future<SmtpReply> start =
-        rset ? conn.send("RSET", t.command()) : Future.succeededFuture((SmtpReply) null);
+    Future<PeerReply> start =
+        rset ? conn.send("RSET", t.command()) : Future.succeededFuture((PeerReply) null);
     return start
         .compose(x -> conn.send(mail, t.command()))
         .compose(
@@ -365,7 +227,7 @@ final class OutboundSession {
     if (i >= batch.size()) {
       return Future.succeededFuture();
     }
-    return conn.send("RCPT TO:<" + batch.get(i).email() + ">", settings.timeouts().command())
+    return conn.send(EnvelopeCommands.rcpt(batch.get(i)), settings.timeouts().command())
         .compose(
             r -> {
               rp.rcpt[i] = r;
@@ -388,25 +250,25 @@ final class OutboundSession {
     }
     if (!rp.mail.positive()) {
       settings.metrics().transaction("refused");
-      decide(batch, stateOf(rp.mail), rp.mail.text(), out);
+      decide(batch, stateOf(rp.mail), rp.mail, out);
       return endOpenData(rp, dataSentAlready).map(List.of());
     }
     List<Recipient> accepted = new ArrayList<>();
     List<Recipient> leftovers = new ArrayList<>();
-    List<String> leftoverReplies = new ArrayList<>();
+    List<PeerReply> leftoverReplies = new ArrayList<>();
     for (int i = 0; i < batch.size(); i++) {
       Recipient r = batch.get(i);
-      SmtpReply reply = rp.rcpt[i];
+      PeerReply reply = rp.rcpt[i];
       if (reply == null) {
         out.put(r.id(), RecipientOutcome.of(r, State.DEFERRED, lostReason()));
       } else if (reply.positive()) {
         accepted.add(r);
       } else if (reply.code() == 452) {
         leftovers.add(r);
-        leftoverReplies.add(reply.text());
+        leftoverReplies.add(reply);
       } else {
-        out.put(r.id(), RecipientOutcome.of(r, stateOf(reply), reply.text()));
-        if (relayRefusal(reply)) {
+        out.put(r.id(), RecipientOutcome.of(r, stateOf(reply), reply));
+        if (reply.relayRefusal()) {
           relayRefused.add(r.id());
         }
       }
@@ -420,7 +282,7 @@ final class OutboundSession {
       settings.metrics().transaction("no-recipients");
       return endOpenData(rp, dataSentAlready).map(List.of());
     }
-    Future<SmtpReply> dataReply =
+    Future<PeerReply> dataReply =
         dataSentAlready
             ? (rp.data == null
                 ? Future.failedFuture(new IllegalStateException(lostReason()))
@@ -434,11 +296,10 @@ final class OutboundSession {
                 decide(accepted, State.DEFERRED, lostReason(), out);
                 return Future.succeededFuture();
               }
-              SmtpReply d = ar.result();
+              PeerReply d = ar.result();
               if (d.code() != 354) {
                 settings.metrics().transaction("refused");
-                State s = d.permanentFailure() ? State.FAILED : State.DEFERRED;
-                decide(accepted, s, d.text(), out);
+                decide(accepted, stateOf(d), d, out);
                 return Future.succeededFuture();
               }
               return finalDot(m, batch.get(0), remaining, dataSentAlready)
@@ -458,13 +319,9 @@ final class OutboundSession {
                                   + messageOf(fin.cause()),
                               out);
                         } else {
-                          SmtpReply f = fin.result();
+                          PeerReply f = fin.result();
                           settings.metrics().transaction(f.positive() ? "ok" : "refused");
-                          State s =
-                              f.positive()
-                                  ? State.DELIVERED
-                                  : f.permanentFailure() ? State.FAILED : State.DEFERRED;
-                          decide(accepted, s, f.text(), out);
+                          decide(accepted, f.positive() ? State.DELIVERED : stateOf(f), f, out);
                         }
                         return Future.<Void>succeededFuture();
                       });
@@ -478,7 +335,7 @@ final class OutboundSession {
    * connection may take another transaction (MAILMAX); their replies are kept in {@link #ahead} for
    * the next {@link #transaction}.
    */
-  private Future<SmtpReply> finalDot(
+  private Future<PeerReply> finalDot(
       PreparedMessage m, Recipient who, Deque<Recipient> remaining, boolean pipelined) {
     var t = settings.timeouts();
     Recipient next = remaining.peek();
@@ -491,8 +348,8 @@ final class OutboundSession {
       return conn.sendData(Buffer.buffer(m.dataFor(who)), t.dataDone());
     }
     List<String> cmds =
-        List.of(mailCommand(m, List.of(next)), "RCPT TO:<" + next.email() + ">", "DATA");
-    List<Future<SmtpReply>> fs = conn.sendDataThen(m.dataFor(who), t.dataDone(), cmds, t.command());
+        List.of(envelope.mail(m, List.of(next)), EnvelopeCommands.rcpt(next), "DATA");
+    List<Future<PeerReply>> fs = conn.sendDataThen(m.dataFor(who), t.dataDone(), cmds, t.command());
     ahead = new Ahead(next.id(), List.copyOf(fs.subList(1, fs.size())));
     return fs.get(0);
   }
@@ -506,71 +363,38 @@ final class OutboundSession {
     return Future.succeededFuture();
   }
 
-  private String mailCommand(PreparedMessage m, List<Recipient> batch) {
-    Recipient first = batch.get(0);
-    StringBuilder b =
-        new StringBuilder("MAIL FROM:<").append(m.envelopeSenderFor(first)).append('>');
-    if (caps.sizeDeclared()) {
-      b.append(" SIZE=").append(m.sizeFor(first));
-    }
-    if (m.eightBit() && caps.eightBitMime()) {
-      b.append(" BODY=8BITMIME");
-    }
-    boolean utf8 = m.needsSmtpUtf8() || batch.stream().anyMatch(r -> !isAscii(r.email()));
-    if (utf8 && caps.smtpUtf8()) {
-      b.append(" SMTPUTF8");
-    }
-    return b.toString();
-  }
-
   private String lostReason() {
     Throwable c = conn.cause();
     return "4.4.2 connection to " + host + " lost: " + (c == null ? "unknown" : messageOf(c));
   }
 
   private static void decide(
-      List<Recipient> rs, State state, String reply, Map<Long, RecipientOutcome> out) {
+      List<Recipient> rs, State state, String reason, Map<Long, RecipientOutcome> out) {
+    decide(rs, state, reason, RecipientOutcome.statusOf(reason), out);
+  }
+
+  private static void decide(
+      List<Recipient> rs, State state, PeerReply reply, Map<Long, RecipientOutcome> out) {
+    decide(rs, state, reply.text(), reply.status(), out);
+  }
+
+  /** One text and status for all of {@code rs} (a transaction's DATA reply decides hundreds). */
+  private static void decide(
+      List<Recipient> rs,
+      State state,
+      String reply,
+      String status,
+      Map<Long, RecipientOutcome> out) {
     for (Recipient r : rs) {
-      out.put(r.id(), RecipientOutcome.of(r, state, reply));
+      out.put(r.id(), new RecipientOutcome(r.id(), r.email(), state, reply, status));
     }
   }
 
-  /**
-   * A permanent RCPT refusal that says "not here" rather than "no such mailbox": enhanced status
-   * 5.7.1 (not authorized, the usual relay denial) or 5.1.2 (bad destination system), or any 5xx
-   * that mentions relaying. A host shared by several domains may answer so for a domain it takes
-   * only in a transaction of its own; 5.1.1 (no such user) is not one of these.
-   */
-  static boolean relayRefusal(SmtpReply r) {
-    if (!r.permanentFailure()) {
-      return false;
-    }
-    String text = r.text();
-    String rest = text.length() > 4 ? text.substring(4) : "";
-    return rest.startsWith("5.7.1")
-        || rest.startsWith("5.1.2")
-        || rest.toLowerCase(java.util.Locale.ROOT).contains("relay");
-  }
-
-  private static State stateOf(SmtpReply r) {
+  private static State stateOf(PeerReply r) {
     return r.permanentFailure() ? State.FAILED : State.DEFERRED;
   }
 
-  private static SmtpReply replyOf(Future<SmtpReply> f) {
+  private static PeerReply replyOf(Future<PeerReply> f) {
     return f.succeeded() ? f.result() : null;
-  }
-
-  private static boolean isAscii(String s) {
-    for (int i = 0; i < s.length(); i++) {
-      if (s.charAt(i) > 0x7f) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  static String messageOf(Throwable e) {
-    String m = e.getMessage();
-    return m == null ? e.getClass().getSimpleName() : m;
   }
 }

@@ -2,9 +2,13 @@ package org.fanmail.delivery;
 
 /**
  * The decided state of one recipient after one attempt, with the reply (or our reason) that decided
- * it.
+ * it as recorded in {@code last_reply}, and the RFC 3463 status that goes with it: the peer's,
+ * taken from its {@link PeerReply} when it was read, or the one our reason begins with ({@code
+ * 4.4.2 connection … lost}, {@code 552 5.3.4 message size …}, a resolver's {@code 5.1.2 …}); null
+ * when there is none.
  */
-public record RecipientOutcome(long recipientId, String email, State state, String reply) {
+public record RecipientOutcome(
+    long recipientId, String email, State state, String reply, String status) {
   /** Recipient states, as in the {@code recipient.state} column. */
   public enum State {
     DELIVERED,
@@ -12,8 +16,48 @@ public record RecipientOutcome(long recipientId, String email, State state, Stri
     FAILED
   }
 
-  static RecipientOutcome of(Recipient r, State state, String reply) {
-    return new RecipientOutcome(r.id(), r.email(), state, reply);
+  /** Decided by what the peer said. */
+  static RecipientOutcome of(Recipient r, State state, PeerReply reply) {
+    return new RecipientOutcome(r.id(), r.email(), state, reply.text(), reply.status());
+  }
+
+  /** Decided by fanmail itself, for {@code reason}. */
+  static RecipientOutcome of(Recipient r, State state, String reason) {
+    return new RecipientOutcome(r.id(), r.email(), state, reason, statusOf(reason));
+  }
+
+  /**
+   * A permanent refusal: FAILED with a 5.x.x status. These count as bounces (scored like DSNs); a
+   * recipient given up after max-age keeps the status of its last deferral (4.x.x or none) and does
+   * not.
+   */
+  boolean permanentRefusal() {
+    return state == State.FAILED && status != null && status.charAt(0) == '5';
+  }
+
+  /**
+   * The status our reason begins with ({@code 5.1.2 …}, {@code 552 5.3.4 …} or {@code 552 …}), or
+   * null; computed once when many recipients share the reason.
+   */
+  static String statusOf(String reason) {
+    if (reason == null) {
+      return null;
+    }
+    if (reason.length() >= 3
+        && isCode(reason)
+        && (reason.length() == 3 || reason.charAt(3) == ' ')) {
+      return PeerReply.of(reason).status();
+    }
+    return PeerReply.enhancedAt(reason, 0, (char) 0);
+  }
+
+  private static boolean isCode(String s) {
+    for (int i = 0; i < 3; i++) {
+      if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

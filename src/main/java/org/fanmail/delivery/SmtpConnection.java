@@ -31,14 +31,14 @@ final class SmtpConnection {
   private static final int MAX_REPLY_LINE = 2048;
   private static final int MAX_REPLY_LINES = 100;
 
-  private record Waiter(Promise<SmtpReply> promise, long timeoutMillis, String command) {}
+  private record Waiter(Promise<PeerReply> promise, long timeoutMillis, String command) {}
 
   private final Vertx vertx;
   private final NetSocket socket;
   private final String peer;
   private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
   private final List<String> lines = new ArrayList<>();
-  private final Future<SmtpReply> greeting;
+  private final Future<PeerReply> greeting;
   private long timer = -1;
   private Throwable dead;
 
@@ -74,12 +74,12 @@ final class SmtpConnection {
     return dead;
   }
 
-  Future<SmtpReply> greeting() {
+  Future<PeerReply> greeting() {
     return greeting;
   }
 
   /** Writes one command line and awaits its reply. */
-  Future<SmtpReply> send(String command, Duration timeout) {
+  Future<PeerReply> send(String command, Duration timeout) {
     if (dead != null) {
       return Future.failedFuture(dead);
     }
@@ -88,8 +88,8 @@ final class SmtpConnection {
   }
 
   /** Writes several command lines in one write (RFC 2920) and awaits one reply per line. */
-  List<Future<SmtpReply>> pipeline(List<String> commands, Duration timeout) {
-    List<Future<SmtpReply>> replies = new ArrayList<>(commands.size());
+  List<Future<PeerReply>> pipeline(List<String> commands, Duration timeout) {
+    List<Future<PeerReply>> replies = new ArrayList<>(commands.size());
     if (dead != null) {
       for (int i = 0; i < commands.size(); i++) {
         replies.add(Future.failedFuture(dead));
@@ -108,7 +108,7 @@ final class SmtpConnection {
   }
 
   /** Writes message data (already dot-stuffed, with the final dot) and awaits the reply. */
-  Future<SmtpReply> sendData(Buffer data, Duration timeout) {
+  Future<PeerReply> sendData(Buffer data, Duration timeout) {
     if (dead != null) {
       return Future.failedFuture(dead);
     }
@@ -121,9 +121,9 @@ final class SmtpConnection {
    * the next transaction (RFC 2920: message content may open a group of commands); awaits the reply
    * to the final dot first, then one reply per command.
    */
-  List<Future<SmtpReply>> sendDataThen(
+  List<Future<PeerReply>> sendDataThen(
       ByteBuf data, Duration dataTimeout, List<String> commands, Duration timeout) {
-    List<Future<SmtpReply>> replies = new ArrayList<>(commands.size() + 1);
+    List<Future<PeerReply>> replies = new ArrayList<>(commands.size() + 1);
     if (dead != null) {
       for (int i = 0; i <= commands.size(); i++) {
         replies.add(Future.failedFuture(dead));
@@ -154,8 +154,8 @@ final class SmtpConnection {
     fail(new IOException("connection to " + peer + " closed by us"));
   }
 
-  private Future<SmtpReply> expect(Duration timeout, String command) {
-    Promise<SmtpReply> p = Promise.promise();
+  private Future<PeerReply> expect(Duration timeout, String command) {
+    Promise<PeerReply> p = Promise.promise();
     if (dead != null) {
       p.fail(dead);
       return p.future();
@@ -203,7 +203,7 @@ final class SmtpConnection {
     if (line.length() > 3 && line.charAt(3) == '-') {
       return;
     }
-    SmtpReply reply = new SmtpReply(Integer.parseInt(line.substring(0, 3)), lines);
+    PeerReply reply = PeerReply.of(lines);
     lines.clear();
     Waiter w = waiters.poll();
     if (w == null) {

@@ -82,9 +82,12 @@ class AttemptStoreTest {
     return new DeliveryJob(id, post, "never.test", List.of(), 0);
   }
 
+  /** An outcome decided by {@code reply} as a peer would have written it. */
   private RecipientOutcome outcome(TestMail db, long post, String email, State s, String reply)
       throws Exception {
-    return new RecipientOutcome(Long.parseLong(db.recipient(post, email, "id")), email, s, reply);
+    RecipientOutcome.Recipient r =
+        new RecipientOutcome.Recipient(Long.parseLong(db.recipient(post, email, "id")), email);
+    return RecipientOutcome.of(r, s, PeerReply.of(reply));
   }
 
   private String deliveryColumn(TestMail db, DeliveryJob job, String column) throws Exception {

@@ -2,12 +2,14 @@ package org.fanmail.delivery;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.fanmail.delivery.RecipientOutcome.State;
 import org.junit.jupiter.api.Test;
 
 /** The small pure pieces of delivery: dot-stuffing, EHLO parsing, the retry schedule, replies. */
@@ -52,9 +54,8 @@ class DeliveryPiecesTest {
 
   @Test
   void ehloCapabilities() {
-    SmtpReply r =
-        new SmtpReply(
-            250,
+    PeerReply r =
+        PeerReply.of(
             List.of(
                 "250-mx.test",
                 "250-PIPELINING",
@@ -68,7 +69,7 @@ class DeliveryPiecesTest {
     assertEquals(1000, c.size());
     assertEquals(7, c.rcptMax());
     assertEquals(3, c.mailMax());
-    EhloCapabilities bare = EhloCapabilities.parse(new SmtpReply(250, List.of("250 mx.test")));
+    EhloCapabilities bare = EhloCapabilities.parse(PeerReply.of("250 mx.test"));
     assertFalse(bare.pipelining());
     assertEquals(0, bare.rcptMax());
   }
@@ -88,21 +89,63 @@ class DeliveryPiecesTest {
 
   @Test
   void relayRefusalIsToldApartFromNoSuchUser() {
-    assertTrue(OutboundSession.relayRefusal(reply("550 5.7.1 <x@y>: relay not permitted")));
-    assertTrue(OutboundSession.relayRefusal(reply("550 5.1.2 bad destination system")));
-    assertTrue(OutboundSession.relayRefusal(reply("554 Relay access denied")));
-    assertFalse(OutboundSession.relayRefusal(reply("550 5.1.1 no such user")));
-    assertFalse(OutboundSession.relayRefusal(reply("450 4.7.1 relay temporarily refused")));
+    assertTrue(reply("550 5.7.1 <x@y>: relay not permitted").relayRefusal());
+    assertTrue(reply("550 5.1.2 bad destination system").relayRefusal());
+    assertTrue(reply("554 Relay access denied").relayRefusal());
+    assertFalse(reply("550 5.1.1 no such user").relayRefusal());
+    assertFalse(reply("450 4.7.1 relay temporarily refused").relayRefusal());
   }
 
-  private static SmtpReply reply(String line) {
-    return new SmtpReply(Integer.parseInt(line.substring(0, 3)), List.of(line));
+  private static PeerReply reply(String line) {
+    return PeerReply.of(line);
+  }
+
+  @Test
+  void enhancedCodeIsParsedOnceFromTheFirstLine() {
+    assertEquals("5.1.1", reply("550 5.1.1 no such user").enhanced());
+    assertEquals(
+        "5.7.1", PeerReply.of(List.of("554-5.7.1 blocked", "554 5.7.1 go away")).enhanced());
+    assertEquals("5.1.10", reply("550 5.1.10 null MX").enhanced());
+    assertEquals("5.7.1", reply("550 5.7.1: relaying denied").enhanced());
+    assertNull(reply("550 mailbox unavailable").enhanced());
+    assertNull(reply("550 4.2.2 contradictory").enhanced(), "a class other than the code's");
+    assertNull(reply("250 mx.test Hello").enhanced());
+    assertNull(reply("550 5.1234.1 too many digits").enhanced());
+    assertNull(reply("550").enhanced());
+    assertEquals("5.0.0", reply("550 mailbox unavailable").status());
+    assertEquals("4.0.0", reply("451 try later").status());
+    assertEquals("4.7.0", reply("421 4.7.0 busy").status());
+    assertNull(reply("354 go ahead").status());
+  }
+
+  @Test
+  void onlyPermanentRefusalsCountAsBounces() {
+    RecipientOutcome.Recipient r = new RecipientOutcome.Recipient(1, "a@b.test");
+    assertTrue(
+        RecipientOutcome.of(r, State.FAILED, reply("550 5.1.1 no such user")).permanentRefusal());
+    assertTrue(RecipientOutcome.of(r, State.FAILED, reply("554 no thanks")).permanentRefusal());
+    assertFalse(
+        RecipientOutcome.of(r, State.DEFERRED, reply("450 4.2.0 later")).permanentRefusal());
+    assertFalse(
+        RecipientOutcome.of(r, State.FAILED, reply("451 4.2.0 expired")).permanentRefusal());
+    // Our own reasons carry the status they begin with.
+    assertTrue(
+        RecipientOutcome.of(r, State.FAILED, "552 5.3.4 message size 9 exceeds the limit of 1")
+            .permanentRefusal());
+    assertTrue(
+        RecipientOutcome.of(r, State.FAILED, "5.1.2 domain b.test does not exist (NXDOMAIN)")
+            .permanentRefusal());
+    RecipientOutcome lost = RecipientOutcome.of(r, State.DEFERRED, "4.4.2 connection to x lost");
+    assertEquals("4.4.2", lost.status());
+    assertFalse(RecipientOutcome.of(r, State.FAILED, "resolver exploded").permanentRefusal());
+    assertEquals(
+        "552 5.3.4 too big", RecipientOutcome.of(r, State.FAILED, "552 5.3.4 too big").reply());
   }
 
   @Test
   void replyText() {
     assertEquals(
         "550 5.1.1 no such user here",
-        new SmtpReply(550, List.of("550-5.1.1 no such user", "550 here")).text());
+        PeerReply.of(List.of("550-5.1.1 no such user", "550 here")).text());
   }
 }

@@ -104,8 +104,8 @@ class OutboundSessionTest {
     return vertx.createNetClient(o);
   }
 
-  private OutboundSession.Settings settings(TlsPolicy tls) {
-    return new OutboundSession.Settings(
+  private SessionSettings settings(TlsPolicy tls) {
+    return new SessionSettings(
         "fanmail.test",
         tls,
         TIMEOUTS,
@@ -138,14 +138,14 @@ class OutboundSessionTest {
 
   private OutboundSession open(TlsPolicy tls, HostPort... hosts) throws Exception {
     NetClient client = client(tls);
-    return on(() -> OutboundSession.open(vertx, client, List.of(hosts), settings(tls)));
+    return on(() -> OutboundConnector.open(vertx, client, List.of(hosts), settings(tls)));
   }
 
   private String openFailure(TlsPolicy tls, HostPort... hosts) throws Exception {
     try {
       open(tls, hosts);
     } catch (ExecutionException e) {
-      return OutboundSession.messageOf(e.getCause());
+      return OutboundConnector.messageOf(e.getCause());
     }
     throw new AssertionError("the session opened");
   }
