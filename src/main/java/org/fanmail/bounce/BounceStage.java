@@ -22,6 +22,8 @@ import org.fanmail.config.FanmailConfig;
 import org.fanmail.mail.EmailAddress;
 import org.fanmail.mail.VerpAddress;
 import org.fanmail.queue.PostCommitted;
+import org.fanmail.queue.PostPurpose;
+import org.fanmail.queue.PostState;
 import org.fanmail.stage.Stage;
 import org.fanmail.stage.Transactions;
 import org.jboss.logging.Logger;
@@ -75,7 +77,7 @@ public class BounceStage {
   }
 
   void onPostCommitted(@ObservesAsync PostCommitted event) {
-    if (!event.mayHavePurpose("BOUNCES")) {
+    if (!event.mayHavePurpose(PostPurpose.BOUNCES)) {
       return;
     }
     stage.hint(event.postIds());
@@ -166,7 +168,7 @@ public class BounceStage {
       }
     }
     try (PreparedStatement ps = c.prepareStatement(BounceQueries.FINISH)) {
-      ps.setString(1, outcome.state());
+      ps.setString(1, outcome.state().name());
       ps.setString(2, cut(outcome.reason()));
       ps.setLong(3, id);
       ps.executeUpdate();
@@ -175,13 +177,13 @@ public class BounceStage {
   }
 
   /** How a bounce row ends: its state and reason. */
-  record Outcome(String state, String reason) {
+  record Outcome(PostState state, String reason) {
     static Outcome done(String reason) {
-      return new Outcome("DONE", reason);
+      return new Outcome(PostState.DONE, reason);
     }
 
     static Outcome discard(String reason) {
-      return new Outcome("DISCARDED", reason);
+      return new Outcome(PostState.DISCARDED, reason);
     }
   }
 

@@ -17,6 +17,8 @@ import java.util.Optional;
 import org.fanmail.bounce.BounceScoring;
 import org.fanmail.delivery.RecipientOutcome.Recipient;
 import org.fanmail.queue.DeliveryQueries;
+import org.fanmail.queue.DeliveryState;
+import org.fanmail.queue.PostPurpose;
 import org.jboss.logging.Logger;
 
 /**
@@ -171,7 +173,8 @@ public class DeliveryStore {
    * What {@link #finish} found: the delivery's new state and, if the post is now DONE, when it was
    * received.
    */
-  record Finished(String deliveryState, Optional<Instant> postDoneReceivedAt, int fellBack) {}
+  record Finished(
+      DeliveryState deliveryState, Optional<Instant> postDoneReceivedAt, int fellBack) {}
 
   /**
    * Records the outcomes of one attempt (one UPDATE over unnest), moves the {@code fallback}
@@ -196,7 +199,7 @@ public class DeliveryStore {
     BounceScoring.Result bounces = null;
     Finished finished;
     int fellBack = 0;
-    String state = null;
+    DeliveryState state = null;
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       try {
@@ -234,21 +237,21 @@ public class DeliveryStore {
           ps.setString(4, owner);
           try (ResultSet rs = ps.executeQuery()) {
             if (rs.next()) {
-              state = rs.getString(1);
+              state = DeliveryState.valueOf(rs.getString(1));
             }
           }
         }
         // A post whose other deliveries are all closed (a post of one transaction, the usual
         // case) is closed in this same commit.
         Optional<Instant> done =
-            "DONE".equals(state) ? finishPost(c, job.postId()) : Optional.empty();
+            state == DeliveryState.DONE ? finishPost(c, job.postId()) : Optional.empty();
         c.commit();
         finished = new Finished(state, done, fellBack);
       } catch (SQLException | RuntimeException e) {
         c.rollback();
         throw e;
       }
-      if ("DONE".equals(state) && finished.postDoneReceivedAt().isEmpty()) {
+      if (state == DeliveryState.DONE && finished.postDoneReceivedAt().isEmpty()) {
         // Other deliveries of the post looked open: some may have been closing at the same time.
         // After the commit, in a statement of its own, the last of them to commit sees every
         // other one closed, so one of them always closes the post, and no finishing transaction
@@ -304,7 +307,7 @@ public class DeliveryStore {
       Instant nextAttempt,
       String lastReply)
       throws SQLException {
-    String state = null;
+    DeliveryState state = null;
     Optional<Instant> done = Optional.empty();
     try (Connection c = dataSource.getConnection()) {
       try (PreparedStatement ps = c.prepareStatement(DeliveryQueries.RECORD_AND_CLOSE)) {
@@ -316,13 +319,13 @@ public class DeliveryStore {
         ps.setString(8, owner);
         try (ResultSet rs = ps.executeQuery()) {
           if (rs.next()) {
-            state = rs.getString(1);
+            state = DeliveryState.valueOf(rs.getString(1));
             Timestamp received = rs.getTimestamp(2);
             done = received == null ? Optional.empty() : Optional.of(received.toInstant());
           }
         }
       }
-      if ("DONE".equals(state) && done.isEmpty()) {
+      if (state == DeliveryState.DONE && done.isEmpty()) {
         // As in finish(): another delivery of the post looked open; the last to commit closes it.
         try {
           done = finishPost(c, job.postId());
@@ -371,7 +374,7 @@ public class DeliveryStore {
 
     /** System mail goes out as written, with its own envelope sender. */
     boolean system() {
-      return "SYSTEM".equals(purpose);
+      return PostPurpose.SYSTEM.name().equals(purpose);
     }
   }
 

@@ -12,6 +12,7 @@ import java.util.Map;
 import org.fanmail.decorate.DmarcAction;
 import org.fanmail.queue.DeliveriesReady;
 import org.fanmail.queue.DeliveryHandoff;
+import org.fanmail.queue.PostPurpose;
 import org.jboss.logging.Logger;
 
 /**
@@ -221,7 +222,10 @@ final class BatchExpander {
           Long listId = rs.wasNull() ? null : l;
           claimed.add(
               new ClaimedPost(
-                  rs.getLong(1), listId, "SYSTEM".equals(rs.getString(3)), rs.getString(4)));
+                  rs.getLong(1),
+                  listId,
+                  PostPurpose.SYSTEM.name().equals(rs.getString(3)),
+                  rs.getString(4)));
         }
       }
     }

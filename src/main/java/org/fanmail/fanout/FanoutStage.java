@@ -8,15 +8,13 @@ import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.ObservesAsync;
 import java.sql.SQLException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.ReentrantLock;
 import org.fanmail.config.FanmailConfig;
 import org.fanmail.fanout.BatchExpander.Batch;
 import org.fanmail.queue.DeliveriesReady;
 import org.fanmail.queue.DeliveryHandoff;
 import org.fanmail.queue.PostCommitted;
-import org.fanmail.queue.StageWorker;
+import org.fanmail.queue.PostState;
+import org.fanmail.stage.Stage;
 import org.jboss.logging.Logger;
 
 /**
@@ -34,7 +32,6 @@ import org.jboss.logging.Logger;
 public class FanoutStage {
   private static final Logger LOG = Logger.getLogger(FanoutStage.class);
 
-  private final ReentrantLock scanning = new ReentrantLock();
   private final ParallelResolver resolver;
   private final SlicedExpansion sliced;
   private final BatchExpander batches;
@@ -42,15 +39,11 @@ public class FanoutStage {
   /**
    * Runs every announced expansion, one at a time: expansion holds a database connection and writes
    * many rows, and unbounded parallel expansions would starve SMTP intake of connections (measured:
-   * ingest fell to a fifth). The queue of hints is bounded; a hint dropped when it is full is
-   * covered by the scan.
+   * ingest fell to a fifth). A burst of commits wakes it once, not once per post (each wake-up past
+   * the first found nothing left and cost a claim). Wake-ups carry no ids: a drain claims the
+   * oldest ACCEPTED posts, whichever they are.
    */
-  private final ExecutorService expander = StageWorker.single("fanout-expand", 10_000);
-
-  /** A drain is queued on {@link #expander} and has not started yet. */
-  private final AtomicBoolean drainQueued = new AtomicBoolean();
-
-  private volatile boolean stopped;
+  private final Stage stage = new Stage("expansion", "fanout-expand", LOG, 1, 1, ids -> drain());
 
   public FanoutStage(
       AgroalDataSource dataSource,
@@ -80,36 +73,25 @@ public class FanoutStage {
    * firing thread (perhaps an event loop) never waits for expansion.
    */
   void onPostCommittedSync(@Observes PostCommitted event) {
-    if (event.mayHaveState("ACCEPTED")) {
-      wake();
+    if (event.mayHaveState(PostState.ACCEPTED)) {
+      stage.wake();
     }
   }
 
   /** The SMTP stage committed posts (async event): wake the single expander. */
   void onPostCommittedAsync(@ObservesAsync PostCommitted event) {
-    if (event.mayHaveState("ACCEPTED")) {
-      wake();
-    }
-  }
-
-  /**
-   * Queues one drain unless one is queued already: a burst of commits wakes the expander once, not
-   * once per post (each wake-up past the first found nothing left and cost a claim).
-   */
-  private void wake() {
-    if (!stopped && drainQueued.compareAndSet(false, true)) {
-      expander.execute(this::drain);
+    if (event.mayHaveState(PostState.ACCEPTED)) {
+      stage.wake();
     }
   }
 
   /**
    * Expands the ACCEPTED posts in batches (oldest first) until none is left; runs on the expander
-   * thread. The flag is cleared first, so a post committed while this runs wakes another drain.
+   * thread. A post committed while this runs wakes another drain.
    */
   private void drain() {
-    drainQueued.set(false);
     int failures = 0;
-    while (!stopped) {
+    while (!stage.stopped()) {
       try {
         // A batch that took every ACCEPTED post it saw ends the drain: a post committed since
         // wakes another (one claim fewer per wake-up than claiming until none is found).
@@ -118,7 +100,7 @@ public class FanoutStage {
         }
         failures = 0;
       } catch (SQLException | RuntimeException e) {
-        if (stopped) {
+        if (stage.stopped()) {
           return;
         }
         // The failed post now waits its turn (FailingPosts), so the next batch goes on without
@@ -136,8 +118,7 @@ public class FanoutStage {
    * the pool closing rolls back; its posts stay ACCEPTED for the next start).
    */
   void onStop(@Observes ShutdownEvent event) {
-    stopped = true;
-    expander.shutdownNow();
+    stage.stop();
     resolver.close();
   }
 
@@ -146,19 +127,13 @@ public class FanoutStage {
       every = "${fanmail.delivery.scan-interval}",
       concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
   void scan() {
-    if (!scanning.tryLock()) {
-      return;
-    }
-    try {
-      resumeUnfinished();
-      while (!stopped && batches.expandNext(null) == Batch.MORE) {
-        // a batch per transaction
-      }
-    } catch (SQLException | RuntimeException e) {
-      LOG.warnf(e, "expansion scan failed; retried at the next scan");
-    } finally {
-      scanning.unlock();
-    }
+    stage.scan(
+        () -> {
+          resumeUnfinished();
+          while (!stage.stopped() && batches.expandNext(null) == Batch.MORE) {
+            // a batch per transaction
+          }
+        });
   }
 
   /** Expands one specific post if it is still ACCEPTED and nobody else holds it. */

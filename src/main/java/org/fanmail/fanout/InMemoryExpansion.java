@@ -191,7 +191,7 @@ final class InMemoryExpansion {
         email[r] = x.email();
         domain[r] = x.domain();
         delivery[r] = x.delivery() == 0 ? 0 : x.delivery() + offset;
-        state[r] = x.state();
+        state[r] = x.state().name();
         reply[r] = x.reply();
         r++;
       }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.fanmail.config.FanmailConfig.GroupBy;
+import org.fanmail.queue.RecipientState;
 
 /**
  * The rows of a small post's expansion, worked out in memory: the same routing, grouping and
@@ -31,7 +32,12 @@ final class SmallPostPlan {
    * for none (FAILED at once).
    */
   record Recipient(
-      long memberId, String email, String domain, int delivery, String state, String reply) {}
+      long memberId,
+      String email,
+      String domain,
+      int delivery,
+      RecipientState state,
+      String reply) {}
 
   final List<Delivery> deliveries = new ArrayList<>();
   final List<Recipient> recipients = new ArrayList<>();
@@ -63,7 +69,8 @@ final class SmallPostPlan {
       }
       if (d.outcome() == Destination.Outcome.PERMANENT) {
         plan.recipients.add(
-            new Recipient(c.memberId(), c.email(), c.domain(), 0, "FAILED", d.reason()));
+            new Recipient(
+                c.memberId(), c.email(), c.domain(), 0, RecipientState.FAILED, d.reason()));
         continue;
       }
       String key = Grouper.groupKey(c.domain(), d, groupBy);
@@ -86,7 +93,7 @@ final class SmallPostPlan {
                   c.email(),
                   c.domain(),
                   delivery,
-                  temporary ? "DEFERRED" : "PENDING",
+                  temporary ? RecipientState.DEFERRED : RecipientState.PENDING,
                   temporary ? d.reason() : null));
         }
       }

@@ -18,6 +18,7 @@ import org.fanmail.config.FanmailConfig;
 import org.fanmail.list.ListContacts;
 import org.fanmail.mail.MessageComposer;
 import org.fanmail.queue.PostCommitted;
+import org.fanmail.queue.PostState;
 import org.fanmail.queue.SystemMail;
 import org.fanmail.stage.Stage;
 import org.fanmail.stage.Transactions;
@@ -68,7 +69,7 @@ public class HeldPostNotices {
   }
 
   void onPostCommitted(@ObservesAsync PostCommitted event) {
-    if (!event.mayHaveState("HELD")) {
+    if (!event.mayHaveState(PostState.HELD)) {
       return;
     }
     stage.hint(event.postIds());

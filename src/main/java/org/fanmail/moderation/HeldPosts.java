@@ -12,8 +12,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import org.fanmail.list.Page;
 import org.fanmail.queue.PostCommitted;
+import org.fanmail.queue.PostPurpose;
+import org.fanmail.queue.PostState;
 import org.fanmail.queue.SystemMail;
 import org.fanmail.queue.UnknownPostException;
 import org.fanmail.stage.Transactions;
@@ -51,7 +54,7 @@ public class HeldPosts {
       long id,
       long listId,
       String listAddress,
-      String state,
+      PostState state,
       String reason,
       String envelopeFrom,
       String fromHeader,
@@ -155,11 +158,10 @@ public class HeldPosts {
 
   /** HELD → ACCEPTED, then wakes the fan-out stage. */
   public void approve(long listId, String listAddress, long postId) throws SQLException {
-    decide(listId, listAddress, postId, "ACCEPTED", null, null);
+    decide(listId, listAddress, postId, PostState.ACCEPTED, null, null);
     try {
       committed.fireAsync(
-          new PostCommitted(
-              List.of(postId), java.util.Set.of("POST"), java.util.Set.of("ACCEPTED")));
+          new PostCommitted(List.of(postId), Set.of(PostPurpose.POST), Set.of(PostState.ACCEPTED)));
     } catch (RuntimeException e) {
       // A hint only: the periodic scan expands the post anyway.
       LOG.debugf(e, "post %d: PostCommitted after approval not delivered", postId);
@@ -179,19 +181,19 @@ public class HeldPosts {
   public void reject(
       long listId, String listAddress, long postId, String reason, VerdictFollowUp followUp)
       throws SQLException {
-    decide(listId, listAddress, postId, "REJECTED", reason, followUp);
+    decide(listId, listAddress, postId, PostState.REJECTED, reason, followUp);
   }
 
   /** HELD → DISCARDED. */
   public void discard(long listId, String listAddress, long postId) throws SQLException {
-    decide(listId, listAddress, postId, "DISCARDED", null, null);
+    decide(listId, listAddress, postId, PostState.DISCARDED, null, null);
   }
 
   private void decide(
       long listId,
       String listAddress,
       long postId,
-      String state,
+      PostState state,
       String reason,
       VerdictFollowUp followUp)
       throws SQLException {
@@ -208,7 +210,7 @@ public class HeldPosts {
       long listId,
       String listAddress,
       long postId,
-      String state,
+      PostState state,
       String reason,
       VerdictFollowUp followUp)
       throws SQLException {
@@ -224,7 +226,7 @@ public class HeldPosts {
           throw new UnknownPostException(postId, listAddress);
         }
         String current = rs.getString(2);
-        if (!"HELD".equals(current)) {
+        if (!PostState.HELD.name().equals(current)) {
           throw new PostNotHeldException(postId, current);
         }
         decided =
@@ -241,7 +243,7 @@ public class HeldPosts {
       }
     }
     try (PreparedStatement ps = c.prepareStatement(ModerationQueries.SET_VERDICT)) {
-      ps.setString(1, state);
+      ps.setString(1, state.name());
       ps.setString(2, reason);
       ps.setLong(3, postId);
       if (ps.executeUpdate() != 1) {

@@ -1,5 +1,6 @@
 package org.fanmail.queue;
 
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
@@ -13,10 +14,10 @@ import java.util.Set;
  * {@code null} means "not said", and then every stage looks.
  *
  * @param postIds ids of the posts just committed
- * @param purposes their purposes ({@code POST}, {@code BOUNCES}, ...), or null
- * @param states their states ({@code ACCEPTED}, {@code HELD}, {@code RECEIVED}, ...), or null
+ * @param purposes their purposes, or null
+ * @param states their states, or null
  */
-public record PostCommitted(List<Long> postIds, Set<String> purposes, Set<String> states) {
+public record PostCommitted(List<Long> postIds, Set<PostPurpose> purposes, Set<PostState> states) {
 
   /** Posts whose purposes and states are not said. */
   public PostCommitted(List<Long> postIds) {
@@ -24,21 +25,21 @@ public record PostCommitted(List<Long> postIds, Set<String> purposes, Set<String
   }
 
   /** False only when the event names its purposes and none of {@code wanted} is among them. */
-  public boolean mayHavePurpose(String... wanted) {
-    return purposes == null || anyOf(purposes, wanted);
+  public boolean mayHavePurpose(PostPurpose first, PostPurpose... more) {
+    return purposes == null || !disjoint(purposes, EnumSet.of(first, more));
   }
 
   /** False only when the event names its states and none of {@code wanted} is among them. */
-  public boolean mayHaveState(String... wanted) {
-    return states == null || anyOf(states, wanted);
+  public boolean mayHaveState(PostState first, PostState... more) {
+    return states == null || !disjoint(states, EnumSet.of(first, more));
   }
 
-  private static boolean anyOf(Set<String> have, String[] wanted) {
-    for (String w : wanted) {
+  private static <E> boolean disjoint(Set<E> have, Set<E> wanted) {
+    for (E w : wanted) {
       if (have.contains(w)) {
-        return true;
+        return false;
       }
     }
-    return false;
+    return true;
   }
 }

@@ -13,7 +13,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import org.jboss.logging.Logger;
 
 /**
@@ -126,15 +128,14 @@ public class PostStore {
       }
     }
     try {
-      java.util.Set<String> purposes = new java.util.HashSet<>();
-      java.util.Set<String> states = new java.util.HashSet<>();
+      Set<PostPurpose> purposes = EnumSet.noneOf(PostPurpose.class);
+      Set<PostState> states = EnumSet.noneOf(PostState.class);
       for (NewPost p : posts) {
-        purposes.add(p.purpose().name());
-        states.add(p.state().name());
+        purposes.add(p.purpose());
+        states.add(p.state());
       }
       committed.fireAsync(
-          new PostCommitted(
-              List.copyOf(ids), java.util.Set.copyOf(purposes), java.util.Set.copyOf(states)));
+          new PostCommitted(List.copyOf(ids), Set.copyOf(purposes), Set.copyOf(states)));
     } catch (RuntimeException e) {
       // A hint only: the periodic scan finds the posts anyway.
       LOG.debugf(e, "PostCommitted for %s not delivered", ids);

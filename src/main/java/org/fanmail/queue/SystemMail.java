@@ -105,9 +105,7 @@ public class SystemMail {
     try {
       committed.fireAsync(
           new PostCommitted(
-              List.copyOf(postIds),
-              java.util.Set.of(PostPurpose.SYSTEM.name()),
-              java.util.Set.of(PostState.ACCEPTED.name())));
+              List.copyOf(postIds), Set.of(PostPurpose.SYSTEM), Set.of(PostState.ACCEPTED)));
     } catch (RuntimeException e) {
       LOG.debugf(e, "wake-up for system mail %s not delivered; the scan finds it", postIds);
     }

@@ -39,13 +39,13 @@ public class RequestProcessor {
   private static final Logger LOG = Logger.getLogger(RequestProcessor.class);
 
   /** The post's final state and the reason recorded with it. */
-  record Finish(String state, String reason) {
+  record Finish(PostState state, String reason) {
     static Finish done(String reason) {
-      return new Finish(PostState.DONE.name(), cut(reason));
+      return new Finish(PostState.DONE, cut(reason));
     }
 
     static Finish discarded(String reason) {
-      return new Finish(PostState.DISCARDED.name(), cut(reason));
+      return new Finish(PostState.DISCARDED, cut(reason));
     }
 
     private static String cut(String s) {

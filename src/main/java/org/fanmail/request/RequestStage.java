@@ -13,6 +13,8 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import org.fanmail.queue.PostCommitted;
+import org.fanmail.queue.PostPurpose;
+import org.fanmail.queue.PostState;
 import org.fanmail.queue.SystemMail;
 import org.fanmail.stage.Stage;
 import org.fanmail.stage.Transactions;
@@ -64,7 +66,12 @@ public class RequestStage {
 
   /** Posts were committed: remember the ids and make sure one drain is on its way. */
   void onPostCommitted(@ObservesAsync PostCommitted event) {
-    if (!event.mayHavePurpose("REQUEST", "JOIN", "LEAVE", "CONFIRM", "OWNER")) {
+    if (!event.mayHavePurpose(
+        PostPurpose.REQUEST,
+        PostPurpose.JOIN,
+        PostPurpose.LEAVE,
+        PostPurpose.CONFIRM,
+        PostPurpose.OWNER)) {
       return;
     }
     stage.hint(event.postIds());
@@ -163,7 +170,7 @@ public class RequestStage {
       c.rollback();
       queued.clear();
       claimAgain(c, m.id());
-      f = new RequestProcessor.Finish("PARKED", "processing failed: " + e);
+      f = new RequestProcessor.Finish(PostState.PARKED, "processing failed: " + e);
       LOG.errorf(e, "post %d (%s): parked, processing failed", m.id(), m.purpose());
     }
     finish(c, m.id(), f);
@@ -179,7 +186,7 @@ public class RequestStage {
 
   private static void finish(Connection c, long id, RequestProcessor.Finish f) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(RequestQueries.FINISH_POST)) {
-      ps.setString(1, f.state());
+      ps.setString(1, f.state().name());
       String reason = f.reason();
       ps.setString(2, reason.length() > 1000 ? reason.substring(0, 1000) : reason);
       ps.setLong(3, id);

@@ -19,6 +19,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import org.fanmail.delivery.RecipientOutcome.State;
 import org.fanmail.fanout.FanoutTestProfile;
+import org.fanmail.queue.DeliveryState;
 import org.fanmail.testing.TestMail;
 import org.junit.jupiter.api.Test;
 
@@ -120,7 +121,7 @@ class AttemptStoreTest {
             List.of(),
             LATER,
             "451 later");
-    assertEquals("PENDING", f.deliveryState());
+    assertEquals(DeliveryState.PENDING, f.deliveryState());
     assertTrue(f.postDoneReceivedAt().isEmpty());
     assertEquals("DELIVERED", db.recipient(post, "a1@never.test", "state"));
     assertEquals("DEFERRED", db.recipient(post, "a2@never.test", "state"));
@@ -151,7 +152,7 @@ class AttemptStoreTest {
             List.of(),
             LATER,
             "250 ok");
-    assertEquals("DONE", f.deliveryState());
+    assertEquals(DeliveryState.DONE, f.deliveryState());
     assertTrue(f.postDoneReceivedAt().isEmpty(), "a is still pending");
     assertEquals("DELIVERING", db.postState(post));
 
@@ -168,7 +169,7 @@ class AttemptStoreTest {
             List.of(),
             LATER,
             "451 expired");
-    assertEquals("DONE", f.deliveryState());
+    assertEquals(DeliveryState.DONE, f.deliveryState());
     assertTrue(f.postDoneReceivedAt().isPresent(), "the last open row closes the post");
     assertEquals("DONE", db.postState(post));
     assertEquals("FAILED", db.recipient(post, "a2@never.test", "state"));
@@ -251,7 +252,7 @@ class AttemptStoreTest {
             List.of(),
             LATER,
             "550 no such user");
-    assertEquals("DONE", f.deliveryState());
+    assertEquals(DeliveryState.DONE, f.deliveryState());
     assertTrue(f.postDoneReceivedAt().isPresent());
     assertEquals("DONE", db.postState(post));
     assertEquals("FAILED", db.recipient(post, "r2@never.test", "state"));

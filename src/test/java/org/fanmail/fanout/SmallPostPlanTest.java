@@ -10,6 +10,7 @@ import org.fanmail.config.FanmailConfig.GroupBy;
 import org.fanmail.fanout.SmallPostPlan.Candidate;
 import org.fanmail.fanout.SmallPostPlan.Delivery;
 import org.fanmail.fanout.SmallPostPlan.Recipient;
+import org.fanmail.queue.RecipientState;
 import org.junit.jupiter.api.Test;
 
 /** The in-memory routing of a small post: the rules the set-based statements follow, row by row. */
@@ -59,7 +60,8 @@ class SmallPostPlanTest {
             "c2@c.test:4"),
         plan.recipients.stream().map(r -> r.email() + ":" + r.delivery()).toList());
     assertEquals(
-        List.of("PENDING"), plan.recipients.stream().map(Recipient::state).distinct().toList());
+        List.of(RecipientState.PENDING),
+        plan.recipients.stream().map(Recipient::state).distinct().toList());
   }
 
   @Test
@@ -86,10 +88,21 @@ class SmallPostPlanTest {
     assertEquals(1, plan.deliveries.size());
     assertEquals(
         List.of(
-            new Recipient(1, "c1@c.test", "c.test", 1, "PENDING", null),
-            new Recipient(1, "x1@gone.test", "gone.test", 0, "FAILED", "5.1.2 gone.test: NXDOMAIN"),
+            new Recipient(1, "c1@c.test", "c.test", 1, RecipientState.PENDING, null),
             new Recipient(
-                2, "x2@gone.test", "gone.test", 0, "FAILED", "5.1.2 gone.test: NXDOMAIN")),
+                1,
+                "x1@gone.test",
+                "gone.test",
+                0,
+                RecipientState.FAILED,
+                "5.1.2 gone.test: NXDOMAIN"),
+            new Recipient(
+                2,
+                "x2@gone.test",
+                "gone.test",
+                0,
+                RecipientState.FAILED,
+                "5.1.2 gone.test: NXDOMAIN")),
         plan.recipients.stream().sorted(java.util.Comparator.comparing(Recipient::email)).toList());
   }
 
