@@ -19,6 +19,7 @@ import org.fanmail.delivery.RecipientOutcome.Recipient;
 import org.fanmail.queue.DeliveryQueries;
 import org.fanmail.queue.DeliveryState;
 import org.fanmail.queue.PostPurpose;
+import org.fanmail.stage.Transactions;
 import org.jboss.logging.Logger;
 
 /**
@@ -196,62 +197,18 @@ public class DeliveryStore {
     if (!outcomes.isEmpty() && refused.isEmpty() && fallback.isEmpty()) {
       return finishInOneStatement(job, owner, outcomes, nextAttempt, lastReply);
     }
-    BounceScoring.Result bounces = null;
+    Recorded attempt;
     Finished finished;
-    int fellBack = 0;
-    DeliveryState state = null;
     try (Connection c = dataSource.getConnection()) {
-      c.setAutoCommit(false);
-      try {
-        if (!outcomes.isEmpty()) {
-          try (PreparedStatement ps = c.prepareStatement(DeliveryQueries.RECORD_OUTCOMES)) {
-            setOutcomes(c, ps, outcomes);
-            ps.setLong(4, job.deliveryId());
-            ps.executeUpdate();
-          }
-          if (!refused.isEmpty()) {
-            // Same scoring and disabling as DSNs; its notices commit with the outcomes.
-            bounces =
-                scoring.recordRefusals(
-                    c,
-                    refused.stream().map(RecipientOutcome::recipientId).toArray(Long[]::new),
-                    refused.stream().map(RecipientOutcome::reply).toArray(String[]::new));
-          }
-        }
-        if (!fallback.isEmpty()) {
-          Long[] ids = fallback.stream().map(RecipientOutcome::recipientId).toArray(Long[]::new);
-          String[] replies = fallback.stream().map(RecipientOutcome::reply).toArray(String[]::new);
-          try (PreparedStatement ps = c.prepareStatement(DeliveryQueries.SPLIT_TO_DOMAINS)) {
-            ps.setArray(1, c.createArrayOf("bigint", ids));
-            ps.setArray(2, c.createArrayOf("text", replies));
-            ps.setLong(3, job.deliveryId());
-            ps.setString(4, owner);
-            ps.setLong(5, job.postId());
-            fellBack = ps.executeUpdate();
-          }
-        }
-        try (PreparedStatement ps = c.prepareStatement(DeliveryQueries.FINISH_ATTEMPT)) {
-          ps.setTimestamp(1, Timestamp.from(nextAttempt));
-          ps.setString(2, lastReply);
-          ps.setLong(3, job.deliveryId());
-          ps.setString(4, owner);
-          try (ResultSet rs = ps.executeQuery()) {
-            if (rs.next()) {
-              state = DeliveryState.valueOf(rs.getString(1));
-            }
-          }
-        }
-        // A post whose other deliveries are all closed (a post of one transaction, the usual
-        // case) is closed in this same commit.
-        Optional<Instant> done =
-            state == DeliveryState.DONE ? finishPost(c, job.postId()) : Optional.empty();
-        c.commit();
-        finished = new Finished(state, done, fellBack);
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
-      }
-      if (state == DeliveryState.DONE && finished.postDoneReceivedAt().isEmpty()) {
+      attempt =
+          Transactions.fromTransaction(
+              c,
+              tx ->
+                  recordAttempt(
+                      tx, job, owner, outcomes, refused, fallback, nextAttempt, lastReply));
+      finished = attempt.finished();
+      if (finished.deliveryState() == DeliveryState.DONE
+          && finished.postDoneReceivedAt().isEmpty()) {
         // Other deliveries of the post looked open: some may have been closing at the same time.
         // After the commit, in a statement of its own, the last of them to commit sees every
         // other one closed, so one of them always closes the post, and no finishing transaction
@@ -259,18 +216,79 @@ public class DeliveryStore {
         // whatever happens here: a failure is left to the scan's FINISH_IDLE_POSTS, never
         // reported as a failed attempt (that would send the copies again).
         try {
-          c.setAutoCommit(true);
           Optional<Instant> done = finishPost(c, job.postId());
-          finished = new Finished(state, done, fellBack);
+          finished = new Finished(finished.deliveryState(), done, finished.fellBack());
         } catch (SQLException e) {
           LOG.warnf(e, "post %d: closing it failed, the scan closes it", job.postId());
         }
       }
     }
-    if (bounces != null) {
-      scoring.wake(bounces);
+    if (attempt.bounces() != null) {
+      scoring.wake(attempt.bounces());
     }
     return finished;
+  }
+
+  /** What {@link #recordAttempt} committed, and the bounce scoring to announce after the commit. */
+  private record Recorded(Finished finished, BounceScoring.Result bounces) {}
+
+  /** The body of {@link #finish}'s transaction. */
+  private Recorded recordAttempt(
+      Connection c,
+      DeliveryJob job,
+      String owner,
+      List<RecipientOutcome> outcomes,
+      List<RecipientOutcome> refused,
+      List<RecipientOutcome> fallback,
+      Instant nextAttempt,
+      String lastReply)
+      throws SQLException {
+    BounceScoring.Result bounces = null;
+    int fellBack = 0;
+    DeliveryState state = null;
+    if (!outcomes.isEmpty()) {
+      try (PreparedStatement ps = c.prepareStatement(DeliveryQueries.RECORD_OUTCOMES)) {
+        setOutcomes(c, ps, outcomes);
+        ps.setLong(4, job.deliveryId());
+        ps.executeUpdate();
+      }
+      if (!refused.isEmpty()) {
+        // Same scoring and disabling as DSNs; its notices commit with the outcomes.
+        bounces =
+            scoring.recordRefusals(
+                c,
+                refused.stream().map(RecipientOutcome::recipientId).toArray(Long[]::new),
+                refused.stream().map(RecipientOutcome::reply).toArray(String[]::new));
+      }
+    }
+    if (!fallback.isEmpty()) {
+      Long[] ids = fallback.stream().map(RecipientOutcome::recipientId).toArray(Long[]::new);
+      String[] replies = fallback.stream().map(RecipientOutcome::reply).toArray(String[]::new);
+      try (PreparedStatement ps = c.prepareStatement(DeliveryQueries.SPLIT_TO_DOMAINS)) {
+        ps.setArray(1, c.createArrayOf("bigint", ids));
+        ps.setArray(2, c.createArrayOf("text", replies));
+        ps.setLong(3, job.deliveryId());
+        ps.setString(4, owner);
+        ps.setLong(5, job.postId());
+        fellBack = ps.executeUpdate();
+      }
+    }
+    try (PreparedStatement ps = c.prepareStatement(DeliveryQueries.FINISH_ATTEMPT)) {
+      ps.setTimestamp(1, Timestamp.from(nextAttempt));
+      ps.setString(2, lastReply);
+      ps.setLong(3, job.deliveryId());
+      ps.setString(4, owner);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (rs.next()) {
+          state = DeliveryState.valueOf(rs.getString(1));
+        }
+      }
+    }
+    // A post whose other deliveries are all closed (a post of one transaction, the usual
+    // case) is closed in this same commit.
+    Optional<Instant> done =
+        state == DeliveryState.DONE ? finishPost(c, job.postId()) : Optional.empty();
+    return new Recorded(new Finished(state, done, fellBack), bounces);
   }
 
   /** Outcomes that count as bounces: permanent refusals (FAILED with a 5.x.x status). */
