@@ -25,8 +25,10 @@ import java.util.regex.Pattern;
 import org.fanmail.fanout.FanoutTestProfile;
 import org.fanmail.smtp.SmtpServer;
 import org.fanmail.testing.TestMail;
+import org.fanmail.testing.sink.ClassSink;
 import org.fanmail.testing.sink.SmtpSink;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The whole path of a post, as a user lives it: a message posted over SMTP to a list is stored,
@@ -36,6 +38,8 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @TestProfile(FanoutTestProfile.class)
 class PostPathTest {
+  @RegisterExtension static final ClassSink SINK = FanoutTestProfile.sinkPerClass();
+
   private static final Pattern QUEUED = Pattern.compile("^250 2\\.0\\.0 .*queued as (\\d+)");
 
   @Inject AgroalDataSource dataSource;
@@ -73,7 +77,7 @@ class PostPathTest {
     long postId = post(listAddress, message);
 
     assertTrue(db.awaitPostState(postId, "DONE", Duration.ofSeconds(30)), "post delivered");
-    SmtpSink sink = FanoutTestProfile.sink();
+    SmtpSink sink = SINK.sink();
     List<SmtpSink.Message> copies =
         sink.messages().stream().filter(m -> m.text().contains(messageId)).toList();
     List<String> rcpts = copies.stream().flatMap(m -> m.rcpts().stream()).toList();

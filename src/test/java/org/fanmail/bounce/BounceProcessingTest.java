@@ -26,8 +26,10 @@ import org.fanmail.mail.EmailAddress;
 import org.fanmail.smtp.SmtpServer;
 import org.fanmail.testing.SmtpSubmit;
 import org.fanmail.testing.TestMail;
+import org.fanmail.testing.sink.ClassSink;
 import org.fanmail.testing.sink.SmtpSink;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Bounce processing through the real parts: DSNs and plain-text bounces (real corpus messages and
@@ -38,6 +40,8 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @TestProfile(FanoutTestProfile.class)
 class BounceProcessingTest {
+  @RegisterExtension static final ClassSink SINK = FanoutTestProfile.sinkPerClass();
+
   private static final Duration WAIT = Duration.ofSeconds(30);
   private static final String DOMAIN = "lists.test";
 
@@ -285,7 +289,7 @@ class BounceProcessingTest {
       assertEquals(
           day < 5 ? "ACTIVE" : "DISABLED_BY_BOUNCE", member(list, "carol@c.test", "status"));
     }
-    SmtpSink sink = FanoutTestProfile.sink();
+    SmtpSink sink = SINK.sink();
     assertTrue(
         SmtpSink.await(WAIT, () -> !notices(sink, owner, "bounce-disabled").isEmpty()),
         "owner notice delivered");
@@ -392,7 +396,7 @@ class BounceProcessingTest {
             + " score_after) select list_id, id, email, domain, 'SMTP', 'DISABLED', 5"
             + " from member, generate_series(1, 19) where list_id = "
             + list);
-    SmtpSink sink = FanoutTestProfile.sink();
+    SmtpSink sink = SINK.sink();
     List<String> doomed = new ArrayList<>();
     for (int i = 1; i <= 3; i++) {
       String email = local + "-m" + i + "@d.test";

@@ -23,8 +23,10 @@ import org.fanmail.fanout.FanoutTestProfile;
 import org.fanmail.queue.DeliveryHandoff;
 import org.fanmail.queue.PostCommitted;
 import org.fanmail.testing.TestMail;
+import org.fanmail.testing.sink.ClassSink;
 import org.fanmail.testing.sink.SmtpSink;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A small post's delivery rows are written already leased to this instance's scheduler (in the
@@ -34,6 +36,8 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @TestProfile(FanoutTestProfile.class)
 class HandoffTest {
+  @RegisterExtension static final ClassSink SINK = FanoutTestProfile.sinkPerClass();
+
   private static final Duration WAIT = Duration.ofSeconds(30);
 
   @Inject AgroalDataSource dataSource;
@@ -47,7 +51,7 @@ class HandoffTest {
     TestMail db = new TestMail(dataSource);
     long list = db.list("handoff", "lists.test", null, "POSTER");
     db.members(list, "hand", "c.test", 2);
-    SmtpSink sink = FanoutTestProfile.sink();
+    SmtpSink sink = SINK.sink();
     double handedBefore = rows("handoff");
     // A connection opened before the script is set does not consult it: wait until the
     // connections other tests left open (kept up to a second for reuse) are gone.

@@ -16,9 +16,11 @@ import java.util.List;
 import org.fanmail.fanout.FanoutTestProfile;
 import org.fanmail.queue.PostCommitted;
 import org.fanmail.testing.TestMail;
+import org.fanmail.testing.sink.ClassSink;
 import org.fanmail.testing.sink.SmtpSink;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Whole-path delivery (post row to sink) where one host's behaviour shapes the transactions: the
@@ -29,6 +31,8 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @TestProfile(FanoutTestProfile.class)
 class SharedHostDeliveryTest {
+  @RegisterExtension static final ClassSink SINK = FanoutTestProfile.sinkPerClass();
+
   private static final Duration WAIT = Duration.ofSeconds(30);
 
   @Inject AgroalDataSource dataSource;
@@ -40,7 +44,7 @@ class SharedHostDeliveryTest {
   @BeforeEach
   void setUp() {
     db = new TestMail(dataSource);
-    sink = FanoutTestProfile.sink();
+    sink = SINK.sink();
   }
 
   private long post(String local, String id) throws Exception {

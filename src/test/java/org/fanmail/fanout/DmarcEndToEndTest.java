@@ -24,11 +24,13 @@ import org.fanmail.decorate.HeaderBlock;
 import org.fanmail.decorate.HeaderField;
 import org.fanmail.queue.PostCommitted;
 import org.fanmail.testing.TestMail;
+import org.fanmail.testing.sink.ClassSink;
 import org.fanmail.testing.sink.SmtpSink;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * DMARC mitigation from the list settings (REST) through expansion (TXT look-ups at a real dnsmasq)
@@ -38,6 +40,8 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @TestProfile(DmarcTestProfile.class)
 class DmarcEndToEndTest {
+  @RegisterExtension static final ClassSink SINK = FanoutTestProfile.sinkPerClass();
+
   private static final Duration WAIT = Duration.ofSeconds(30);
   private static final String BODY = "Hello.\r\n.leading dot\r\ncaf\u00e9\r\n";
 
@@ -61,7 +65,7 @@ class DmarcEndToEndTest {
   @BeforeEach
   void setUp() {
     db = new TestMail(dataSource);
-    sink = FanoutTestProfile.sink();
+    sink = SINK.sink();
   }
 
   private static io.restassured.specification.RequestSpecification api() {

@@ -17,8 +17,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.fanmail.queue.PostCommitted;
 import org.fanmail.testing.TestMail;
+import org.fanmail.testing.sink.ClassSink;
 import org.fanmail.testing.sink.SmtpSink;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Small posts are expanded in batches that share a transaction, and one post whose expansion fails
@@ -27,6 +29,8 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @TestProfile(FanoutTestProfile.class)
 class ExpansionBatchTest {
+  @RegisterExtension static final ClassSink SINK = FanoutTestProfile.sinkPerClass();
+
   private static final Duration WAIT = Duration.ofSeconds(60);
 
   @Inject AgroalDataSource dataSource;
@@ -35,7 +39,7 @@ class ExpansionBatchTest {
   @Test
   void aFailingPostDoesNotStopTheSmallPostsBehindIt() throws Exception {
     TestMail db = new TestMail(dataSource);
-    SmtpSink sink = FanoutTestProfile.sink();
+    SmtpSink sink = SINK.sink();
     long list = db.list("batch", "lists.test", null, "POSTER");
     db.members(list, "m", "c.test", 3);
     db.member(list, "big@a.test", "ACTIVE", "REGULAR");

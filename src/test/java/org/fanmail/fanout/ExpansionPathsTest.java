@@ -19,9 +19,11 @@ import java.util.List;
 import org.fanmail.queue.FanoutQueries;
 import org.fanmail.queue.PostCommitted;
 import org.fanmail.testing.TestMail;
+import org.fanmail.testing.sink.ClassSink;
 import org.fanmail.testing.sink.SmtpSink;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A small post is routed in memory and written with one statement; a large one goes through the
@@ -32,6 +34,8 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @TestProfile(FanoutTestProfile.class)
 class ExpansionPathsTest {
+  @RegisterExtension static final ClassSink SINK = FanoutTestProfile.sinkPerClass();
+
   private static final Duration WAIT = Duration.ofSeconds(30);
 
   @Inject AgroalDataSource dataSource;
@@ -46,7 +50,7 @@ class ExpansionPathsTest {
   @Test
   void bothPathsWriteTheSameDeliveriesAndRecipients() throws Exception {
     TestMail db = new TestMail(dataSource);
-    SmtpSink sink = FanoutTestProfile.sink();
+    SmtpSink sink = SINK.sink();
     long list = db.list("paths", "lists.test", null, "POSTER");
     db.members(list, "p", "a.test", 23);
     db.members(list, "q", "b.test", 6);

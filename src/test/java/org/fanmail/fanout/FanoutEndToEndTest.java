@@ -25,9 +25,11 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.fanmail.queue.PostCommitted;
 import org.fanmail.testing.TestMail;
+import org.fanmail.testing.sink.ClassSink;
 import org.fanmail.testing.sink.SmtpSink;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The whole path from an ACCEPTED post row to copies at a real SMTP sink, on a real PostgreSQL:
@@ -37,6 +39,8 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @TestProfile(FanoutTestProfile.class)
 class FanoutEndToEndTest {
+  @RegisterExtension static final ClassSink SINK = FanoutTestProfile.sinkPerClass();
+
   private static final Duration WAIT = Duration.ofSeconds(30);
 
   @Inject AgroalDataSource dataSource;
@@ -48,7 +52,7 @@ class FanoutEndToEndTest {
   @BeforeEach
   void setUp() {
     db = new TestMail(dataSource);
-    sink = FanoutTestProfile.sink();
+    sink = SINK.sink();
   }
 
   private List<SmtpSink.Message> messagesOf(String messageId) {

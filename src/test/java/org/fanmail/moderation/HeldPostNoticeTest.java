@@ -24,8 +24,10 @@ import org.fanmail.fanout.FanoutTestProfile;
 import org.fanmail.smtp.SmtpServer;
 import org.fanmail.testing.SmtpSubmit;
 import org.fanmail.testing.TestMail;
+import org.fanmail.testing.sink.ClassSink;
 import org.fanmail.testing.sink.SmtpSink;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The life of a held post, as moderators and posters live it: a post to a moderated list arrives
@@ -36,6 +38,8 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @TestProfile(FanoutTestProfile.class)
 class HeldPostNoticeTest {
+  @RegisterExtension static final ClassSink SINK = FanoutTestProfile.sinkPerClass();
+
   private static final Duration WAIT = Duration.ofSeconds(30);
   private static final Pattern LINK = Pattern.compile("/moderate/([A-Za-z0-9._-]+)");
 
@@ -87,7 +91,7 @@ class HeldPostNoticeTest {
   }
 
   private static List<SmtpSink.Message> heldNotices(long postId) {
-    return FanoutTestProfile.sink().messages().stream()
+    return SINK.sink().messages().stream()
         .filter(m -> m.text().contains("X-Fanmail-Post: " + postId + "\r\n"))
         .toList();
   }
@@ -145,7 +149,7 @@ class HeldPostNoticeTest {
         .body(containsString("Approved"));
     assertTrue(db().awaitPostState(post, "DONE", WAIT), "approved post delivered");
     assertTrue(
-        FanoutTestProfile.sink().messages().stream()
+        SINK.sink().messages().stream()
             .anyMatch(
                 x ->
                     x.rcpts().contains(local + "-reader@c.test")
@@ -178,12 +182,10 @@ class HeldPostNoticeTest {
     assertTrue(
         SmtpSink.await(
             WAIT,
-            () ->
-                FanoutTestProfile.sink().messages().stream()
-                    .anyMatch(x -> x.rcpts().equals(List.of(poster)))),
+            () -> SINK.sink().messages().stream().anyMatch(x -> x.rcpts().equals(List.of(poster)))),
         "poster notified");
     SmtpSink.Message notice =
-        FanoutTestProfile.sink().messages().stream()
+        SINK.sink().messages().stream()
             .filter(x -> x.rcpts().equals(List.of(poster)))
             .findFirst()
             .orElseThrow();
@@ -212,7 +214,6 @@ class HeldPostNoticeTest {
         db().scalar(
                 "select count(*) from post where purpose = 'SYSTEM' and ? = any(addressed_to)",
                 poster));
-    assertFalse(
-        FanoutTestProfile.sink().messages().stream().anyMatch(x -> x.rcpts().contains(poster)));
+    assertFalse(SINK.sink().messages().stream().anyMatch(x -> x.rcpts().contains(poster)));
   }
 }

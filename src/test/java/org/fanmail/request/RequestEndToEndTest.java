@@ -28,8 +28,10 @@ import org.fanmail.fanout.FanoutTestProfile;
 import org.fanmail.smtp.SmtpServer;
 import org.fanmail.smtp.SmtpTestClient;
 import org.fanmail.testing.TestMail;
+import org.fanmail.testing.sink.ClassSink;
 import org.fanmail.testing.sink.SmtpSink;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Joining, leaving and asking for help by email, as a list member lives it: messages go in through
@@ -41,6 +43,8 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @TestProfile(FanoutTestProfile.class)
 class RequestEndToEndTest {
+  @RegisterExtension static final ClassSink SINK = FanoutTestProfile.sinkPerClass();
+
   private static final Duration WAIT = Duration.ofSeconds(30);
   private static final Pattern TOKEN = Pattern.compile("/confirm/([a-z2-7]{26})");
 
@@ -107,7 +111,7 @@ class RequestEndToEndTest {
   }
 
   private static List<SmtpSink.Message> mailTo(String address) {
-    return FanoutTestProfile.sink().messages().stream()
+    return SINK.sink().messages().stream()
         .filter(m -> m.rcpts().stream().anyMatch(r -> r.equalsIgnoreCase(address)))
         .toList();
   }

@@ -38,9 +38,11 @@ import org.fanmail.mail.LinkTokens.Purpose;
 import org.fanmail.mail.VerpAddress;
 import org.fanmail.queue.PostCommitted;
 import org.fanmail.testing.TestMail;
+import org.fanmail.testing.sink.ClassSink;
 import org.fanmail.testing.sink.SmtpSink;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Personalized delivery end to end: lists and members made over REST, a post fanned out to the test
@@ -50,6 +52,8 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @TestProfile(FanoutTestProfile.class)
 class PersonalizedDeliveryTest {
+  @RegisterExtension static final ClassSink SINK = FanoutTestProfile.sinkPerClass();
+
   private static final Duration WAIT = Duration.ofSeconds(60);
   private static final Pattern LINK =
       Pattern.compile(
@@ -66,7 +70,7 @@ class PersonalizedDeliveryTest {
   @BeforeEach
   void setUp() {
     db = new TestMail(dataSource);
-    sink = FanoutTestProfile.sink();
+    sink = SINK.sink();
   }
 
   static String createList(String local, boolean personalize) {

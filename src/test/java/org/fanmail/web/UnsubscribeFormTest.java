@@ -23,9 +23,11 @@ import org.fanmail.fanout.FanoutTestProfile;
 import org.fanmail.mail.LinkTokens;
 import org.fanmail.mail.LinkTokens.Purpose;
 import org.fanmail.testing.TestMail;
+import org.fanmail.testing.sink.ClassSink;
 import org.fanmail.testing.sink.SmtpSink;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The list-level link of a non-personalized list: a form, a confirmation mail with an expiring
@@ -35,6 +37,8 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @TestProfile(FanoutTestProfile.class)
 class UnsubscribeFormTest {
+  @RegisterExtension static final ClassSink SINK = FanoutTestProfile.sinkPerClass();
+
   private static final Duration WAIT = Duration.ofSeconds(30);
   private static final Pattern CONFIRM = Pattern.compile("/unsubscribe/([A-Za-z0-9_-]{58})");
 
@@ -48,7 +52,7 @@ class UnsubscribeFormTest {
   @BeforeEach
   void setUp() {
     db = new TestMail(dataSource);
-    sink = FanoutTestProfile.sink();
+    sink = SINK.sink();
     tokens = LinkTokens.of(config);
   }
 
