@@ -76,7 +76,7 @@ class PostPathTest {
 
     long postId = post(listAddress, message);
 
-    assertTrue(db.awaitPostState(postId, "DONE", Duration.ofSeconds(30)), "post delivered");
+    db.awaitPost(postId, "DONE", Duration.ofSeconds(30), "post delivered");
     SmtpSink sink = SINK.sink();
     List<SmtpSink.Message> copies =
         sink.messages().stream().filter(m -> m.text().contains(messageId)).toList();

@@ -24,7 +24,7 @@ import java.util.stream.Stream;
 import org.fanmail.fanout.FanoutTestProfile;
 import org.fanmail.mail.EmailAddress;
 import org.fanmail.smtp.SmtpServer;
-import org.fanmail.testing.SmtpSubmit;
+import org.fanmail.testing.Await;
 import org.fanmail.testing.TestMail;
 import org.fanmail.testing.sink.ClassSink;
 import org.fanmail.testing.sink.SmtpSink;
@@ -87,9 +87,9 @@ class BounceProcessingTest {
   }
 
   private long bounce(String rcpt, byte[] message) throws Exception {
-    long id = SmtpSubmit.submit(smtp.port(), "", rcpt, message);
+    long id = TestMail.submit(smtp.port(), "", rcpt, message);
     assertTrue(
-        SmtpSink.await(
+        Await.until(
             WAIT,
             () -> {
               try {
@@ -165,7 +165,7 @@ class BounceProcessingTest {
       BounceReport r = BounceParser.parse(raw);
       boolean wantDsn = r.kind() == BounceKind.DSN && dsn < 4;
       boolean wantText = r.kind() == BounceKind.NON_STANDARD_BOUNCE && text < 3;
-      if (!(wantDsn || wantText) || !SmtpSubmit.fitsSmtp(raw) || r.recipients().size() != 1) {
+      if (!(wantDsn || wantText) || !TestMail.fitsSmtp(raw) || r.recipients().size() != 1) {
         continue;
       }
       BouncedRecipient named = r.recipients().get(0);
@@ -212,7 +212,7 @@ class BounceProcessingTest {
         continue;
       }
       byte[] raw = Files.readAllBytes(f);
-      if (!SmtpSubmit.fitsSmtp(raw)) {
+      if (!TestMail.fitsSmtp(raw)) {
         continue;
       }
       long post = bounce(local + "-bounces@" + DOMAIN, raw);
@@ -291,7 +291,7 @@ class BounceProcessingTest {
     }
     SmtpSink sink = SINK.sink();
     assertTrue(
-        SmtpSink.await(WAIT, () -> !notices(sink, owner, "bounce-disabled").isEmpty()),
+        Await.until(WAIT, () -> !notices(sink, owner, "bounce-disabled").isEmpty()),
         "owner notice delivered");
     SmtpSink.Message notice = notices(sink, owner, "bounce-disabled").get(0);
     assertEquals(List.of(owner), notice.rcpts());
@@ -416,7 +416,7 @@ class BounceProcessingTest {
                 address,
                 TestMail.message(TestMail.uniqueId(), address, "burst", "hello\r\n"),
                 Instant.now());
-    assertTrue(db().awaitPostState(post, "DONE", WAIT), "post delivered (all refused)");
+    db().awaitPost(post, "DONE", WAIT, "post delivered (all refused)");
 
     assertEquals("DISABLED_BY_BOUNCE", member(list, doomed.get(0), "status"));
     assertEquals("ACTIVE", member(list, doomed.get(1), "status"));
@@ -432,7 +432,7 @@ class BounceProcessingTest {
     assertEquals(
         "5.7.1", db().scalar("select status from bounce_event where email = ?", doomed.get(0)));
     assertTrue(
-        SmtpSink.await(
+        Await.until(
             WAIT,
             () ->
                 notices(sink, owner, "bounce-burst").size() == 1

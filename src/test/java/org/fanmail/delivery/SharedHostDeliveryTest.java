@@ -83,7 +83,7 @@ class SharedHostDeliveryTest {
     db.members(list, "b", "rel-b.test", 2);
     String id = TestMail.uniqueId();
     long post = post("relay", id);
-    assertTrue(db.awaitPostState(post, "DONE", WAIT), "post DONE: " + recipients(post));
+    db.awaitPost(post, "DONE", WAIT, () -> "post DONE: " + recipients(post));
 
     List<List<String>> txns = messagesOf(id).stream().map(SmtpSink.Message::rcpts).toList();
     assertEquals(
@@ -117,7 +117,7 @@ class SharedHostDeliveryTest {
     sink.replyToRcpt("x2@rel-deny.test", "550 5.7.1 relay not permitted", 100);
     String id = TestMail.uniqueId();
     long post = post("deny", id);
-    assertTrue(db.awaitPostState(post, "DONE", WAIT), "post DONE: " + recipients(post));
+    db.awaitPost(post, "DONE", WAIT, () -> "post DONE: " + recipients(post));
     String rows = recipients(post);
     assertTrue(rows.contains("x1@rel-deny.test=FAILED/2:550 5.7.1 relay not permitted"), rows);
     assertTrue(rows.contains("x2@rel-deny.test=FAILED/2:550 5.7.1 relay not permitted"), rows);
@@ -131,7 +131,7 @@ class SharedHostDeliveryTest {
     db.members(list, "y", "rel-deny.test", 1);
     sink.replyToRcpt("y1@rel-deny.test", "550 5.1.2 bad destination", 100);
     long post = post("alone", TestMail.uniqueId());
-    assertTrue(db.awaitPostState(post, "DONE", WAIT), "post DONE: " + recipients(post));
+    db.awaitPost(post, "DONE", WAIT, () -> "post DONE: " + recipients(post));
     // Grouped by host, but the only domain in its row: nothing to split off, no second try.
     String rows = recipients(post);
     assertTrue(rows.contains("y1@rel-deny.test=FAILED/1"), rows);
@@ -146,7 +146,7 @@ class SharedHostDeliveryTest {
     int before = sink.connections(HOST_MAILMAX);
     String id = TestMail.uniqueId();
     long post = post("mailmax", id);
-    assertTrue(db.awaitPostState(post, "DONE", WAIT), "post DONE: " + recipients(post));
+    db.awaitPost(post, "DONE", WAIT, () -> "post DONE: " + recipients(post));
     List<SmtpSink.Message> got = messagesOf(id);
     // One row of ten; RCPTMAX=3 and MAILMAX=2: two transactions per connection.
     assertEquals(List.of(3, 3, 3, 1), got.stream().map(m -> m.rcpts().size()).toList());

@@ -23,6 +23,7 @@ import java.util.UUID;
 import org.fanmail.decorate.HeaderBlock;
 import org.fanmail.decorate.HeaderField;
 import org.fanmail.queue.PostCommitted;
+import org.fanmail.testing.Await;
 import org.fanmail.testing.TestMail;
 import org.fanmail.testing.sink.ClassSink;
 import org.fanmail.testing.sink.SmtpSink;
@@ -118,7 +119,7 @@ class DmarcEndToEndTest {
     db.members(listId, "m", "c.test", 3);
     long post = db.acceptedPost(listId, list, raw, Instant.now());
     committed.fire(new PostCommitted(List.of(post)));
-    assertTrue(db.awaitPostState(post, "DONE", WAIT), "post reaches DONE");
+    db.awaitPost(post, "DONE", WAIT, "post reaches DONE");
     List<SmtpSink.Message> got =
         sink.messages().stream().filter(m -> m.text().contains("<" + id + ">")).toList();
     assertEquals(3, got.stream().mapToInt(m -> m.rcpts().size()).sum(), "three recipients");
@@ -270,7 +271,7 @@ class DmarcEndToEndTest {
     long post = db.acceptedPost(listId, list, raw, Instant.now());
     committed.fire(new PostCommitted(List.of(post)));
     assertTrue(
-        SmtpSink.await(
+        Await.until(
             WAIT, () -> sink.messages().stream().anyMatch(m -> m.text().contains("<" + id + ">"))),
         "first transaction arrives");
     // The list changes its mind after expansion: the post keeps the form it was given.
@@ -279,7 +280,7 @@ class DmarcEndToEndTest {
         .patch("/api/lists/" + list)
         .then()
         .statusCode(200);
-    assertTrue(db.awaitPostState(post, "DONE", WAIT), "post reaches DONE");
+    db.awaitPost(post, "DONE", WAIT, "post reaches DONE");
     assertEquals("2", db.recipient(post, "dmarc-retry2@d.test", "attempts"));
     List<SmtpSink.Message> got =
         sink.messages().stream().filter(m -> m.text().contains("<" + id + ">")).toList();

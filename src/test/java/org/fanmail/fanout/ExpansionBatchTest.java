@@ -1,7 +1,6 @@
 package org.fanmail.fanout;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -82,7 +81,7 @@ class ExpansionBatchTest {
     committed.fire(new PostCommitted(List.of(posts.get(0))));
 
     for (long post : posts) {
-      assertTrue(db.awaitPostState(post, "DONE", WAIT), "post " + post + " reaches DONE");
+      db.awaitPost(post, "DONE", WAIT, "post " + post + " reaches DONE");
     }
     assertEquals("ACCEPTED", db.postState(poison), "the failing post is left for a later try");
     assertEquals("PARKED", db.postState(orphan), "a post without its list is parked");
@@ -147,7 +146,7 @@ class ExpansionBatchTest {
       }
       committed.fire(new PostCommitted(List.of(posts.get(0))));
       for (long post : posts) {
-        assertTrue(db.awaitPostState(post, "DONE", WAIT), "post " + post + " reaches DONE");
+        db.awaitPost(post, "DONE", WAIT, "post " + post + " reaches DONE");
       }
       assertEquals("ACCEPTED", db.postState(poison), "the failing post is left for a later try");
       assertEquals("0", db.scalar("select count(*) from recipient where post_id = ?", poison));

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.fanmail.queue.FanoutQueries;
 import org.fanmail.queue.PostCommitted;
+import org.fanmail.testing.Await;
 import org.fanmail.testing.TestMail;
 import org.fanmail.testing.sink.ClassSink;
 import org.fanmail.testing.sink.SmtpSink;
@@ -81,8 +82,8 @@ class ExpansionPathsTest {
     assertEquals(setRows, deliveries(inline));
     assertEquals(recipients(setBased), recipients(inline));
 
-    assertTrue(db.awaitPostState(setBased, "DONE", WAIT), "the set-based post is delivered");
-    assertTrue(db.awaitPostState(inline, "DONE", WAIT), "the in-memory post is delivered");
+    db.awaitPost(setBased, "DONE", WAIT, "the set-based post is delivered");
+    db.awaitPost(inline, "DONE", WAIT, "the in-memory post is delivered");
     for (String id : List.of(setId, inlineId)) {
       List<String> rcpts =
           sink.messages().stream()
@@ -130,7 +131,7 @@ class ExpansionPathsTest {
     committed.fire(new PostCommitted(List.of(posts.get(0))));
     for (int i = 0; i < posts.size(); i++) {
       long post = posts.get(i);
-      assertTrue(db.awaitPostState(post, "DONE", WAIT), "post " + post + " is delivered");
+      db.awaitPost(post, "DONE", WAIT, "post " + post + " is delivered");
       String prefix = lists.get(i) == big ? "big" : "small";
       int members = lists.get(i) == big ? 4 : 3;
       List<String> emails =
@@ -191,7 +192,7 @@ class ExpansionPathsTest {
     for (int limit : new int[] {-1, FanoutStage.INLINE_POST}) {
       stage.inlineLimit(limit);
       long post = post(db, list, TestMail.uniqueId());
-      assertTrue(db.awaitPostState(post, "DONE", WAIT), "limit " + limit);
+      db.awaitPost(post, "DONE", WAIT, "limit " + limit);
       assertNotNull(db.scalar("select expanded_at from post where id = ?", post));
       assertEquals("0", db.scalar("select count(*) from delivery where post_id = ?", post));
       assertEquals("0", db.scalar("select count(*) from recipient where post_id = ?", post));
@@ -213,7 +214,7 @@ class ExpansionPathsTest {
 
   private static void awaitExpanded(TestMail db, long post) {
     assertTrue(
-        SmtpSink.await(
+        Await.until(
             WAIT,
             () -> {
               try {

@@ -24,6 +24,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.fanmail.queue.PostCommitted;
+import org.fanmail.testing.Await;
 import org.fanmail.testing.TestMail;
 import org.fanmail.testing.sink.ClassSink;
 import org.fanmail.testing.sink.SmtpSink;
@@ -77,7 +78,7 @@ class FanoutEndToEndTest {
 
     long started = System.nanoTime();
     committed.fire(new PostCommitted(List.of(post)));
-    assertTrue(db.awaitPostState(post, "DONE", WAIT), "post reaches DONE");
+    db.awaitPost(post, "DONE", WAIT, "post reaches DONE");
     long millis = (System.nanoTime() - started) / 1_000_000;
 
     List<SmtpSink.Message> got = messagesOf(id);
@@ -160,7 +161,7 @@ class FanoutEndToEndTest {
             TestMail.message(id, "retry@lists.test", "s", "b\r\n"),
             Instant.now());
     committed.fire(new PostCommitted(List.of(post)));
-    assertTrue(db.awaitPostState(post, "DONE", WAIT), "post reaches DONE");
+    db.awaitPost(post, "DONE", WAIT, "post reaches DONE");
 
     List<String> rcpts = messagesOf(id).stream().flatMap(m -> m.rcpts().stream()).toList();
     assertEquals(
@@ -197,7 +198,7 @@ class FanoutEndToEndTest {
             TestMail.message(id, "linger@lists.test", "s", "b\r\n"),
             Instant.now());
     committed.fire(new PostCommitted(List.of(post)));
-    assertTrue(db.awaitPostState(post, "DONE", WAIT), "post reaches DONE");
+    db.awaitPost(post, "DONE", WAIT, "post reaches DONE");
     assertEquals(1010, messagesOf(id).stream().mapToInt(m -> m.rcpts().size()).sum());
     assertEquals(101, messagesOf(id).size());
     int used = sink.connections(FanoutTestProfile.HOST_D) - before;
@@ -213,7 +214,7 @@ class FanoutEndToEndTest {
     db.member(list, "only@c.test", "ACTIVE", "REGULAR");
     // A connection an earlier test left lingering would be reused too: start from none.
     assertTrue(
-        SmtpSink.await(Duration.ofSeconds(10), () -> sink.openConnections() == 0),
+        Await.until(Duration.ofSeconds(10), () -> sink.openConnections() == 0),
         "open connections before: " + sink.openConnections());
     int before = sink.connections(FanoutTestProfile.HOST_C);
     for (int i = 0; i < 5; i++) {
@@ -225,13 +226,13 @@ class FanoutEndToEndTest {
               TestMail.message(id, "reuse@lists.test", "s" + i, "b\r\n"),
               Instant.now());
       committed.fire(new PostCommitted(List.of(post)));
-      assertTrue(db.awaitPostState(post, "DONE", WAIT), "post " + i + " reaches DONE");
+      db.awaitPost(post, "DONE", WAIT, "post " + i + " reaches DONE");
       assertEquals(1, messagesOf(id).size());
     }
     assertEquals(1, sink.connections(FanoutTestProfile.HOST_C) - before, "connections used");
     // An idle connection is not kept for long: QUIT within the linger time.
     assertTrue(
-        SmtpSink.await(Duration.ofSeconds(10), () -> sink.openConnections() == 0),
+        Await.until(Duration.ofSeconds(10), () -> sink.openConnections() == 0),
         "open connections: " + sink.openConnections());
   }
 
@@ -264,8 +265,8 @@ class FanoutEndToEndTest {
             Instant.now(),
             "poster@c.test");
     committed.fire(new PostCommitted(List.of(p1, p2)));
-    assertTrue(db.awaitPostState(p1, "DONE", WAIT));
-    assertTrue(db.awaitPostState(p2, "DONE", WAIT));
+    db.awaitPost(p1, "DONE", WAIT);
+    db.awaitPost(p2, "DONE", WAIT);
     assertTrue(
         messagesOf(yes).stream()
             .flatMap(m -> m.rcpts().stream())
@@ -287,7 +288,7 @@ class FanoutEndToEndTest {
             TestMail.message(id, "limits@lists.test", "s", "b\r\n"),
             Instant.now());
     committed.fire(new PostCommitted(List.of(post)));
-    assertTrue(db.awaitPostState(post, "DONE", WAIT));
+    db.awaitPost(post, "DONE", WAIT);
     List<SmtpSink.Message> got = messagesOf(id);
     assertEquals(List.of(3, 3, 3, 1), got.stream().map(m -> m.rcpts().size()).toList());
     assertEquals(1, got.stream().map(SmtpSink.Message::connection).distinct().count());
@@ -306,7 +307,7 @@ class FanoutEndToEndTest {
             TestMail.message(id, "quiet@lists.test", "s", "b\r\n"),
             Instant.now());
     committed.fire(new PostCommitted(List.of(post)));
-    assertTrue(db.awaitPostState(post, "DONE", WAIT));
+    db.awaitPost(post, "DONE", WAIT);
     List<SmtpSink.Message> got = messagesOf(id);
     assertEquals(List.of(4, 4, 2), got.stream().map(m -> m.rcpts().size()).toList());
     assertEquals(HOST_QUIET_LIMIT, got.get(0).address());
@@ -326,7 +327,7 @@ class FanoutEndToEndTest {
             TestMail.message(id, "drop@lists.test", "s", "b\r\n"),
             Instant.now());
     committed.fire(new PostCommitted(List.of(post)));
-    assertTrue(db.awaitPostState(post, "DONE", WAIT));
+    db.awaitPost(post, "DONE", WAIT);
     List<String> rcpts = messagesOf(id).stream().flatMap(m -> m.rcpts().stream()).sorted().toList();
     assertEquals(List.of("d1@drop.test", "d2@drop.test", "d3@drop.test"), rcpts);
     assertEquals("2", db.scalar("select attempts from delivery where post_id = ?", post));
@@ -348,7 +349,7 @@ class FanoutEndToEndTest {
             TestMail.message(id, "old@lists.test", "s", "b\r\n"),
             Instant.now().minus(Duration.ofDays(6)));
     committed.fire(new PostCommitted(List.of(post)));
-    assertTrue(db.awaitPostState(post, "DONE", WAIT));
+    db.awaitPost(post, "DONE", WAIT);
     String reasons =
         db.scalar(
             "select string_agg(email || '=' || state || ':' || last_reply, ' | ' order by email)"

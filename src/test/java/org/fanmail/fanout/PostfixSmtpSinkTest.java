@@ -18,8 +18,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.fanmail.queue.PostCommitted;
+import org.fanmail.testing.Await;
 import org.fanmail.testing.TestMail;
-import org.fanmail.testing.sink.SmtpSink;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -56,7 +56,7 @@ class PostfixSmtpSinkTest {
             : new ProcessBuilder(SMTP_SINK.toString(), "-c", where, "1000");
     smtpSink = pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     assertTrue(
-        SmtpSink.await(
+        Await.until(
             Duration.ofSeconds(10),
             () -> {
               try (Socket s = new Socket(FanoutTestProfile.HOST_POSTFIX, port)) {
@@ -91,7 +91,7 @@ class PostfixSmtpSinkTest {
             Instant.now());
     long started = System.nanoTime();
     committed.fire(new PostCommitted(List.of(post)));
-    assertTrue(db.awaitPostState(post, "DONE", Duration.ofSeconds(30)));
+    db.awaitPost(post, "DONE", Duration.ofSeconds(30));
     long ms = (System.nanoTime() - started) / 1_000_000;
     assertEquals(
         "250",

@@ -56,7 +56,7 @@ class SlicedExpansionTest {
             Instant.now());
     committed.fire(new PostCommitted(List.of(post)));
 
-    assertTrue(db.awaitPostState(post, "DONE", WAIT), "the post is delivered");
+    db.awaitPost(post, "DONE", WAIT, "the post is delivered");
     assertNotNull(db.scalar("select expanded_at from post where id = ?", post));
     assertEquals(10005, copies(sink, id), "every member got the post exactly once");
     // Ten recipients a transaction in this profile: 400 + 400 + 201, and one copy each.
@@ -121,7 +121,7 @@ class SlicedExpansionTest {
     }
 
     stage.resumeUnfinished();
-    assertTrue(db.awaitPostState(post, "DONE", WAIT), "the resumed post is delivered");
+    db.awaitPost(post, "DONE", WAIT, "the resumed post is delivered");
     assertEquals("11500", db.scalar("select count(*) from recipient where post_id = ?", post));
     assertEquals(10500, copies(sink, id), "only the members not written before got it, once each");
     assertTrue(

@@ -59,7 +59,7 @@ class SystemMailTest {
                 "held",
                 raw));
 
-    assertTrue(db.awaitPostState(post, "DONE", WAIT), "system post reaches DONE");
+    db.awaitPost(post, "DONE", WAIT, "system post reaches DONE");
     List<SmtpSink.Message> got =
         sink.messages().stream().filter(m -> java.util.Arrays.equals(m.data(), raw)).toList();
     List<String> rcpts = got.stream().flatMap(m -> m.rcpts().stream()).sorted().toList();
@@ -112,7 +112,7 @@ class SystemMailTest {
         post = rs.getLong(1);
       }
     }
-    assertTrue(db.awaitPostState(post, "DONE", WAIT), "system post reaches DONE");
+    db.awaitPost(post, "DONE", WAIT, "system post reaches DONE");
     assertEquals("2", db.scalar("select count(*) from recipient where post_id = ?", post));
     List<String> rcpts =
         sink.messages().stream()

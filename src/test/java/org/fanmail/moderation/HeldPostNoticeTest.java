@@ -22,7 +22,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.fanmail.fanout.FanoutTestProfile;
 import org.fanmail.smtp.SmtpServer;
-import org.fanmail.testing.SmtpSubmit;
+import org.fanmail.testing.Await;
 import org.fanmail.testing.TestMail;
 import org.fanmail.testing.sink.ClassSink;
 import org.fanmail.testing.sink.SmtpSink;
@@ -85,7 +85,7 @@ class HeldPostNoticeTest {
                 + TestMail.uniqueId()
                 + ">\r\n\r\nPlease let this through.\r\n")
             .getBytes(StandardCharsets.UTF_8);
-    long id = SmtpSubmit.submit(smtp.port(), poster, list, msg);
+    long id = TestMail.submit(smtp.port(), poster, list, msg);
     assertEquals("HELD", db().postState(id));
     return id;
   }
@@ -102,7 +102,7 @@ class HeldPostNoticeTest {
     String list = moderatedList(local);
     long post = post(list, local + "-poster@d.test", "Please approve me");
 
-    assertTrue(SmtpSink.await(WAIT, () -> !heldNotices(post).isEmpty()), "notice delivered");
+    assertTrue(Await.until(WAIT, () -> !heldNotices(post).isEmpty()), "notice delivered");
     SmtpSink.Message notice = heldNotices(post).get(0);
     assertEquals(
         List.of(local + "-mod@a.test", local + "-owner@b.test"),
@@ -147,7 +147,7 @@ class HeldPostNoticeTest {
         .then()
         .statusCode(200)
         .body(containsString("Approved"));
-    assertTrue(db().awaitPostState(post, "DONE", WAIT), "approved post delivered");
+    db().awaitPost(post, "DONE", WAIT, "approved post delivered");
     assertTrue(
         SINK.sink().messages().stream()
             .anyMatch(
@@ -180,7 +180,7 @@ class HeldPostNoticeTest {
         .body("state", equalTo("REJECTED"));
 
     assertTrue(
-        SmtpSink.await(
+        Await.until(
             WAIT,
             () -> SINK.sink().messages().stream().anyMatch(x -> x.rcpts().equals(List.of(poster)))),
         "poster notified");

@@ -27,6 +27,7 @@ import java.util.regex.Pattern;
 import org.fanmail.fanout.FanoutTestProfile;
 import org.fanmail.smtp.SmtpServer;
 import org.fanmail.smtp.SmtpTestClient;
+import org.fanmail.testing.Await;
 import org.fanmail.testing.TestMail;
 import org.fanmail.testing.sink.ClassSink;
 import org.fanmail.testing.sink.SmtpSink;
@@ -119,8 +120,7 @@ class RequestEndToEndTest {
   /** Waits for the first mail to {@code address} whose text contains {@code marker}. */
   private static SmtpSink.Message awaitMail(String address, String marker) {
     assertTrue(
-        SmtpSink.await(
-            WAIT, () -> mailTo(address).stream().anyMatch(m -> m.text().contains(marker))),
+        Await.until(WAIT, () -> mailTo(address).stream().anyMatch(m -> m.text().contains(marker))),
         "no mail to " + address + " containing '" + marker + "'; got " + texts(address));
     return mailTo(address).stream().filter(m -> m.text().contains(marker)).findFirst().get();
   }
@@ -154,20 +154,7 @@ class RequestEndToEndTest {
   }
 
   private void awaitPost(long post, String state) {
-    assertTrue(
-        new TestMail(dataSource).awaitPostState(post, state, WAIT),
-        () -> {
-          try {
-            return "post "
-                + post
-                + " is "
-                + q(
-                    "select state || ': ' || coalesce(reason, '')" + " from post where id = ?",
-                    post);
-          } catch (Exception e) {
-            return e.toString();
-          }
-        });
+    new TestMail(dataSource).awaitPost(post, state, WAIT);
   }
 
   @Test

@@ -37,6 +37,7 @@ import org.fanmail.mail.LinkTokens;
 import org.fanmail.mail.LinkTokens.Purpose;
 import org.fanmail.mail.VerpAddress;
 import org.fanmail.queue.PostCommitted;
+import org.fanmail.testing.Await;
 import org.fanmail.testing.TestMail;
 import org.fanmail.testing.sink.ClassSink;
 import org.fanmail.testing.sink.SmtpSink;
@@ -115,7 +116,7 @@ class PersonalizedDeliveryTest {
         db.acceptedPost(listId, list, TestMail.message(id, list, "News", body), Instant.now());
     lastPost = post;
     committed.fire(new PostCommitted(List.of(post)));
-    assertTrue(db.awaitPostState(post, "DONE", WAIT), "post reaches DONE");
+    db.awaitPost(post, "DONE", WAIT, "post reaches DONE");
     assertEquals(
         "0",
         db.scalar(
@@ -246,7 +247,7 @@ class PersonalizedDeliveryTest {
     assertEquals("30", count(shared), "the same address on another list stays");
     // The goodbye message reaches the member who left (system mail through the same engine).
     assertTrue(
-        SmtpSink.await(
+        Await.until(
             java.time.Duration.ofSeconds(30),
             () ->
                 sink.messages().stream()
@@ -309,7 +310,7 @@ class PersonalizedDeliveryTest {
         db.acceptedPost(
             listId, personal, TestMail.message(id, personal, "s", "b\r\n"), Instant.now());
     committed.fire(new PostCommitted(List.of(post)));
-    assertTrue(db.awaitPostState(post, "DONE", WAIT), "post reaches DONE");
+    db.awaitPost(post, "DONE", WAIT, "post reaches DONE");
     assertEquals("DELIVERED", db.recipient(post, ok, "state"));
     assertEquals("1", db.recipient(post, ok, "attempts"));
     assertEquals("DELIVERED", db.recipient(post, busy, "state"));

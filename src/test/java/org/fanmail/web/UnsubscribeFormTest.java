@@ -22,6 +22,7 @@ import org.fanmail.config.FanmailConfig;
 import org.fanmail.fanout.FanoutTestProfile;
 import org.fanmail.mail.LinkTokens;
 import org.fanmail.mail.LinkTokens.Purpose;
+import org.fanmail.testing.Await;
 import org.fanmail.testing.TestMail;
 import org.fanmail.testing.sink.ClassSink;
 import org.fanmail.testing.sink.SmtpSink;
@@ -126,7 +127,7 @@ class UnsubscribeFormTest {
     assertEquals(
         forMember.replace(member.toUpperCase().replace("@A.TEST", "@a.test"), "X"),
         forStranger.replace(stranger.toUpperCase().replace("@A.TEST", "@a.test"), "X"));
-    assertTrue(SmtpSink.await(WAIT, () -> mailTo(member).isPresent()), "confirmation mailed");
+    assertTrue(Await.until(WAIT, () -> mailTo(member).isPresent()), "confirmation mailed");
     assertEquals("2", members(list), "asking removes nobody");
     SmtpSink.Message mail = mailTo(member).get();
     assertTrue(mail.text().contains("Auto-Submitted: auto-generated"), mail.text());
