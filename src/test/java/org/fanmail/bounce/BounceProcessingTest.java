@@ -57,20 +57,13 @@ class BounceProcessingTest {
    */
   private long list(String local, String owner) throws SQLException {
     long id = db().list(local, DOMAIN, null, "POSTER");
-    sql(
-        "update mailing_list set posting_policy = 'OPEN', owners = array['"
-            + owner
-            + "']"
-            + " where id = "
-            + id);
+    db().sql(
+            "update mailing_list set posting_policy = 'OPEN', owners = array['"
+                + owner
+                + "']"
+                + " where id = "
+                + id);
     return id;
-  }
-
-  private void sql(String statement) throws SQLException {
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps = c.prepareStatement(statement)) {
-      ps.executeUpdate();
-    }
   }
 
   private String member(long listId, String email, String column) throws SQLException {
@@ -280,10 +273,10 @@ class BounceProcessingTest {
     assertEquals("1", member(list, "carol@c.test", "bounce_score"));
 
     for (int day = 2; day <= 5; day++) {
-      sql(
-          "update member set last_bounce_at = now() - interval '25 hours' where list_id = "
-              + list
-              + " and email = 'carol@c.test'");
+      db().sql(
+              "update member set last_bounce_at = now() - interval '25 hours' where list_id = "
+                  + list
+                  + " and email = 'carol@c.test'");
       bounce(bounces, dsn("carol@c.test", "failed", "5.1.1"));
       assertEquals(Integer.toString(day), member(list, "carol@c.test", "bounce_score"));
       assertEquals(
@@ -300,11 +293,11 @@ class BounceProcessingTest {
     assertTrue(notice.text().contains("5.1.1"), notice.text());
 
     // A score whose last bounce is over a week old starts again at 1.
-    sql(
-        "update member set bounce_score = 4, last_bounce_at = now() - interval '8 days'"
-            + " where list_id = "
-            + list
-            + " and email = 'grace@c.test'");
+    db().sql(
+            "update member set bounce_score = 4, last_bounce_at = now() - interval '8 days'"
+                + " where list_id = "
+                + list
+                + " and email = 'grace@c.test'");
     bounce(bounces, dsn("grace@c.test", "failed", "5.2.1"));
     assertEquals("1", member(list, "grace@c.test", "bounce_score"));
     assertEquals("ACTIVE", member(list, "grace@c.test", "status"));
@@ -391,11 +384,11 @@ class BounceProcessingTest {
     long list = list(local, owner);
     // 19 disables at d.test today already (the default cap is 20).
     db().member(list, "earlier@d.test", "DISABLED_BY_BOUNCE", "REGULAR");
-    sql(
-        "insert into bounce_event (list_id, member_id, email, domain, source, outcome,"
-            + " score_after) select list_id, id, email, domain, 'SMTP', 'DISABLED', 5"
-            + " from member, generate_series(1, 19) where list_id = "
-            + list);
+    db().sql(
+            "insert into bounce_event (list_id, member_id, email, domain, source, outcome,"
+                + " score_after) select list_id, id, email, domain, 'SMTP', 'DISABLED', 5"
+                + " from member, generate_series(1, 19) where list_id = "
+                + list);
     SmtpSink sink = SINK.sink();
     List<String> doomed = new ArrayList<>();
     for (int i = 1; i <= 3; i++) {
@@ -404,11 +397,11 @@ class BounceProcessingTest {
       db().member(list, email, "ACTIVE", "REGULAR");
       sink.replyToRcpt(email, "550 5.7.1 Service unavailable; client host blocked", 1);
     }
-    sql(
-        "update member set bounce_score = 4, last_bounce_at = now() - interval '2 days'"
-            + " where list_id = "
-            + list
-            + " and status = 'ACTIVE'");
+    db().sql(
+            "update member set bounce_score = 4, last_bounce_at = now() - interval '2 days'"
+                + " where list_id = "
+                + list
+                + " and status = 'ACTIVE'");
     String address = local + "@" + DOMAIN;
     long post =
         db().acceptedPost(

@@ -88,10 +88,6 @@ class DmarcEndToEndTest {
     return address;
   }
 
-  private long listId(String address) throws Exception {
-    return Long.parseLong(db.scalar("select id from mailing_list where address = ?", address));
-  }
-
   /** A signed-looking post: the DKIM-Signature covers From, To, Subject and Date. */
   private static byte[] post(String id, String from, String list, String subject) {
     String text =
@@ -115,7 +111,7 @@ class DmarcEndToEndTest {
 
   /** Sends {@code raw} to the list's three members at c.test; returns the copies. */
   private List<SmtpSink.Message> deliver(String list, String id, byte[] raw) throws Exception {
-    long listId = listId(list);
+    long listId = db.listId(list);
     db.members(listId, "m", "c.test", 3);
     long post = db.acceptedPost(listId, list, raw, Instant.now());
     committed.fire(new PostCommitted(List.of(post)));
@@ -128,7 +124,8 @@ class DmarcEndToEndTest {
 
   private String decision(String list, String column) throws Exception {
     return db.scalar(
-        "select " + column + " from post where list_id = ? order by id desc limit 1", listId(list));
+        "select " + column + " from post where list_id = ? order by id desc limit 1",
+        db.listId(list));
   }
 
   private static HeaderBlock headers(SmtpSink.Message m) {
@@ -263,7 +260,7 @@ class DmarcEndToEndTest {
   @Test
   void aRetryGoesOutInTheFormDecidedAtExpansion() throws Exception {
     String list = createList("retry", "\"name\":\"Retry\",\"dmarcMitigation\":\"WRAP\"");
-    long listId = listId(list);
+    long listId = db.listId(list);
     db.members(listId, "dmarc-retry", "d.test", 3);
     sink.replyToRcpt("dmarc-retry2@d.test", "450 4.2.0 mailbox busy", 1);
     String id = TestMail.uniqueId();

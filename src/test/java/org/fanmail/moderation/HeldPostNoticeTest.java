@@ -13,8 +13,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
@@ -52,23 +50,16 @@ class HeldPostNoticeTest {
     return new TestMail(dataSource);
   }
 
-  private void sql(String statement) throws SQLException {
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps = c.prepareStatement(statement)) {
-      ps.executeUpdate();
-    }
-  }
-
   /** A moderated list with owner owner@b.test (array), moderator and a plain member. */
   private String moderatedList(String local) throws SQLException {
     long id = db().list(local, "lists.test", null, "POSTER");
-    sql(
-        "update mailing_list set posting_policy = 'MODERATED', owners = array['"
-            + local
-            + "-owner@b.test'] where id = "
-            + id);
+    db().sql(
+            "update mailing_list set posting_policy = 'MODERATED', owners = array['"
+                + local
+                + "-owner@b.test'] where id = "
+                + id);
     db().member(id, local + "-mod@a.test", "ACTIVE", "NOMAIL");
-    sql("update member set role = 'MODERATOR' where email = '" + local + "-mod@a.test'");
+    db().sql("update member set role = 'MODERATOR' where email = '" + local + "-mod@a.test'");
     db().member(id, local + "-reader@c.test", "ACTIVE", "REGULAR");
     return local + "@lists.test";
   }
@@ -202,7 +193,7 @@ class HeldPostNoticeTest {
     String poster = local + "-poster@d.test";
     long old = post(list, poster, "Too late");
     long fresh = post(list, poster, "Still in time");
-    sql("update post set received_at = now() - interval '15 days' where id = " + old);
+    db().sql("update post set received_at = now() - interval '15 days' where id = " + old);
 
     assertTrue(expiry.expire() >= 1);
 

@@ -27,7 +27,6 @@ import java.util.regex.Pattern;
 import org.fanmail.fanout.FanoutTestProfile;
 import org.fanmail.smtp.SmtpServer;
 import org.fanmail.smtp.SmtpTestClient;
-import org.fanmail.testing.Await;
 import org.fanmail.testing.TestMail;
 import org.fanmail.testing.sink.ClassSink;
 import org.fanmail.testing.sink.SmtpSink;
@@ -111,22 +110,15 @@ class RequestEndToEndTest {
         + body;
   }
 
-  private static List<SmtpSink.Message> mailTo(String address) {
-    return SINK.sink().messages().stream()
-        .filter(m -> m.rcpts().stream().anyMatch(r -> r.equalsIgnoreCase(address)))
-        .toList();
-  }
-
   /** Waits for the first mail to {@code address} whose text contains {@code marker}. */
   private static SmtpSink.Message awaitMail(String address, String marker) {
-    assertTrue(
-        Await.until(WAIT, () -> mailTo(address).stream().anyMatch(m -> m.text().contains(marker))),
-        "no mail to " + address + " containing '" + marker + "'; got " + texts(address));
-    return mailTo(address).stream().filter(m -> m.text().contains(marker)).findFirst().get();
-  }
-
-  private static List<String> texts(String address) {
-    return mailTo(address).stream().map(SmtpSink.Message::text).toList();
+    return SINK.sink()
+        .awaitMessage(
+            WAIT,
+            "to " + address + " containing '" + marker + "'",
+            m ->
+                m.rcpts().stream().anyMatch(r -> r.equalsIgnoreCase(address))
+                    && m.text().contains(marker));
   }
 
   private static String token(SmtpSink.Message m) {
@@ -444,7 +436,7 @@ class RequestEndToEndTest {
     SmtpSink.Message h = awaitMail(hu, "Help for Tea Lovers");
     awaitPost(help, "DONE");
     assertTrue(h.text().contains(sub(list, "join")), h.text());
-    assertEquals(1, mailTo(hu).size(), "help alone gets no results message");
+    assertEquals(1, SINK.sink().messagesTo(hu).size(), "help alone gets no results message");
 
     String iv = unique("iv", "c.test");
     long unknown =
@@ -480,7 +472,7 @@ class RequestEndToEndTest {
         q("select reason from post where id = ?", own));
     assertNull(memberStatus(list, jim));
     assertNull(memberStatus(list, request));
-    assertEquals(0, mailTo(jim).size());
+    assertEquals(0, SINK.sink().messagesTo(jim).size());
     assertEquals(
         "0", q("select count(*) from post where purpose = 'SYSTEM' and list_address = ?", list));
   }

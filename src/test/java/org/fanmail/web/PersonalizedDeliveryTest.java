@@ -124,12 +124,6 @@ class PersonalizedDeliveryTest {
     return id;
   }
 
-  private List<SmtpSink.Message> messagesOf(String messageId) {
-    return sink.messages().stream()
-        .filter(m -> m.text().contains("Message-ID: <" + messageId + ">"))
-        .toList();
-  }
-
   /** Distinct connections that carried the post's transactions, per sink address. */
   private static Map<String, Integer> connectionsPerHost(List<SmtpSink.Message> got) {
     Map<String, Set<Integer>> c = new TreeMap<>();
@@ -172,9 +166,9 @@ class PersonalizedDeliveryTest {
     int ahead = sink.commandsAheadOfDataReply() - aheadBefore;
     assertTrue(ahead >= 10, "transactions pipelined behind a final dot: " + ahead);
 
-    List<SmtpSink.Message> plain = messagesOf(sharedId);
+    List<SmtpSink.Message> plain = sink.copiesOf(sharedId);
     assertEquals(3, plain.size(), "shared: one transaction per host (ten recipients each)");
-    List<SmtpSink.Message> got = messagesOf(personalId);
+    List<SmtpSink.Message> got = sink.copiesOf(personalId);
     assertEquals(30, got.size(), "personalized: one transaction per recipient");
     assertEquals(connectionsPerHost(plain), connectionsPerHost(got));
     assertEquals(Set.of(HOST_AB, HOST_C, HOST_D), connectionsPerHost(got).keySet());
@@ -280,7 +274,7 @@ class PersonalizedDeliveryTest {
             "m5@mailmax.test");
     addMembers(emails, personal);
     String id = postAndWait(personal, "b\r\n");
-    List<SmtpSink.Message> got = messagesOf(id);
+    List<SmtpSink.Message> got = sink.copiesOf(id);
     assertEquals(5, got.size());
     assertTrue(got.stream().allMatch(m -> m.address().equals(HOST_MAILMAX)));
     Map<Integer, Long> perConnection = new TreeMap<>();
@@ -322,7 +316,8 @@ class PersonalizedDeliveryTest {
         db.scalar("select bounce_score from member where email = ? ", gone),
         "a 5xx counts toward the member's bounce score");
     assertEquals("0", db.scalar("select bounce_score from member where email = ? ", busy));
-    List<String> rcpts = messagesOf(id).stream().flatMap(m -> m.rcpts().stream()).sorted().toList();
+    List<String> rcpts =
+        sink.copiesOf(id).stream().flatMap(m -> m.rcpts().stream()).sorted().toList();
     assertEquals(List.of(busy, ok), rcpts);
   }
 

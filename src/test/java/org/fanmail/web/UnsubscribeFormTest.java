@@ -15,14 +15,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.fanmail.config.FanmailConfig;
 import org.fanmail.fanout.FanoutTestProfile;
 import org.fanmail.mail.LinkTokens;
 import org.fanmail.mail.LinkTokens.Purpose;
-import org.fanmail.testing.Await;
 import org.fanmail.testing.TestMail;
 import org.fanmail.testing.sink.ClassSink;
 import org.fanmail.testing.sink.SmtpSink;
@@ -57,18 +55,10 @@ class UnsubscribeFormTest {
     tokens = LinkTokens.of(config);
   }
 
-  private long listId(String address) throws Exception {
-    return Long.parseLong(db.scalar("select id from mailing_list where address = ?", address));
-  }
-
   private String members(String address) throws Exception {
     return db.scalar(
         "select count(*) from member m join mailing_list l on l.id = m.list_id where l.address = ?",
         address);
-  }
-
-  private Optional<SmtpSink.Message> mailTo(String rcpt) {
-    return sink.messages().stream().filter(m -> m.rcpts().contains(rcpt)).findFirst();
   }
 
   @Test
@@ -76,7 +66,7 @@ class UnsubscribeFormTest {
     String list = PersonalizedDeliveryTest.createList("form", false);
     String member = "form-" + System.nanoTime() + "@a.test";
     PersonalizedDeliveryTest.addMembers(List.of(member, "other@a.test"), list);
-    long id = listId(list);
+    long id = db.listId(list);
     String path = "/unsubscribe/" + tokens.sign(Purpose.UNSUBSCRIBE_LIST, id, 0, null);
 
     given()
@@ -127,9 +117,9 @@ class UnsubscribeFormTest {
     assertEquals(
         forMember.replace(member.toUpperCase().replace("@A.TEST", "@a.test"), "X"),
         forStranger.replace(stranger.toUpperCase().replace("@A.TEST", "@a.test"), "X"));
-    assertTrue(Await.until(WAIT, () -> mailTo(member).isPresent()), "confirmation mailed");
+    SmtpSink.Message mail =
+        sink.awaitMessage(WAIT, "confirmation mailed", x -> x.rcpts().contains(member));
     assertEquals("2", members(list), "asking removes nobody");
-    SmtpSink.Message mail = mailTo(member).get();
     assertTrue(mail.text().contains("Auto-Submitted: auto-generated"), mail.text());
     assertEquals(list.replace("@", "-bounces@"), mail.mailFrom());
     Matcher m = CONFIRM.matcher(mail.text());
@@ -178,7 +168,7 @@ class UnsubscribeFormTest {
   void badTokensAreRefusedWithoutAnError() throws Exception {
     String list = PersonalizedDeliveryTest.createList("bad", false);
     PersonalizedDeliveryTest.addMembers(List.of("keep@a.test"), list);
-    long id = listId(list);
+    long id = db.listId(list);
     long member =
         Long.parseLong(
             db.scalar("select id from member where list_id = ? and email = 'keep@a.test'", id));
