@@ -13,8 +13,6 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -50,12 +48,7 @@ class PostPathTest {
     TestMail db = new TestMail(dataSource);
     String local = "path" + System.nanoTime();
     long list = db.list(local, "lists.test", "[path]", "POSTER");
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps =
-            c.prepareStatement("update mailing_list set posting_policy = 'OPEN' where id = ?")) {
-      ps.setLong(1, list);
-      ps.executeUpdate();
-    }
+    db.sql("update mailing_list set posting_policy = 'OPEN' where id = " + list);
     db.members(list, local + "a", "a.test", 23);
     db.members(list, local + "b", "b.test", 4);
     db.members(list, local + "c", "c.test", 11);

@@ -1,7 +1,7 @@
 package org.fanmail.admin;
 
-import static org.fanmail.admin.AdminApi.api;
-import static org.fanmail.admin.AdminApi.createList;
+import static org.fanmail.testing.AdminApi.api;
+import static org.fanmail.testing.AdminApi.createList;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
@@ -21,6 +21,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.fanmail.testing.AdminApi;
 import org.fanmail.testing.Await;
 import org.fanmail.testing.TestMail;
 import org.junit.jupiter.api.BeforeEach;

@@ -15,7 +15,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.restassured.http.ContentType;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.fanmail.config.FanmailConfig;
@@ -37,6 +35,7 @@ import org.fanmail.mail.LinkTokens;
 import org.fanmail.mail.LinkTokens.Purpose;
 import org.fanmail.mail.VerpAddress;
 import org.fanmail.queue.PostCommitted;
+import org.fanmail.testing.AdminApi;
 import org.fanmail.testing.Await;
 import org.fanmail.testing.TestMail;
 import org.fanmail.testing.sink.ClassSink;
@@ -75,20 +74,9 @@ class PersonalizedDeliveryTest {
   }
 
   static String createList(String local, boolean personalize) {
-    String address = local + "-" + UUID.randomUUID().toString().substring(0, 8) + "@lists.test";
-    given()
-        .header("Authorization", "Bearer test-token")
-        .contentType(ContentType.JSON)
-        .body(
-            "{\"address\":\""
-                + address
-                + "\",\"name\":\"<b>Fans</b> & co\",\"postingPolicy\":\"OPEN\",\"personalize\":"
-                + personalize
-                + "}")
-        .post("/api/lists")
-        .then()
-        .statusCode(201);
-    return address;
+    return AdminApi.createList(
+        AdminApi.uniqueAddress(local, "lists.test"),
+        "\"name\":\"<b>Fans</b> & co\",\"postingPolicy\":\"OPEN\",\"personalize\":" + personalize);
   }
 
   static void addMembers(List<String> emails, String list) {
@@ -97,9 +85,7 @@ class PersonalizedDeliveryTest {
       json.append(json.length() > 1 ? "," : "").append("{\"email\":\"").append(e).append("\"}");
     }
     json.append(']');
-    given()
-        .header("Authorization", "Bearer test-token")
-        .contentType(ContentType.JSON)
+    AdminApi.api()
         .body(json.toString())
         .post("/api/lists/" + list + "/members/import")
         .then()
