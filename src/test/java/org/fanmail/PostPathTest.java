@@ -13,8 +13,6 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -25,8 +23,10 @@ import java.util.regex.Pattern;
 import org.fanmail.fanout.FanoutTestProfile;
 import org.fanmail.smtp.SmtpServer;
 import org.fanmail.testing.TestMail;
+import org.fanmail.testing.sink.ClassSink;
 import org.fanmail.testing.sink.SmtpSink;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The whole path of a post, as a user lives it: a message posted over SMTP to a list is stored,
@@ -36,6 +36,8 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @TestProfile(FanoutTestProfile.class)
 class PostPathTest {
+  @RegisterExtension static final ClassSink SINK = FanoutTestProfile.sinkPerClass();
+
   private static final Pattern QUEUED = Pattern.compile("^250 2\\.0\\.0 .*queued as (\\d+)");
 
   @Inject AgroalDataSource dataSource;
@@ -46,12 +48,7 @@ class PostPathTest {
     TestMail db = new TestMail(dataSource);
     String local = "path" + System.nanoTime();
     long list = db.list(local, "lists.test", "[path]", "POSTER");
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps =
-            c.prepareStatement("update mailing_list set posting_policy = 'OPEN' where id = ?")) {
-      ps.setLong(1, list);
-      ps.executeUpdate();
-    }
+    db.sql("update mailing_list set posting_policy = 'OPEN' where id = " + list);
     db.members(list, local + "a", "a.test", 23);
     db.members(list, local + "b", "b.test", 4);
     db.members(list, local + "c", "c.test", 11);
@@ -72,8 +69,8 @@ class PostPathTest {
 
     long postId = post(listAddress, message);
 
-    assertTrue(db.awaitPostState(postId, "DONE", Duration.ofSeconds(30)), "post delivered");
-    SmtpSink sink = FanoutTestProfile.sink();
+    db.awaitPost(postId, "DONE", Duration.ofSeconds(30), "post delivered");
+    SmtpSink sink = SINK.sink();
     List<SmtpSink.Message> copies =
         sink.messages().stream().filter(m -> m.text().contains(messageId)).toList();
     List<String> rcpts = copies.stream().flatMap(m -> m.rcpts().stream()).toList();

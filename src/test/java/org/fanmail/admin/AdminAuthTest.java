@@ -1,7 +1,7 @@
 package org.fanmail.admin;
 
 import static io.restassured.RestAssured.given;
-import static org.fanmail.admin.AdminApi.createList;
+import static org.fanmail.testing.AdminApi.createList;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,7 +1,7 @@
 package org.fanmail.admin;
 
-import static org.fanmail.admin.AdminApi.api;
-import static org.fanmail.admin.AdminApi.createList;
+import static org.fanmail.testing.AdminApi.api;
+import static org.fanmail.testing.AdminApi.createList;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Random;
+import org.fanmail.testing.TestMail;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -28,11 +29,11 @@ import org.junit.jupiter.api.Test;
 class ArchiveResourceTest {
   @Inject AgroalDataSource dataSource;
 
-  private PostRows rows;
+  private TestMail rows;
 
   @BeforeEach
   void setUp() {
-    rows = new PostRows(dataSource);
+    rows = new TestMail(dataSource);
   }
 
   private long post(String list, String state, String from, String subject, Instant at)

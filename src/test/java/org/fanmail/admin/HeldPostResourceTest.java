@@ -1,7 +1,7 @@
 package org.fanmail.admin;
 
-import static org.fanmail.admin.AdminApi.api;
-import static org.fanmail.admin.AdminApi.createList;
+import static org.fanmail.testing.AdminApi.api;
+import static org.fanmail.testing.AdminApi.createList;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
@@ -21,6 +21,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.fanmail.testing.AdminApi;
+import org.fanmail.testing.Await;
 import org.fanmail.testing.TestMail;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,12 +36,12 @@ import org.junit.jupiter.api.Test;
 class HeldPostResourceTest {
   @Inject AgroalDataSource dataSource;
 
-  private PostRows rows;
+  private TestMail rows;
   private TestMail mail;
 
   @BeforeEach
   void setUp() {
-    rows = new PostRows(dataSource);
+    rows = new TestMail(dataSource);
     mail = new TestMail(dataSource);
   }
 
@@ -71,7 +73,7 @@ class HeldPostResourceTest {
         .body("items[0].receivedAt", notNullValue())
         .body("items[0].ruleHits[0]", equalTo("non-member"))
         .body("items[0].reason", equalTo("post by non-member"))
-        .body("items[0].size", equalTo(Integer.parseInt(rows.column(first, "size"))));
+        .body("items[0].size", equalTo(Integer.parseInt(rows.postColumn(first, "size"))));
     api()
         .queryParam("page", "1")
         .queryParam("size", "1")
@@ -96,11 +98,10 @@ class HeldPostResourceTest {
         .body("list", equalTo(list))
         .body("subject", equalTo("approve me"));
     // No members: the fan-out stage expands the post to nothing and closes it at once.
-    assertTrue(
-        mail.awaitPostState(id, "DONE", Duration.ofSeconds(30)),
-        "the approved post without members reaches DONE");
+    mail.awaitPost(
+        id, "DONE", Duration.ofSeconds(30), "the approved post without members reaches DONE");
     assertEquals(
-        "0", rows.column(id, "(select count(*) from recipient r where r.post_id = post.id)"));
+        "0", rows.postColumn(id, "(select count(*) from recipient r where r.post_id = post.id)"));
     api().get("/api/lists/" + list + "/held").then().body("total", equalTo(0));
   }
 
@@ -112,7 +113,7 @@ class HeldPostResourceTest {
     long id = rows.held(list, "to members");
     api().post("/api/lists/" + list + "/held/" + id + "/approve").then().statusCode(200);
     assertTrue(
-        org.fanmail.testing.sink.SmtpSink.await(
+        Await.until(
             Duration.ofSeconds(30),
             () -> {
               try {
@@ -185,14 +186,14 @@ class HeldPostResourceTest {
         .then()
         .statusCode(200)
         .body("state", equalTo("REJECTED"));
-    assertEquals("Off topic for this list", rows.column(rejected, "reason"));
+    assertEquals("Off topic for this list", rows.postColumn(rejected, "reason"));
     io.restassured.RestAssured.given()
         .header("Authorization", "Bearer " + AdminApi.TOKEN)
         .post("/api/lists/" + list + "/held/" + plain + "/reject")
         .then()
         .statusCode(200)
         .body("state", equalTo("REJECTED"));
-    assertEquals("post by non-member", rows.column(plain, "reason"));
+    assertEquals("post by non-member", rows.postColumn(plain, "reason"));
     api()
         .post("/api/lists/" + list + "/held/" + discarded + "/discard")
         .then()

@@ -1,8 +1,8 @@
 package org.fanmail.admin;
 
-import static org.fanmail.admin.AdminApi.api;
-import static org.fanmail.admin.AdminApi.createList;
-import static org.fanmail.admin.AdminApi.uniqueAddress;
+import static org.fanmail.testing.AdminApi.api;
+import static org.fanmail.testing.AdminApi.createList;
+import static org.fanmail.testing.AdminApi.uniqueAddress;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.endsWith;

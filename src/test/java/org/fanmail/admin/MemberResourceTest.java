@@ -1,7 +1,7 @@
 package org.fanmail.admin;
 
-import static org.fanmail.admin.AdminApi.api;
-import static org.fanmail.admin.AdminApi.createList;
+import static org.fanmail.testing.AdminApi.api;
+import static org.fanmail.testing.AdminApi.createList;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.endsWith;

@@ -24,10 +24,12 @@ import java.util.stream.Stream;
 import org.fanmail.fanout.FanoutTestProfile;
 import org.fanmail.mail.EmailAddress;
 import org.fanmail.smtp.SmtpServer;
-import org.fanmail.testing.SmtpSubmit;
+import org.fanmail.testing.Await;
 import org.fanmail.testing.TestMail;
+import org.fanmail.testing.sink.ClassSink;
 import org.fanmail.testing.sink.SmtpSink;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Bounce processing through the real parts: DSNs and plain-text bounces (real corpus messages and
@@ -38,6 +40,8 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @TestProfile(FanoutTestProfile.class)
 class BounceProcessingTest {
+  @RegisterExtension static final ClassSink SINK = FanoutTestProfile.sinkPerClass();
+
   private static final Duration WAIT = Duration.ofSeconds(30);
   private static final String DOMAIN = "lists.test";
 
@@ -53,20 +57,13 @@ class BounceProcessingTest {
    */
   private long list(String local, String owner) throws SQLException {
     long id = db().list(local, DOMAIN, null, "POSTER");
-    sql(
-        "update mailing_list set posting_policy = 'OPEN', owners = array['"
-            + owner
-            + "']"
-            + " where id = "
-            + id);
+    db().sql(
+            "update mailing_list set posting_policy = 'OPEN', owners = array['"
+                + owner
+                + "']"
+                + " where id = "
+                + id);
     return id;
-  }
-
-  private void sql(String statement) throws SQLException {
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps = c.prepareStatement(statement)) {
-      ps.executeUpdate();
-    }
   }
 
   private String member(long listId, String email, String column) throws SQLException {
@@ -83,9 +80,9 @@ class BounceProcessingTest {
   }
 
   private long bounce(String rcpt, byte[] message) throws Exception {
-    long id = SmtpSubmit.submit(smtp.port(), "", rcpt, message);
+    long id = TestMail.submit(smtp.port(), "", rcpt, message);
     assertTrue(
-        SmtpSink.await(
+        Await.until(
             WAIT,
             () -> {
               try {
@@ -161,7 +158,7 @@ class BounceProcessingTest {
       BounceReport r = BounceParser.parse(raw);
       boolean wantDsn = r.kind() == BounceKind.DSN && dsn < 4;
       boolean wantText = r.kind() == BounceKind.NON_STANDARD_BOUNCE && text < 3;
-      if (!(wantDsn || wantText) || !SmtpSubmit.fitsSmtp(raw) || r.recipients().size() != 1) {
+      if (!(wantDsn || wantText) || !TestMail.fitsSmtp(raw) || r.recipients().size() != 1) {
         continue;
       }
       BouncedRecipient named = r.recipients().get(0);
@@ -208,7 +205,7 @@ class BounceProcessingTest {
         continue;
       }
       byte[] raw = Files.readAllBytes(f);
-      if (!SmtpSubmit.fitsSmtp(raw)) {
+      if (!TestMail.fitsSmtp(raw)) {
         continue;
       }
       long post = bounce(local + "-bounces@" + DOMAIN, raw);
@@ -276,18 +273,18 @@ class BounceProcessingTest {
     assertEquals("1", member(list, "carol@c.test", "bounce_score"));
 
     for (int day = 2; day <= 5; day++) {
-      sql(
-          "update member set last_bounce_at = now() - interval '25 hours' where list_id = "
-              + list
-              + " and email = 'carol@c.test'");
+      db().sql(
+              "update member set last_bounce_at = now() - interval '25 hours' where list_id = "
+                  + list
+                  + " and email = 'carol@c.test'");
       bounce(bounces, dsn("carol@c.test", "failed", "5.1.1"));
       assertEquals(Integer.toString(day), member(list, "carol@c.test", "bounce_score"));
       assertEquals(
           day < 5 ? "ACTIVE" : "DISABLED_BY_BOUNCE", member(list, "carol@c.test", "status"));
     }
-    SmtpSink sink = FanoutTestProfile.sink();
+    SmtpSink sink = SINK.sink();
     assertTrue(
-        SmtpSink.await(WAIT, () -> !notices(sink, owner, "bounce-disabled").isEmpty()),
+        Await.until(WAIT, () -> !notices(sink, owner, "bounce-disabled").isEmpty()),
         "owner notice delivered");
     SmtpSink.Message notice = notices(sink, owner, "bounce-disabled").get(0);
     assertEquals(List.of(owner), notice.rcpts());
@@ -296,11 +293,11 @@ class BounceProcessingTest {
     assertTrue(notice.text().contains("5.1.1"), notice.text());
 
     // A score whose last bounce is over a week old starts again at 1.
-    sql(
-        "update member set bounce_score = 4, last_bounce_at = now() - interval '8 days'"
-            + " where list_id = "
-            + list
-            + " and email = 'grace@c.test'");
+    db().sql(
+            "update member set bounce_score = 4, last_bounce_at = now() - interval '8 days'"
+                + " where list_id = "
+                + list
+                + " and email = 'grace@c.test'");
     bounce(bounces, dsn("grace@c.test", "failed", "5.2.1"));
     assertEquals("1", member(list, "grace@c.test", "bounce_score"));
     assertEquals("ACTIVE", member(list, "grace@c.test", "status"));
@@ -387,12 +384,12 @@ class BounceProcessingTest {
     long list = list(local, owner);
     // 19 disables at d.test today already (the default cap is 20).
     db().member(list, "earlier@d.test", "DISABLED_BY_BOUNCE", "REGULAR");
-    sql(
-        "insert into bounce_event (list_id, member_id, email, domain, source, outcome,"
-            + " score_after) select list_id, id, email, domain, 'SMTP', 'DISABLED', 5"
-            + " from member, generate_series(1, 19) where list_id = "
-            + list);
-    SmtpSink sink = FanoutTestProfile.sink();
+    db().sql(
+            "insert into bounce_event (list_id, member_id, email, domain, source, outcome,"
+                + " score_after) select list_id, id, email, domain, 'SMTP', 'DISABLED', 5"
+                + " from member, generate_series(1, 19) where list_id = "
+                + list);
+    SmtpSink sink = SINK.sink();
     List<String> doomed = new ArrayList<>();
     for (int i = 1; i <= 3; i++) {
       String email = local + "-m" + i + "@d.test";
@@ -400,11 +397,11 @@ class BounceProcessingTest {
       db().member(list, email, "ACTIVE", "REGULAR");
       sink.replyToRcpt(email, "550 5.7.1 Service unavailable; client host blocked", 1);
     }
-    sql(
-        "update member set bounce_score = 4, last_bounce_at = now() - interval '2 days'"
-            + " where list_id = "
-            + list
-            + " and status = 'ACTIVE'");
+    db().sql(
+            "update member set bounce_score = 4, last_bounce_at = now() - interval '2 days'"
+                + " where list_id = "
+                + list
+                + " and status = 'ACTIVE'");
     String address = local + "@" + DOMAIN;
     long post =
         db().acceptedPost(
@@ -412,7 +409,7 @@ class BounceProcessingTest {
                 address,
                 TestMail.message(TestMail.uniqueId(), address, "burst", "hello\r\n"),
                 Instant.now());
-    assertTrue(db().awaitPostState(post, "DONE", WAIT), "post delivered (all refused)");
+    db().awaitPost(post, "DONE", WAIT, "post delivered (all refused)");
 
     assertEquals("DISABLED_BY_BOUNCE", member(list, doomed.get(0), "status"));
     assertEquals("ACTIVE", member(list, doomed.get(1), "status"));
@@ -428,7 +425,7 @@ class BounceProcessingTest {
     assertEquals(
         "5.7.1", db().scalar("select status from bounce_event where email = ?", doomed.get(0)));
     assertTrue(
-        SmtpSink.await(
+        Await.until(
             WAIT,
             () ->
                 notices(sink, owner, "bounce-burst").size() == 1

@@ -17,13 +17,17 @@ import java.util.Map;
 import org.fanmail.fanout.FanoutTestProfile;
 import org.fanmail.queue.DeliveryQueries;
 import org.fanmail.testing.TestMail;
+import org.fanmail.testing.sink.ClassSink;
 import org.fanmail.testing.sink.SmtpSink;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Claiming: fairness between a huge post and a small one, and leases that expire. */
 @QuarkusTest
 @TestProfile(FanoutTestProfile.class)
 class ClaimAndLeaseTest {
+  @RegisterExtension static final ClassSink SINK = FanoutTestProfile.sinkPerClass();
+
   @Inject AgroalDataSource dataSource;
 
   private long post(Connection c, long list, String state) throws Exception {
@@ -83,7 +87,7 @@ class ClaimAndLeaseTest {
   @Test
   void expiredLeaseIsReclaimedLiveLeaseIsNot() throws Exception {
     TestMail db = new TestMail(dataSource);
-    SmtpSink sink = FanoutTestProfile.sink();
+    SmtpSink sink = SINK.sink();
     long list = db.list("lease", "lists.test", null, "POSTER");
     String hosts =
         "{" + sink.nextHop(FanoutTestProfile.HOST_D).replace("[", "").replace("]", "") + "}";
@@ -122,8 +126,7 @@ class ClaimAndLeaseTest {
       }
       c.commit();
     }
-    assertTrue(
-        db.awaitPostState(expired, "DONE", Duration.ofSeconds(20)), "expired lease reclaimed");
+    db.awaitPost(expired, "DONE", Duration.ofSeconds(20), "expired lease reclaimed");
     assertEquals("DELIVERING", db.postState(live), "a live lease of another instance is respected");
     assertTrue(sink.deliveredRecipients().contains("lease" + expired + "@d.test"));
     assertTrue(!sink.deliveredRecipients().contains("lease" + live + "@d.test"));

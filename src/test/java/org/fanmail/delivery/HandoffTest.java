@@ -22,9 +22,12 @@ import org.fanmail.config.FanmailConfig;
 import org.fanmail.fanout.FanoutTestProfile;
 import org.fanmail.queue.DeliveryHandoff;
 import org.fanmail.queue.PostCommitted;
+import org.fanmail.testing.Await;
 import org.fanmail.testing.TestMail;
+import org.fanmail.testing.sink.ClassSink;
 import org.fanmail.testing.sink.SmtpSink;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A small post's delivery rows are written already leased to this instance's scheduler (in the
@@ -34,6 +37,8 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @TestProfile(FanoutTestProfile.class)
 class HandoffTest {
+  @RegisterExtension static final ClassSink SINK = FanoutTestProfile.sinkPerClass();
+
   private static final Duration WAIT = Duration.ofSeconds(30);
 
   @Inject AgroalDataSource dataSource;
@@ -47,11 +52,11 @@ class HandoffTest {
     TestMail db = new TestMail(dataSource);
     long list = db.list("handoff", "lists.test", null, "POSTER");
     db.members(list, "hand", "c.test", 2);
-    SmtpSink sink = FanoutTestProfile.sink();
+    SmtpSink sink = SINK.sink();
     double handedBefore = rows("handoff");
     // A connection opened before the script is set does not consult it: wait until the
     // connections other tests left open (kept up to a second for reuse) are gone.
-    assertTrue(SmtpSink.await(WAIT, () -> sink.openConnections() == 0), "sink idle");
+    assertTrue(Await.until(WAIT, () -> sink.openConnections() == 0), "sink idle");
     // The sink holds the reply to the final dot, so the row can be read while it is in flight.
     sink.faultScript(
         new SmtpSink.FaultScript() {
@@ -69,7 +74,7 @@ class HandoffTest {
               Instant.now());
       committed.fire(new PostCommitted(List.of(post)));
       assertTrue(
-          SmtpSink.await(WAIT, () -> !sink.rcptAttempts("hand2@c.test").isEmpty()),
+          Await.until(WAIT, () -> !sink.rcptAttempts("hand2@c.test").isEmpty()),
           "the transaction reached the sink");
       try (Connection c = dataSource.getConnection();
           PreparedStatement ps =
@@ -88,7 +93,7 @@ class HandoffTest {
               rs.getBoolean(3), "leased by the statement that wrote it (a claim leases later)");
         }
       }
-      assertTrue(db.awaitPostState(post, "DONE", WAIT), "post DONE");
+      db.awaitPost(post, "DONE", WAIT, "post DONE");
       assertEquals(
           "DELIVERED,DELIVERED",
           db.scalar(

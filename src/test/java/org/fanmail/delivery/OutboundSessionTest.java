@@ -33,6 +33,7 @@ import org.fanmail.config.FanmailConfig.TlsPolicy;
 import org.fanmail.delivery.RecipientOutcome.Recipient;
 import org.fanmail.delivery.RecipientOutcome.State;
 import org.fanmail.fanout.HostPort;
+import org.fanmail.testing.Await;
 import org.fanmail.testing.sink.SmtpSink;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -286,7 +287,7 @@ class OutboundSessionTest {
       readReply(in);
       out.write("EHLO c.test\r\nNOOP\r\n".getBytes(StandardCharsets.US_ASCII));
       out.flush();
-      assertTrue(SmtpSink.await(WAIT, () -> sink.pipeliningViolations() == 1));
+      assertTrue(Await.until(WAIT, () -> sink.pipeliningViolations() == 1));
     }
   }
 

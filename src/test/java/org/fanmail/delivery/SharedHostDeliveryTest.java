@@ -16,9 +16,11 @@ import java.util.List;
 import org.fanmail.fanout.FanoutTestProfile;
 import org.fanmail.queue.PostCommitted;
 import org.fanmail.testing.TestMail;
+import org.fanmail.testing.sink.ClassSink;
 import org.fanmail.testing.sink.SmtpSink;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Whole-path delivery (post row to sink) where one host's behaviour shapes the transactions: the
@@ -29,6 +31,8 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @TestProfile(FanoutTestProfile.class)
 class SharedHostDeliveryTest {
+  @RegisterExtension static final ClassSink SINK = FanoutTestProfile.sinkPerClass();
+
   private static final Duration WAIT = Duration.ofSeconds(30);
 
   @Inject AgroalDataSource dataSource;
@@ -40,29 +44,18 @@ class SharedHostDeliveryTest {
   @BeforeEach
   void setUp() {
     db = new TestMail(dataSource);
-    sink = FanoutTestProfile.sink();
+    sink = SINK.sink();
   }
 
   private long post(String local, String id) throws Exception {
     long post =
         db.acceptedPost(
-            listId(local),
+            db.listId(local + "@lists.test"),
             local + "@lists.test",
             TestMail.message(id, local + "@lists.test", "s", "b\r\n"),
             Instant.now());
     committed.fire(new PostCommitted(List.of(post)));
     return post;
-  }
-
-  private long listId(String local) throws Exception {
-    return Long.parseLong(
-        db.scalar("select id from mailing_list where address = ?", local + "@lists.test"));
-  }
-
-  private List<SmtpSink.Message> messagesOf(String id) {
-    return sink.messages().stream()
-        .filter(m -> m.text().contains("Message-ID: <" + id + ">"))
-        .toList();
   }
 
   private String recipients(long post) throws Exception {
@@ -79,16 +72,16 @@ class SharedHostDeliveryTest {
     db.members(list, "b", "rel-b.test", 2);
     String id = TestMail.uniqueId();
     long post = post("relay", id);
-    assertTrue(db.awaitPostState(post, "DONE", WAIT), "post DONE: " + recipients(post));
+    db.awaitPost(post, "DONE", WAIT, () -> "post DONE: " + recipients(post));
 
-    List<List<String>> txns = messagesOf(id).stream().map(SmtpSink.Message::rcpts).toList();
+    List<List<String>> txns = sink.copiesOf(id).stream().map(SmtpSink.Message::rcpts).toList();
     assertEquals(
         List.of(
             List.of("a1@rel-a.test", "a2@rel-a.test", "a3@rel-a.test"),
             List.of("b1@rel-b.test", "b2@rel-b.test")),
         txns,
         "one transaction for the host (rel-b refused in it), then one for rel-b alone");
-    assertTrue(messagesOf(id).stream().allMatch(m -> m.address().equals(HOST_SHARED)));
+    assertTrue(sink.copiesOf(id).stream().allMatch(m -> m.address().equals(HOST_SHARED)));
     String rows = recipients(post);
     assertEquals(
         "0",
@@ -113,7 +106,7 @@ class SharedHostDeliveryTest {
     sink.replyToRcpt("x2@rel-deny.test", "550 5.7.1 relay not permitted", 100);
     String id = TestMail.uniqueId();
     long post = post("deny", id);
-    assertTrue(db.awaitPostState(post, "DONE", WAIT), "post DONE: " + recipients(post));
+    db.awaitPost(post, "DONE", WAIT, () -> "post DONE: " + recipients(post));
     String rows = recipients(post);
     assertTrue(rows.contains("x1@rel-deny.test=FAILED/2:550 5.7.1 relay not permitted"), rows);
     assertTrue(rows.contains("x2@rel-deny.test=FAILED/2:550 5.7.1 relay not permitted"), rows);
@@ -127,7 +120,7 @@ class SharedHostDeliveryTest {
     db.members(list, "y", "rel-deny.test", 1);
     sink.replyToRcpt("y1@rel-deny.test", "550 5.1.2 bad destination", 100);
     long post = post("alone", TestMail.uniqueId());
-    assertTrue(db.awaitPostState(post, "DONE", WAIT), "post DONE: " + recipients(post));
+    db.awaitPost(post, "DONE", WAIT, () -> "post DONE: " + recipients(post));
     // Grouped by host, but the only domain in its row: nothing to split off, no second try.
     String rows = recipients(post);
     assertTrue(rows.contains("y1@rel-deny.test=FAILED/1"), rows);
@@ -142,8 +135,8 @@ class SharedHostDeliveryTest {
     int before = sink.connections(HOST_MAILMAX);
     String id = TestMail.uniqueId();
     long post = post("mailmax", id);
-    assertTrue(db.awaitPostState(post, "DONE", WAIT), "post DONE: " + recipients(post));
-    List<SmtpSink.Message> got = messagesOf(id);
+    db.awaitPost(post, "DONE", WAIT, () -> "post DONE: " + recipients(post));
+    List<SmtpSink.Message> got = sink.copiesOf(id);
     // One row of ten; RCPTMAX=3 and MAILMAX=2: two transactions per connection.
     assertEquals(List.of(3, 3, 3, 1), got.stream().map(m -> m.rcpts().size()).toList());
     assertEquals(2, got.stream().map(SmtpSink.Message::connection).distinct().count());

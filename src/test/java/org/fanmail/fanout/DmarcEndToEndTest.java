@@ -1,6 +1,5 @@
 package org.fanmail.fanout;
 
-import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -10,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.restassured.http.ContentType;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
@@ -18,17 +16,20 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.UUID;
 import org.fanmail.decorate.HeaderBlock;
 import org.fanmail.decorate.HeaderField;
 import org.fanmail.queue.PostCommitted;
+import org.fanmail.testing.AdminApi;
+import org.fanmail.testing.Await;
 import org.fanmail.testing.TestMail;
+import org.fanmail.testing.sink.ClassSink;
 import org.fanmail.testing.sink.SmtpSink;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * DMARC mitigation from the list settings (REST) through expansion (TXT look-ups at a real dnsmasq)
@@ -38,6 +39,8 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @TestProfile(DmarcTestProfile.class)
 class DmarcEndToEndTest {
+  @RegisterExtension static final ClassSink SINK = FanoutTestProfile.sinkPerClass();
+
   private static final Duration WAIT = Duration.ofSeconds(30);
   private static final String BODY = "Hello.\r\n.leading dot\r\ncaf\u00e9\r\n";
 
@@ -61,30 +64,7 @@ class DmarcEndToEndTest {
   @BeforeEach
   void setUp() {
     db = new TestMail(dataSource);
-    sink = FanoutTestProfile.sink();
-  }
-
-  private static io.restassured.specification.RequestSpecification api() {
-    return given().header("Authorization", "Bearer test-token").contentType(ContentType.JSON);
-  }
-
-  /** Creates a list over REST; returns its address. */
-  private static String createList(String prefix, String settings) {
-    String address =
-        prefix
-            + "-"
-            + UUID.randomUUID().toString().substring(0, 8).toLowerCase(Locale.ROOT)
-            + "@lists.test";
-    api()
-        .body("{\"address\":\"" + address + "\"," + settings + "}")
-        .post("/api/lists")
-        .then()
-        .statusCode(201);
-    return address;
-  }
-
-  private long listId(String address) throws Exception {
-    return Long.parseLong(db.scalar("select id from mailing_list where address = ?", address));
+    sink = SINK.sink();
   }
 
   /** A signed-looking post: the DKIM-Signature covers From, To, Subject and Date. */
@@ -110,11 +90,11 @@ class DmarcEndToEndTest {
 
   /** Sends {@code raw} to the list's three members at c.test; returns the copies. */
   private List<SmtpSink.Message> deliver(String list, String id, byte[] raw) throws Exception {
-    long listId = listId(list);
+    long listId = db.listId(list);
     db.members(listId, "m", "c.test", 3);
     long post = db.acceptedPost(listId, list, raw, Instant.now());
     committed.fire(new PostCommitted(List.of(post)));
-    assertTrue(db.awaitPostState(post, "DONE", WAIT), "post reaches DONE");
+    db.awaitPost(post, "DONE", WAIT, "post reaches DONE");
     List<SmtpSink.Message> got =
         sink.messages().stream().filter(m -> m.text().contains("<" + id + ">")).toList();
     assertEquals(3, got.stream().mapToInt(m -> m.rcpts().size()).sum(), "three recipients");
@@ -123,7 +103,8 @@ class DmarcEndToEndTest {
 
   private String decision(String list, String column) throws Exception {
     return db.scalar(
-        "select " + column + " from post where list_id = ? order by id desc limit 1", listId(list));
+        "select " + column + " from post where list_id = ? order by id desc limit 1",
+        db.listId(list));
   }
 
   private static HeaderBlock headers(SmtpSink.Message m) {
@@ -140,7 +121,10 @@ class DmarcEndToEndTest {
 
   @Test
   void rejectDomainPostToMungeListGoesOutFromTheList() throws Exception {
-    String list = createList("munge", "\"name\":\"Munge\",\"dmarcMitigation\":\"MUNGE_FROM\"");
+    String list =
+        AdminApi.createList(
+            AdminApi.uniqueAddress("munge", "lists.test"),
+            "\"name\":\"Munge\",\"dmarcMitigation\":\"MUNGE_FROM\"");
     String id = TestMail.uniqueId();
     byte[] raw = post(id, "Alice Example <alice@strict.test>", list, "strict");
     List<SmtpSink.Message> got = deliver(list, id, raw);
@@ -159,8 +143,8 @@ class DmarcEndToEndTest {
   @Test
   void rejectSubdomainPostToWrapListTravelsAsAnAttachment() throws Exception {
     String list =
-        createList(
-            "wrap",
+        AdminApi.createList(
+            AdminApi.uniqueAddress("wrap", "lists.test"),
             "\"name\":\"Wrap\",\"dmarcMitigation\":\"WRAP\",\"subjectPrefix\":\"[wrap]\","
                 + "\"replyTo\":\"LIST\"");
     String id = TestMail.uniqueId();
@@ -193,7 +177,10 @@ class DmarcEndToEndTest {
 
   @Test
   void relaxedDomainIsLeftAsItIsAndItsSignatureKept() throws Exception {
-    String list = createList("relaxed", "\"name\":\"Relaxed\",\"dmarcMitigation\":\"MUNGE_FROM\"");
+    String list =
+        AdminApi.createList(
+            AdminApi.uniqueAddress("relaxed", "lists.test"),
+            "\"name\":\"Relaxed\",\"dmarcMitigation\":\"MUNGE_FROM\"");
     String id = TestMail.uniqueId();
     byte[] raw = post(id, "Carol <carol@relaxed.test>", list, "calm");
     for (SmtpSink.Message m : deliver(list, id, raw)) {
@@ -208,26 +195,29 @@ class DmarcEndToEndTest {
 
   @Test
   void mitigateAlwaysNeedsNoLookUpAndIsSetOverRest() throws Exception {
-    String list = createList("always", "\"name\":\"Always\",\"dmarcMitigation\":\"MUNGE_FROM\"");
-    api()
+    String list =
+        AdminApi.createList(
+            AdminApi.uniqueAddress("always", "lists.test"),
+            "\"name\":\"Always\",\"dmarcMitigation\":\"MUNGE_FROM\"");
+    AdminApi.api()
         .get("/api/lists/" + list)
         .then()
         .statusCode(200)
         .body("dmarcMitigateAlways", equalTo(false));
-    api()
+    AdminApi.api()
         .body("{\"dmarcMitigateAlways\": true}")
         .patch("/api/lists/" + list)
         .then()
         .statusCode(200)
         .body("dmarcMitigateAlways", equalTo(true))
         .body("dmarcMitigation", equalTo("MUNGE_FROM"));
-    api()
+    AdminApi.api()
         .body("{\"dmarcMitigateAlways\": null}")
         .patch("/api/lists/" + list)
         .then()
         .statusCode(400)
         .contentType("application/problem+json");
-    api()
+    AdminApi.api()
         .body("{\"dmarcMitigateAlways\": \"sometimes\"}")
         .patch("/api/lists/" + list)
         .then()
@@ -247,8 +237,10 @@ class DmarcEndToEndTest {
     assertFalse(log.contains(domain), "no look-up for the always list's poster: " + domain);
     // A list created with the flag shows it at once.
     String created =
-        createList("always2", "\"dmarcMitigation\":\"WRAP\",\"dmarcMitigateAlways\":true");
-    api()
+        AdminApi.createList(
+            AdminApi.uniqueAddress("always2", "lists.test"),
+            "\"dmarcMitigation\":\"WRAP\",\"dmarcMitigateAlways\":true");
+    AdminApi.api()
         .get("/api/lists/" + created)
         .then()
         .statusCode(200)
@@ -257,8 +249,11 @@ class DmarcEndToEndTest {
 
   @Test
   void aRetryGoesOutInTheFormDecidedAtExpansion() throws Exception {
-    String list = createList("retry", "\"name\":\"Retry\",\"dmarcMitigation\":\"WRAP\"");
-    long listId = listId(list);
+    String list =
+        AdminApi.createList(
+            AdminApi.uniqueAddress("retry", "lists.test"),
+            "\"name\":\"Retry\",\"dmarcMitigation\":\"WRAP\"");
+    long listId = db.listId(list);
     db.members(listId, "dmarc-retry", "d.test", 3);
     sink.replyToRcpt("dmarc-retry2@d.test", "450 4.2.0 mailbox busy", 1);
     String id = TestMail.uniqueId();
@@ -266,16 +261,16 @@ class DmarcEndToEndTest {
     long post = db.acceptedPost(listId, list, raw, Instant.now());
     committed.fire(new PostCommitted(List.of(post)));
     assertTrue(
-        SmtpSink.await(
+        Await.until(
             WAIT, () -> sink.messages().stream().anyMatch(m -> m.text().contains("<" + id + ">"))),
         "first transaction arrives");
     // The list changes its mind after expansion: the post keeps the form it was given.
-    api()
+    AdminApi.api()
         .body("{\"dmarcMitigation\": \"NONE\"}")
         .patch("/api/lists/" + list)
         .then()
         .statusCode(200);
-    assertTrue(db.awaitPostState(post, "DONE", WAIT), "post reaches DONE");
+    db.awaitPost(post, "DONE", WAIT, "post reaches DONE");
     assertEquals("2", db.recipient(post, "dmarc-retry2@d.test", "attempts"));
     List<SmtpSink.Message> got =
         sink.messages().stream().filter(m -> m.text().contains("<" + id + ">")).toList();

@@ -16,7 +16,7 @@ import java.util.Set;
 import org.fanmail.decorate.DmarcAction;
 import org.fanmail.fanout.DmarcPolicies.Kind;
 import org.fanmail.fanout.DmarcRecord.Policy;
-import org.fanmail.testing.sink.SmtpSink;
+import org.fanmail.testing.Await;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,7 +37,7 @@ class DmarcPoliciesDnsmasqTest {
     dnsmasq = DmarcDns.start(port, dir);
     // A fresh instance per try: a failed look-up is cached for a minute.
     assertTrue(
-        SmtpSink.await(
+        Await.until(
             Duration.ofSeconds(10),
             () ->
                 policies(Clock.systemUTC()).policyOf("strict.test").kind() == Kind.POLICY
@@ -131,7 +131,7 @@ class DmarcPoliciesDnsmasqTest {
     } finally {
       dnsmasq = DmarcDns.start(port, dir);
       assertTrue(
-          SmtpSink.await(
+          Await.until(
               Duration.ofSeconds(10),
               () -> policies(Clock.systemUTC()).policyOf("strict.test").kind() == Kind.POLICY));
     }

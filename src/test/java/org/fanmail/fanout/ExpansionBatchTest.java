@@ -1,7 +1,6 @@
 package org.fanmail.fanout;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -17,8 +16,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.fanmail.queue.PostCommitted;
 import org.fanmail.testing.TestMail;
+import org.fanmail.testing.sink.ClassSink;
 import org.fanmail.testing.sink.SmtpSink;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Small posts are expanded in batches that share a transaction, and one post whose expansion fails
@@ -27,6 +28,8 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @TestProfile(FanoutTestProfile.class)
 class ExpansionBatchTest {
+  @RegisterExtension static final ClassSink SINK = FanoutTestProfile.sinkPerClass();
+
   private static final Duration WAIT = Duration.ofSeconds(60);
 
   @Inject AgroalDataSource dataSource;
@@ -35,7 +38,7 @@ class ExpansionBatchTest {
   @Test
   void aFailingPostDoesNotStopTheSmallPostsBehindIt() throws Exception {
     TestMail db = new TestMail(dataSource);
-    SmtpSink sink = FanoutTestProfile.sink();
+    SmtpSink sink = SINK.sink();
     long list = db.list("batch", "lists.test", null, "POSTER");
     db.members(list, "m", "c.test", 3);
     db.member(list, "big@a.test", "ACTIVE", "REGULAR");
@@ -78,7 +81,7 @@ class ExpansionBatchTest {
     committed.fire(new PostCommitted(List.of(posts.get(0))));
 
     for (long post : posts) {
-      assertTrue(db.awaitPostState(post, "DONE", WAIT), "post " + post + " reaches DONE");
+      db.awaitPost(post, "DONE", WAIT, "post " + post + " reaches DONE");
     }
     assertEquals("ACCEPTED", db.postState(poison), "the failing post is left for a later try");
     assertEquals("PARKED", db.postState(orphan), "a post without its list is parked");
@@ -143,7 +146,7 @@ class ExpansionBatchTest {
       }
       committed.fire(new PostCommitted(List.of(posts.get(0))));
       for (long post : posts) {
-        assertTrue(db.awaitPostState(post, "DONE", WAIT), "post " + post + " reaches DONE");
+        db.awaitPost(post, "DONE", WAIT, "post " + post + " reaches DONE");
       }
       assertEquals("ACCEPTED", db.postState(poison), "the failing post is left for a later try");
       assertEquals("0", db.scalar("select count(*) from recipient where post_id = ?", poison));

@@ -17,10 +17,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.fanmail.queue.PostCommitted;
+import org.fanmail.testing.Await;
 import org.fanmail.testing.TestMail;
+import org.fanmail.testing.sink.ClassSink;
 import org.fanmail.testing.sink.SmtpSink;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A small post is routed in memory and written with one statement; a large one goes through the
@@ -31,6 +34,8 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @TestProfile(FanoutTestProfile.class)
 class ExpansionPathsTest {
+  @RegisterExtension static final ClassSink SINK = FanoutTestProfile.sinkPerClass();
+
   private static final Duration WAIT = Duration.ofSeconds(30);
 
   @Inject AgroalDataSource dataSource;
@@ -46,7 +51,7 @@ class ExpansionPathsTest {
   @Test
   void bothPathsWriteTheSameDeliveriesAndRecipients() throws Exception {
     TestMail db = new TestMail(dataSource);
-    SmtpSink sink = FanoutTestProfile.sink();
+    SmtpSink sink = SINK.sink();
     long list = db.list("paths", "lists.test", null, "POSTER");
     db.members(list, "p", "a.test", 23);
     db.members(list, "q", "b.test", 6);
@@ -77,8 +82,8 @@ class ExpansionPathsTest {
     assertEquals(setRows, deliveries(inline));
     assertEquals(recipients(setBased), recipients(inline));
 
-    assertTrue(db.awaitPostState(setBased, "DONE", WAIT), "the set-based post is delivered");
-    assertTrue(db.awaitPostState(inline, "DONE", WAIT), "the in-memory post is delivered");
+    db.awaitPost(setBased, "DONE", WAIT, "the set-based post is delivered");
+    db.awaitPost(inline, "DONE", WAIT, "the in-memory post is delivered");
     for (String id : List.of(setId, inlineId)) {
       List<String> rcpts =
           sink.messages().stream()
@@ -126,7 +131,7 @@ class ExpansionPathsTest {
     committed.fire(new PostCommitted(List.of(posts.get(0))));
     for (int i = 0; i < posts.size(); i++) {
       long post = posts.get(i);
-      assertTrue(db.awaitPostState(post, "DONE", WAIT), "post " + post + " is delivered");
+      db.awaitPost(post, "DONE", WAIT, "post " + post + " is delivered");
       String prefix = lists.get(i) == big ? "big" : "small";
       int members = lists.get(i) == big ? 4 : 3;
       List<String> emails =
@@ -187,7 +192,7 @@ class ExpansionPathsTest {
     for (int candidates : new int[] {-1, InMemoryLimit.CANDIDATES}) {
       limit.set(candidates);
       long post = post(db, list, TestMail.uniqueId());
-      assertTrue(db.awaitPostState(post, "DONE", WAIT), "limit " + candidates);
+      db.awaitPost(post, "DONE", WAIT, "limit " + candidates);
       assertNotNull(db.scalar("select expanded_at from post where id = ?", post));
       assertEquals("0", db.scalar("select count(*) from delivery where post_id = ?", post));
       assertEquals("0", db.scalar("select count(*) from recipient where post_id = ?", post));
@@ -209,7 +214,7 @@ class ExpansionPathsTest {
 
   private static void awaitExpanded(TestMail db, long post) {
     assertTrue(
-        SmtpSink.await(
+        Await.until(
             WAIT,
             () -> {
               try {

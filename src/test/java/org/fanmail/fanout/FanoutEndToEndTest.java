@@ -24,10 +24,13 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.fanmail.queue.PostCommitted;
+import org.fanmail.testing.Await;
 import org.fanmail.testing.TestMail;
+import org.fanmail.testing.sink.ClassSink;
 import org.fanmail.testing.sink.SmtpSink;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The whole path from an ACCEPTED post row to copies at a real SMTP sink, on a real PostgreSQL:
@@ -37,6 +40,8 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @TestProfile(FanoutTestProfile.class)
 class FanoutEndToEndTest {
+  @RegisterExtension static final ClassSink SINK = FanoutTestProfile.sinkPerClass();
+
   private static final Duration WAIT = Duration.ofSeconds(30);
 
   @Inject AgroalDataSource dataSource;
@@ -48,13 +53,7 @@ class FanoutEndToEndTest {
   @BeforeEach
   void setUp() {
     db = new TestMail(dataSource);
-    sink = FanoutTestProfile.sink();
-  }
-
-  private List<SmtpSink.Message> messagesOf(String messageId) {
-    return sink.messages().stream()
-        .filter(m -> m.text().contains("Message-ID: <" + messageId + ">"))
-        .toList();
+    sink = SINK.sink();
   }
 
   @Test
@@ -73,10 +72,10 @@ class FanoutEndToEndTest {
 
     long started = System.nanoTime();
     committed.fire(new PostCommitted(List.of(post)));
-    assertTrue(db.awaitPostState(post, "DONE", WAIT), "post reaches DONE");
+    db.awaitPost(post, "DONE", WAIT, "post reaches DONE");
     long millis = (System.nanoTime() - started) / 1_000_000;
 
-    List<SmtpSink.Message> got = messagesOf(id);
+    List<SmtpSink.Message> got = sink.copiesOf(id);
     List<String> rcpts = got.stream().flatMap(m -> m.rcpts().stream()).toList();
     Set<String> expected = new HashSet<>();
     IntStream.rangeClosed(1, 25).forEach(i -> expected.add("alice" + i + "@a.test"));
@@ -156,9 +155,9 @@ class FanoutEndToEndTest {
             TestMail.message(id, "retry@lists.test", "s", "b\r\n"),
             Instant.now());
     committed.fire(new PostCommitted(List.of(post)));
-    assertTrue(db.awaitPostState(post, "DONE", WAIT), "post reaches DONE");
+    db.awaitPost(post, "DONE", WAIT, "post reaches DONE");
 
-    List<String> rcpts = messagesOf(id).stream().flatMap(m -> m.rcpts().stream()).toList();
+    List<String> rcpts = sink.copiesOf(id).stream().flatMap(m -> m.rcpts().stream()).toList();
     assertEquals(
         List.of("x1@d.test", "x2@d.test", "x4@d.test", "x5@d.test"),
         rcpts.stream().sorted().toList());
@@ -193,9 +192,9 @@ class FanoutEndToEndTest {
             TestMail.message(id, "linger@lists.test", "s", "b\r\n"),
             Instant.now());
     committed.fire(new PostCommitted(List.of(post)));
-    assertTrue(db.awaitPostState(post, "DONE", WAIT), "post reaches DONE");
-    assertEquals(1010, messagesOf(id).stream().mapToInt(m -> m.rcpts().size()).sum());
-    assertEquals(101, messagesOf(id).size());
+    db.awaitPost(post, "DONE", WAIT, "post reaches DONE");
+    assertEquals(1010, sink.copiesOf(id).stream().mapToInt(m -> m.rcpts().size()).sum());
+    assertEquals(101, sink.copiesOf(id).size());
     int used = sink.connections(FanoutTestProfile.HOST_D) - before;
     assertTrue(used <= 2, "connections used: " + used);
   }
@@ -209,7 +208,7 @@ class FanoutEndToEndTest {
     db.member(list, "only@c.test", "ACTIVE", "REGULAR");
     // A connection an earlier test left lingering would be reused too: start from none.
     assertTrue(
-        SmtpSink.await(Duration.ofSeconds(10), () -> sink.openConnections() == 0),
+        Await.until(Duration.ofSeconds(10), () -> sink.openConnections() == 0),
         "open connections before: " + sink.openConnections());
     int before = sink.connections(FanoutTestProfile.HOST_C);
     for (int i = 0; i < 5; i++) {
@@ -221,13 +220,13 @@ class FanoutEndToEndTest {
               TestMail.message(id, "reuse@lists.test", "s" + i, "b\r\n"),
               Instant.now());
       committed.fire(new PostCommitted(List.of(post)));
-      assertTrue(db.awaitPostState(post, "DONE", WAIT), "post " + i + " reaches DONE");
-      assertEquals(1, messagesOf(id).size());
+      db.awaitPost(post, "DONE", WAIT, "post " + i + " reaches DONE");
+      assertEquals(1, sink.copiesOf(id).size());
     }
     assertEquals(1, sink.connections(FanoutTestProfile.HOST_C) - before, "connections used");
     // An idle connection is not kept for long: QUIT within the linger time.
     assertTrue(
-        SmtpSink.await(Duration.ofSeconds(10), () -> sink.openConnections() == 0),
+        Await.until(Duration.ofSeconds(10), () -> sink.openConnections() == 0),
         "open connections: " + sink.openConnections());
   }
 
@@ -260,14 +259,14 @@ class FanoutEndToEndTest {
             Instant.now(),
             "poster@c.test");
     committed.fire(new PostCommitted(List.of(p1, p2)));
-    assertTrue(db.awaitPostState(p1, "DONE", WAIT));
-    assertTrue(db.awaitPostState(p2, "DONE", WAIT));
+    db.awaitPost(p1, "DONE", WAIT);
+    db.awaitPost(p2, "DONE", WAIT);
     assertTrue(
-        messagesOf(yes).stream()
+        sink.copiesOf(yes).stream()
             .flatMap(m -> m.rcpts().stream())
             .toList()
             .contains("Poster@c.test"));
-    List<String> declined = messagesOf(no).stream().flatMap(m -> m.rcpts().stream()).toList();
+    List<String> declined = sink.copiesOf(no).stream().flatMap(m -> m.rcpts().stream()).toList();
     assertEquals(List.of("o1@c.test", "o2@c.test"), declined.stream().sorted().toList());
   }
 
@@ -283,8 +282,8 @@ class FanoutEndToEndTest {
             TestMail.message(id, "limits@lists.test", "s", "b\r\n"),
             Instant.now());
     committed.fire(new PostCommitted(List.of(post)));
-    assertTrue(db.awaitPostState(post, "DONE", WAIT));
-    List<SmtpSink.Message> got = messagesOf(id);
+    db.awaitPost(post, "DONE", WAIT);
+    List<SmtpSink.Message> got = sink.copiesOf(id);
     assertEquals(List.of(3, 3, 3, 1), got.stream().map(m -> m.rcpts().size()).toList());
     assertEquals(1, got.stream().map(SmtpSink.Message::connection).distinct().count());
     assertEquals(HOST_LIMITS, got.get(0).address());
@@ -302,8 +301,8 @@ class FanoutEndToEndTest {
             TestMail.message(id, "quiet@lists.test", "s", "b\r\n"),
             Instant.now());
     committed.fire(new PostCommitted(List.of(post)));
-    assertTrue(db.awaitPostState(post, "DONE", WAIT));
-    List<SmtpSink.Message> got = messagesOf(id);
+    db.awaitPost(post, "DONE", WAIT);
+    List<SmtpSink.Message> got = sink.copiesOf(id);
     assertEquals(List.of(4, 4, 2), got.stream().map(m -> m.rcpts().size()).toList());
     assertEquals(HOST_QUIET_LIMIT, got.get(0).address());
     assertEquals(10, got.stream().flatMap(m -> m.rcpts().stream()).distinct().count());
@@ -322,8 +321,9 @@ class FanoutEndToEndTest {
             TestMail.message(id, "drop@lists.test", "s", "b\r\n"),
             Instant.now());
     committed.fire(new PostCommitted(List.of(post)));
-    assertTrue(db.awaitPostState(post, "DONE", WAIT));
-    List<String> rcpts = messagesOf(id).stream().flatMap(m -> m.rcpts().stream()).sorted().toList();
+    db.awaitPost(post, "DONE", WAIT);
+    List<String> rcpts =
+        sink.copiesOf(id).stream().flatMap(m -> m.rcpts().stream()).sorted().toList();
     assertEquals(List.of("d1@drop.test", "d2@drop.test", "d3@drop.test"), rcpts);
     assertEquals("2", db.scalar("select attempts from delivery where post_id = ?", post));
     assertEquals(
@@ -344,7 +344,7 @@ class FanoutEndToEndTest {
             TestMail.message(id, "old@lists.test", "s", "b\r\n"),
             Instant.now().minus(Duration.ofDays(6)));
     committed.fire(new PostCommitted(List.of(post)));
-    assertTrue(db.awaitPostState(post, "DONE", WAIT));
+    db.awaitPost(post, "DONE", WAIT);
     String reasons =
         db.scalar(
             "select string_agg(email || '=' || state || ':' || last_reply, ' | ' order by email)"

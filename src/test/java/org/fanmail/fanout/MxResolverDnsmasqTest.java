@@ -12,7 +12,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.fanmail.testing.sink.SmtpSink;
+import org.fanmail.testing.Await;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,7 +49,7 @@ class MxResolverDnsmasqTest {
                 "--dns-rr=nullmx.test,15,000000"));
     MxResolver probe = resolver();
     assertTrue(
-        SmtpSink.await(
+        Await.until(
             Duration.ofSeconds(10),
             () -> probe.resolve("implicit.test", 25).routable() || !dnsmasq.isAlive()),
         "dnsmasq answers");

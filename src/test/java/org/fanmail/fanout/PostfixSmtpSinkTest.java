@@ -9,6 +9,8 @@ import io.quarkus.test.junit.TestProfile;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,8 +18,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.fanmail.queue.PostCommitted;
+import org.fanmail.testing.Await;
 import org.fanmail.testing.TestMail;
-import org.fanmail.testing.sink.SmtpSink;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,25 +37,29 @@ class PostfixSmtpSinkTest {
   @Inject Event<PostCommitted> committed;
 
   private Process smtpSink;
+  private int port;
 
   @BeforeEach
   void start() throws Exception {
     assertTrue(
         Files.isExecutable(SMTP_SINK),
         "Postfix smtp-sink not installed: apt-get install postfix (.ci/run does)");
-    FanoutTestProfile.sink();
-    String where = FanoutTestProfile.HOST_POSTFIX + ":" + FanoutTestProfile.postfixPort;
+    try (ServerSocket probe =
+        new ServerSocket(0, 1, InetAddress.getByName(FanoutTestProfile.HOST_POSTFIX))) {
+      port = probe.getLocalPort();
+    }
+    FanoutTestProfile.writeTransportMap(null, port);
+    String where = FanoutTestProfile.HOST_POSTFIX + ":" + port;
     ProcessBuilder pb =
         "root".equals(System.getProperty("user.name"))
             ? new ProcessBuilder(SMTP_SINK.toString(), "-u", "nobody", "-c", where, "1000")
             : new ProcessBuilder(SMTP_SINK.toString(), "-c", where, "1000");
     smtpSink = pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     assertTrue(
-        SmtpSink.await(
+        Await.until(
             Duration.ofSeconds(10),
             () -> {
-              try (Socket s =
-                  new Socket(FanoutTestProfile.HOST_POSTFIX, FanoutTestProfile.postfixPort)) {
+              try (Socket s = new Socket(FanoutTestProfile.HOST_POSTFIX, port)) {
                 return true;
               } catch (IOException e) {
                 return false;
@@ -64,6 +70,7 @@ class PostfixSmtpSinkTest {
 
   @AfterEach
   void stop() throws Exception {
+    FanoutTestProfile.writeTransportMap(null, 0);
     if (smtpSink != null) {
       ProcessHandle.of(smtpSink.pid()).ifPresent(ProcessHandle::destroy);
       smtpSink.waitFor();
@@ -84,7 +91,7 @@ class PostfixSmtpSinkTest {
             Instant.now());
     long started = System.nanoTime();
     committed.fire(new PostCommitted(List.of(post)));
-    assertTrue(db.awaitPostState(post, "DONE", Duration.ofSeconds(30)));
+    db.awaitPost(post, "DONE", Duration.ofSeconds(30));
     long ms = (System.nanoTime() - started) / 1_000_000;
     assertEquals(
         "250",

@@ -17,8 +17,10 @@ import java.time.Instant;
 import java.util.List;
 import org.fanmail.queue.PostCommitted;
 import org.fanmail.testing.TestMail;
+import org.fanmail.testing.sink.ClassSink;
 import org.fanmail.testing.sink.SmtpSink;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A post of more than ten thousand recipients is written in slices, each committed on its own so
@@ -29,6 +31,8 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @TestProfile(FanoutTestProfile.class)
 class SlicedExpansionTest {
+  @RegisterExtension static final ClassSink SINK = FanoutTestProfile.sinkPerClass();
+
   private static final Duration WAIT = Duration.ofSeconds(90);
 
   @Inject AgroalDataSource dataSource;
@@ -38,7 +42,7 @@ class SlicedExpansionTest {
   @Test
   void aLargePostIsWrittenInSlicesAndDeliveredOnceToEveryone() throws Exception {
     TestMail db = new TestMail(dataSource);
-    SmtpSink sink = FanoutTestProfile.sink();
+    SmtpSink sink = SINK.sink();
     long list = db.list("sliced", "lists.test", null, "POSTER");
     db.members(list, "s", "a.test", 4000);
     db.members(list, "s", "c.test", 4000);
@@ -52,7 +56,7 @@ class SlicedExpansionTest {
             Instant.now());
     committed.fire(new PostCommitted(List.of(post)));
 
-    assertTrue(db.awaitPostState(post, "DONE", WAIT), "the post is delivered");
+    db.awaitPost(post, "DONE", WAIT, "the post is delivered");
     assertNotNull(db.scalar("select expanded_at from post where id = ?", post));
     assertEquals(10005, copies(sink, id), "every member got the post exactly once");
     // Ten recipients a transaction in this profile: 400 + 400 + 201, and one copy each.
@@ -67,7 +71,7 @@ class SlicedExpansionTest {
   @Test
   void aHalfWrittenPostIsResumedOnceItsExpanderIsGone() throws Exception {
     TestMail db = new TestMail(dataSource);
-    SmtpSink sink = FanoutTestProfile.sink();
+    SmtpSink sink = SINK.sink();
     long list = db.list("resumed", "lists.test", null, "POSTER");
     db.members(list, "r", "a.test", 1000);
     db.members(list, "r", "c.test", 6000);
@@ -117,7 +121,7 @@ class SlicedExpansionTest {
     }
 
     stage.resumeUnfinished();
-    assertTrue(db.awaitPostState(post, "DONE", WAIT), "the resumed post is delivered");
+    db.awaitPost(post, "DONE", WAIT, "the resumed post is delivered");
     assertEquals("11500", db.scalar("select count(*) from recipient where post_id = ?", post));
     assertEquals(10500, copies(sink, id), "only the members not written before got it, once each");
     assertTrue(

@@ -15,8 +15,10 @@ import java.util.List;
 import org.fanmail.mail.MessageComposer;
 import org.fanmail.queue.SystemMail;
 import org.fanmail.testing.TestMail;
+import org.fanmail.testing.sink.ClassSink;
 import org.fanmail.testing.sink.SmtpSink;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * System mail travels through the ordinary expander and delivery engine: named recipients only (not
@@ -25,6 +27,8 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @TestProfile(FanoutTestProfile.class)
 class SystemMailTest {
+  @RegisterExtension static final ClassSink SINK = FanoutTestProfile.sinkPerClass();
+
   private static final Duration WAIT = Duration.ofSeconds(30);
 
   @Inject AgroalDataSource dataSource;
@@ -33,7 +37,7 @@ class SystemMailTest {
   @Test
   void aNoticeReachesOnlyItsNamedRecipientsUndecorated() throws Exception {
     TestMail db = new TestMail(dataSource);
-    SmtpSink sink = FanoutTestProfile.sink();
+    SmtpSink sink = SINK.sink();
     long list = db.list("notices", "lists.test", "[n]", "LIST");
     db.members(list, "member", "a.test", 5);
     byte[] raw =
@@ -55,7 +59,7 @@ class SystemMailTest {
                 "held",
                 raw));
 
-    assertTrue(db.awaitPostState(post, "DONE", WAIT), "system post reaches DONE");
+    db.awaitPost(post, "DONE", WAIT, "system post reaches DONE");
     List<SmtpSink.Message> got =
         sink.messages().stream().filter(m -> java.util.Arrays.equals(m.data(), raw)).toList();
     List<String> rcpts = got.stream().flatMap(m -> m.rcpts().stream()).sorted().toList();
@@ -89,7 +93,7 @@ class SystemMailTest {
     // SystemMail.send already keeps each address once; expansion must too, whatever the row holds:
     // nothing else keeps a post's recipients distinct.
     TestMail db = new TestMail(dataSource);
-    SmtpSink sink = FanoutTestProfile.sink();
+    SmtpSink sink = SINK.sink();
     long list = db.list("twice", "lists.test", null, "LIST");
     String id = TestMail.uniqueId();
     byte[] raw = ("Message-ID: <" + id + ">\r\nSubject: twice\r\n\r\nx\r\n").getBytes();
@@ -108,7 +112,7 @@ class SystemMailTest {
         post = rs.getLong(1);
       }
     }
-    assertTrue(db.awaitPostState(post, "DONE", WAIT), "system post reaches DONE");
+    db.awaitPost(post, "DONE", WAIT, "system post reaches DONE");
     assertEquals("2", db.scalar("select count(*) from recipient where post_id = ?", post));
     List<String> rcpts =
         sink.messages().stream()

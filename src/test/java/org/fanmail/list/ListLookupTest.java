@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import org.fanmail.list.ListLookup.ListWithMember;
 import org.fanmail.list.ListLookup.MemberInfo;
-import org.fanmail.smtp.TestLists;
+import org.fanmail.testing.TestMail;
 import org.junit.jupiter.api.Test;
 
 /** The list look-up that reads the envelope sender's membership in the same statement. */
@@ -21,11 +21,12 @@ class ListLookupTest {
 
   @Test
   void listWithMemberMatchesTheSenderInThatListOnly() throws Exception {
-    TestLists lists = new TestLists(dataSource);
-    String one = lists.create(TestLists.uniqueAddress("lwm"), "One", "MEMBERS", "HOLD", null);
-    String two = lists.create(TestLists.uniqueAddress("lwm"), "Two", "OPEN", "HOLD", 5000L);
-    lists.member(one, "Carol@Example.org", "MODERATOR", "ACTIVE");
-    lists.member(two, "dave@example.org", "MEMBER", "DISABLED_BY_BOUNCE");
+    TestMail lists = new TestMail(dataSource);
+    String one =
+        lists.listWithPolicy(TestMail.uniqueAddress("lwm"), "One", "MEMBERS", "HOLD", null);
+    String two = lists.listWithPolicy(TestMail.uniqueAddress("lwm"), "Two", "OPEN", "HOLD", 5000L);
+    lists.memberWithRole(one, "Carol@Example.org", "MODERATOR", "ACTIVE");
+    lists.memberWithRole(two, "dave@example.org", "MEMBER", "DISABLED_BY_BOUNCE");
 
     ListWithMember found = lookup.findListWithMember(one.toUpperCase(), "carol@example.org").get();
     assertEquals(lookup.findList(one).get(), found.list(), "the same list as findList");
@@ -42,6 +43,6 @@ class ListLookupTest {
     assertEquals(5000L, there.list().maxMessageSize());
     assertEquals(List.of(), there.list().owners());
 
-    assertTrue(lookup.findListWithMember("nobody@" + TestLists.DOMAIN, "x@y.org").isEmpty());
+    assertTrue(lookup.findListWithMember("nobody@" + TestMail.LIST_DOMAIN, "x@y.org").isEmpty());
   }
 }

@@ -15,7 +15,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.fanmail.testing.sink.SmtpSink;
+import org.fanmail.testing.Await;
 import org.junit.jupiter.api.Test;
 import org.postgresql.util.PSQLException;
 
@@ -104,7 +104,7 @@ class MemberListIntegrityTest {
                 }
               });
       assertTrue(
-          SmtpSink.await(
+          Await.until(
               Duration.ofSeconds(10),
               () ->
                   countUnchecked(

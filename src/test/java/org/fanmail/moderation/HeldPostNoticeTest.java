@@ -13,8 +13,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
@@ -22,10 +20,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.fanmail.fanout.FanoutTestProfile;
 import org.fanmail.smtp.SmtpServer;
-import org.fanmail.testing.SmtpSubmit;
+import org.fanmail.testing.Await;
 import org.fanmail.testing.TestMail;
+import org.fanmail.testing.sink.ClassSink;
 import org.fanmail.testing.sink.SmtpSink;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The life of a held post, as moderators and posters live it: a post to a moderated list arrives
@@ -36,6 +36,8 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @TestProfile(FanoutTestProfile.class)
 class HeldPostNoticeTest {
+  @RegisterExtension static final ClassSink SINK = FanoutTestProfile.sinkPerClass();
+
   private static final Duration WAIT = Duration.ofSeconds(30);
   private static final Pattern LINK = Pattern.compile("/moderate/([A-Za-z0-9._-]+)");
 
@@ -48,23 +50,16 @@ class HeldPostNoticeTest {
     return new TestMail(dataSource);
   }
 
-  private void sql(String statement) throws SQLException {
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps = c.prepareStatement(statement)) {
-      ps.executeUpdate();
-    }
-  }
-
   /** A moderated list with owner owner@b.test (array), moderator and a plain member. */
   private String moderatedList(String local) throws SQLException {
     long id = db().list(local, "lists.test", null, "POSTER");
-    sql(
-        "update mailing_list set posting_policy = 'MODERATED', owners = array['"
-            + local
-            + "-owner@b.test'] where id = "
-            + id);
+    db().sql(
+            "update mailing_list set posting_policy = 'MODERATED', owners = array['"
+                + local
+                + "-owner@b.test'] where id = "
+                + id);
     db().member(id, local + "-mod@a.test", "ACTIVE", "NOMAIL");
-    sql("update member set role = 'MODERATOR' where email = '" + local + "-mod@a.test'");
+    db().sql("update member set role = 'MODERATOR' where email = '" + local + "-mod@a.test'");
     db().member(id, local + "-reader@c.test", "ACTIVE", "REGULAR");
     return local + "@lists.test";
   }
@@ -81,13 +76,13 @@ class HeldPostNoticeTest {
                 + TestMail.uniqueId()
                 + ">\r\n\r\nPlease let this through.\r\n")
             .getBytes(StandardCharsets.UTF_8);
-    long id = SmtpSubmit.submit(smtp.port(), poster, list, msg);
+    long id = TestMail.submit(smtp.port(), poster, list, msg);
     assertEquals("HELD", db().postState(id));
     return id;
   }
 
   private static List<SmtpSink.Message> heldNotices(long postId) {
-    return FanoutTestProfile.sink().messages().stream()
+    return SINK.sink().messages().stream()
         .filter(m -> m.text().contains("X-Fanmail-Post: " + postId + "\r\n"))
         .toList();
   }
@@ -98,7 +93,7 @@ class HeldPostNoticeTest {
     String list = moderatedList(local);
     long post = post(list, local + "-poster@d.test", "Please approve me");
 
-    assertTrue(SmtpSink.await(WAIT, () -> !heldNotices(post).isEmpty()), "notice delivered");
+    assertTrue(Await.until(WAIT, () -> !heldNotices(post).isEmpty()), "notice delivered");
     SmtpSink.Message notice = heldNotices(post).get(0);
     assertEquals(
         List.of(local + "-mod@a.test", local + "-owner@b.test"),
@@ -143,9 +138,9 @@ class HeldPostNoticeTest {
         .then()
         .statusCode(200)
         .body(containsString("Approved"));
-    assertTrue(db().awaitPostState(post, "DONE", WAIT), "approved post delivered");
+    db().awaitPost(post, "DONE", WAIT, "approved post delivered");
     assertTrue(
-        FanoutTestProfile.sink().messages().stream()
+        SINK.sink().messages().stream()
             .anyMatch(
                 x ->
                     x.rcpts().contains(local + "-reader@c.test")
@@ -176,14 +171,12 @@ class HeldPostNoticeTest {
         .body("state", equalTo("REJECTED"));
 
     assertTrue(
-        SmtpSink.await(
+        Await.until(
             WAIT,
-            () ->
-                FanoutTestProfile.sink().messages().stream()
-                    .anyMatch(x -> x.rcpts().equals(List.of(poster)))),
+            () -> SINK.sink().messages().stream().anyMatch(x -> x.rcpts().equals(List.of(poster)))),
         "poster notified");
     SmtpSink.Message notice =
-        FanoutTestProfile.sink().messages().stream()
+        SINK.sink().messages().stream()
             .filter(x -> x.rcpts().equals(List.of(poster)))
             .findFirst()
             .orElseThrow();
@@ -200,7 +193,7 @@ class HeldPostNoticeTest {
     String poster = local + "-poster@d.test";
     long old = post(list, poster, "Too late");
     long fresh = post(list, poster, "Still in time");
-    sql("update post set received_at = now() - interval '15 days' where id = " + old);
+    db().sql("update post set received_at = now() - interval '15 days' where id = " + old);
 
     assertTrue(expiry.expire() >= 1);
 
@@ -212,7 +205,6 @@ class HeldPostNoticeTest {
         db().scalar(
                 "select count(*) from post where purpose = 'SYSTEM' and ? = any(addressed_to)",
                 poster));
-    assertFalse(
-        FanoutTestProfile.sink().messages().stream().anyMatch(x -> x.rcpts().contains(poster)));
+    assertFalse(SINK.sink().messages().stream().anyMatch(x -> x.rcpts().contains(poster)));
   }
 }

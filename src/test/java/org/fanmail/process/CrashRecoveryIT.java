@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.stream.Stream;
-import org.fanmail.testing.sink.SmtpSink;
+import org.fanmail.testing.Await;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -87,7 +87,7 @@ class CrashRecoveryIT {
           }
           int threshold = (int) (members * fraction);
           assertTrue(
-              SmtpSink.await(STEP, () -> w.copiesSeen() >= threshold),
+              Await.until(STEP, () -> w.copiesSeen() >= threshold),
               "sink saw "
                   + w.copiesSeen()
                   + " copies, waiting for "
@@ -100,7 +100,7 @@ class CrashRecoveryIT {
         }
         // The killed process's connections end when the sink reads their EOF; only then is the
         // sink's picture final.
-        assertTrue(SmtpSink.await(STEP, () -> w.sink.openConnections() == 0));
+        assertTrue(Await.until(STEP, () -> w.sink.openConnections() == 0));
         // At risk of a second copy: copies the sink accepted since the previous kill to
         // recipients the database has not recorded DELIVERED.
         Map<String, Integer> now = w.copies();
@@ -120,9 +120,11 @@ class CrashRecoveryIT {
       try (FanmailProcess p = FanmailProcess.start(tmp, props)) {
         p.awaitReady(STEP);
         long id = post;
-        assertTrue(
-            w.db.awaitPostState(id, "DONE", Duration.ofSeconds(90)),
-            "post DONE after the last restart; recipients " + w.states() + "\n" + p.output());
+        w.db.awaitPost(
+            id,
+            "DONE",
+            Duration.ofSeconds(90),
+            () -> "post DONE after the last restart; recipients " + w.states() + "\n" + p.output());
       }
       double seconds = (System.nanoTime() - started) / 1e9;
 

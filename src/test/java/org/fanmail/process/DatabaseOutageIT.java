@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.fanmail.embedded.EmbeddedDatabase;
+import org.fanmail.testing.Await;
 import org.fanmail.testing.sink.SmtpSink;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,7 +66,7 @@ class DatabaseOutageIT {
           p.awaitReady(STEP);
           long post = w.post();
           assertTrue(
-              SmtpSink.await(STEP, () -> w.copiesSeen() >= MEMBERS / 5),
+              Await.until(STEP, () -> w.copiesSeen() >= MEMBERS / 5),
               "sink saw " + w.copiesSeen() + "\n" + p.output());
 
           // Recorded before the stop: anything else the sink has may be sent again.
@@ -73,12 +74,12 @@ class DatabaseOutageIT {
           pg.close();
           int atStop = w.copiesSeen();
           assertTrue(
-              SmtpSink.await(STEP, () -> p.readiness() == 503),
+              Await.until(STEP, () -> p.readiness() == 503),
               "readiness with the database down: " + p.readiness() + "\n" + p.output());
           // Delivery stops: what was in flight finishes and fanmail lets go of its connections
           // (a new one needs a claim, and claims need the database).
           assertTrue(
-              SmtpSink.await(STEP, () -> w.sink.openConnections() == 0),
+              Await.until(STEP, () -> w.sink.openConnections() == 0),
               "connections still open at the sink: " + w.sink.openConnections());
           int duringOutage = w.copiesSeen() - atStop;
           assertEquals(503, p.readiness(), "still DOWN while the database is");
@@ -87,14 +88,17 @@ class DatabaseOutageIT {
 
           pg = EmbeddedDatabase.start(data, port);
           assertTrue(
-              SmtpSink.await(STEP, () -> p.readiness() == 200),
+              Await.until(STEP, () -> p.readiness() == 200),
               "readiness after the restart: " + p.readiness() + "\n" + p.output());
-          assertTrue(
-              w.db.awaitPostState(post, "DONE", Duration.ofSeconds(90)),
-              "post DONE after the database returned; recipients "
-                  + w.states()
-                  + "\n"
-                  + p.output());
+          w.db.awaitPost(
+              post,
+              "DONE",
+              Duration.ofSeconds(90),
+              () ->
+                  "post DONE after the database returned; recipients "
+                      + w.states()
+                      + "\n"
+                      + p.output());
           Map<String, Integer> copies = w.copies();
           Set<String> missing = w.everyMember();
           missing.removeAll(copies.keySet());

@@ -141,9 +141,11 @@ class DestinationFaultsIT {
         p.awaitReady(Duration.ofSeconds(90));
         long post = w.post();
         started = System.nanoTime();
-        assertTrue(
-            w.db.awaitPostState(post, "DONE", Duration.ofSeconds(120)),
-            "post DONE; recipients " + w.states() + "\n" + p.output());
+        w.db.awaitPost(
+            post,
+            "DONE",
+            Duration.ofSeconds(120),
+            () -> "post DONE; recipients " + w.states() + "\n" + p.output());
       }
       double seconds = (System.nanoTime() - started) / 1e9;
 

@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.fanmail.testing.sink.SmtpSink;
+import org.fanmail.testing.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,13 +43,12 @@ class TwoInstancesIT {
         b.awaitReady(Duration.ofSeconds(90));
         long post = w.post();
         long started = System.nanoTime();
-        assertTrue(
-            w.db.awaitPostState(post, "DONE", Duration.ofSeconds(90)),
-            "post DONE; recipients " + w.states());
+        w.db.awaitPost(
+            post, "DONE", Duration.ofSeconds(90), () -> "post DONE; recipients " + w.states());
         double seconds = (System.nanoTime() - started) / 1e9;
         // A transaction's log line follows its commit: wait until both logs account for all.
         assertTrue(
-            SmtpSink.await(
+            Await.until(
                 Duration.ofSeconds(10),
                 () -> delivered(a.output(), post) + delivered(b.output(), post) == MEMBERS),
             "delivered per log: "

@@ -10,9 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.restassured.http.ContentType;
 import io.restassured.response.Response;
-import io.restassured.specification.RequestSpecification;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -27,9 +25,12 @@ import java.util.regex.Pattern;
 import org.fanmail.fanout.FanoutTestProfile;
 import org.fanmail.smtp.SmtpServer;
 import org.fanmail.smtp.SmtpTestClient;
+import org.fanmail.testing.AdminApi;
 import org.fanmail.testing.TestMail;
+import org.fanmail.testing.sink.ClassSink;
 import org.fanmail.testing.sink.SmtpSink;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Joining, leaving and asking for help by email, as a list member lives it: messages go in through
@@ -41,6 +42,8 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @TestProfile(FanoutTestProfile.class)
 class RequestEndToEndTest {
+  @RegisterExtension static final ClassSink SINK = FanoutTestProfile.sinkPerClass();
+
   private static final Duration WAIT = Duration.ofSeconds(30);
   private static final Pattern TOKEN = Pattern.compile("/confirm/([a-z2-7]{26})");
 
@@ -48,23 +51,10 @@ class RequestEndToEndTest {
   @Inject SmtpServer server;
   @Inject Subscriptions subscriptions;
 
-  private static RequestSpecification api() {
-    return given().header("Authorization", "Bearer test-token").contentType(ContentType.JSON);
-  }
-
   /** A list {@code tag-xxxx@lists.test} created over REST with the given settings. */
   private static String list(String tag, String settings) {
-    String address =
-        tag
-            + "-"
-            + UUID.randomUUID().toString().substring(0, 8).toLowerCase(Locale.ROOT)
-            + "@lists.test";
-    api()
-        .body("{\"address\":\"" + address + "\",\"name\":\"Tea Lovers\"" + settings + "}")
-        .post("/api/lists")
-        .then()
-        .statusCode(201);
-    return address;
+    return AdminApi.createList(
+        AdminApi.uniqueAddress(tag, "lists.test"), "\"name\":\"Tea Lovers\"" + settings);
   }
 
   private static String sub(String list, String suffix) {
@@ -106,23 +96,15 @@ class RequestEndToEndTest {
         + body;
   }
 
-  private static List<SmtpSink.Message> mailTo(String address) {
-    return FanoutTestProfile.sink().messages().stream()
-        .filter(m -> m.rcpts().stream().anyMatch(r -> r.equalsIgnoreCase(address)))
-        .toList();
-  }
-
   /** Waits for the first mail to {@code address} whose text contains {@code marker}. */
   private static SmtpSink.Message awaitMail(String address, String marker) {
-    assertTrue(
-        SmtpSink.await(
-            WAIT, () -> mailTo(address).stream().anyMatch(m -> m.text().contains(marker))),
-        "no mail to " + address + " containing '" + marker + "'; got " + texts(address));
-    return mailTo(address).stream().filter(m -> m.text().contains(marker)).findFirst().get();
-  }
-
-  private static List<String> texts(String address) {
-    return mailTo(address).stream().map(SmtpSink.Message::text).toList();
+    return SINK.sink()
+        .awaitMessage(
+            WAIT,
+            "to " + address + " containing '" + marker + "'",
+            m ->
+                m.rcpts().stream().anyMatch(r -> r.equalsIgnoreCase(address))
+                    && m.text().contains(marker));
   }
 
   private static String token(SmtpSink.Message m) {
@@ -150,20 +132,7 @@ class RequestEndToEndTest {
   }
 
   private void awaitPost(long post, String state) {
-    assertTrue(
-        new TestMail(dataSource).awaitPostState(post, state, WAIT),
-        () -> {
-          try {
-            return "post "
-                + post
-                + " is "
-                + q(
-                    "select state || ': ' || coalesce(reason, '')" + " from post where id = ?",
-                    post);
-          } catch (Exception e) {
-            return e.toString();
-          }
-        });
+    new TestMail(dataSource).awaitPost(post, state, WAIT);
   }
 
   @Test
@@ -329,7 +298,7 @@ class RequestEndToEndTest {
   void unsubscribeByRequestCommand() throws Exception {
     String list = list("unsub", ",\"unsubscriptionPolicy\":\"OPEN\"");
     String di = unique("di", "c.test");
-    api()
+    AdminApi.api()
         .body("{\"email\":\"" + di + "\"}")
         .post("/api/lists/" + list + "/members")
         .then()
@@ -372,33 +341,39 @@ class RequestEndToEndTest {
     assertNull(memberStatus(list, ed));
     assertTrue(told.text().contains("/requests/"), told.text());
 
-    Response page = api().get("/api/lists/" + list + "/requests");
+    Response page = AdminApi.api().get("/api/lists/" + list + "/requests");
     page.then().statusCode(200);
     assertEquals(1, page.jsonPath().getInt("total"));
     assertEquals("MODERATING", page.jsonPath().getString("items[0].state"));
     assertEquals(ed, page.jsonPath().getString("items[0].email"));
     long id = page.jsonPath().getLong("items[0].id");
 
-    Response approved = api().post("/api/lists/" + list + "/requests/" + id + "/approve");
+    Response approved = AdminApi.api().post("/api/lists/" + list + "/requests/" + id + "/approve");
     approved.then().statusCode(200);
     assertEquals("DONE", approved.jsonPath().getString("state"));
     assertEquals("ACTIVE", memberStatus(list, ed));
     awaitMail(ed, "Welcome to Tea Lovers");
 
-    Response twice = api().post("/api/lists/" + list + "/requests/" + id + "/approve");
+    Response twice = AdminApi.api().post("/api/lists/" + list + "/requests/" + id + "/approve");
     assertEquals(409, twice.statusCode());
     assertTrue(twice.contentType().startsWith("application/problem+json"));
     assertEquals("DONE", twice.jsonPath().getString("state"));
-    assertEquals(0, api().get("/api/lists/" + list + "/requests").jsonPath().getInt("total"));
     assertEquals(
-        1, api().get("/api/lists/" + list + "/requests?state=DONE").jsonPath().getInt("total"));
+        0, AdminApi.api().get("/api/lists/" + list + "/requests").jsonPath().getInt("total"));
+    assertEquals(
+        1,
+        AdminApi.api()
+            .get("/api/lists/" + list + "/requests?state=DONE")
+            .jsonPath()
+            .getInt("total"));
 
     // A second request, rejected with a reason the requester reads.
     String fay = unique("fay", "c.test");
     long join2 = send(fay, sub(list, "join"), mail(fay, sub(list, "join"), "join", ""));
     awaitPost(join2, "DONE");
-    long id2 = api().get("/api/lists/" + list + "/requests").jsonPath().getLong("items[0].id");
-    api()
+    long id2 =
+        AdminApi.api().get("/api/lists/" + list + "/requests").jsonPath().getLong("items[0].id");
+    AdminApi.api()
         .body("{\"reason\":\"This list is for the tea club only.\"}")
         .post("/api/lists/" + list + "/requests/" + id2 + "/reject")
         .then()
@@ -409,13 +384,18 @@ class RequestEndToEndTest {
 
     // Bad input: 4xx problems, never 500.
     assertEquals(
-        404, api().post("/api/lists/" + list + "/requests/999999999/approve").statusCode());
-    assertEquals(400, api().get("/api/lists/" + list + "/requests?state=NOPE").statusCode());
-    assertEquals(400, api().get("/api/lists/" + list + "/requests?page=x").statusCode());
+        404,
+        AdminApi.api().post("/api/lists/" + list + "/requests/999999999/approve").statusCode());
+    assertEquals(
+        400, AdminApi.api().get("/api/lists/" + list + "/requests?state=NOPE").statusCode());
+    assertEquals(400, AdminApi.api().get("/api/lists/" + list + "/requests?page=x").statusCode());
     assertEquals(
         400,
-        api().body("[1]").post("/api/lists/" + list + "/requests/" + id2 + "/reject").statusCode());
-    assertEquals(404, api().get("/api/lists/nope@lists.test/requests").statusCode());
+        AdminApi.api()
+            .body("[1]")
+            .post("/api/lists/" + list + "/requests/" + id2 + "/reject")
+            .statusCode());
+    assertEquals(404, AdminApi.api().get("/api/lists/nope@lists.test/requests").statusCode());
     assertEquals(401, given().get("/api/lists/" + list + "/requests").statusCode());
   }
 
@@ -431,17 +411,24 @@ class RequestEndToEndTest {
     String token = token(awaitMail(gus, "Confirm your subscription"));
     assertEquals(
         "CONFIRMING",
-        api().get("/api/lists/" + list + "/requests").jsonPath().getString("items[0].state"));
-    long id = api().get("/api/lists/" + list + "/requests").jsonPath().getLong("items[0].id");
+        AdminApi.api()
+            .get("/api/lists/" + list + "/requests")
+            .jsonPath()
+            .getString("items[0].state"));
+    long id =
+        AdminApi.api().get("/api/lists/" + list + "/requests").jsonPath().getLong("items[0].id");
     assertEquals(
         409,
-        api().post("/api/lists/" + list + "/requests/" + id + "/approve").statusCode(),
+        AdminApi.api().post("/api/lists/" + list + "/requests/" + id + "/approve").statusCode(),
         "an owner cannot approve before the address confirmed");
     Response confirmed = given().post("/confirm/" + token);
     assertTrue(confirmed.asString().contains("waits for the owners"), confirmed.asString());
     awaitMail(owner, "asks to subscribe");
     assertNull(memberStatus(list, gus));
-    api().post("/api/lists/" + list + "/requests/" + id + "/approve").then().statusCode(200);
+    AdminApi.api()
+        .post("/api/lists/" + list + "/requests/" + id + "/approve")
+        .then()
+        .statusCode(200);
     assertEquals("ACTIVE", memberStatus(list, gus));
   }
 
@@ -453,7 +440,7 @@ class RequestEndToEndTest {
     SmtpSink.Message h = awaitMail(hu, "Help for Tea Lovers");
     awaitPost(help, "DONE");
     assertTrue(h.text().contains(sub(list, "join")), h.text());
-    assertEquals(1, mailTo(hu).size(), "help alone gets no results message");
+    assertEquals(1, SINK.sink().messagesTo(hu).size(), "help alone gets no results message");
 
     String iv = unique("iv", "c.test");
     long unknown =
@@ -489,7 +476,7 @@ class RequestEndToEndTest {
         q("select reason from post where id = ?", own));
     assertNull(memberStatus(list, jim));
     assertNull(memberStatus(list, request));
-    assertEquals(0, mailTo(jim).size());
+    assertEquals(0, SINK.sink().messagesTo(jim).size());
     assertEquals(
         "0", q("select count(*) from post where purpose = 'SYSTEM' and list_address = ?", list));
   }
@@ -525,7 +512,7 @@ class RequestEndToEndTest {
     String owner1 = unique("o1", "d.test");
     String owner2 = unique("o2", "c.test");
     String list = list("owned", ",\"owners\":[\"" + owner1 + "\"]");
-    api()
+    AdminApi.api()
         .body("{\"email\":\"" + owner2 + "\",\"role\":\"OWNER\"}")
         .post("/api/lists/" + list + "/members")
         .then()
@@ -556,41 +543,42 @@ class RequestEndToEndTest {
   void templatesAreEditablePerList() throws Exception {
     String list = list("tmpl", ",\"subscriptionPolicy\":\"OPEN\"");
     String path = "/api/lists/" + list + "/templates/welcome";
-    Response def = api().get(path);
+    Response def = AdminApi.api().get(path);
     def.then().statusCode(200);
     assertFalse(def.jsonPath().getBoolean("custom"));
     assertTrue(def.jsonPath().getString("text").startsWith("Subject: Welcome to {listName}"));
 
-    api()
+    AdminApi.api()
         .body("{\"text\":\"Subject: Hello {email}\\n\\nEnjoy {listName}, {email}!\\n\"}")
         .put(path)
         .then()
         .statusCode(200);
-    assertTrue(api().get(path).jsonPath().getBoolean("custom"));
+    assertTrue(AdminApi.api().get(path).jsonPath().getBoolean("custom"));
     String lu = unique("lu", "a.test");
     send(lu, sub(list, "join"), mail(lu, sub(list, "join"), "join", ""));
     SmtpSink.Message w = awaitMail(lu, "Subject: Hello " + lu);
     assertTrue(w.text().contains("Enjoy Tea Lovers, " + lu + "!"), w.text());
 
-    assertEquals(404, api().get("/api/lists/" + list + "/templates/nope").statusCode());
+    assertEquals(404, AdminApi.api().get("/api/lists/" + list + "/templates/nope").statusCode());
     assertEquals(
         400,
-        api()
+        AdminApi.api()
             .body("{\"text\":\"" + "x".repeat(Templates.MAX_LENGTH + 1) + "\"}")
             .put(path)
             .statusCode());
-    assertEquals(400, api().body("{\"text\":\"\"}").put(path).statusCode());
-    assertEquals(400, api().body("{\"text\":\"a\",\"extra\":1}").put(path).statusCode());
-    assertEquals(9, api().get("/api/lists/" + list + "/templates").jsonPath().getList("$").size());
-    api().delete(path).then().statusCode(200);
-    assertFalse(api().get(path).jsonPath().getBoolean("custom"));
+    assertEquals(400, AdminApi.api().body("{\"text\":\"\"}").put(path).statusCode());
+    assertEquals(400, AdminApi.api().body("{\"text\":\"a\",\"extra\":1}").put(path).statusCode());
+    assertEquals(
+        9, AdminApi.api().get("/api/lists/" + list + "/templates").jsonPath().getList("$").size());
+    AdminApi.api().delete(path).then().statusCode(200);
+    assertFalse(AdminApi.api().get(path).jsonPath().getBoolean("custom"));
   }
 
   @Test
   void theUnsubscribeServiceRemovesAndSaysGoodbye() throws Exception {
     String list = list("svc", "");
     String mo = unique("mo", "a.test");
-    api()
+    AdminApi.api()
         .body("{\"email\":\"" + mo + "\"}")
         .post("/api/lists/" + list + "/members")
         .then()

@@ -6,6 +6,7 @@ import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
 import java.util.List;
+import org.fanmail.testing.TestMail;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -26,6 +27,6 @@ class ConversationOverTlsTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("fixtures")
   void conversation(Path fixture) throws Exception {
-    new ConversationScript(fixture, server.port(), new TestLists(dataSource)).overTls().run();
+    new ConversationScript(fixture, server.port(), new TestMail(dataSource)).overTls().run();
   }
 }

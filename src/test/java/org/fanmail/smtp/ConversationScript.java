@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.fanmail.testing.TestMail;
 
 /**
  * Runs a conversation fixture: a dialogue kept as text, read like the RFC examples.
@@ -43,11 +44,11 @@ public final class ConversationScript {
 
   private final Path file;
   private final int port;
-  private final TestLists lists;
+  private final TestMail lists;
   private final Map<String, String> vars = new HashMap<>();
   private boolean overTls;
 
-  public ConversationScript(Path file, int port, TestLists lists) {
+  public ConversationScript(Path file, int port, TestMail lists) {
     this.file = file;
     this.port = port;
     this.lists = lists;
@@ -125,7 +126,7 @@ public final class ConversationScript {
           directiveList(line);
         } else if (line.startsWith("@member ")) {
           String[] p = line.split("\\s+");
-          lists.member(
+          lists.memberWithRole(
               vars.get("list"),
               p[1],
               p.length > 2 ? p[2] : "MEMBER",
@@ -133,7 +134,7 @@ public final class ConversationScript {
         } else if (line.startsWith("@posts")) {
           String[] p = line.split("\\s+");
           String list = vars.get(p[0].equals("@posts2") ? "list2" : "list");
-          List<TestLists.Post> posts = lists.posts(list);
+          List<TestMail.Post> posts = lists.posts(list);
           long count = posts.stream().filter(x -> p.length < 3 || inState(x.state(), p[2])).count();
           assertEquals(Long.parseLong(p[1]), count, where + ": posts of " + list + " " + posts);
         } else {
@@ -156,9 +157,9 @@ public final class ConversationScript {
       String[] e = p[i].split("=", 2);
       kv.put(e[0], e.length > 1 ? e[1] : "");
     }
-    String address = TestLists.uniqueAddress(kv.getOrDefault("tag", var));
+    String address = TestMail.uniqueAddress(kv.getOrDefault("tag", var));
     String owners = kv.get("owners");
-    lists.create(
+    lists.listWithPolicy(
         address,
         kv.getOrDefault("name", "Test List").replace('_', ' '),
         kv.getOrDefault("policy", "OPEN"),
@@ -167,7 +168,7 @@ public final class ConversationScript {
         owners == null ? new String[0] : owners.split(","));
     vars.put(var, address);
     vars.put(var + "Local", address.substring(0, address.indexOf('@')));
-    vars.put("domain", TestLists.DOMAIN);
+    vars.put("domain", TestMail.LIST_DOMAIN);
   }
 
   private String subst(String s) {

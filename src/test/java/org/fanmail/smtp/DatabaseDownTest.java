@@ -8,6 +8,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.sql.Connection;
+import org.fanmail.testing.TestMail;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,8 +26,9 @@ class DatabaseDownTest {
     try (Connection c = dataSource.getConnection()) {
       assertEquals(DatabaseDownProfile.database().jdbcUrl(), c.getMetaData().getURL());
     }
-    TestLists lists = new TestLists(dataSource);
-    String list = lists.create(TestLists.uniqueAddress("down"), "Down", "OPEN", "HOLD", null);
+    TestMail lists = new TestMail(dataSource);
+    String list =
+        lists.listWithPolicy(TestMail.uniqueAddress("down"), "Down", "OPEN", "HOLD", null);
     try (SmtpTestClient c = new SmtpTestClient(server.port(), null, 30_000)) {
       c.reply();
       c.command("HELO client.example");

@@ -18,7 +18,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.fanmail.testing.sink.SmtpSink;
+import org.fanmail.testing.Await;
+import org.fanmail.testing.TestMail;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -72,8 +73,9 @@ class HostileLoadTest {
 
   @Test
   void slowlorisInDataIsCutOffAndNothingIsStored() throws Exception {
-    TestLists lists = new TestLists(dataSource);
-    String list = lists.create(TestLists.uniqueAddress("slow"), "Slow", "OPEN", "HOLD", null);
+    TestMail lists = new TestMail(dataSource);
+    String list =
+        lists.listWithPolicy(TestMail.uniqueAddress("slow"), "Slow", "OPEN", "HOLD", null);
     try (SmtpTestClient c = new SmtpTestClient(server.port(), null, TIMEOUT)) {
       c.reply();
       c.command("EHLO slow.example");
@@ -154,10 +156,11 @@ class HostileLoadTest {
 
   @Test
   void headerSectionsUpToTheBoundsAreReadWholeAndBeyondThemRefused() throws Exception {
-    TestLists lists = new TestLists(dataSource);
+    TestMail lists = new TestMail(dataSource);
     String list =
-        lists.create(TestLists.uniqueAddress("headers"), "Headers", "MEMBERS", "REJECT", null);
-    lists.member(list, "member@example.org", "MEMBER", "ACTIVE");
+        lists.listWithPolicy(
+            TestMail.uniqueAddress("headers"), "Headers", "MEMBERS", "REJECT", null);
+    lists.memberWithRole(list, "member@example.org", "MEMBER", "ACTIVE");
     Runtime rt = Runtime.getRuntime();
     System.gc();
     long heapBefore = rt.totalMemory() - rt.freeMemory();
@@ -183,9 +186,9 @@ class HostileLoadTest {
         post(list, fields + "X-One-Too-Many: 1\r\n" + fromLast),
         "10,001 fields: the From would be hidden");
 
-    List<TestLists.Post> posts = lists.posts(list);
+    List<TestMail.Post> posts = lists.posts(list);
     assertEquals(2, posts.size());
-    for (TestLists.Post p : posts) {
+    for (TestMail.Post p : posts) {
       // Accepted (and perhaps delivered by now), not held as a non-member's post.
       assertTrue(
           java.util.Set.of("ACCEPTED", "DELIVERING", "DONE").contains(p.state()),
@@ -201,8 +204,9 @@ class HostileLoadTest {
 
   @Test
   void aMegabyteLineInDataIs552AndTheSessionGoesOn() throws Exception {
-    TestLists lists = new TestLists(dataSource);
-    String list = lists.create(TestLists.uniqueAddress("long"), "Long", "OPEN", "HOLD", null);
+    TestMail lists = new TestMail(dataSource);
+    String list =
+        lists.listWithPolicy(TestMail.uniqueAddress("long"), "Long", "OPEN", "HOLD", null);
     try (SmtpTestClient c = new SmtpTestClient(server.port(), null, TIMEOUT)) {
       c.reply();
       c.command("EHLO long.example");
@@ -317,7 +321,7 @@ class HostileLoadTest {
   }
 
   private boolean awaitNoSessions() {
-    return SmtpSink.await(
+    return Await.until(
         java.time.Duration.ofSeconds(10),
         () -> server.openSessions() == 0 && sessionsGauge() == 0.0);
   }

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.fanmail.testing.TestMail;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -40,14 +41,15 @@ class LimitsTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("fixtures")
   void conversation(Path fixture) throws Exception {
-    new ConversationScript(fixture, server.port(), new TestLists(dataSource)).run();
+    new ConversationScript(fixture, server.port(), new TestMail(dataSource)).run();
   }
 
   @Order(2)
   @Test
   void gracefulStopDrainsMessagesInData() throws Exception {
-    TestLists lists = new TestLists(dataSource);
-    String list = lists.create(TestLists.uniqueAddress("drain"), "Drain", "OPEN", "HOLD", null);
+    TestMail lists = new TestMail(dataSource);
+    String list =
+        lists.listWithPolicy(TestMail.uniqueAddress("drain"), "Drain", "OPEN", "HOLD", null);
     int port = server.port();
     try (SmtpTestClient idle = new SmtpTestClient(port);
         SmtpTestClient writing = new SmtpTestClient(port)) {

@@ -12,6 +12,7 @@ import java.sql.Connection;
 import java.util.Arrays;
 import java.util.List;
 import org.fanmail.queue.PostQueries;
+import org.fanmail.testing.TestMail;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,8 +30,9 @@ class PostDurabilityTest {
 
   @Test
   void rowHoldsReceivedPlusTheExactBytes() throws Exception {
-    TestLists lists = new TestLists(dataSource);
-    String list = lists.create(TestLists.uniqueAddress("exact"), "Exact", "OPEN", "HOLD", null);
+    TestMail lists = new TestMail(dataSource);
+    String list =
+        lists.listWithPolicy(TestMail.uniqueAddress("exact"), "Exact", "OPEN", "HOLD", null);
     String message =
         "From: Zoë <zoe@example.org>\r\nSubject: =?UTF-8?Q?h=C3=A9llo?=\r\n"
             + "Message-ID: <exact@example.org>\r\n\r\n"
@@ -54,9 +56,9 @@ class PostDurabilityTest {
       c.line(".");
       String reply = c.reply();
       assertTrue(reply.matches("250 2\\.0\\.0 Ok: queued as \\d+"), reply);
-      List<TestLists.Post> posts = lists.posts(list);
+      List<TestMail.Post> posts = lists.posts(list);
       assertEquals(1, posts.size());
-      TestLists.Post p = posts.get(0);
+      TestMail.Post p = posts.get(0);
       assertEquals(reply.substring(reply.lastIndexOf(' ') + 1), String.valueOf(p.id()));
       String raw = new String(p.raw(), StandardCharsets.UTF_8);
       assertTrue(
@@ -83,9 +85,10 @@ class PostDurabilityTest {
 
   @Test
   void twoListsTwoPostsOrNothingAt451() throws Exception {
-    TestLists lists = new TestLists(dataSource);
-    String a = lists.create(TestLists.uniqueAddress("dur-a"), "A", "OPEN", "HOLD", null);
-    String b = lists.create(TestLists.uniqueAddress("dur-b"), "B", "MODERATED", "HOLD", null);
+    TestMail lists = new TestMail(dataSource);
+    String a = lists.listWithPolicy(TestMail.uniqueAddress("dur-a"), "A", "OPEN", "HOLD", null);
+    String b =
+        lists.listWithPolicy(TestMail.uniqueAddress("dur-b"), "B", "MODERATED", "HOLD", null);
     try (SmtpTestClient c = new SmtpTestClient(server.port())) {
       c.reply();
       c.command("HELO client.example");
@@ -132,8 +135,9 @@ class PostDurabilityTest {
 
   @Test
   void aWholePipelinedSessionSentOneByteAtATime() throws Exception {
-    TestLists lists = new TestLists(dataSource);
-    String list = lists.create(TestLists.uniqueAddress("bytewise"), "B", "OPEN", "HOLD", null);
+    TestMail lists = new TestMail(dataSource);
+    String list =
+        lists.listWithPolicy(TestMail.uniqueAddress("bytewise"), "B", "OPEN", "HOLD", null);
     String session =
         "EHLO client.example\r\nMAIL FROM:<a@example.org>\r\nRCPT TO:<"
             + list
@@ -159,7 +163,7 @@ class PostDurabilityTest {
       assertTrue(c.reply().startsWith("250 2.0.0 Ok: queued as"));
       assertTrue(c.reply().startsWith("221"));
     }
-    List<TestLists.Post> posts = lists.posts(list);
+    List<TestMail.Post> posts = lists.posts(list);
     assertEquals(2, posts.size());
     assertTrue(new String(posts.get(0).raw(), StandardCharsets.UTF_8).endsWith("\r\n\r\n.dot\r\n"));
     assertTrue(

@@ -20,6 +20,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
+import org.fanmail.testing.TestMail;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,8 +37,8 @@ class StartTlsTest {
 
   @Test
   void pipelinedPlaintextAfterStartTlsIsDiscarded() throws Exception {
-    TestLists lists = new TestLists(dataSource);
-    String list = lists.create(TestLists.uniqueAddress("tls"), "TLS", "OPEN", "HOLD", null);
+    TestMail lists = new TestMail(dataSource);
+    String list = lists.listWithPolicy(TestMail.uniqueAddress("tls"), "TLS", "OPEN", "HOLD", null);
     try (SmtpTestClient c = new SmtpTestClient(server.port())) {
       c.reply();
       c.line("EHLO client.example");
@@ -71,8 +72,9 @@ class StartTlsTest {
 
   @Test
   void swaksOverStartTls() throws Exception {
-    TestLists lists = new TestLists(dataSource);
-    String list = lists.create(TestLists.uniqueAddress("swaks"), "Swaks", "OPEN", "HOLD", null);
+    TestMail lists = new TestMail(dataSource);
+    String list =
+        lists.listWithPolicy(TestMail.uniqueAddress("swaks"), "Swaks", "OPEN", "HOLD", null);
     ExternalProcess.Result r =
         ExternalProcess.run(
             List.of(
@@ -98,7 +100,7 @@ class StartTlsTest {
             60);
     assertEquals(0, r.exitCode(), r.output());
     assertTrue(r.output().contains("250 2.0.0 Ok: queued as"), r.output());
-    List<TestLists.Post> posts = lists.posts(list);
+    List<TestMail.Post> posts = lists.posts(list);
     assertEquals(1, posts.size());
     assertEquals("via swaks", posts.get(0).subject());
     assertTrue(new String(posts.get(0).raw(), StandardCharsets.UTF_8).contains("with ESMTPS"));
@@ -106,8 +108,9 @@ class StartTlsTest {
 
   @Test
   void pythonSmtplibPlainAndStartTls() throws Exception {
-    TestLists lists = new TestLists(dataSource);
-    String list = lists.create(TestLists.uniqueAddress("python"), "Py", "OPEN", "HOLD", null);
+    TestMail lists = new TestMail(dataSource);
+    String list =
+        lists.listWithPolicy(TestMail.uniqueAddress("python"), "Py", "OPEN", "HOLD", null);
     String script =
         String.join(
             "\n",
@@ -132,7 +135,7 @@ class StartTlsTest {
         ExternalProcess.run(
             List.of("python3", "-c", script, String.valueOf(server.port()), list), null, 60);
     assertEquals(0, r.exitCode(), r.output());
-    List<TestLists.Post> posts = lists.posts(list);
+    List<TestMail.Post> posts = lists.posts(list);
     assertEquals(2, posts.size());
     assertEquals("via python plain", posts.get(0).subject());
     assertEquals("via python tls", posts.get(1).subject());

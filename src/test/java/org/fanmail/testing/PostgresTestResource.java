@@ -1,5 +1,6 @@
 package org.fanmail.testing;
 
+import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,8 +12,10 @@ import org.fanmail.embedded.EmbeddedDatabase;
 /**
  * The real PostgreSQL every {@code @QuarkusTest} runs on: the server named by {@code TEST_PG_URL}
  * (with {@code TEST_PG_USER} / {@code TEST_PG_PASSWORD}) when set, as in CI, otherwise an embedded
- * one started once per test JVM on a fresh temporary data directory.
+ * one started once per test JVM on a fresh temporary data directory. Applied to every
+ * {@code @QuarkusTest} of the suite by its own annotation (not restricted to an annotated class).
  */
+@QuarkusTestResource(value = PostgresTestResource.class, restrictToAnnotatedClass = false)
 public class PostgresTestResource implements QuarkusTestResourceLifecycleManager {
   private static EmbeddedDatabase embedded;
 

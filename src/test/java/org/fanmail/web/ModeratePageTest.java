@@ -25,7 +25,6 @@ import org.fanmail.mail.LinkTokens;
 import org.fanmail.mail.LinkTokens.Purpose;
 import org.fanmail.moderation.HeldPosts;
 import org.fanmail.smtp.SmtpServer;
-import org.fanmail.testing.SmtpSubmit;
 import org.fanmail.testing.TestMail;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -82,7 +81,7 @@ class ModeratePageTest {
                 + TestMail.uniqueId()
                 + ">\r\n\r\nHello.\r\n")
             .getBytes(StandardCharsets.UTF_8);
-    post = SmtpSubmit.submit(smtp.port(), poster, list, msg);
+    post = TestMail.submit(smtp.port(), poster, list, msg);
     assertEquals("HELD", db().postState(post));
   }
 

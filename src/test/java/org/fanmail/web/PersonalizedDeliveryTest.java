@@ -15,7 +15,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.restassured.http.ContentType;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.fanmail.config.FanmailConfig;
@@ -37,10 +35,14 @@ import org.fanmail.mail.LinkTokens;
 import org.fanmail.mail.LinkTokens.Purpose;
 import org.fanmail.mail.VerpAddress;
 import org.fanmail.queue.PostCommitted;
+import org.fanmail.testing.AdminApi;
+import org.fanmail.testing.Await;
 import org.fanmail.testing.TestMail;
+import org.fanmail.testing.sink.ClassSink;
 import org.fanmail.testing.sink.SmtpSink;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Personalized delivery end to end: lists and members made over REST, a post fanned out to the test
@@ -50,6 +52,8 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @TestProfile(FanoutTestProfile.class)
 class PersonalizedDeliveryTest {
+  @RegisterExtension static final ClassSink SINK = FanoutTestProfile.sinkPerClass();
+
   private static final Duration WAIT = Duration.ofSeconds(60);
   private static final Pattern LINK =
       Pattern.compile(
@@ -66,24 +70,13 @@ class PersonalizedDeliveryTest {
   @BeforeEach
   void setUp() {
     db = new TestMail(dataSource);
-    sink = FanoutTestProfile.sink();
+    sink = SINK.sink();
   }
 
   static String createList(String local, boolean personalize) {
-    String address = local + "-" + UUID.randomUUID().toString().substring(0, 8) + "@lists.test";
-    given()
-        .header("Authorization", "Bearer test-token")
-        .contentType(ContentType.JSON)
-        .body(
-            "{\"address\":\""
-                + address
-                + "\",\"name\":\"<b>Fans</b> & co\",\"postingPolicy\":\"OPEN\",\"personalize\":"
-                + personalize
-                + "}")
-        .post("/api/lists")
-        .then()
-        .statusCode(201);
-    return address;
+    return AdminApi.createList(
+        AdminApi.uniqueAddress(local, "lists.test"),
+        "\"name\":\"<b>Fans</b> & co\",\"postingPolicy\":\"OPEN\",\"personalize\":" + personalize);
   }
 
   static void addMembers(List<String> emails, String list) {
@@ -92,9 +85,7 @@ class PersonalizedDeliveryTest {
       json.append(json.length() > 1 ? "," : "").append("{\"email\":\"").append(e).append("\"}");
     }
     json.append(']');
-    given()
-        .header("Authorization", "Bearer test-token")
-        .contentType(ContentType.JSON)
+    AdminApi.api()
         .body(json.toString())
         .post("/api/lists/" + list + "/members/import")
         .then()
@@ -111,18 +102,12 @@ class PersonalizedDeliveryTest {
         db.acceptedPost(listId, list, TestMail.message(id, list, "News", body), Instant.now());
     lastPost = post;
     committed.fire(new PostCommitted(List.of(post)));
-    assertTrue(db.awaitPostState(post, "DONE", WAIT), "post reaches DONE");
+    db.awaitPost(post, "DONE", WAIT, "post reaches DONE");
     assertEquals(
         "0",
         db.scalar(
             "select count(*) from recipient where post_id = ? and state <> 'DELIVERED'", post));
     return id;
-  }
-
-  private List<SmtpSink.Message> messagesOf(String messageId) {
-    return sink.messages().stream()
-        .filter(m -> m.text().contains("Message-ID: <" + messageId + ">"))
-        .toList();
   }
 
   /** Distinct connections that carried the post's transactions, per sink address. */
@@ -167,9 +152,9 @@ class PersonalizedDeliveryTest {
     int ahead = sink.commandsAheadOfDataReply() - aheadBefore;
     assertTrue(ahead >= 10, "transactions pipelined behind a final dot: " + ahead);
 
-    List<SmtpSink.Message> plain = messagesOf(sharedId);
+    List<SmtpSink.Message> plain = sink.copiesOf(sharedId);
     assertEquals(3, plain.size(), "shared: one transaction per host (ten recipients each)");
-    List<SmtpSink.Message> got = messagesOf(personalId);
+    List<SmtpSink.Message> got = sink.copiesOf(personalId);
     assertEquals(30, got.size(), "personalized: one transaction per recipient");
     assertEquals(connectionsPerHost(plain), connectionsPerHost(got));
     assertEquals(Set.of(HOST_AB, HOST_C, HOST_D), connectionsPerHost(got).keySet());
@@ -242,7 +227,7 @@ class PersonalizedDeliveryTest {
     assertEquals("30", count(shared), "the same address on another list stays");
     // The goodbye message reaches the member who left (system mail through the same engine).
     assertTrue(
-        SmtpSink.await(
+        Await.until(
             java.time.Duration.ofSeconds(30),
             () ->
                 sink.messages().stream()
@@ -275,7 +260,7 @@ class PersonalizedDeliveryTest {
             "m5@mailmax.test");
     addMembers(emails, personal);
     String id = postAndWait(personal, "b\r\n");
-    List<SmtpSink.Message> got = messagesOf(id);
+    List<SmtpSink.Message> got = sink.copiesOf(id);
     assertEquals(5, got.size());
     assertTrue(got.stream().allMatch(m -> m.address().equals(HOST_MAILMAX)));
     Map<Integer, Long> perConnection = new TreeMap<>();
@@ -305,7 +290,7 @@ class PersonalizedDeliveryTest {
         db.acceptedPost(
             listId, personal, TestMail.message(id, personal, "s", "b\r\n"), Instant.now());
     committed.fire(new PostCommitted(List.of(post)));
-    assertTrue(db.awaitPostState(post, "DONE", WAIT), "post reaches DONE");
+    db.awaitPost(post, "DONE", WAIT, "post reaches DONE");
     assertEquals("DELIVERED", db.recipient(post, ok, "state"));
     assertEquals("1", db.recipient(post, ok, "attempts"));
     assertEquals("DELIVERED", db.recipient(post, busy, "state"));
@@ -317,7 +302,8 @@ class PersonalizedDeliveryTest {
         db.scalar("select bounce_score from member where email = ? ", gone),
         "a 5xx counts toward the member's bounce score");
     assertEquals("0", db.scalar("select bounce_score from member where email = ? ", busy));
-    List<String> rcpts = messagesOf(id).stream().flatMap(m -> m.rcpts().stream()).sorted().toList();
+    List<String> rcpts =
+        sink.copiesOf(id).stream().flatMap(m -> m.rcpts().stream()).sorted().toList();
     assertEquals(List.of(busy, ok), rcpts);
   }
 

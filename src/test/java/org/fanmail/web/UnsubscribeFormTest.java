@@ -15,7 +15,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.fanmail.config.FanmailConfig;
@@ -23,9 +22,11 @@ import org.fanmail.fanout.FanoutTestProfile;
 import org.fanmail.mail.LinkTokens;
 import org.fanmail.mail.LinkTokens.Purpose;
 import org.fanmail.testing.TestMail;
+import org.fanmail.testing.sink.ClassSink;
 import org.fanmail.testing.sink.SmtpSink;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The list-level link of a non-personalized list: a form, a confirmation mail with an expiring
@@ -35,6 +36,8 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @TestProfile(FanoutTestProfile.class)
 class UnsubscribeFormTest {
+  @RegisterExtension static final ClassSink SINK = FanoutTestProfile.sinkPerClass();
+
   private static final Duration WAIT = Duration.ofSeconds(30);
   private static final Pattern CONFIRM = Pattern.compile("/unsubscribe/([A-Za-z0-9_-]{58})");
 
@@ -48,12 +51,8 @@ class UnsubscribeFormTest {
   @BeforeEach
   void setUp() {
     db = new TestMail(dataSource);
-    sink = FanoutTestProfile.sink();
+    sink = SINK.sink();
     tokens = LinkTokens.of(config);
-  }
-
-  private long listId(String address) throws Exception {
-    return Long.parseLong(db.scalar("select id from mailing_list where address = ?", address));
   }
 
   private String members(String address) throws Exception {
@@ -62,16 +61,12 @@ class UnsubscribeFormTest {
         address);
   }
 
-  private Optional<SmtpSink.Message> mailTo(String rcpt) {
-    return sink.messages().stream().filter(m -> m.rcpts().contains(rcpt)).findFirst();
-  }
-
   @Test
   void theFormMailsAConfirmationAndOnlyItsLinkUnsubscribes() throws Exception {
     String list = PersonalizedDeliveryTest.createList("form", false);
     String member = "form-" + System.nanoTime() + "@a.test";
     PersonalizedDeliveryTest.addMembers(List.of(member, "other@a.test"), list);
-    long id = listId(list);
+    long id = db.listId(list);
     String path = "/unsubscribe/" + tokens.sign(Purpose.UNSUBSCRIBE_LIST, id, 0, null);
 
     given()
@@ -122,9 +117,9 @@ class UnsubscribeFormTest {
     assertEquals(
         forMember.replace(member.toUpperCase().replace("@A.TEST", "@a.test"), "X"),
         forStranger.replace(stranger.toUpperCase().replace("@A.TEST", "@a.test"), "X"));
-    assertTrue(SmtpSink.await(WAIT, () -> mailTo(member).isPresent()), "confirmation mailed");
+    SmtpSink.Message mail =
+        sink.awaitMessage(WAIT, "confirmation mailed", x -> x.rcpts().contains(member));
     assertEquals("2", members(list), "asking removes nobody");
-    SmtpSink.Message mail = mailTo(member).get();
     assertTrue(mail.text().contains("Auto-Submitted: auto-generated"), mail.text());
     assertEquals(list.replace("@", "-bounces@"), mail.mailFrom());
     Matcher m = CONFIRM.matcher(mail.text());
@@ -173,7 +168,7 @@ class UnsubscribeFormTest {
   void badTokensAreRefusedWithoutAnError() throws Exception {
     String list = PersonalizedDeliveryTest.createList("bad", false);
     PersonalizedDeliveryTest.addMembers(List.of("keep@a.test"), list);
-    long id = listId(list);
+    long id = db.listId(list);
     long member =
         Long.parseLong(
             db.scalar("select id from member where list_id = ? and email = 'keep@a.test'", id));

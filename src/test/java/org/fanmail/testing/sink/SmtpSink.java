@@ -16,13 +16,15 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
+import org.fanmail.testing.Await;
 
 /**
  * A test SMTP server listening on several loopback addresses ({@code 127.0.1.x}, each with its own
@@ -266,6 +268,36 @@ public final class SmtpSink implements AutoCloseable {
     return List.copyOf(messages);
   }
 
+  /** The accepted copies of the message with {@code messageId} (its {@code Message-ID:} field). */
+  public List<Message> copiesOf(String messageId) {
+    String field = "Message-ID: <" + messageId + ">";
+    return messages.stream().filter(m -> m.text().contains(field)).toList();
+  }
+
+  /** The accepted messages with {@code rcpt} among their recipients (case-insensitive). */
+  public List<Message> messagesTo(String rcpt) {
+    return messages.stream()
+        .filter(m -> m.rcpts().stream().anyMatch(r -> r.equalsIgnoreCase(rcpt)))
+        .toList();
+  }
+
+  /**
+   * The first accepted message {@code which} accepts, waiting up to {@code timeout} for it; fails
+   * naming {@code what} and the envelope recipients of every message the sink holds.
+   */
+  public Message awaitMessage(Duration timeout, String what, Predicate<Message> which) {
+    return Await.value(
+            timeout,
+            () -> "no message " + what + " reached the sink; it holds messages to " + envelopes(),
+            () -> messages.stream().filter(which).findFirst(),
+            Optional::isPresent)
+        .orElseThrow();
+  }
+
+  private List<List<String>> envelopes() {
+    return messages.stream().map(Message::rcpts).toList();
+  }
+
   public int connections(String address) {
     return connections.get(address).get();
   }
@@ -285,24 +317,6 @@ public final class SmtpSink implements AutoCloseable {
     List<String> all = new ArrayList<>();
     messages.forEach(m -> all.addAll(m.rcpts()));
     return all;
-  }
-
-  /** Polls {@code condition} until it holds or {@code timeout} passes; no fixed sleeps. */
-  public static boolean await(Duration timeout, BooleanSupplier condition) {
-    Instant deadline = Instant.now().plus(timeout);
-    while (Instant.now().isBefore(deadline)) {
-      if (condition.getAsBoolean()) {
-        return true;
-      }
-      try {
-        Thread.onSpinWait();
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return false;
-      }
-    }
-    return condition.getAsBoolean();
   }
 
   @Override
