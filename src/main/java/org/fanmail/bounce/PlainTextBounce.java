@@ -37,6 +37,7 @@ final class PlainTextBounce {
 
   private static final Pattern QUOTED_HEADER =
       Pattern.compile("(?i)[ \\t>]*(?:to|cc|from|sent|date|subject)[ \\t]*:");
+  private static final int MAX_LOOK_BACK = 200;
   private static final Pattern ADDRESS_TYPE = Pattern.compile("(?i)(?:smtp|rfc822)=");
 
   /** Sendmail's note under an alias's target: the address the sender used. */
@@ -82,6 +83,7 @@ final class PlainTextBounce {
     if (candidates.isEmpty()) {
       addAll(candidates, LINE_OPENING.matcher(text), excluded);
     }
+    boolean listed = !candidates.isEmpty();
     if (candidates.isEmpty()) {
       Matcher m = INTRODUCED.matcher(text);
       while (m.find()) {
@@ -100,36 +102,48 @@ final class PlainTextBounce {
     }
     if (candidates.isEmpty()) {
       candidates.addAll(originalRecipients);
+    } else if (!listed && candidates.size() > 1 && !originalRecipients.isEmpty()) {
+      // Addresses merely mentioned in the prose: the original names its one recipient only when
+      // it went to one (a Received "for", a personal To), so that one is the failed address.
+      Set<String> hinted = new LinkedHashSet<>();
+      for (String c : candidates) {
+        if (originalRecipients.stream().anyMatch(c::equalsIgnoreCase)) {
+          hinted.add(c);
+        }
+      }
+      if (!hinted.isEmpty()) {
+        candidates = hinted;
+      }
     }
     List<BouncedRecipient> out = new ArrayList<>();
     String lower = text.toLowerCase(Locale.ROOT);
+    WholeText whole = new WholeText(text);
     for (String a : candidates) {
       int at = lower.indexOf(a.toLowerCase(Locale.ROOT));
       String after = at < 0 ? text : text.substring(at, Math.min(text.length(), at + 2000));
+      // Nearest evidence first: a code after the address, then anywhere, then the words.
       String status = enhancedIn(after);
-      String diagnosticSource = after;
-      if (status == null) {
-        status = enhancedIn(text);
-        diagnosticSource = text;
+      String diagnostic = status == null ? null : diagnostic(after, status);
+      if (status == null && whole.enhanced() != null) {
+        status = whole.enhanced();
+        diagnostic = whole.diagnostic(status);
       }
-      if (status == null) {
-        status = basicIn(after);
-        diagnosticSource = after;
+      if (status == null && (status = basicIn(after)) != null) {
+        diagnostic = diagnostic(after, status);
       }
-      if (status == null) {
-        status = basicIn(text);
-        diagnosticSource = text;
+      if (status == null && whole.basic() != null) {
+        status = whole.basic();
+        diagnostic = whole.diagnostic(status);
       }
-      if (status == null) {
-        status = statusOfReason(after);
-        diagnosticSource = after;
+      if (status == null && (status = statusOfReason(after)) != null) {
+        diagnostic = diagnostic(after, status);
       }
-      if (status == null) {
-        status = statusOfReason(text);
-        diagnosticSource = text;
+      if (status == null && whole.reason() != null) {
+        status = whole.reason();
+        diagnostic = whole.diagnostic(status);
       }
-      if (status == null && subject != null) {
-        status = statusOfReason(subject);
+      if (status == null && subject != null && (status = statusOfReason(subject)) != null) {
+        diagnostic = whole.diagnostic(status);
       }
       if (status == null) {
         // RFC 3463 "other or undefined": the notice says only that it failed, or is delayed.
@@ -146,8 +160,7 @@ final class PlainTextBounce {
           original = expanded.group(1);
         }
       }
-      out.add(
-          new BouncedRecipient(a, action, status, diagnostic(diagnosticSource, status), original));
+      out.add(new BouncedRecipient(a, action, status, diagnostic, original));
       if (out.size() >= BounceParser.MAX_RECIPIENTS) {
         break;
       }
@@ -155,13 +168,69 @@ final class PlainTextBounce {
     return out;
   }
 
+  /**
+   * What the whole explanation says, computed once: with many candidates, scanning the whole text
+   * again for each would make a long bounce cost candidates × length.
+   */
+  private static final class WholeText {
+    private final String text;
+    private String enhanced;
+    private String basic;
+    private String reason;
+    private int known; // bit 1 enhanced, 2 basic, 4 reason
+    private final Map<String, String> diagnostics = new java.util.HashMap<>();
+
+    WholeText(String text) {
+      this.text = text;
+    }
+
+    String enhanced() {
+      if ((known & 1) == 0) {
+        enhanced = enhancedIn(text);
+        known |= 1;
+      }
+      return enhanced;
+    }
+
+    String basic() {
+      if ((known & 2) == 0) {
+        basic = basicIn(text);
+        known |= 2;
+      }
+      return basic;
+    }
+
+    String reason() {
+      if ((known & 4) == 0) {
+        reason = statusOfReason(text);
+        known |= 4;
+      }
+      return reason;
+    }
+
+    String diagnostic(String status) {
+      return diagnostics.computeIfAbsent(status, s -> PlainTextBounce.diagnostic(text, s));
+    }
+  }
+
   /** "To: a@b" quoted from the original's header says whom it was for, not who failed. */
   private static boolean onQuotedHeader(String text, int start, int end) {
-    int line = text.lastIndexOf('\n', start) + 1;
+    // Bounded look-back: a quoted field name stands close to its address, and a long line full
+    // of addresses must not cost a scan back to its start for each one.
+    int line = start;
+    while (line > 0 && text.charAt(line - 1) != '\n') {
+      if (start - line > MAX_LOOK_BACK) {
+        return false;
+      }
+      line--;
+    }
     return QUOTED_HEADER.matcher(text).region(line, end).lookingAt();
   }
 
   private static void addAll(Set<String> out, String address, List<String> excluded) {
+    if (out.size() >= BounceParser.MAX_RECIPIENTS) {
+      return;
+    }
     String a = address.startsWith("'") ? address.substring(1) : address;
     // X.400-style "dda:SMTP=a@b" (Exchange): the address is what follows the type
     Matcher typed = ADDRESS_TYPE.matcher(a);

@@ -30,11 +30,10 @@ import org.junit.jupiter.api.Test;
  */
 class BounceFluflCorpusTest {
   /**
-   * Measured 52 of 101 before the structural rules, 97 of 101 (96.0%) after; the floor sits at the
-   * measured share so that a regression fails. The promise is 97%: not reached yet (the four missed
-   * are listed when the test runs).
+   * Measured 55 of 101 (54.5%) before recipients were found by structure, 98 of 101 (97.0%) after;
+   * the floor is the 97% the project promises on bounces it has not seen.
    */
-  static final double FOUND_FLOOR = 0.96;
+  static final double FOUND_FLOOR = 0.97;
 
   @Test
   void findsTheExpectedRecipientsOfAlmostEveryBounce() throws IOException {
