@@ -94,9 +94,14 @@ public final class BounceParser {
     }
     List<BouncedRecipient> dsn = new ArrayList<>();
     boolean statusPart = false;
-    for (MimePart p : parts) {
-      if (p.type.equals("message/delivery-status")
-          || p.type.equals("message/global-delivery-status")) {
+    List<MimePart> searched = parts;
+    if (parts.stream().noneMatch(BounceParser::isStatusPart)) {
+      // A postmaster may forward the DSN it got as an attachment: its status part is inside.
+      searched = new ArrayList<>();
+      top.walk(searched, true);
+    }
+    for (MimePart p : searched) {
+      if (isStatusPart(p)) {
         statusPart = true;
         dsn.addAll(DeliveryStatusFields.parse(p.text()));
       }
@@ -123,10 +128,18 @@ public final class BounceParser {
     if (!bounce) {
       return BounceReport.of(autoReply ? BounceKind.AUTO_REPLY : BounceKind.NOT_A_BOUNCE);
     }
+    ReturnedOriginal original = ReturnedOriginal.of(parts);
+    List<String> excluded = excluded(top);
+    excluded.addAll(original.senderAddresses());
     List<BouncedRecipient> found =
         PlainTextBounce.extract(
-            top, text, subject, excluded(top), dsnInText(text), returnedTo(parts, top));
+            top, text, subject, excluded, dsnInText(text), original.recipientHints());
     return new BounceReport(BounceKind.NON_STANDARD_BOUNCE, limit(found));
+  }
+
+  private static boolean isStatusPart(MimePart p) {
+    return p.type.equals("message/delivery-status")
+        || p.type.equals("message/global-delivery-status");
   }
 
   private static List<BouncedRecipient> dsnInText(String text) {
@@ -220,42 +233,6 @@ public final class BounceParser {
       }
     }
     return out;
-  }
-
-  /**
-   * The To of the returned copy of the original message (an attached message/rfc822 or
-   * text/rfc822-headers part, or the copy inlined after the explanation): the last resort when the
-   * explanation names no address.
-   */
-  private static String returnedTo(List<MimePart> parts, MimePart top) {
-    for (MimePart p : parts) {
-      if (p.type.equals("message/rfc822") && !p.children.isEmpty()) {
-        String to = p.children.get(0).header("to");
-        if (to != null) {
-          return to;
-        }
-      }
-      if (p.type.equals("text/rfc822-headers")) {
-        for (Map.Entry<String, String> h : MimePart.headerFields(p.text())) {
-          if (h.getKey().equals("to")) {
-            return h.getValue();
-          }
-        }
-      }
-    }
-    for (MimePart p : parts) {
-      if (p.children.isEmpty() && p.type.startsWith("text/plain")) {
-        String t = p.text();
-        Matcher cut = CUT.matcher(t);
-        if (cut.find()) {
-          Matcher to = Pattern.compile("(?im)^[ \\t]*To:[ \\t]*(.+)$").matcher(t);
-          if (to.find(cut.start())) {
-            return to.group(1);
-          }
-        }
-      }
-    }
-    return null;
   }
 
   private static List<BouncedRecipient> limit(List<BouncedRecipient> all) {

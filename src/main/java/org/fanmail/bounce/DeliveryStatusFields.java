@@ -62,6 +62,13 @@ final class DeliveryStatusFields {
       if (status == null && diagnostic != null) {
         status = PlainTextBounce.statusOfReason(diagnostic);
       }
+      if (action != null && action.startsWith("fail")) {
+        action = "failed"; // "failure", seen from old MTAs
+      }
+      if (status == null && action != null) {
+        // Status is required; without it the action still tells the class (RFC 3463 X.0.0).
+        status = action.equals("failed") ? "5.0.0" : action.startsWith("delay") ? "4.0.0" : null;
+      }
       if (action == null || action.isEmpty()) {
         action = status != null && status.startsWith("4") ? "delayed" : "failed";
       }

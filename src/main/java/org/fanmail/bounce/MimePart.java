@@ -77,7 +77,14 @@ final class MimePart {
     String boundary = params.get("boundary");
     if (type.startsWith("multipart/") && boundary != null && depth < MAX_DEPTH) {
       String childDefault = type.equals("multipart/digest") ? "message/rfc822" : "text/plain";
-      for (int[] range : split(b, bodyStart, to, boundary)) {
+      List<int[]> ranges = split(b, bodyStart, to, boundary);
+      if (ranges.isEmpty()) {
+        // The boundary never occurs (mangled by a relay or an anonymizer): read the body as text.
+        int end = Math.min(to, bodyStart + MAX_PART);
+        byte[] raw = java.util.Arrays.copyOfRange(b, Math.min(bodyStart, end), end);
+        return new MimePart(headers, "text/plain", params, raw, children);
+      }
+      for (int[] range : ranges) {
         if (count[0] >= MAX_PARTS) {
           break;
         }

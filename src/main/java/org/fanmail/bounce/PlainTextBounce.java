@@ -19,11 +19,32 @@ import java.util.regex.Pattern;
  * into its class ({@code 550} → {@code 5.0.0}).
  */
 final class PlainTextBounce {
-  private static final Pattern POSITIONED =
+  /**
+   * An address that opens a line, as the formats list failed recipients: qmail's {@code <a@b>:},
+   * Postfix's {@code <a@b>: host said}, Sendmail's {@code a@b... User unknown}, Exchange's {@code
+   * a@b on <date>}, Exim's indented bare address, quoted or bracketed, alone on its line.
+   */
+  private static final Pattern LINE_OPENING =
       Pattern.compile(
-          "(?im)(?:^[ \\t]*<?(ADDR)>?[ \\t]*(?::|$)|RCPT TO:?[ \\t]*<(ADDR)>"
-              + "|(?:recipient|address(?:es)?|to|user|mailbox)[^\\n@]{0,40}?[:\\s]<?(ADDR)>?)"
-                  .replace("ADDR", BounceParser.address().pattern()));
+          "(?im)^[ \\t]*[<\"'(]?+(ADDR)[>\"')]?(?=[ \\t]*(?::|$|\\.\\.\\.|\\(|\\[)|[ \\t]+on[ \\t])|RCPT TO:?[ \\t]*<(ADDR)>"
+              .replace("ADDR", BounceParser.address().pattern()));
+
+  /** An address after a word that introduces one ({@code Recipient: a@b}, {@code to <a@b>}). */
+  private static final Pattern INTRODUCED =
+      Pattern.compile(
+          "(?im)(?:recipient|address(?:es)?|to|user|mailbox)[^\\n@]{0,40}?[:\\s][<\"']?(ADDR)"
+              .replace("ADDR", BounceParser.address().pattern()));
+
+  private static final Pattern QUOTED_HEADER =
+      Pattern.compile("(?i)[ \\t>]*(?:to|cc|from|sent|date|subject)[ \\t]*:");
+  private static final int MAX_LOOK_BACK = 200;
+  private static final Pattern ADDRESS_TYPE = Pattern.compile("(?i)(?:smtp|rfc822)=");
+
+  /** Sendmail's note under an alias's target: the address the sender used. */
+  private static final Pattern EXPANDED_FROM =
+      Pattern.compile(
+          "(?i)^>?\\s*\\(expanded from:?\\s*<?(" + BounceParser.address().pattern() + ")>?\\)");
+
   private static final Pattern SES_ADDRESS =
       Pattern.compile("\"emailAddress\"\\s*:\\s*\"([^\"]+)\"");
   private static final Pattern SES_STATUS = Pattern.compile("\"status\"\\s*:\\s*\"([^\"]+)\"");
@@ -40,7 +61,7 @@ final class PlainTextBounce {
       String subject,
       List<String> excluded,
       List<BouncedRecipient> dsn,
-      String returnedTo) {
+      List<String> originalRecipients) {
     boolean delayedMessage =
         (subject != null && BounceParser.delayed().matcher(subject).find())
             || BounceParser.delayed().matcher(text).find()
@@ -55,76 +76,184 @@ final class PlainTextBounce {
     Set<String> candidates = new LinkedHashSet<>();
     String failed = top.header("x-failed-recipients");
     if (failed != null) {
-      Matcher m = BounceParser.address().matcher(failed);
-      while (m.find()) {
-        candidates.add(m.group());
-      }
+      // the MTA's own list: trusted even when it names the bounce's Reply-To
+      addAll(candidates, BounceParser.address().matcher(failed), List.of());
     }
+    // Then by decreasing trust in where the address stands; the first place that names one wins.
     if (candidates.isEmpty()) {
-      Matcher m = POSITIONED.matcher(text);
+      addAll(candidates, LINE_OPENING.matcher(text), excluded);
+    }
+    boolean listed = !candidates.isEmpty();
+    if (candidates.isEmpty()) {
+      Matcher m = INTRODUCED.matcher(text);
       while (m.find()) {
-        for (int g = 1; g <= m.groupCount(); g++) {
-          String a = m.group(g);
-          if (a != null && !excluded.contains(a.toLowerCase(Locale.ROOT))) {
-            candidates.add(a);
-          }
+        if (!onQuotedHeader(text, m.start(), m.end())) {
+          addAll(candidates, m.group(1), excluded);
         }
       }
     }
     if (candidates.isEmpty()) {
       Matcher m = BounceParser.address().matcher(text);
       while (m.find()) {
-        if (usable(m.group(), excluded)) {
-          candidates.add(m.group());
+        if (usable(m.group(), excluded) && !onQuotedHeader(text, m.start(), m.end())) {
+          addAll(candidates, m.group(), excluded);
         }
       }
     }
-    if (candidates.isEmpty() && returnedTo != null) {
-      Matcher m = BounceParser.address().matcher(returnedTo);
-      while (m.find()) {
-        candidates.add(m.group());
+    if (candidates.isEmpty()) {
+      candidates.addAll(originalRecipients);
+    } else if (!listed && candidates.size() > 1 && !originalRecipients.isEmpty()) {
+      // Addresses merely mentioned in the prose: the original names its one recipient only when
+      // it went to one (a Received "for", a personal To), so that one is the failed address.
+      Set<String> hinted = new LinkedHashSet<>();
+      for (String c : candidates) {
+        if (originalRecipients.stream().anyMatch(c::equalsIgnoreCase)) {
+          hinted.add(c);
+        }
+      }
+      if (!hinted.isEmpty()) {
+        candidates = hinted;
       }
     }
     List<BouncedRecipient> out = new ArrayList<>();
     String lower = text.toLowerCase(Locale.ROOT);
+    WholeText whole = new WholeText(text);
     for (String a : candidates) {
       int at = lower.indexOf(a.toLowerCase(Locale.ROOT));
       String after = at < 0 ? text : text.substring(at, Math.min(text.length(), at + 2000));
+      // Nearest evidence first: a code after the address, then anywhere, then the words.
       String status = enhancedIn(after);
-      String diagnosticSource = after;
-      if (status == null) {
-        status = enhancedIn(text);
-        diagnosticSource = text;
+      String diagnostic = status == null ? null : diagnostic(after, status);
+      if (status == null && whole.enhanced() != null) {
+        status = whole.enhanced();
+        diagnostic = whole.diagnostic(status);
+      }
+      if (status == null && (status = basicIn(after)) != null) {
+        diagnostic = diagnostic(after, status);
+      }
+      if (status == null && whole.basic() != null) {
+        status = whole.basic();
+        diagnostic = whole.diagnostic(status);
+      }
+      if (status == null && (status = statusOfReason(after)) != null) {
+        diagnostic = diagnostic(after, status);
+      }
+      if (status == null && whole.reason() != null) {
+        status = whole.reason();
+        diagnostic = whole.diagnostic(status);
+      }
+      if (status == null && subject != null && (status = statusOfReason(subject)) != null) {
+        diagnostic = whole.diagnostic(status);
       }
       if (status == null) {
-        status = basicIn(after);
-        diagnosticSource = after;
-      }
-      if (status == null) {
-        status = basicIn(text);
-        diagnosticSource = text;
-      }
-      if (status == null) {
-        status = statusOfReason(after);
-        diagnosticSource = after;
-      }
-      if (status == null) {
-        status = statusOfReason(text);
-        diagnosticSource = text;
-      }
-      if (status == null && subject != null) {
-        status = statusOfReason(subject);
+        // RFC 3463 "other or undefined": the notice says only that it failed, or is delayed.
+        status = delayedMessage ? "4.0.0" : "5.0.0";
       }
       String action =
           status != null
               ? (status.startsWith("4") ? "delayed" : "failed")
               : delayedMessage ? "delayed" : "failed";
-      out.add(new BouncedRecipient(a, action, status, diagnostic(diagnosticSource, status)));
+      String original = null;
+      if (at >= 0) {
+        Matcher expanded = EXPANDED_FROM.matcher(text).region(at + a.length(), text.length());
+        if (expanded.lookingAt() && !expanded.group(1).equalsIgnoreCase(a)) {
+          original = expanded.group(1);
+        }
+      }
+      out.add(new BouncedRecipient(a, action, status, diagnostic, original));
       if (out.size() >= BounceParser.MAX_RECIPIENTS) {
         break;
       }
     }
     return out;
+  }
+
+  /**
+   * What the whole explanation says, computed once: with many candidates, scanning the whole text
+   * again for each would make a long bounce cost candidates × length.
+   */
+  private static final class WholeText {
+    private final String text;
+    private String enhanced;
+    private String basic;
+    private String reason;
+    private int known; // bit 1 enhanced, 2 basic, 4 reason
+    private final Map<String, String> diagnostics = new java.util.HashMap<>();
+
+    WholeText(String text) {
+      this.text = text;
+    }
+
+    String enhanced() {
+      if ((known & 1) == 0) {
+        enhanced = enhancedIn(text);
+        known |= 1;
+      }
+      return enhanced;
+    }
+
+    String basic() {
+      if ((known & 2) == 0) {
+        basic = basicIn(text);
+        known |= 2;
+      }
+      return basic;
+    }
+
+    String reason() {
+      if ((known & 4) == 0) {
+        reason = statusOfReason(text);
+        known |= 4;
+      }
+      return reason;
+    }
+
+    String diagnostic(String status) {
+      return diagnostics.computeIfAbsent(status, s -> PlainTextBounce.diagnostic(text, s));
+    }
+  }
+
+  /** "To: a@b" quoted from the original's header says whom it was for, not who failed. */
+  private static boolean onQuotedHeader(String text, int start, int end) {
+    // Bounded look-back: a quoted field name stands close to its address, and a long line full
+    // of addresses must not cost a scan back to its start for each one.
+    int line = start;
+    while (line > 0 && text.charAt(line - 1) != '\n') {
+      if (start - line > MAX_LOOK_BACK) {
+        return false;
+      }
+      line--;
+    }
+    return QUOTED_HEADER.matcher(text).region(line, end).lookingAt();
+  }
+
+  private static void addAll(Set<String> out, String address, List<String> excluded) {
+    if (out.size() >= BounceParser.MAX_RECIPIENTS) {
+      return;
+    }
+    String a = address.startsWith("'") ? address.substring(1) : address;
+    // X.400-style "dda:SMTP=a@b" (Exchange): the address is what follows the type
+    Matcher typed = ADDRESS_TYPE.matcher(a);
+    if (typed.lookingAt()) {
+      a = a.substring(typed.end());
+    }
+    if (!excluded.contains(a.toLowerCase(Locale.ROOT))) {
+      out.add(a);
+    }
+  }
+
+  /** Every group of {@code m}'s matches that is not an excluded address. */
+  private static void addAll(Set<String> out, Matcher m, List<String> excluded) {
+    while (m.find()) {
+      for (int g = 0; g <= m.groupCount(); g++) {
+        if (g == 0 && m.groupCount() > 0) {
+          continue;
+        }
+        if (m.group(g) != null) {
+          addAll(out, m.group(g), excluded);
+        }
+      }
+    }
   }
 
   private static boolean usable(String address, List<String> excluded) {

@@ -15,20 +15,22 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link BounceParser} over the shared corpus of 333 real messages (Sisimai's set-of-emails, BSD
- * licence; read in place, never copied). The corpus README says what each file name means: {@code
- * arf-*} are abuse reports, {@code rfc3834-*} auto-replies, everything else ({@code lhost-*},
- * {@code rhost-*}, {@code rfc3464-*}) a bounce. Asserted per file: the kind. Asserted over the
- * bounces: a floor on the share from which a recipient and a status were extracted, set just below
- * the measured share so that a regression fails. Prints the table.
+ * licence; read in place from {@link BounceCorpora}, never copied; skipped where absent). The
+ * corpus README says what each file name means: {@code arf-*} are abuse reports, {@code rfc3834-*}
+ * auto-replies, everything else ({@code lhost-*}, {@code rhost-*}, {@code rfc3464-*}) a bounce.
+ * Asserted per file: the kind. Asserted over the bounces: a floor on the share from which a
+ * recipient and a status were extracted, set just below the measured share so that a regression
+ * fails. Prints the table.
  */
 class BounceCorpusTest {
-  /** Measured 291 of 322 (90.4%) when written; the floor sits just below it. */
-  static final double EXTRACTION_FLOOR = 0.90;
+  /**
+   * Measured 291 of 322 (90.4%) when written, 322 of 322 after recipients and statuses were found
+   * by structure; the floor is the 97% the project promises on bounces it has not seen.
+   */
+  static final double EXTRACTION_FLOOR = 0.97;
 
   private static Path corpus() {
-    String shared = System.getProperty("shared.dir");
-    assertTrue(shared != null, "system property shared.dir (set by surefire) is missing");
-    return Path.of(shared, "corpus", "bounces");
+    return BounceCorpora.dir("bounces");
   }
 
   private static BounceKind expected(String name) {
@@ -53,6 +55,7 @@ class BounceCorpusTest {
     List<String> notExtracted = new ArrayList<>();
     int bounces = 0;
     int extracted = 0;
+    int classOnly = 0; // the bounce gave no detail: status X.0.0 from a code's class or the wording
     for (Path f : files) {
       String name = f.getFileName().toString();
       BounceReport r = BounceParser.parse(Files.readAllBytes(f));
@@ -73,6 +76,10 @@ class BounceCorpusTest {
               && r.recipients().stream().anyMatch(x -> x.recipient() != null && x.status() != null);
       if (ok) {
         extracted++;
+        if (r.recipients().stream()
+            .allMatch(x -> x.status() == null || x.status().endsWith(".0.0"))) {
+          classOnly++;
+        }
       } else {
         notExtracted.add(name + " (" + r.kind() + ", " + r.recipients() + ")");
       }
@@ -84,6 +91,7 @@ class BounceCorpusTest {
         String.format(
             "  bounces with recipient and status: %d of %d (%.1f%%)%n",
             extracted, bounces, share * 100));
+    table.append(String.format("  of which the status is only a class (X.0.0): %d%n", classOnly));
     table.append("  wrong kind: ").append(wrongKind).append('\n');
     table.append("  extraction failed:\n");
     notExtracted.forEach(n -> table.append("    ").append(n).append('\n'));

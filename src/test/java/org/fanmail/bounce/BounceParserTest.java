@@ -1,8 +1,10 @@
 package org.fanmail.bounce;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
 import org.junit.jupiter.api.Test;
 
@@ -65,6 +67,23 @@ class BounceParserTest {
     assertEquals(
         BounceKind.NOT_A_BOUNCE,
         parse("From: ann@example.org\r\nSubject: hello\r\n\r\nhi\r\n").kind());
+  }
+
+  /**
+   * One long line of distinct addresses: every candidate used to rescan the whole text for a status
+   * (minutes for this message); the whole-text answers are now computed once.
+   */
+  @Test
+  void aLongLineOfAddressesParsesInBoundedTime() {
+    StringBuilder line = new StringBuilder("x");
+    for (int i = 0; i < 12_000; i++) {
+      line.append(" u").append(i).append("@b").append(i).append(".example.com");
+    }
+    String msg =
+        "From: MAILER-DAEMON@mx.example\r\nSubject: Undelivered Mail\r\n\r\n" + line + "\r\n";
+    BounceReport r =
+        assertTimeoutPreemptively(Duration.ofSeconds(30), () -> parse(msg), "parse time");
+    assertEquals(BounceParser.MAX_RECIPIENTS, r.recipients().size());
   }
 
   @Test

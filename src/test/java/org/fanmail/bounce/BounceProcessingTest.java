@@ -32,10 +32,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Bounce processing through the real parts: DSNs and plain-text bounces (real corpus messages and
- * crafted ones) sent over SMTP to {@code list-bounces@} and to VERP addresses, scored by the intake
- * stage in PostgreSQL; 5xx replies from the test sink scored through the same path during delivery;
- * owner notices delivered to the sink; the member's bounce record and re-enable over REST.
+ * Bounce processing through the real parts: DSNs and plain-text bounces (the project's own bounce
+ * of each format, crafted ones, and real corpus messages where the corpus is present) sent over
+ * SMTP to {@code list-bounces@} and to VERP addresses, scored by the intake stage in PostgreSQL;
+ * 5xx replies from the test sink scored through the same path during delivery; owner notices
+ * delivered to the sink; the member's bounce record and re-enable over REST.
  */
 @QuarkusTest
 @TestProfile(FanoutTestProfile.class)
@@ -138,11 +139,60 @@ class BounceProcessingTest {
     return text.getBytes(StandardCharsets.US_ASCII);
   }
 
+  /** The real-bounce corpus; these tests are skipped where it is absent ({@link BounceCorpora}). */
   private static List<Path> corpus() throws Exception {
-    Path dir = Path.of(System.getProperty("shared.dir"), "corpus", "bounces");
+    Path dir = BounceCorpora.dir("bounces");
     try (Stream<Path> s = Files.list(dir)) {
       return s.filter(p -> p.toString().endsWith(".eml")).sorted().toList();
     }
+  }
+
+  /** The project's own bounce of each format ({@link BounceFormats}). */
+  private static final List<String> OWN_BOUNCES =
+      List.of(
+          "rfc3464-dsn.eml",
+          "postfix-old.eml",
+          "qmail.eml",
+          "exim.eml",
+          "sendmail-old.eml",
+          "exchange.eml",
+          "yahoo.eml",
+          "gmail.eml",
+          "lotus-notes.eml");
+
+  private static final List<String> OWN_NOT_BOUNCES =
+      List.of("rfc3834-vacation.eml", "out-of-office.eml", "arf-abuse-report.eml");
+
+  /**
+   * Sends {@code raw} to a fresh list whose member is the one permanent failure the bounce names,
+   * and checks that the member was scored with the bounce's status; false when the bounce does not
+   * suit (not one permanent, valid recipient, or too long for SMTP).
+   */
+  private boolean scoresTheNamedMember(String name, byte[] raw) throws Exception {
+    BounceReport r = BounceParser.parse(raw);
+    if (!r.kind().isBounce() || !TestMail.fitsSmtp(raw) || r.recipients().size() != 1) {
+      return false;
+    }
+    BouncedRecipient named = r.recipients().get(0);
+    if (!named.permanent() || named.status() == null || !EmailAddress.isValid(named.recipient())) {
+      return false;
+    }
+    String local = "corpus" + System.nanoTime();
+    long list = list(local, "owner@a.test");
+    db().member(list, named.recipient(), "ACTIVE", "REGULAR");
+
+    long post = bounce(local + "-bounces@" + DOMAIN, raw);
+
+    assertEquals("DONE", db().postState(post), name);
+    assertEquals("1", member(list, named.recipient(), "bounce_score"), name);
+    assertEquals(
+        named.status(),
+        db().scalar("select status from bounce_event where post_id = ?", post),
+        name);
+    assertEquals(
+        r.kind() == BounceKind.DSN ? "DSN" : "TEXT",
+        db().scalar("select source from bounce_event where post_id = ?", post));
+    return true;
   }
 
   @Test
@@ -155,35 +205,14 @@ class BounceProcessingTest {
         break;
       }
       byte[] raw = Files.readAllBytes(f);
-      BounceReport r = BounceParser.parse(raw);
-      boolean wantDsn = r.kind() == BounceKind.DSN && dsn < 4;
-      boolean wantText = r.kind() == BounceKind.NON_STANDARD_BOUNCE && text < 3;
-      if (!(wantDsn || wantText) || !TestMail.fitsSmtp(raw) || r.recipients().size() != 1) {
+      BounceKind kind = BounceParser.parse(raw).kind();
+      boolean wantDsn = kind == BounceKind.DSN && dsn < 4;
+      boolean wantText = kind == BounceKind.NON_STANDARD_BOUNCE && text < 3;
+      if (!(wantDsn || wantText) || !scoresTheNamedMember(f.toString(), raw)) {
         continue;
       }
-      BouncedRecipient named = r.recipients().get(0);
-      if (!named.permanent()
-          || named.status() == null
-          || !EmailAddress.isValid(named.recipient())) {
-        continue;
-      }
-      String local = "corpus" + System.nanoTime();
-      long list = list(local, "owner@a.test");
-      db().member(list, named.recipient(), "ACTIVE", "REGULAR");
-
-      long post = bounce(local + "-bounces@" + DOMAIN, raw);
-
-      assertEquals("DONE", db().postState(post), f.getFileName().toString());
-      assertEquals("1", member(list, named.recipient(), "bounce_score"), f.toString());
-      assertEquals(
-          named.status(),
-          db().scalar("select status from bounce_event where post_id = ?", post),
-          f.toString());
-      assertEquals(
-          r.kind() == BounceKind.DSN ? "DSN" : "TEXT",
-          db().scalar("select source from bounce_event where post_id = ?", post));
-      checked.add(f.getFileName() + " " + named.recipient() + " " + named.status());
-      if (r.kind() == BounceKind.DSN) {
+      checked.add(f.getFileName().toString());
+      if (kind == BounceKind.DSN) {
         dsn++;
       } else {
         text++;
@@ -195,16 +224,43 @@ class BounceProcessingTest {
   }
 
   @Test
+  void ownBouncesOfEveryFormatScoreTheMemberTheyName() throws Exception {
+    for (String name : OWN_BOUNCES) {
+      assertTrue(scoresTheNamedMember(name, BounceFormats.read(name)), name + " sent and scored");
+    }
+  }
+
+  @Test
   void autoRepliesAndAbuseReportsAreDiscardedWithAReason() throws Exception {
+    List<String> names = new ArrayList<>();
+    for (Path f : corpus()) {
+      String name = f.getFileName().toString();
+      if (name.startsWith("rfc3834-") || name.equals("arf-01.eml")) {
+        names.add(name);
+      }
+    }
+    Path dir = BounceCorpora.dir("bounces");
+    int n = discardedWithAReason(names, name -> Files.readAllBytes(dir.resolve(name)));
+    assertTrue(n >= 3, "auto-replies and an abuse report sent: " + n);
+  }
+
+  @Test
+  void ownAutoRepliesAndAbuseReportAreDiscardedWithAReason() throws Exception {
+    assertEquals(
+        OWN_NOT_BOUNCES.size(), discardedWithAReason(OWN_NOT_BOUNCES, BounceFormats::read));
+  }
+
+  private interface Source {
+    byte[] read(String name) throws Exception;
+  }
+
+  /** Sends each message to one list's bounce address; each must be discarded with its reason. */
+  private int discardedWithAReason(List<String> names, Source source) throws Exception {
     String local = "auto" + System.nanoTime();
     long list = list(local, "owner@a.test");
     int n = 0;
-    for (Path f : corpus()) {
-      String name = f.getFileName().toString();
-      if (!(name.startsWith("rfc3834-") || name.equals("arf-01.eml"))) {
-        continue;
-      }
-      byte[] raw = Files.readAllBytes(f);
+    for (String name : names) {
+      byte[] raw = source.read(name);
       if (!TestMail.fitsSmtp(raw)) {
         continue;
       }
@@ -216,8 +272,8 @@ class BounceProcessingTest {
           name + ": " + reason);
       n++;
     }
-    assertTrue(n >= 3, "auto-replies and an abuse report sent: " + n);
     assertEquals("0", db().scalar("select count(*) from bounce_event where list_id = ?", list));
+    return n;
   }
 
   @Test
@@ -227,9 +283,8 @@ class BounceProcessingTest {
     db().member(list, "erin@c.test", "ACTIVE", "REGULAR");
     db().member(list, "Frank@c.test", "ACTIVE", "REGULAR");
 
-    // A real DSN that names some other address (a forward, say): the VERP address decides.
-    byte[] real = Files.readAllBytes(corpus().get(0).resolveSibling("rfc3464-01.eml"));
-    bounce(local + "-bounces+erin=c.test@" + DOMAIN, real);
+    // A DSN that names some other address (a forward, say): the VERP address decides.
+    bounce(local + "-bounces+erin=c.test@" + DOMAIN, BounceFormats.read("rfc3464-dsn.eml"));
     assertEquals("1", member(list, "erin@c.test", "bounce_score"));
     assertEquals(
         "5.1.1",
