@@ -18,7 +18,6 @@ import org.fanmail.bounce.BounceScoring;
 import org.fanmail.delivery.RecipientOutcome.Recipient;
 import org.fanmail.queue.DeliveryQueries;
 import org.fanmail.queue.DeliveryState;
-import org.fanmail.queue.PostPurpose;
 import org.fanmail.stage.Transactions;
 import org.jboss.logging.Logger;
 
@@ -137,7 +136,7 @@ public class DeliveryStore {
           }
         }
         rs.getLong(14);
-        PostSource post = rs.wasNull() ? null : postSource(rs, 5);
+        PostSource post = rs.wasNull() ? null : PostSource.read(rs, 5);
         return Optional.of(new Attempt(receivedAt, recipients, post));
       }
     }
@@ -375,52 +374,14 @@ public class DeliveryStore {
     }
   }
 
-  /** The raw post and its list, for building the outgoing message. */
-  record PostSource(
-      byte[] raw,
-      String address,
-      String localPart,
-      String domain,
-      String name,
-      String subjectPrefix,
-      String replyTo,
-      String purpose,
-      String envelopeFrom,
-      long listId,
-      boolean personalize,
-      String dmarcAction) {
-
-    /** System mail goes out as written, with its own envelope sender. */
-    boolean system() {
-      return PostPurpose.SYSTEM.name().equals(purpose);
-    }
-  }
-
   Optional<PostSource> loadPost(long postId) throws SQLException {
     try (Connection c = dataSource.getConnection();
         PreparedStatement ps = c.prepareStatement(DeliveryQueries.LOAD_POST)) {
       ps.setLong(1, postId);
       try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? Optional.of(postSource(rs, 1)) : Optional.empty();
+        return rs.next() ? Optional.of(PostSource.read(rs, 1)) : Optional.empty();
       }
     }
-  }
-
-  /** The columns of {@link DeliveryQueries#LOAD_POST}, from column {@code at} on. */
-  private static PostSource postSource(ResultSet rs, int at) throws SQLException {
-    return new PostSource(
-        rs.getBytes(at),
-        rs.getString(at + 1),
-        rs.getString(at + 2),
-        rs.getString(at + 3),
-        rs.getString(at + 4),
-        rs.getString(at + 5),
-        rs.getString(at + 6),
-        rs.getString(at + 7),
-        rs.getString(at + 8),
-        rs.getLong(at + 9),
-        rs.getBoolean(at + 10),
-        rs.getString(at + 11));
   }
 
   /** Closes DELIVERING posts that have nothing pending; returns how many. */

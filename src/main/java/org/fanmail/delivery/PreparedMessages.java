@@ -50,7 +50,7 @@ public class PreparedMessages {
    * The prepared message of {@code postId}; empty when the post or its list is gone. Built from
    * {@code loaded} when the caller read the post already, else read here.
    */
-  Optional<PreparedMessage> get(long postId, Instant receivedAt, DeliveryStore.PostSource loaded)
+  Optional<PreparedMessage> get(long postId, Instant receivedAt, PostSource loaded)
       throws SQLException {
     synchronized (this) {
       PreparedMessage hit = cache.get(postId);
@@ -58,8 +58,7 @@ public class PreparedMessages {
         return Optional.of(hit);
       }
     }
-    Optional<DeliveryStore.PostSource> source =
-        loaded != null ? Optional.of(loaded) : store.loadPost(postId);
+    Optional<PostSource> source = loaded != null ? Optional.of(loaded) : store.loadPost(postId);
     if (source.isEmpty()) {
       return Optional.empty();
     }
@@ -83,8 +82,7 @@ public class PreparedMessages {
     return Optional.of(built);
   }
 
-  private PreparedMessage build(long postId, DeliveryStore.PostSource p, Instant receivedAt)
-      throws SQLException {
+  private PreparedMessage build(long postId, PostSource p, Instant receivedAt) throws SQLException {
     byte[] raw = p.raw();
     if (p.system()) {
       boolean eightBit = hasHighBit(raw, raw.length);
