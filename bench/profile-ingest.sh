@@ -58,9 +58,9 @@ trap cleanup EXIT
 cpu_of() { python3 "$BENCH_DIR/tools/procstat.py" snap "$1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["cpu_s"])'; }
 
 profile() {
-  local app=$1 tag=$2 pgport smtp http sinkport pgdata pgpid pm fmpid sinkpid
+  local app=$1 tag=$2 pgport smtp http mgmt sinkport pgdata pgpid pm fmpid sinkpid
   local -a psql
-  pgport=$(free_port) smtp=$(free_port) http=$(free_port) sinkport=$(free_port)
+  pgport=$(free_port) smtp=$(free_port) http=$(free_port) mgmt=$(free_port) sinkport=$(free_port)
   pgdata=$WORK/$tag/pg
   mkdir -p "$pgdata" && chown postgres "$WORK/$tag" "$pgdata"
   runuser -u postgres -- "$PGBIN/initdb" -D "$pgdata" -U postgres --auth=trust >"$WORK/$tag/initdb.log"
@@ -82,7 +82,8 @@ profile() {
   PIDS+=("$sinkpid")
   java -Dquarkus.datasource.jdbc.url="jdbc:postgresql://127.0.0.1:$pgport/fm" \
     -Dquarkus.datasource.username=postgres -Dquarkus.datasource.password=postgres \
-    -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$http" -Dfanmail.smtp.host=127.0.0.1 \
+    -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$http" -Dquarkus.management.port="$mgmt" \
+    -Dfanmail.smtp.host=127.0.0.1 \
     -Dfanmail.smtp.port="$smtp" -Dfanmail.smtp.hostname=fm.test -Dfanmail.admin.token=tok \
     -Dfanmail.delivery.transport-map=/dev/null -Dfanmail.delivery.tls=none \
     -Dfanmail.smtp.max-connections-per-ip=500 -Dfanmail.delivery.relay-host="127.0.0.1:$sinkport" \
@@ -91,7 +92,7 @@ profile() {
   PIDS+=("$fmpid")
   local i
   for ((i = 0; i < 240; i++)); do
-    curl -fs -o /dev/null "http://127.0.0.1:$http/q/health/ready" && break
+    curl -fs -o /dev/null "http://127.0.0.1:$mgmt/q/health/ready" && break
     sleep 0.5
   done
   api() { curl -fs -X POST "http://127.0.0.1:$http$1" -H 'Authorization: Bearer tok' "${@:2}" >/dev/null; }

@@ -5,7 +5,8 @@
 #   deploy/check.sh --native   also the native build up to native-image (sources only), and
 #                              checks that zonky stays out of it
 #   deploy/check.sh --image    also builds the image tarball, checks it, and (root + PostgreSQL
-#                              binaries) starts it in a chroot until /q/health/ready says UP
+#                              binaries) starts it in a chroot until /q/health/ready (management
+#                              port) says UP and /q/* answers 404 on the main port
 #   deploy/check.sh --all      all of it
 # A check whose tool is missing says "skip" and does not fail; set CHECK_STRICT=1 to make a
 # skip fail (CI that installed the tools). Tools: python3 + PyYAML (required), yamllint,

@@ -60,11 +60,11 @@ runuser -u postgres -- "$PGBIN/initdb" -D "$WORK/pg" -A trust -U postgres -E UTF
 runuser -u postgres -- "$PGBIN/pg_ctl" -D "$WORK/pg" -l "$WORK/pg/server.log" -w -t 60 \
   -o "-p $PGPORT -k $WORK/pg -c listen_addresses=127.0.0.1" start >/dev/null
 
-HTTP=$(free_port); SMTP=$(free_port)
+HTTP=$(free_port); SMTP=$(free_port); MGMT=$(free_port)
 user=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["User"])' "$WORK/config.json")
 mapfile -t entry < <(python3 -c 'import json,sys; c=json.load(open(sys.argv[1])); print("\n".join((c.get("Entrypoint") or [])+(c.get("Cmd") or [])))' "$WORK/config.json")
 mapfile -t envs < <(python3 -c 'import json,sys; print("\n".join(json.load(open(sys.argv[1])).get("Env") or []))' "$WORK/config.json")
-echo "== starting ${entry[*]} as user $user (HTTP $HTTP, SMTP $SMTP)"
+echo "== starting ${entry[*]} as user $user (HTTP $HTTP, SMTP $SMTP, management $MGMT)"
 unshare --mount --fork -- sh -c '
   root=$1; shift
   mount --bind /dev "$root/dev" && mount -t proc proc "$root/proc" && exec "$@"' sh \
@@ -72,15 +72,23 @@ unshare --mount --fork -- sh -c '
     QUARKUS_DATASOURCE_JDBC_URL="jdbc:postgresql://127.0.0.1:$PGPORT/postgres" \
     QUARKUS_DATASOURCE_USERNAME=postgres QUARKUS_DATASOURCE_PASSWORD= \
     FANMAIL_ADMIN_TOKEN=smoke-test-token FANMAIL_LINK_SECRET=smoke-test-link-secret-0123456789abcdef \
-    QUARKUS_HTTP_PORT="$HTTP" QUARKUS_HTTP_HOST=127.0.0.1 \
+    QUARKUS_HTTP_PORT="$HTTP" QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_MANAGEMENT_PORT="$MGMT" \
     FANMAIL_SMTP_PORT="$SMTP" FANMAIL_SMTP_HOST=127.0.0.1 FANMAIL_SMTP_HOSTNAME=smoke.test \
     QUARKUS_LOG_CONSOLE_JSON_ENABLED=true \
     "$(command -v chroot)" --userspec="$user:0" "$WORK/rootfs" "${entry[@]}" > "$WORK/app.log" 2>&1 &
 APP_PID=$!
 
 for _ in $(seq 1 90); do
-  if curl -fsS "http://127.0.0.1:$HTTP/q/health/ready" -o "$WORK/ready.json" 2>/dev/null; then
+  if curl -fsS "http://127.0.0.1:$MGMT/q/health/ready" -o "$WORK/ready.json" 2>/dev/null; then
     echo "== ready: $(tr -d '\n ' < "$WORK/ready.json" | cut -c1-200)"
+    # The main port publishes /api and the public pages only, never the operations endpoints.
+    for path in /q/metrics /q/openapi /q/health/ready; do
+      code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$HTTP$path")
+      if [ "$code" != 404 ]; then
+        echo "smoke test FAILED: $path answers $code on the main HTTP port" >&2; exit 1
+      fi
+    done
+    echo "== /q/* not on the main port"
     head -c 300 "$WORK/app.log"; echo
     python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]' "$WORK/app.log" \
       && echo "== log lines are JSON"

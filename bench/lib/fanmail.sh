@@ -30,12 +30,14 @@ fm_start() {
   mkdir -p "$fm_dir"
   fm_http=$(free_port)
   fm_smtp=$(free_port)
+  fm_mgmt=$(free_port) # health and metrics: the management port
   fm_token=$(python3 -c 'import secrets; print(secrets.token_hex(24))')
   local -a jopts=()
   read -ra jopts <<<"${BENCH_FANMAIL_JAVA_OPTS:-}" # extra JVM options, e.g. -Xmx512m
   fm_started_ms=$(now_ms)
   local -a props=(
     -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$fm_http"
+    -Dquarkus.management.port="$fm_mgmt"
     -Dfanmail.smtp.host=127.0.0.1 -Dfanmail.smtp.port="$fm_smtp"
     -Dfanmail.smtp.hostname=fanmail.bench.test
     -Dfanmail.public-url="http://127.0.0.1:$fm_http"
@@ -60,7 +62,7 @@ fm_wait_ready() {
   local secs=$1 i code
   for ((i = 0; i < secs * 10; i++)); do
     kill -0 "$fm_pid" 2>/dev/null || { log "fanmail exited during start-up"; tail -20 "$fm_dir/fanmail.log" >&2; return 1; }
-    code=$(curl -s -o /dev/null -m 2 -w '%{http_code}' "http://127.0.0.1:$fm_http/q/health/ready" || true)
+    code=$(curl -s -o /dev/null -m 2 -w '%{http_code}' "http://127.0.0.1:$fm_mgmt/q/health/ready" || true)
     if [[ $code == 200 ]]; then
       python3 -c 'import sys; print(round((int(sys.argv[1]) - int(sys.argv[2])) / 1000, 2))' "$(now_ms)" "$fm_started_ms"
       fm_find_pg

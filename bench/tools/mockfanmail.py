@@ -137,4 +137,7 @@ class TServer(socketserver.ThreadingMixIn, socketserver.TCPServer):
 
 smtp = TServer(("127.0.0.1", int(conf["fanmail.smtp.port"])), Smtp)
 threading.Thread(target=smtp.serve_forever, daemon=True).start()
+# Health answers on the management port, as fanmail's does.
+management = http.server.ThreadingHTTPServer(("127.0.0.1", int(conf["quarkus.management.port"])), Api)
+threading.Thread(target=management.serve_forever, daemon=True).start()
 http.server.ThreadingHTTPServer(("127.0.0.1", int(conf["quarkus.http.port"])), Api).serve_forever()

@@ -37,6 +37,10 @@ config_src = (ROOT / "src/main/java/org/fanmail/config/FanmailConfig.java").read
 m = re.search(r'@WithName\("drain-timeout"\)\s*@WithDefault\("([^"]+)"\)', config_src)
 drain = seconds(m.group(1)) if m else 20
 check(shutdown >= drain, f"quarkus.shutdown.timeout {shutdown}s >= smtp drain-timeout {drain}s")
+check(props.get("quarkus.management.enabled") == "true"
+      and props.get("quarkus.management.host") == "127.0.0.1",
+      "operations endpoints on their own port, loopback by default")
+mgmt_port = int(props.get("quarkus.management.port", "9000"))
 check(props.get("quarkus.log.console.json.enabled") == "false",
       "JSON logs off by default (QUARKUS_LOG_CONSOLE_JSON_ENABLED=true turns them on)")
 
@@ -61,10 +65,17 @@ check(selects(dep["spec"]["selector"]["matchLabels"]), "Deployment selector matc
 grace = spec.get("terminationGracePeriodSeconds", 30)
 check(grace > shutdown, f"terminationGracePeriodSeconds {grace} > shutdown timeout {shutdown}s")
 ports = {p["name"]: p["containerPort"] for p in c.get("ports", [])}
-check(ports == {"http": 8080, "smtp": 2525}, f"container ports http 8080, smtp 2525 ({ports})")
-for probe, path in (("readinessProbe", "/q/health/ready"), ("livenessProbe", "/q/health/live")):
+check(ports == {"http": 8080, "smtp": 2525, "management": mgmt_port},
+      f"container ports http 8080, smtp 2525, management {mgmt_port} ({ports})")
+for probe, path in (("startupProbe", "/q/health/started"), ("readinessProbe", "/q/health/ready"),
+                    ("livenessProbe", "/q/health/live")):
     got = c.get(probe, {}).get("httpGet", {})
-    check(got.get("path") == path and got.get("port") in ("http", 8080), f"{probe} on {path}")
+    check(got.get("path") == path and got.get("port") in ("management", mgmt_port),
+          f"{probe} on {path} (management port)")
+annotations = pod["metadata"].get("annotations", {})
+check(str(annotations.get("prometheus.io/port")) == str(mgmt_port)
+      and annotations.get("prometheus.io/path") == "/q/metrics",
+      "Prometheus scrapes /q/metrics on the management port")
 res = c.get("resources", {})
 check("requests" in res and "limits" in res and "memory" in res["limits"],
       "resource requests and a memory limit")
@@ -73,7 +84,14 @@ check(sc.get("runAsNonRoot") is True and sc.get("allowPrivilegeEscalation") is F
       "runs as non-root, no privilege escalation")
 svc = by_kind["Service"][0]
 sports = {p["port"]: p["targetPort"] for p in svc["spec"]["ports"]}
-check(sports == {25: "smtp", 8080: "http"}, f"Service 25->smtp(2525), 8080->http ({sports})")
+check(sports == {25: "smtp", 8080: "http"},
+      f"Service 25->smtp(2525), 8080->http, no management port ({sports})")
+public_paths = ("/unsubscribe/*", "/confirm/*", "/moderate/*")
+for doc in (DEPLOY / "kubernetes/service.yaml", DEPLOY / "README.md", ROOT / "README.md",
+            DEPLOY / "compose.yaml", DEPLOY / "Dockerfile.jvm", DEPLOY / "Dockerfile.native"):
+    text = doc.read_text()
+    check(all(p in text for p in public_paths),
+          f"{doc.relative_to(ROOT)} names every public path {public_paths}")
 check(selects(svc["spec"]["selector"]), "Service selector matches the pods")
 pdb = by_kind["PodDisruptionBudget"][0]
 check(selects(pdb["spec"]["selector"]["matchLabels"]), "PodDisruptionBudget selects the pods")
@@ -112,8 +130,11 @@ for n, s in fan.items():
     check(e.get("FANMAIL_DELIVERY_TRANSPORT_MAP") == "/etc/fanmail/transport.map"
           and any(str(v).endswith(":/etc/fanmail/transport.map:ro") for v in s.get("volumes", [])),
           f"compose {n}: transport map mounted and configured")
-    check("healthcheck" in s and "/q/health/ready" in " ".join(s["healthcheck"]["test"]),
-          f"compose {n}: health check on /q/health/ready")
+    check("healthcheck" in s
+          and f"localhost:{mgmt_port}/q/health/ready" in " ".join(s["healthcheck"]["test"]),
+          f"compose {n}: health check on /q/health/ready (management port)")
+    check(not any(str(p).endswith(f":{mgmt_port}") for p in s.get("ports", [])),
+          f"compose {n}: management port not published")
     check(seconds(s.get("stop_grace_period", "10s")) > shutdown,
           f"compose {n}: stop_grace_period > shutdown timeout")
     check(all(p.startswith("127.0.0.1:") for p in s.get("ports", [])), f"compose {n}: loopback ports")

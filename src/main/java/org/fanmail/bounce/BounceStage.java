@@ -21,6 +21,7 @@ import org.fanmail.bounce.BounceScoring.Source;
 import org.fanmail.config.FanmailConfig;
 import org.fanmail.mail.EmailAddress;
 import org.fanmail.mail.VerpAddress;
+import org.fanmail.mail.VerpTags;
 import org.fanmail.queue.PostCommitted;
 import org.fanmail.queue.PostPurpose;
 import org.fanmail.queue.PostState;
@@ -35,11 +36,13 @@ import org.jboss.logging.Logger;
  * ends DONE (a bounce) or DISCARDED (an auto-reply, an abuse report, anything else), with a reason
  * saying what was done.
  *
- * <p>The member: the VERP address decoded first ({@code user=host} → {@code user@host}), which
- * identifies the member even when the bounce itself names nobody recognisably; otherwise each
- * reported recipient (Final-Recipient, then a distinct Original-Recipient) matched against the
- * list's members. A 5.x.x status or action {@code failed} scores; 4.x.x or {@code delayed} is
- * recorded only.
+ * <p>The member: the VERP address decoded first ({@code user=host=TAG} → {@code user@host}), which
+ * identifies the member even when the bounce itself names nobody recognisably, but only when its
+ * tag verifies ({@link VerpTags}): a bounce to a VERP address whose tag is missing (written before
+ * tags) or wrong (forged) ends DONE as "unsigned VERP" and scores nobody, not even the recipients
+ * it reports, since anyone can send such mail. Otherwise (no VERP address) each reported recipient
+ * (Final-Recipient, then a distinct Original-Recipient) matched against the list's members. A 5.x.x
+ * status or action {@code failed} scores; 4.x.x or {@code delayed} is recorded only.
  *
  * <p>One transaction per bounce (claim with {@code FOR UPDATE SKIP LOCKED}, score, close), woken by
  * {@link PostCommitted} and by a periodic scan; an SQL error rolls back and the scan retries. A
@@ -65,6 +68,7 @@ public class BounceStage {
   private final AgroalDataSource dataSource;
   private final BounceScoring scoring;
   private final FanmailConfig config;
+  private final VerpTags verpTags;
 
   /** One worker; hints past a bounded queue are dropped (the scan covers them). */
   private final Stage stage =
@@ -74,6 +78,7 @@ public class BounceStage {
     this.dataSource = dataSource;
     this.scoring = scoring;
     this.config = config;
+    this.verpTags = VerpTags.of(config);
   }
 
   void onPostCommitted(@ObservesAsync PostCommitted event) {
@@ -206,6 +211,15 @@ public class BounceStage {
     Source source = report.kind() == BounceKind.DSN ? Source.DSN : Source.TEXT;
     String kind = report.kind() == BounceKind.DSN ? "DSN" : "plain-text bounce";
     Optional<String> verp = verpAddress(verpArg);
+    if (verp.isPresent() && !verpTags.verifies(listId, verpArg)) {
+      return new Decision(
+          List.of(),
+          Outcome.done(
+              kind
+                  + " to the VERP address of "
+                  + verp.get()
+                  + " without a valid tag: unsigned VERP, not counted"));
+    }
     if (verp.isPresent()) {
       Optional<Long> member = member(c, listId, verp.get());
       if (member.isPresent()) {
@@ -297,12 +311,12 @@ public class BounceStage {
     return reported.isEmpty() ? null : reported.get(0);
   }
 
-  /** {@code user=host} → {@code user@host} (the last {@code =}: domains have none); else empty. */
+  /** {@code user=host} or {@code user=host=TAG} → {@code user@host}; else empty. */
   static Optional<String> verpAddress(String arg) {
     if (arg == null) {
       return Optional.empty();
     }
-    // The argument as personalized delivery writes it (VerpAddress: user=host, ~XX escapes).
+    // The argument as personalized delivery writes it (VerpAddress: user=host=TAG, ~XX escapes).
     return VerpAddress.decodeArgument(arg)
         .flatMap(
             candidate -> {

@@ -5,12 +5,14 @@ import org.fanmail.decorate.ListIdentity;
 import org.fanmail.decorate.UnsubscribeLinks;
 import org.fanmail.delivery.RecipientOutcome.Recipient;
 import org.fanmail.mail.VerpAddress;
+import org.fanmail.mail.VerpTags;
 
 /**
- * The per-recipient parts of a personalized post: the VERP envelope sender ({@code
- * list-bounces+user=host@domain}, see {@link VerpAddress}) and the {@code List-Unsubscribe} fields
- * with the recipient's own one-click link. Both are computed when the transaction is written (one
- * HMAC and a few hundred octets); the shared header and body are held once per post.
+ * The per-recipient parts of a personalized post: the signed VERP envelope sender ({@code
+ * list-bounces+user=host=TAG@domain}, see {@link VerpAddress} and {@link VerpTags}) and the {@code
+ * List-Unsubscribe} fields with the recipient's own one-click link. Both are computed when the
+ * transaction is written (one HMAC and a few hundred octets); the shared header and body are held
+ * once per post.
  *
  * <p>A recipient without a member (0: not expanded from the members) gets the list-level link and
  * no {@code List-Unsubscribe-Post}, as a shared copy would.
@@ -21,12 +23,15 @@ final class PersonalParts implements PreparedMessage.Personalization {
   private final long listId;
   private final UnsubscribeLinks links;
   private final String bouncesLocal;
+  private final VerpTags verpTags;
 
-  PersonalParts(byte[] tail, ListIdentity list, long listId, UnsubscribeLinks links) {
+  PersonalParts(
+      byte[] tail, ListIdentity list, long listId, UnsubscribeLinks links, VerpTags verpTags) {
     this.tail = tail;
     this.list = list;
     this.listId = listId;
     this.links = links;
+    this.verpTags = verpTags;
     this.bouncesLocal = list.localPart() + "-bounces";
   }
 
@@ -50,6 +55,7 @@ final class PersonalParts implements PreparedMessage.Personalization {
 
   @Override
   public String envelopeSenderFor(Recipient r) {
-    return VerpAddress.encode(bouncesLocal, r.email(), list.domain());
+    return VerpAddress.encode(
+        bouncesLocal, r.email(), list.domain(), verpTags.tag(listId, r.email()));
   }
 }

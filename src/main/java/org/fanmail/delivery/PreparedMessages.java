@@ -15,6 +15,7 @@ import org.fanmail.decorate.ListIdentity;
 import org.fanmail.decorate.OutgoingCopy;
 import org.fanmail.decorate.UnsubscribeLinks;
 import org.fanmail.mail.LinkTokens;
+import org.fanmail.mail.VerpTags;
 
 /**
  * Builds each post's outgoing message once (decorated header block + the stored bytes after the
@@ -33,12 +34,14 @@ public class PreparedMessages {
   private final DeliveryStore store;
   private final HeaderDecorator decorator = new HeaderDecorator();
   private final UnsubscribeLinks links;
+  private final VerpTags verpTags;
   private final LinkedHashMap<Long, PreparedMessage> cache = new LinkedHashMap<>(16, 0.75f, true);
   private long bytes;
 
   public PreparedMessages(DeliveryStore store, FanmailConfig config) {
     this.store = store;
     this.links = new UnsubscribeLinks(config.publicUrl(), LinkTokens.of(config));
+    this.verpTags = VerpTags.of(config);
   }
 
   /** Whether {@code postId}'s message is built already (a hint: it may be evicted meanwhile). */
@@ -123,7 +126,7 @@ public class PreparedMessages {
           headerUtf8,
           p.localPart() + "-bounces@" + p.domain(),
           receivedAt,
-          new PersonalParts(DotStuffing.stuff(rest), list, p.listId(), links));
+          new PersonalParts(DotStuffing.stuff(rest), list, p.listId(), links, verpTags));
     }
     byte[] wire = DotStuffing.stuff(header, rest);
     return new PreparedMessage(

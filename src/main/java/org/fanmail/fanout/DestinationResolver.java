@@ -2,10 +2,12 @@ package org.fanmail.fanout;
 
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.fanmail.config.FanmailConfig;
@@ -16,6 +18,15 @@ import org.fanmail.config.FanmailConfig;
  *
  * <p>A transport map entry {@code host:port} without brackets still has its host's MX looked up;
  * {@code [host]:port} and IP literals are used as they are.
+ *
+ * <p>Only the operator's routes (transport map, relay host, and the MX hosts of a route's host) may
+ * lead to loopback, private, link-local or other non-public addresses ({@link AddressScope}). A
+ * host found through DNS for a recipient's domain is dropped from the destination when all its
+ * addresses are non-public; a domain left with no host fails for good ({@code 5.4.4}: it is
+ * unroutable, as with a null MX, so nobody waits days for a record that points inside our network).
+ * At connect time {@link #addresses} drops non-public addresses of such hosts again, since DNS may
+ * answer differently by then; a host left with none is a failed connection (the next host, then a
+ * deferral).
  */
 @ApplicationScoped
 @Startup
@@ -25,13 +36,30 @@ public class DestinationResolver {
   private final MxResolver mx;
   private final int port;
 
+  @Inject
   public DestinationResolver(FanmailConfig config) {
-    FanmailConfig.Delivery d = config.delivery();
-    this.port = d.port();
-    this.transportMap = d.transportMap().map(p -> new TransportMap(p, d.port()));
-    this.relay = d.relayHost().map(r -> TransportMap.parseRoute(r, d.port()));
-    this.mx =
-        new MxResolver(d.dnsServers().orElse(List.of()), Duration.ofSeconds(5), Clock.systemUTC());
+    this(
+        config.delivery().transportMap().map(p -> new TransportMap(p, config.delivery().port())),
+        config
+            .delivery()
+            .relayHost()
+            .map(r -> TransportMap.parseRoute(r, config.delivery().port())),
+        new MxResolver(
+            config.delivery().dnsServers().orElse(List.of()),
+            Duration.ofSeconds(5),
+            Clock.systemUTC()),
+        config.delivery().port());
+  }
+
+  DestinationResolver(
+      Optional<TransportMap> transportMap,
+      Optional<TransportMap.Route> relay,
+      MxResolver mx,
+      int port) {
+    this.transportMap = transportMap;
+    this.relay = relay;
+    this.mx = mx;
+    this.port = port;
   }
 
   /** Where mail for {@code domain} goes now. */
@@ -47,11 +75,91 @@ public class DestinationResolver {
       }
       return mx.resolve(r.next().host(), r.next().port());
     }
-    return mx.resolve(domain, port);
+    return publicHostsOnly(domain, mx.resolve(domain, port));
   }
 
-  /** The addresses of one candidate host (blocking). */
+  /**
+   * The addresses of one candidate host (blocking). A host that none of the operator's routes names
+   * keeps its public addresses only.
+   *
+   * @throws UnknownHostException when the host has no address now, or none that is public
+   */
   public List<InetAddress> addresses(String host) throws UnknownHostException {
-    return mx.addresses(host);
+    List<InetAddress> all = mx.addresses(host);
+    if (routed(host)) {
+      return all;
+    }
+    List<InetAddress> kept = publicOnes(all);
+    if (kept.isEmpty()) {
+      throw new UnknownHostException(refusal(host, all));
+    }
+    return kept;
+  }
+
+  /**
+   * {@code d} without the hosts whose addresses are all non-public; permanent when none is left. A
+   * host whose addresses cannot be looked up now stays (the connection attempt decides).
+   */
+  private Destination publicHostsOnly(String domain, Destination d) {
+    if (!d.routable()) {
+      return d;
+    }
+    List<HostPort> kept = new ArrayList<>();
+    int preferred = 0;
+    String refused = null;
+    for (int i = 0; i < d.hosts().size(); i++) {
+      HostPort h = d.hosts().get(i);
+      List<InetAddress> addrs;
+      try {
+        addrs = mx.addresses(h.host());
+      } catch (UnknownHostException e) {
+        addrs = List.of();
+      }
+      if (!addrs.isEmpty() && publicOnes(addrs).isEmpty()) {
+        refused = refused == null ? refusal(h.host(), addrs) : refused;
+        continue;
+      }
+      kept.add(h);
+      if (i < d.preferredCount()) {
+        preferred++;
+      }
+    }
+    if (kept.size() == d.hosts().size()) {
+      return d;
+    }
+    if (kept.isEmpty()) {
+      return Destination.permanent("5.4.4 mail for " + domain + " refused: " + refused);
+    }
+    return new Destination(Destination.Outcome.ROUTABLE, kept, Math.max(1, preferred), null);
+  }
+
+  /** True when a transport map entry or the relay host leads to {@code host}. */
+  private boolean routed(String host) {
+    String h = new HostPort(host, port).host();
+    if (relay.isPresent() && leadsTo(relay.get(), h)) {
+      return true;
+    }
+    return transportMap.isPresent()
+        && transportMap.get().routes().stream().anyMatch(r -> leadsTo(r, h));
+  }
+
+  private boolean leadsTo(TransportMap.Route r, String host) {
+    if (r.next().host().equals(host)) {
+      return true;
+    }
+    return r.mxLookup()
+        && mx.resolve(r.next().host(), r.next().port()).hosts().stream()
+            .anyMatch(hp -> hp.host().equals(host));
+  }
+
+  private static List<InetAddress> publicOnes(List<InetAddress> addrs) {
+    return addrs.stream().filter(AddressScope::isPublic).toList();
+  }
+
+  private static String refusal(String host, List<InetAddress> addrs) {
+    return host
+        + " points at a non-public address ("
+        + addrs.get(0).getHostAddress()
+        + "), used only through the transport map or relay host";
   }
 }

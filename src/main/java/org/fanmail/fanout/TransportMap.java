@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -87,6 +88,12 @@ public final class TransportMap {
   public Optional<Route> lookup(String domain) {
     reloadIfChanged();
     return lookup(table, domain);
+  }
+
+  /** Every route of the current table (the hosts the operator sends mail to). */
+  public Collection<Route> routes() {
+    reloadIfChanged();
+    return table.values();
   }
 
   /** Same look-up on a parsed table (for tests). */

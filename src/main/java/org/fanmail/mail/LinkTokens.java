@@ -136,7 +136,7 @@ public final class LinkTokens {
       if (s == null || s.isBlank()) {
         throw new IllegalArgumentException("a link secret must not be blank");
       }
-      byte[] derived = hmac(s.getBytes(StandardCharsets.UTF_8), label("fanmail link tokens v1"));
+      byte[] derived = derivedKey(s, "fanmail link tokens v1");
       byte id = hmac(derived, label("key id"))[0];
       k.add(new Key(id, derived));
     }
@@ -155,11 +155,29 @@ public final class LinkTokens {
    * @throws IllegalStateException naming the key when the link secret is unset or unusable
    */
   public static LinkTokens of(FanmailConfig config) {
+    return new LinkTokens(secrets(config), Clock.systemUTC());
+  }
+
+  /**
+   * The link secrets of a running fanmail, the current one first, then {@code
+   * fanmail.previous-link-secrets}.
+   *
+   * @throws IllegalStateException naming the key when the link secret is unset or unusable
+   */
+  static List<String> secrets(FanmailConfig config) {
     String current = LinkSecretCheck.requireSecret(config.linkSecret());
     List<String> all = new ArrayList<>();
     all.add(current);
     config.previousLinkSecrets().ifPresent(all::addAll);
-    return new LinkTokens(all, Clock.systemUTC());
+    return all;
+  }
+
+  /**
+   * A key of its own for another use of a link secret ({@code label} names the use, e.g. VERP
+   * tags), derived the way link tokens derive theirs, so no two uses share a key.
+   */
+  static byte[] derivedKey(String secret, String label) {
+    return hmac(secret.getBytes(StandardCharsets.UTF_8), label(label));
   }
 
   /**

@@ -6,21 +6,25 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * VERP envelope senders of personalized copies: {@code list-bounces+user=host@domain} for the
- * recipient {@code user@host}, so a bounce names the recipient in the address it comes back to.
+ * VERP envelope senders of personalized copies: {@code list-bounces+user=host=TAG@domain} for the
+ * recipient {@code user@host}, so a bounce names the recipient in the address it comes back to;
+ * {@code TAG} ({@link VerpTags}, 8 base32 characters) signs list and recipient, so that only a
+ * bounce to an address fanmail wrote counts against a member.
  *
- * <p>Encoding: the result must be a plain RFC 5321 dot-atom and {@code =} must occur exactly once
- * (it stands for the recipient's {@code @}). Letters, digits, and {@code !#$&'*+-/?^_`{|}} are
- * kept; {@code .} is kept unless it would make two dots in a row or stand first in the local part;
- * every other octet (of the UTF-8 form) is written {@code ~XX} with two upper-case hex digits, so
- * {@code =}, {@code ~}, {@code %}, spaces and quotes of a quoted local part, and UTF-8 local parts
- * are escaped. The host is lowercased. Plain addresses ({@code alice@example.org}) come out
- * readable: {@code dev-bounces+alice=example.org@lists.example.org}.
+ * <p>Encoding: the result must be a plain RFC 5321 dot-atom; {@code =} occurs once for the
+ * recipient's {@code @} and once more before the tag, never inside user or host. Letters, digits,
+ * and {@code !#$&'*+-/?^_`{|}} are kept; {@code .} is kept unless it would make two dots in a row
+ * or stand first in the local part; every other octet (of the UTF-8 form) is written {@code ~XX}
+ * with two upper-case hex digits, so {@code =}, {@code ~}, {@code %}, spaces and quotes of a quoted
+ * local part, and UTF-8 local parts are escaped. The host is lowercased. Plain addresses ({@code
+ * alice@example.org}) come out readable: {@code dev-bounces+alice=example.org@lists.example.org}.
  *
- * <p>Decoding ({@link #decode}) splits at the only {@code =} and undoes the escapes; it refuses
- * anything {@link #encode} cannot have produced. The VERP local part may exceed the 64 octets RFC
- * 5321 names as a minimum servers must take; real servers take longer local parts and list servers
- * have long sent them, so no fallback is made.
+ * <p>Decoding ({@link #decode}) splits at the {@code =} signs and undoes the escapes; it refuses
+ * anything {@link #encode} cannot have produced, and accepts the untagged form of addresses written
+ * before tags existed ({@link #tagOf} then finds none, and such a bounce is not scored). The tag
+ * adds 9 octets; the VERP local part of a long address may exceed the 64 octets RFC 5321 names as a
+ * minimum servers must take. Real servers take longer local parts and list servers have long sent
+ * them, so no fallback is made; the tag is kept short (40 bits) so that fewer cross the line.
  */
 public final class VerpAddress {
   private static final String KEPT = "!#$&'*+-/?^_`{|}";
@@ -30,7 +34,19 @@ public final class VerpAddress {
   private VerpAddress() {}
 
   /**
-   * The VERP sender for {@code recipient}: {@code bouncesLocal+user=host@domain}.
+   * The signed VERP sender for {@code recipient}: {@code bouncesLocal+user=host=TAG@domain}.
+   *
+   * @param tag {@link VerpTags#tag} for the list and {@code recipient}
+   */
+  public static String encode(String bouncesLocal, String recipient, String domain, String tag) {
+    String plain = encode(bouncesLocal, recipient, domain);
+    int at = plain.lastIndexOf('@');
+    return plain.substring(0, at) + '=' + tag + plain.substring(at);
+  }
+
+  /**
+   * The untagged VERP sender for {@code recipient}: {@code bouncesLocal+user=host@domain}, the form
+   * of addresses from before tags (a bounce to it is recorded, not scored).
    *
    * @param bouncesLocal {@code dev-bounces}
    * @param recipient the recipient address ({@code local@host})
@@ -66,15 +82,46 @@ public final class VerpAddress {
    */
   public static Optional<String> decodeArgument(String rest) {
     int eq = rest.indexOf('=');
-    if (eq <= 0 || eq != rest.lastIndexOf('=') || eq == rest.length() - 1) {
+    int end = rest.length();
+    if (eq != rest.lastIndexOf('=')) {
+      if (tagOf(rest).isEmpty()) {
+        return Optional.empty();
+      }
+      end = rest.lastIndexOf('=');
+    }
+    if (eq <= 0 || eq >= end - 1) {
       return Optional.empty();
     }
     Optional<String> user = unescape(rest.substring(0, eq));
-    Optional<String> host = unescape(rest.substring(eq + 1));
+    Optional<String> host = unescape(rest.substring(eq + 1, end));
     if (user.isEmpty() || host.isEmpty()) {
       return Optional.empty();
     }
     return Optional.of(user.get() + "@" + host.get());
+  }
+
+  /**
+   * The tag of a VERP argument ({@code user=host=TAG}): exactly two {@code =} and {@link
+   * VerpTags#TAG_CHARS} base32 characters after the second; empty for an untagged or malformed
+   * argument.
+   */
+  public static Optional<String> tagOf(String rest) {
+    int first = rest.indexOf('=');
+    int last = rest.lastIndexOf('=');
+    if (first < 0 || first == last || rest.indexOf('=', first + 1) != last) {
+      return Optional.empty();
+    }
+    String tag = rest.substring(last + 1);
+    if (tag.length() != VerpTags.TAG_CHARS) {
+      return Optional.empty();
+    }
+    for (int i = 0; i < tag.length(); i++) {
+      char c = Character.toLowerCase(tag.charAt(i));
+      if (!((c >= 'a' && c <= 'z') || (c >= '2' && c <= '7'))) {
+        return Optional.empty();
+      }
+    }
+    return Optional.of(tag);
   }
 
   private static void escape(String s, StringBuilder b) {

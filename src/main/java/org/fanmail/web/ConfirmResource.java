@@ -68,8 +68,6 @@ public class ConfirmResource {
   private static Response html(int status, String page) {
     return Response.status(status)
         .type(MediaType.TEXT_HTML_TYPE.withCharset("utf-8"))
-        .header("Cache-Control", "no-store")
-        .header("Referrer-Policy", "no-referrer")
         .header("X-Robots-Tag", "noindex")
         .entity(page)
         .build();

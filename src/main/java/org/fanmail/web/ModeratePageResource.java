@@ -155,9 +155,6 @@ public class ModeratePageResource {
             + "</body></html>";
     return Response.status(status)
         .type(MediaType.TEXT_HTML_TYPE.withCharset("utf-8"))
-        .header("Cache-Control", "no-store")
-        .header("Referrer-Policy", "no-referrer")
-        .header("X-Frame-Options", "DENY")
         .entity(html)
         .build();
   }

@@ -41,7 +41,7 @@ import org.jboss.logging.Logger;
  *
  * <p>A token that does not verify answers 404, an expired one 410, a failing database 503: never
  * 500. Request bodies over {@link #MAX_BODY} octets answer 413. Pages are not cached, not framed,
- * and send no referrer (the token is in the URL).
+ * and send no referrer (the token is in the URL): {@link PublicPageHeaders} sees to that.
  */
 @Path("/unsubscribe/{token}")
 public class UnsubscribeResource {
@@ -198,17 +198,6 @@ public class UnsubscribeResource {
   }
 
   private static Response html(int status, String page) {
-    return Response.status(status)
-        .type("text/html; charset=utf-8")
-        .header("Cache-Control", "no-store")
-        .header("Referrer-Policy", "no-referrer")
-        .header("X-Content-Type-Options", "nosniff")
-        .header("X-Frame-Options", "DENY")
-        .header(
-            "Content-Security-Policy",
-            "default-src 'none'; style-src 'unsafe-inline'; form-action 'self';"
-                + " frame-ancestors 'none'")
-        .entity(page)
-        .build();
+    return Response.status(status).type("text/html; charset=utf-8").entity(page).build();
   }
 }

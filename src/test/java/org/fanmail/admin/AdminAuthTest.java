@@ -8,11 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
+import java.net.URL;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,13 +22,18 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
- * The bearer-token guard: every operation listed in {@code /q/openapi} under {@code /api} answers
- * 401 problem+json with {@code WWW-Authenticate: Bearer} without a token, with a wrong one and with
- * another scheme; so do unknown and oddly spelled {@code /api} paths; public paths stay open; the
- * OpenAPI document declares the bearer scheme; fanmail refuses to start without a token.
+ * The bearer-token guard: every operation listed in {@code /q/openapi} (on the management port)
+ * under {@code /api} answers 401 problem+json with {@code WWW-Authenticate: Bearer} without a
+ * token, with a wrong one and with another scheme; so do unknown and oddly spelled {@code /api}
+ * paths; public paths stay open; the OpenAPI document declares the bearer scheme; fanmail refuses
+ * to start without a token.
  */
 @QuarkusTest
 class AdminAuthTest {
+  /** The management interface (health, metrics, OpenAPI), on its own port. */
+  @TestHTTPResource(value = "/", management = true)
+  URL management;
+
   private static final List<String> METHODS =
       List.of("get", "post", "put", "patch", "delete", "head", "options");
 
@@ -34,6 +41,8 @@ class AdminAuthTest {
   void openApiDeclaresBearerSchemeAndRequirements() {
     JsonPath doc =
         given()
+            .baseUri("http://" + management.getHost())
+            .port(management.getPort())
             .accept(ContentType.JSON)
             .get("/q/openapi?format=json")
             .then()
@@ -54,7 +63,14 @@ class AdminAuthTest {
   void everyApiOperationNeedsTheToken() {
     String list = createList("auth");
     JsonPath doc =
-        given().accept(ContentType.JSON).get("/q/openapi?format=json").then().extract().jsonPath();
+        given()
+            .baseUri("http://" + management.getHost())
+            .port(management.getPort())
+            .accept(ContentType.JSON)
+            .get("/q/openapi?format=json")
+            .then()
+            .extract()
+            .jsonPath();
     for (String[] op : apiOperations(doc)) {
       String path =
           op[1]
@@ -129,9 +145,16 @@ class AdminAuthTest {
 
   @Test
   void publicPathsAreNotGuarded() {
-    for (String path :
-        new String[] {"/q/health/live", "/q/openapi", "/unsubscribe/x", "/confirm/x"}) {
+    for (String path : new String[] {"/unsubscribe/x", "/confirm/x", "/moderate/x"}) {
       given().get(path).then().statusCode(not(401));
+    }
+    for (String path : new String[] {"/q/health/live", "/q/openapi"}) {
+      given()
+          .baseUri("http://" + management.getHost())
+          .port(management.getPort())
+          .get(path)
+          .then()
+          .statusCode(200);
     }
   }
 

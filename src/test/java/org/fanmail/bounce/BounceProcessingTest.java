@@ -21,8 +21,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.fanmail.config.FanmailConfig;
 import org.fanmail.fanout.FanoutTestProfile;
 import org.fanmail.mail.EmailAddress;
+import org.fanmail.mail.VerpAddress;
+import org.fanmail.mail.VerpTags;
 import org.fanmail.smtp.SmtpServer;
 import org.fanmail.testing.Await;
 import org.fanmail.testing.TestMail;
@@ -48,6 +51,7 @@ class BounceProcessingTest {
 
   @Inject AgroalDataSource dataSource;
   @Inject SmtpServer smtp;
+  @Inject FanmailConfig config;
 
   private TestMail db() {
     return new TestMail(dataSource);
@@ -284,7 +288,7 @@ class BounceProcessingTest {
     db().member(list, "Frank@c.test", "ACTIVE", "REGULAR");
 
     // A DSN that names some other address (a forward, say): the VERP address decides.
-    bounce(local + "-bounces+erin=c.test@" + DOMAIN, BounceFormats.read("rfc3464-dsn.eml"));
+    bounce(signedVerp(local, list, "erin@c.test"), BounceFormats.read("rfc3464-dsn.eml"));
     assertEquals("1", member(list, "erin@c.test", "bounce_score"));
     assertEquals(
         "5.1.1",
@@ -299,10 +303,44 @@ class BounceProcessingTest {
                 + "\n"
                 + "Sorry, we were not able to deliver your message.\n")
             .getBytes(StandardCharsets.US_ASCII);
-    long post = bounce(local + "-bounces+frank=c.test@" + DOMAIN, bare);
+    long post = bounce(signedVerp(local, list, "frank@c.test"), bare);
     assertEquals("DONE", db().postState(post));
     assertEquals("1", member(list, "frank@c.test", "bounce_score"));
     assertTrue(db().scalar("select reason from post where id = ?", post).contains("VERP"));
+  }
+
+  /** The VERP sender personalized delivery writes for {@code rcpt} on list {@code local}. */
+  private String signedVerp(String local, long list, String rcpt) {
+    return VerpAddress.encode(
+        local + "-bounces", rcpt, DOMAIN, VerpTags.of(config).tag(list, rcpt));
+  }
+
+  @Test
+  void aBounceToAnUnsignedOrForgedVerpAddressScoresNobody() throws Exception {
+    String local = "forged" + System.nanoTime();
+    long list = list(local, "owner@a.test");
+    long other = list("other" + System.nanoTime(), "owner@a.test");
+    db().member(list, "erin@c.test", "ACTIVE", "REGULAR");
+    String tag = VerpTags.of(config).tag(list, "erin@c.test");
+    String forgedTag = (tag.charAt(0) == 'a' ? "b" : "a") + tag.substring(1);
+    for (String rcpt :
+        List.of(
+            // The untagged form of addresses from before tags.
+            VerpAddress.encode(local + "-bounces", "erin@c.test", DOMAIN),
+            VerpAddress.encode(local + "-bounces", "erin@c.test", DOMAIN, forgedTag),
+            // Another list's tag for the same address.
+            signedVerp(local, other, "erin@c.test"))) {
+      // The bounce also reports erin as failed: still nobody is scored.
+      long post = bounce(rcpt, dsn("erin@c.test", "failed", "5.1.1"));
+      assertEquals("DONE", db().postState(post), rcpt);
+      String reason = db().scalar("select reason from post where id = ?", post);
+      assertTrue(reason.contains("unsigned VERP"), rcpt + ": " + reason);
+      assertEquals("0", member(list, "erin@c.test", "bounce_score"), rcpt);
+    }
+    assertEquals("0", db().scalar("select count(*) from bounce_event where list_id = ?", list));
+    // The same bounce to the signed address counts.
+    bounce(signedVerp(local, list, "erin@c.test"), dsn("erin@c.test", "failed", "5.1.1"));
+    assertEquals("1", member(list, "erin@c.test", "bounce_score"));
   }
 
   @Test

@@ -30,17 +30,20 @@ public final class FanmailProcess implements AutoCloseable {
   private final Path output;
   private final int httpPort;
   private final int smtpPort;
+  private final int managementPort;
 
-  private FanmailProcess(Process process, Path output, int httpPort, int smtpPort) {
+  private FanmailProcess(
+      Process process, Path output, int httpPort, int smtpPort, int managementPort) {
     this.process = process;
     this.output = output;
     this.httpPort = httpPort;
     this.smtpPort = smtpPort;
+    this.managementPort = managementPort;
   }
 
   /**
-   * Starts fanmail with the given system properties (on top of free HTTP and SMTP ports) in {@code
-   * workDir}; its console output goes to {@code workDir/fanmail-N.log}.
+   * Starts fanmail with the given system properties (on top of free HTTP, SMTP and management
+   * ports) in {@code workDir}; its console output goes to {@code workDir/fanmail-N.log}.
    */
   public static FanmailProcess start(Path workDir, Map<String, String> properties)
       throws IOException {
@@ -49,11 +52,13 @@ public final class FanmailProcess implements AutoCloseable {
     }
     int http = freePort();
     int smtp = freePort();
+    int management = freePort();
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx512m");
     cmd.add("-Dquarkus.http.port=" + http);
     cmd.add("-Dfanmail.smtp.port=" + smtp);
+    cmd.add("-Dquarkus.management.port=" + management);
     cmd.add("-Dfanmail.smtp.host=127.0.0.1");
     properties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
     cmd.add("-jar");
@@ -68,7 +73,7 @@ public final class FanmailProcess implements AutoCloseable {
     // A datasource from the test environment must not leak into a process meant to run on
     // its embedded default.
     pb.environment().keySet().removeIf(k -> k.startsWith("QUARKUS_") || k.startsWith("FANMAIL_"));
-    return new FanmailProcess(pb.start(), log, http, smtp);
+    return new FanmailProcess(pb.start(), log, http, smtp, management);
   }
 
   /** Waits until {@code /q/health/ready} answers 200, or fails with the process output. */
@@ -82,7 +87,7 @@ public final class FanmailProcess implements AutoCloseable {
       try {
         HttpResponse<String> r =
             client.send(
-                HttpRequest.newBuilder(URI.create(httpUrl() + "/q/health/ready")).build(),
+                HttpRequest.newBuilder(URI.create(managementUrl() + "/q/health/ready")).build(),
                 HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() == 200) {
           return this;
@@ -101,7 +106,7 @@ public final class FanmailProcess implements AutoCloseable {
     try {
       return client
           .send(
-              HttpRequest.newBuilder(URI.create(httpUrl() + "/q/health/ready"))
+              HttpRequest.newBuilder(URI.create(managementUrl() + "/q/health/ready"))
                   .timeout(Duration.ofSeconds(10))
                   .build(),
               HttpResponse.BodyHandlers.discarding())
@@ -125,6 +130,11 @@ public final class FanmailProcess implements AutoCloseable {
   /** SIGTERM: the operator's stop. */
   public void terminate() {
     process.destroy();
+  }
+
+  /** The management interface (health, metrics), bound to loopback. */
+  public String managementUrl() {
+    return "http://127.0.0.1:" + managementPort;
   }
 
   /** SIGKILL: a crash. Child processes (the embedded PostgreSQL) survive it, as in real life. */

@@ -34,6 +34,7 @@ import org.fanmail.fanout.FanoutTestProfile;
 import org.fanmail.mail.LinkTokens;
 import org.fanmail.mail.LinkTokens.Purpose;
 import org.fanmail.mail.VerpAddress;
+import org.fanmail.mail.VerpTags;
 import org.fanmail.queue.PostCommitted;
 import org.fanmail.testing.AdminApi;
 import org.fanmail.testing.Await;
@@ -169,7 +170,10 @@ class PersonalizedDeliveryTest {
       assertEquals(1, m.rcpts().size(), "one RCPT per transaction");
       String rcpt = m.rcpts().get(0);
       rcpts.add(rcpt);
-      assertEquals(VerpAddress.encode(localPart + "-bounces", rcpt, "lists.test"), m.mailFrom());
+      assertEquals(
+          VerpAddress.encode(
+              localPart + "-bounces", rcpt, "lists.test", VerpTags.of(config).tag(listId, rcpt)),
+          m.mailFrom());
       assertTrue(m.mailFrom().startsWith(localPart + "-bounces+"), m.mailFrom());
       String text = m.text();
       int sep = text.indexOf("\r\n\r\n");
