@@ -54,10 +54,13 @@ public class RequestProcessor {
   }
 
   private final Subscriptions subscriptions;
+  private final Confirmations confirmations;
   private final FanmailConfig config;
 
-  public RequestProcessor(Subscriptions subscriptions, FanmailConfig config) {
+  public RequestProcessor(
+      Subscriptions subscriptions, Confirmations confirmations, FanmailConfig config) {
     this.subscriptions = subscriptions;
+    this.confirmations = confirmations;
     this.config = config;
   }
 
@@ -108,15 +111,15 @@ public class RequestProcessor {
     Outcome o = subscriptions.request(out, action, from, from, "email", m.id());
     if (o == Outcome.ALREADY_MEMBER || o == Outcome.NOT_MEMBER || o == Outcome.DISABLED_BY_OWNER) {
       // Nothing changed, so no welcome or goodbye went out: say why.
-      results(out, from, List.of("> " + Subscriptions.verb(action), o.describe(from.toString())));
+      results(out, from, List.of("> " + MemberChanges.verb(action), o.describe(from.toString())));
     }
-    return Finish.done(Subscriptions.verb(action) + " " + from + ": " + o);
+    return Finish.done(MemberChanges.verb(action) + " " + from + ": " + o);
   }
 
   private Finish confirm(
       Connection c, Outbox out, String token, EmailAddress from, List<Long> queued)
       throws SQLException {
-    ConfirmResult r = subscriptions.confirm(c, token, "auto-replied", queued);
+    ConfirmResult r = confirmations.confirm(c, token, "auto-replied", queued);
     if (r.status() == ConfirmResult.Status.UNKNOWN) {
       // Someone guessing addresses gets no answer.
       return Finish.discarded("unknown confirmation token");
@@ -158,7 +161,7 @@ public class RequestProcessor {
         }
         case CONFIRM -> {
           other = true;
-          ConfirmResult r = subscriptions.confirm(c, command.argument(), "auto-replied", queued);
+          ConfirmResult r = confirmations.confirm(c, command.argument(), "auto-replied", queued);
           said = describe(r);
           summary.add("confirm: " + r.status());
         }
@@ -172,14 +175,14 @@ public class RequestProcessor {
               command.argument() == null ? Optional.of(from) : parse(command.argument());
           if (target.isEmpty()) {
             said = command.argument() + " is not a valid address; nothing done.";
-            summary.add(Subscriptions.verb(action) + ": invalid address");
+            summary.add(MemberChanges.verb(action) + ": invalid address");
           } else if (isOurs(c, out.list(), target.get())) {
             said = target.get() + " is one of the list's own addresses; nothing done.";
-            summary.add(Subscriptions.verb(action) + ": own address");
+            summary.add(MemberChanges.verb(action) + ": own address");
           } else {
             Outcome o = subscriptions.request(out, action, target.get(), from, "email", m.id());
             said = o.describe(target.get().toString());
-            summary.add(Subscriptions.verb(action) + " " + target.get() + ": " + o);
+            summary.add(MemberChanges.verb(action) + " " + target.get() + ": " + o);
           }
         }
       }
@@ -208,7 +211,7 @@ public class RequestProcessor {
   }
 
   private static String describe(ConfirmResult r) {
-    String what = r.action() == null ? "request" : Subscriptions.verb(r.action()) + " request";
+    String what = r.action() == null ? "request" : MemberChanges.verb(r.action()) + " request";
     return switch (r.status()) {
       case COMPLETED -> "Confirmed: the " + what + " for " + r.email() + " is done.";
       case AWAITING_APPROVAL ->
