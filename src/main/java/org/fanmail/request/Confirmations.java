@@ -12,6 +12,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.fanmail.queue.SystemMail;
 import org.fanmail.stage.Transactions;
 
@@ -28,44 +29,42 @@ public class Confirmations {
   private final AgroalDataSource dataSource;
   private final SystemMail systemMail;
   private final Subscriptions subscriptions;
+  private final ConfirmTokens tokens;
 
   public Confirmations(
-      AgroalDataSource dataSource, SystemMail systemMail, Subscriptions subscriptions) {
+      AgroalDataSource dataSource,
+      SystemMail systemMail,
+      Subscriptions subscriptions,
+      ConfirmTokens tokens) {
     this.dataSource = dataSource;
     this.systemMail = systemMail;
     this.subscriptions = subscriptions;
+    this.tokens = tokens;
   }
 
   /**
    * Uses a confirmation token in the caller's transaction: completes the request, or passes it on
-   * to the owners when it needs approval.
+   * to the owners when it needs approval. {@code source} is the {@link SystemMailCaps} key of who
+   * used it (null for the web page).
    */
-  ConfirmResult confirm(Connection c, String token, String autoSubmitted, List<Long> queued)
+  ConfirmResult confirm(
+      Connection c, String token, String source, String autoSubmitted, List<Long> queued)
       throws SQLException {
-    Optional<String> canonical = ConfirmTokens.canonical(token);
-    if (canonical.isEmpty()) {
-      return ConfirmResult.unknown();
-    }
-    SubscriptionRequest r;
-    try (PreparedStatement ps = c.prepareStatement(RequestQueries.LOCK_BY_TOKEN)) {
-      ps.setBytes(1, ConfirmTokens.hash(canonical.get()));
-      try (ResultSet rs = ps.executeQuery()) {
-        if (!rs.next()) {
-          return ConfirmResult.unknown();
-        }
-        r = SubscriptionRequest.read(rs);
-      }
-    }
-    Optional<ListRef> found = ListRef.load(c, r.listId());
+    Optional<SubscriptionRequest> found = find(c, token, true);
     if (found.isEmpty()) {
       return ConfirmResult.unknown();
     }
-    ListRef list = found.get();
+    SubscriptionRequest r = found.get();
+    Optional<ListRef> listFound = ListRef.load(c, r.listId());
+    if (listFound.isEmpty()) {
+      return ConfirmResult.unknown();
+    }
+    ListRef list = listFound.get();
     ConfirmResult.Status status = statusOf(r);
     if (status != ConfirmResult.Status.VALID) {
       return new ConfirmResult(status, r.action(), r.email(), list.address(), list.name());
     }
-    Outbox out = subscriptions.outbox(c, list, autoSubmitted, queued);
+    Outbox out = subscriptions.outbox(c, list, source, autoSubmitted, queued);
     if (r.needsApproval()) {
       SubscriptionRows.setState(c, r.id(), MODERATING, null, false);
       MemberChanges.askOwners(out, r.id(), r.email(), r.action());
@@ -86,27 +85,52 @@ public class Confirmations {
   public ConfirmResult confirm(String token) throws SQLException {
     List<Long> queued = new ArrayList<>();
     ConfirmResult result =
-        Transactions.fromTransaction(dataSource, c -> confirm(c, token, "auto-generated", queued));
+        Transactions.fromTransaction(
+            dataSource, c -> confirm(c, token, null, "auto-generated", queued));
     systemMail.wake(queued);
     return result;
   }
 
   /** What a token stands for, without using it (the confirmation page). */
   public ConfirmResult lookup(String token) throws SQLException {
-    Optional<String> canonical = ConfirmTokens.canonical(token);
-    if (canonical.isEmpty()) {
-      return ConfirmResult.unknown();
+    try (Connection c = dataSource.getConnection()) {
+      Optional<SubscriptionRequest> found = find(c, token, false);
+      if (found.isEmpty()) {
+        return ConfirmResult.unknown();
+      }
+      SubscriptionRequest r = found.get();
+      Optional<ListRef> list = ListRef.load(c, r.listId());
+      if (list.isEmpty()) {
+        return ConfirmResult.unknown();
+      }
+      return new ConfirmResult(
+          statusOf(r), r.action(), r.email(), list.get().address(), list.get().name());
     }
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps = c.prepareStatement(RequestQueries.FIND_BY_TOKEN)) {
-      ps.setBytes(1, ConfirmTokens.hash(canonical.get()));
+  }
+
+  /**
+   * The request {@code token} confirms (locked when {@code lock}): a signed token names it by id, a
+   * legacy one by the hash stored with it; anything else finds nothing without a look-up.
+   */
+  private Optional<SubscriptionRequest> find(Connection c, String token, boolean lock)
+      throws SQLException {
+    OptionalLong id = tokens.requestId(token);
+    Optional<byte[]> legacy = id.isPresent() ? Optional.empty() : ConfirmTokens.legacyHash(token);
+    if (id.isEmpty() && legacy.isEmpty()) {
+      return Optional.empty();
+    }
+    String sql =
+        id.isPresent()
+            ? lock ? RequestQueries.LOCK_BY_REQUEST_ID : RequestQueries.FIND_BY_REQUEST_ID
+            : lock ? RequestQueries.LOCK_BY_TOKEN : RequestQueries.FIND_BY_TOKEN;
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      if (id.isPresent()) {
+        ps.setLong(1, id.getAsLong());
+      } else {
+        ps.setBytes(1, legacy.get());
+      }
       try (ResultSet rs = ps.executeQuery()) {
-        if (!rs.next()) {
-          return ConfirmResult.unknown();
-        }
-        SubscriptionRequest r = SubscriptionRequest.read(rs);
-        return new ConfirmResult(
-            statusOf(r), r.action(), r.email(), rs.getString(13), rs.getString(14));
+        return rs.next() ? Optional.of(SubscriptionRequest.read(rs)) : Optional.empty();
       }
     }
   }

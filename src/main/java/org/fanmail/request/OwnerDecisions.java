@@ -85,7 +85,7 @@ public class OwnerDecisions {
     ListRef list =
         ListRef.load(c, listId)
             .orElseThrow(() -> new UnknownRequestException(requestId, listAddress));
-    Outbox out = subscriptions.outbox(c, list, "auto-generated", queued);
+    Outbox out = subscriptions.outbox(c, list, null, "auto-generated", queued);
     SubscriptionRequestState state = SubscriptionRows.state(r);
     if (approve) {
       if (state != MODERATING) {

@@ -52,26 +52,38 @@ public class Subscriptions {
   private final SystemMail systemMail;
   private final Templates templates;
   private final FanmailConfig config;
+  private final ConfirmTokens tokens;
+  private final SystemMailCaps caps;
 
   public Subscriptions(
       AgroalDataSource dataSource,
       SystemMail systemMail,
       Templates templates,
-      FanmailConfig config) {
+      FanmailConfig config,
+      ConfirmTokens tokens,
+      SystemMailCaps caps) {
     this.dataSource = dataSource;
     this.systemMail = systemMail;
     this.templates = templates;
     this.config = config;
+    this.tokens = tokens;
+    this.caps = caps;
   }
 
-  /** An outbox for mail about {@code list} written in {@code c}'s transaction. */
-  Outbox outbox(Connection c, ListRef list, String autoSubmitted, List<Long> queued) {
+  /**
+   * An outbox for mail about {@code list} written in {@code c}'s transaction on behalf of {@code
+   * source} (a {@link SystemMailCaps} key, null when an owner or the admin API acts).
+   */
+  Outbox outbox(
+      Connection c, ListRef list, String source, String autoSubmitted, List<Long> queued) {
     return new Outbox(
         c,
         systemMail,
         templates,
         list,
         config.requests().maxRepliesPerSenderPerDay(),
+        caps,
+        source,
         autoSubmitted,
         queued);
   }
@@ -115,20 +127,12 @@ public class Subscriptions {
         policy == SubscriptionPolicy.MODERATE || policy == SubscriptionPolicy.CONFIRM_THEN_MODERATE;
     SubscriptionRows.supersedeOpen(c, list.id(), email, action);
     if (confirm) {
-      String token = ConfirmTokens.generate();
       Instant expires = Instant.now().plus(config.requests().confirmTtl());
+      // No token hash: the token is the request id under a MAC, recomputed, never stored.
       long id =
           SubscriptionRows.insert(
-              c,
-              list.id(),
-              email,
-              action,
-              CONFIRMING,
-              ConfirmTokens.hash(token),
-              expires,
-              approve,
-              source,
-              postId);
+              c, list.id(), email, action, CONFIRMING, null, expires, approve, source, postId);
+      String token = tokens.make(id);
       boolean sent =
           out.send(
               action == RequestAction.SUBSCRIBE
@@ -178,7 +182,7 @@ public class Subscriptions {
               if (list.isEmpty()) {
                 return false;
               }
-              Outbox out = outbox(c, list.get(), "auto-generated", queued);
+              Outbox out = outbox(c, list.get(), null, "auto-generated", queued);
               boolean gone =
                   MemberChanges.complete(out, RequestAction.UNSUBSCRIBE, address.toString())
                       == Outcome.UNSUBSCRIBED;
