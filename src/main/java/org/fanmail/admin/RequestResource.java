@@ -24,6 +24,7 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.fanmail.list.InvalidInputException;
 import org.fanmail.list.ListService;
+import org.fanmail.request.OwnerDecisions;
 import org.fanmail.request.SubscriptionRequestState;
 import org.fanmail.request.Subscriptions;
 
@@ -31,7 +32,7 @@ import org.fanmail.request.Subscriptions;
  * {@code /api/lists/{address}/requests}: a list's subscription requests (by default the open ones:
  * CONFIRMING and MODERATING; {@code ?state=} picks one state, {@code ALL} every one), and an
  * owner's two decisions. Approve needs a MODERATING request, reject an open one; otherwise 409 with
- * the current state. The transaction and row lock live in {@link Subscriptions}.
+ * the current state. The transaction and row lock live in {@link OwnerDecisions}.
  */
 @Path("/api/lists/{address}/requests")
 @Produces(MediaType.APPLICATION_JSON)
@@ -43,11 +44,17 @@ public class RequestResource {
 
   private final ListService lists;
   private final Subscriptions subscriptions;
+  private final OwnerDecisions decisions;
   private final ObjectMapper mapper;
 
-  public RequestResource(ListService lists, Subscriptions subscriptions, ObjectMapper mapper) {
+  public RequestResource(
+      ListService lists,
+      Subscriptions subscriptions,
+      OwnerDecisions decisions,
+      ObjectMapper mapper) {
     this.lists = lists;
     this.subscriptions = subscriptions;
+    this.decisions = decisions;
     this.mapper = mapper;
   }
 
@@ -71,7 +78,7 @@ public class RequestResource {
   @Operation(summary = "Approve a request that waits for an owner: the change takes effect")
   public RequestDocument approve(@PathParam("address") String address, @PathParam("id") long id)
       throws SQLException {
-    return RequestDocument.of(subscriptions.approve(lists.idOf(address), address, id));
+    return RequestDocument.of(decisions.approve(lists.idOf(address), address, id));
   }
 
   @POST
@@ -87,7 +94,7 @@ public class RequestResource {
       @PathParam("address") String address, @PathParam("id") long id, InputStream body)
       throws SQLException, IOException {
     String reason = reason(body);
-    return RequestDocument.of(subscriptions.reject(lists.idOf(address), address, id, reason));
+    return RequestDocument.of(decisions.reject(lists.idOf(address), address, id, reason));
   }
 
   /** null (the open ones), {@code ALL}, or one of {@link #STATES}. */

@@ -219,6 +219,37 @@ public interface FanmailConfig {
     @Max(100)
     int maxCommands();
 
+    /**
+     * Requests for an address other than the sender's acted on per message to {@code -request}
+     * (each mails a confirmation to that address); further ones are answered "not done", so one
+     * message cannot make fanmail mail many addresses an attacker picks.
+     */
+    @WithName("max-third-party-per-message")
+    @WithDefault("1")
+    @Min(0)
+    @Max(10)
+    int maxThirdPartyPerMessage();
+
+    /**
+     * System mail written on behalf of requests per hour, all sources together (confirmations,
+     * results, welcome and goodbye, notices to owners, {@code -owner} forwards, the unsubscribe
+     * form's confirmations). Past it such mail is not written; the request is still processed and
+     * the omission is logged and recorded with the request's message.
+     */
+    @WithName("max-system-mail-per-hour")
+    @WithDefault("1000")
+    @Min(1)
+    int maxSystemMailPerHour();
+
+    /**
+     * The same per source and hour: per sender address for mail to the command addresses, per
+     * client IP for the web forms.
+     */
+    @WithName("max-system-mail-per-source-per-hour")
+    @WithDefault("20")
+    @Min(1)
+    int maxSystemMailPerSourcePerHour();
+
     /** How often the request stage scans for unprocessed requests and expired confirmations. */
     @WithName("scan-interval")
     @WithDefault("5s")

@@ -13,22 +13,32 @@ import java.util.Map;
 import java.util.Optional;
 import org.fanmail.mail.EmailAddress;
 import org.fanmail.mail.EmailAddress.InvalidAddressException;
+import org.fanmail.mail.LinkTokens;
 
 /**
  * Creates, reads, changes and removes mailing lists; every public method is one transaction.
  *
  * <p>Invariants kept here: a list address is a valid {@link EmailAddress}, stored lowercased,
- * without {@code +} and without a reserved sub-address suffix in its local part (those name the
- * list's own {@code -request}, {@code -bounces}... addresses); text settings respect {@link
- * TextRules}; owners are valid addresses, deduplicated case-insensitively. Breaking a rule throws
- * {@link InvalidInputException} or {@link InvalidAddressException}; an existing address {@link
- * DuplicateException}, also when two creates race (the unique constraint decides).
+ * without {@code +}, with a local part of at most {@link #MAX_LOCAL_PART} octets and without a
+ * reserved sub-address suffix in it (those name the list's own {@code -request}, {@code
+ * -bounces}... addresses); text settings respect {@link TextRules}; owners are valid addresses,
+ * deduplicated case-insensitively. Breaking a rule throws {@link InvalidInputException} or {@link
+ * InvalidAddressException}; an existing address {@link DuplicateException}, also when two creates
+ * race (the unique constraint decides).
  */
 @ApplicationScoped
 public class ListService {
   /** Local-part suffixes of the sub-addresses every list answers (see SPEC, SMTP front end). */
   public static final List<String> RESERVED_SUFFIXES =
       List.of("-request", "-join", "-leave", "-owner", "-bounces", "-confirm");
+
+  /**
+   * Longest list local part: its confirmation address {@code list-confirm+TOKEN} must stay within
+   * the 64 octets RFC 5321 allows a local part, and spends 9 on {@code -confirm+} and {@link
+   * LinkTokens#COMPACT_BUDGET_CHARS} on the token.
+   */
+  public static final int MAX_LOCAL_PART =
+      64 - "-confirm+".length() - LinkTokens.COMPACT_BUDGET_CHARS;
 
   private final EntityManager em;
 
@@ -171,6 +181,13 @@ public class ListService {
     if (local.contains("+")) {
       throw new InvalidInputException(
           "a list address cannot contain '+': it separates sub-address arguments");
+    }
+    if (local.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_LOCAL_PART) {
+      throw new InvalidInputException(
+          "a list address's local part is limited to "
+              + MAX_LOCAL_PART
+              + " characters, so that its confirmation addresses (list-confirm+TOKEN) stay within"
+              + " the 64 octets of RFC 5321");
     }
     for (String suffix : RESERVED_SUFFIXES) {
       if (local.endsWith(suffix)) {

@@ -73,7 +73,7 @@ public class MailingList {
 
   @Enumerated(EnumType.STRING)
   @Column(name = "unsubscription_policy", nullable = false)
-  public SubscriptionPolicy unsubscriptionPolicy = SubscriptionPolicy.OPEN;
+  public SubscriptionPolicy unsubscriptionPolicy = SubscriptionPolicy.CONFIRM;
 
   @Enumerated(EnumType.STRING)
   @Column(name = "dmarc_mitigation", nullable = false)

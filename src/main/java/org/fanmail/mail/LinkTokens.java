@@ -7,18 +7,22 @@ import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalLong;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.fanmail.config.FanmailConfig;
 import org.fanmail.config.LinkSecretCheck;
 
 /**
- * Signs and checks the tokens fanmail puts into links (unsubscribe, moderate): the one link-token
- * scheme, HMAC-SHA256 over a fixed 27-octet payload, the MAC cut to 128 bits, all base64url without
- * padding (58 characters).
+ * Signs and checks the tokens fanmail puts into links (unsubscribe, moderate, confirm): the one
+ * link-token scheme, HMAC-SHA256 over a fixed 27-octet payload, the MAC cut to 128 bits, all
+ * base64url without padding (58 characters); and its compact form ({@link #signCompact}) for tokens
+ * that must fit into an address's local part ({@code list-confirm+TOKEN@domain}).
  *
  * <p>Payload: format version (1), key id (1), {@link Purpose} (1), list id (8), subject id (8: the
  * member, or the held post for {@link Purpose#MODERATE}; 0 for none), expiry in epoch seconds (8, 0
@@ -27,6 +31,15 @@ import org.fanmail.config.LinkSecretCheck;
  * then old ones until their links may lapse). The HMAC key is itself derived from the secret with a
  * fixed label, so these tokens share nothing with other uses of the same secret. A running fanmail
  * keys them with {@code fanmail.link-secret} only, never with the admin token ({@link #of}).
+ *
+ * <p>Compact form: key id (1), the subject id as an unsigned LEB128 varint (1 to 9 octets), the MAC
+ * cut to 80 bits (10), written in lowercase base32 without padding, so that mail systems that
+ * change the case of local parts cannot break it. The MAC covers a version octet of its own, the
+ * purpose, the key id and the varint; it carries no list and no expiry: the subject (a subscription
+ * request) is a row that knows both, and the caller checks them there. 80 bits are plenty for a
+ * token that also has to name a live row and is refused once used or expired. Length: {@code ceil(8
+ * * (11 + varint) / 5)} characters, 24 for subject ids below 2^28, 26 below 2^35 ({@link
+ * #COMPACT_BUDGET_CHARS}), at most 34.
  *
  * <p>Invariants: a token verifies only for the purpose it was made for, with an intact payload,
  * under one of the configured secrets, and before its expiry; the MAC is compared in constant time.
@@ -44,6 +57,21 @@ public final class LinkTokens {
   /** Longest text {@link #verify} looks at; anything longer is invalid without decoding. */
   public static final int MAX_TOKEN_CHARS = 64;
 
+  /** Version octet under the MAC of a compact token (never in the token itself). */
+  private static final byte COMPACT_VERSION = 2;
+
+  private static final int COMPACT_MAC_BYTES = 10;
+
+  /** Longest compact token (a subject id of 9 varint octets). */
+  public static final int MAX_COMPACT_CHARS = 34;
+
+  /**
+   * The length a compact token is budgeted for: subject ids below 2^35 (34 billion rows). Addresses
+   * are sized against it ({@code list-confirm+TOKEN} within 64 octets); a longer token still works
+   * where mail systems accept longer local parts.
+   */
+  public static final int COMPACT_BUDGET_CHARS = 26;
+
   /** What a token may be used for; one byte in the payload, never reused for another meaning. */
   public enum Purpose {
     /** The list-level unsubscribe link of a non-personalized copy: leads to a form. */
@@ -56,7 +84,13 @@ public final class LinkTokens {
      * The link in a held post's notice to its moderators: names the list and the post (in the
      * subject id), lets its holder approve or discard that post, expires with the hold.
      */
-    MODERATE(4);
+    MODERATE(4),
+    /**
+     * The confirmation of a subscription request, by link or by reply to {@code
+     * list-confirm+TOKEN}: compact form only, names the request (the subject id), which carries the
+     * list and the expiry.
+     */
+    CONFIRM(5);
 
     final byte code;
 
@@ -249,6 +283,67 @@ public final class LinkTokens {
       return new Verified(Check.EXPIRED, t);
     }
     return new Verified(Check.VALID, t);
+  }
+
+  /**
+   * A compact token for {@code purpose} naming {@code subjectId} (not negative); see the class
+   * comment for its form and length.
+   */
+  public String signCompact(Purpose purpose, long subjectId) {
+    if (subjectId < 0) {
+      throw new IllegalArgumentException("subject id must not be negative: " + subjectId);
+    }
+    Key key = keys.get(0);
+    byte[] varint = CompactEncoding.varint(subjectId);
+    byte[] mac = compactMac(key, purpose, varint);
+    byte[] all = new byte[1 + varint.length + COMPACT_MAC_BYTES];
+    all[0] = key.id();
+    System.arraycopy(varint, 0, all, 1, varint.length);
+    System.arraycopy(mac, 0, all, 1 + varint.length, COMPACT_MAC_BYTES);
+    return CompactEncoding.base32(all);
+  }
+
+  /**
+   * The subject id of compact token {@code text} made for {@code purpose}, or empty when it is not
+   * one (any case is accepted: local parts may have been changed); never throws on bad input.
+   */
+  public OptionalLong verifyCompact(String text, Purpose purpose) {
+    if (text == null || text.length() < 20 || text.length() > MAX_COMPACT_CHARS) {
+      return OptionalLong.empty();
+    }
+    String lower = text.toLowerCase(Locale.ROOT);
+    byte[] all = CompactEncoding.unbase32(lower);
+    // One token, one spelling (the unused low bits of the last character must be zero).
+    if (all == null || !CompactEncoding.base32(all).equals(lower)) {
+      return OptionalLong.empty();
+    }
+    int varintLength = all.length - 1 - COMPACT_MAC_BYTES;
+    if (varintLength < 1 || varintLength > 9) {
+      return OptionalLong.empty();
+    }
+    byte[] varint = Arrays.copyOfRange(all, 1, 1 + varintLength);
+    long subject = CompactEncoding.unvarint(varint);
+    if (subject < 0) {
+      return OptionalLong.empty();
+    }
+    byte[] given = Arrays.copyOfRange(all, 1 + varintLength, all.length);
+    boolean ok = false;
+    for (Key k : keys) {
+      if (k.id() == all[0]) {
+        byte[] want = Arrays.copyOf(compactMac(k, purpose, varint), COMPACT_MAC_BYTES);
+        ok |= MessageDigest.isEqual(want, given);
+      }
+    }
+    return ok ? OptionalLong.of(subject) : OptionalLong.empty();
+  }
+
+  private static byte[] compactMac(Key key, Purpose purpose, byte[] varint) {
+    byte[] data = new byte[3 + varint.length];
+    data[0] = COMPACT_VERSION;
+    data[1] = purpose.code;
+    data[2] = key.id();
+    System.arraycopy(varint, 0, data, 3, varint.length);
+    return key.mac(data, data.length);
   }
 
   private static byte[] label(String s) {

@@ -95,7 +95,7 @@ final class CommandParser {
       if (w.startsWith("<") && w.endsWith(">") && w.length() > 2) {
         w = w.substring(1, w.length() - 1);
       }
-      if (verb == Verb.CONFIRM ? ConfirmTokens.canonical(w).isPresent() : w.contains("@")) {
+      if (verb == Verb.CONFIRM ? ConfirmTokens.looksLikeOne(w) : w.contains("@")) {
         argument = w;
         break;
       }

@@ -1,62 +1,82 @@
 package org.fanmail.request;
 
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalLong;
+import org.fanmail.config.FanmailConfig;
+import org.fanmail.mail.LinkTokens;
 
 /**
- * Confirmation tokens: 128 random bits written as 26 lowercase base32 letters, so they survive mail
- * systems that change the case of local parts ({@code list-confirm+TOKEN@domain}) and fit into a
- * URL path without escaping. Only the SHA-256 of a token is stored; a token read back from mail or
- * a URL is lowercased and checked for shape before it is hashed, so garbage never reaches the
- * database.
+ * Confirmation tokens of subscription requests: {@link LinkTokens}' compact form of purpose {@link
+ * LinkTokens.Purpose#CONFIRM} naming the request id, keyed by {@code fanmail.link-secret} (rotated
+ * secrets still verify). Nothing about a token is stored: it is recomputed from the id, its expiry
+ * is the request's {@code expires_at}, and it works once because using it moves the request out of
+ * CONFIRMING. Lowercase base32, so it survives mail systems that change the case of local parts
+ * ({@code list-confirm+TOKEN@domain}) and fits a URL path unescaped.
+ *
+ * <p>Address budget: a local part is at most 64 octets (RFC 5321 4.5.3.1.1), and {@code
+ * list-confirm+TOKEN} spends 9 on {@code -confirm+} and {@link LinkTokens#COMPACT_BUDGET_CHARS}
+ * (26, request ids below 2^35) on the token, so a list's local part may have at most {@link
+ * org.fanmail.list.ListService#MAX_LOCAL_PART} (29) octets; longer ones are refused at creation.
+ *
+ * <p>Tokens issued before this scheme (26 random characters, only their SHA-256 stored in {@code
+ * token_hash}) are still looked up by hash ({@link #legacyHash}) until their requests expire.
  */
-public final class ConfirmTokens {
-  /** Characters of a token. */
-  public static final int LENGTH = 26;
+@ApplicationScoped
+public class ConfirmTokens {
+  private static final int LEGACY_LENGTH = 26;
 
-  private static final char[] ALPHABET = "abcdefghijklmnopqrstuvwxyz234567".toCharArray();
-  private static final SecureRandom RANDOM = new SecureRandom();
+  private final LinkTokens tokens;
 
-  private ConfirmTokens() {}
-
-  /** A fresh token. */
-  public static String generate() {
-    byte[] bits = new byte[16];
-    RANDOM.nextBytes(bits);
-    StringBuilder out = new StringBuilder(LENGTH);
-    int buffer = 0;
-    int count = 0;
-    for (byte b : bits) {
-      buffer = (buffer << 8) | (b & 0xff);
-      count += 8;
-      while (count >= 5) {
-        out.append(ALPHABET[(buffer >> (count - 5)) & 31]);
-        count -= 5;
-      }
-    }
-    if (count > 0) {
-      out.append(ALPHABET[(buffer << (5 - count)) & 31]);
-    }
-    return out.toString();
+  @Inject
+  public ConfirmTokens(FanmailConfig config) {
+    this(LinkTokens.of(config));
   }
 
-  /** The token in canonical (lowercase) form, or empty when it cannot be one of ours. */
-  public static Optional<String> canonical(String given) {
-    if (given == null) {
+  ConfirmTokens(LinkTokens tokens) {
+    this.tokens = tokens;
+  }
+
+  /** The token that confirms request {@code requestId}. */
+  String make(long requestId) {
+    return tokens.signCompact(LinkTokens.Purpose.CONFIRM, requestId);
+  }
+
+  /** The request {@code text} confirms, or empty when it is not a token of ours. */
+  OptionalLong requestId(String text) {
+    return text == null
+        ? OptionalLong.empty()
+        : tokens.verifyCompact(text.strip(), LinkTokens.Purpose.CONFIRM);
+  }
+
+  /**
+   * True when {@code word} has the shape of a token (signed or legacy), so a {@code confirm}
+   * command can tell its argument from prose without a key.
+   */
+  static boolean looksLikeOne(String word) {
+    return word != null
+        && word.length() >= 20
+        && word.length() <= LinkTokens.MAX_COMPACT_CHARS
+        && word.toLowerCase(Locale.ROOT).matches("[a-z2-7]+");
+  }
+
+  /** The stored SHA-256 of a token issued before signed tokens, when {@code text} can be one. */
+  static Optional<byte[]> legacyHash(String text) {
+    if (text == null) {
       return Optional.empty();
     }
-    String t = given.strip().toLowerCase(Locale.ROOT);
-    return t.matches("[a-z2-7]{" + LENGTH + "}") ? Optional.of(t) : Optional.empty();
-  }
-
-  /** What is stored for {@code token} (canonical form). */
-  public static byte[] hash(String token) {
+    String t = text.strip().toLowerCase(Locale.ROOT);
+    if (!t.matches("[a-z2-7]{" + LEGACY_LENGTH + "}")) {
+      return Optional.empty();
+    }
     try {
-      return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.US_ASCII));
+      return Optional.of(
+          MessageDigest.getInstance("SHA-256").digest(t.getBytes(StandardCharsets.US_ASCII)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is missing from this JVM", e);
     }

@@ -17,9 +17,11 @@ import org.jboss.logging.Logger;
  * The mail one request transaction writes about one list: templates filled in and queued as system
  * mail in the caller's transaction (so they commit or roll back with the change they announce),
  * each from {@code list-request@}, with the envelope sender {@code list-bounces@}, {@code X-Loop:
- * list@domain} and {@code Auto-Submitted}. Every recipient address is counted per day and mail past
- * the cap is not written: the request still takes effect, the answer is dropped (logged). The ids
- * of queued mail are collected for the wake-up after the commit.
+ * list@domain} and {@code Auto-Submitted}. Every recipient address is counted per day, and every
+ * mail against the hourly caps of {@link SystemMailCaps} (global and per source: the address the
+ * request came from); mail past a cap is not written: the request still takes effect, the answer is
+ * dropped, logged and listed in {@link #withheld} for the reason recorded with the request's
+ * message. The ids of queued mail are collected for the wake-up after the commit.
  */
 final class Outbox {
   private static final Logger LOG = Logger.getLogger(Outbox.class);
@@ -29,12 +31,17 @@ final class Outbox {
   private final Templates templates;
   private final ListRef list;
   private final int cap;
+  private final SystemMailCaps hourly;
+  private final String source;
   private final String autoSubmitted;
   private final List<Long> queued;
+  private final List<String> withheld = new ArrayList<>();
 
   /**
    * @param autoSubmitted {@code auto-replied} when answering a message, {@code auto-generated}
    *     otherwise (RFC 3834)
+   * @param source the {@link SystemMailCaps} key of whoever caused the mail, null for none (an
+   *     owner, the admin API)
    * @param queued where ids of queued mail are added
    */
   Outbox(
@@ -43,6 +50,8 @@ final class Outbox {
       Templates templates,
       ListRef list,
       int cap,
+      SystemMailCaps hourly,
+      String source,
       String autoSubmitted,
       List<Long> queued) {
     this.c = c;
@@ -50,6 +59,8 @@ final class Outbox {
     this.templates = templates;
     this.list = list;
     this.cap = cap;
+    this.hourly = hourly;
+    this.source = source;
     this.autoSubmitted = autoSubmitted;
     this.queued = queued;
   }
@@ -60,6 +71,11 @@ final class Outbox {
 
   Connection connection() {
     return c;
+  }
+
+  /** The mail an hourly cap stopped, each as "TEMPLATE to address: reason". */
+  List<String> withheld() {
+    return List.copyOf(withheld);
   }
 
   /** The placeholders every template may use, plus {@code extra}. */
@@ -84,6 +100,9 @@ final class Outbox {
       throws SQLException {
     if (!withinCap(to)) {
       LOG.infof("list %s: %s to %s not sent, daily reply cap reached", list.address(), name, to);
+      return false;
+    }
+    if (!withinHourlyCaps(name + " to " + to)) {
       return false;
     }
     Templates.Rendered r = templates.render(c, list.id(), name, values(to, extra));
@@ -115,7 +134,7 @@ final class Outbox {
         owners.add(o);
       }
     }
-    if (owners.isEmpty()) {
+    if (owners.isEmpty() || !withinHourlyCaps(name + " to the owners")) {
       return false;
     }
     Templates.Rendered r = templates.render(c, list.id(), name, values(aboutEmail, extra));
@@ -133,9 +152,16 @@ final class Outbox {
     return true;
   }
 
-  /** Queues {@code raw} as is to {@code to}, outside the cap (forwards to the owners). */
-  void forward(List<String> to, String subject, byte[] raw) throws SQLException {
+  /**
+   * Queues {@code raw} as is to {@code to} (forwards to the owners), outside the daily cap of each
+   * recipient but within the hourly caps; false when one of those stopped it.
+   */
+  boolean forward(List<String> to, String subject, byte[] raw) throws SQLException {
+    if (!withinHourlyCaps("forward to the owners")) {
+      return false;
+    }
     queue(to, subject, raw);
+    return true;
   }
 
   /** The owners of the list: its {@code owners} setting and its active OWNER members. */
@@ -162,6 +188,16 @@ final class Outbox {
     queued.add(
         systemMail.queue(
             c, new SystemMail.Message(list.id(), list.address(), list.sub("bounces"), to, s, raw)));
+  }
+
+  private boolean withinHourlyCaps(String what) throws SQLException {
+    SystemMailCaps.Verdict v = hourly.take(c, source);
+    if (v == SystemMailCaps.Verdict.SEND) {
+      return true;
+    }
+    LOG.warnf("list %s: %s not sent: %s (source %s)", list.address(), what, v.reason(), source);
+    withheld.add(what + ": " + v.reason());
+    return false;
   }
 
   private boolean withinCap(String address) throws SQLException {

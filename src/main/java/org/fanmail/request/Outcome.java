@@ -10,7 +10,8 @@ enum Outcome {
   DISABLED_BY_OWNER("%s was disabled by the list's owners; please write to them."),
   CONFIRMATION_SENT(
       "A confirmation request was sent to %s; the change happens once it is answered."),
-  CONFIRMATION_NOT_SENT("No confirmation was sent to %s today: too many messages went there."),
+  CONFIRMATION_NOT_SENT(
+      "No confirmation was sent to %s for now: too many messages went there or came from you."),
   AWAITING_APPROVAL("The request for %s waits for the list's owners to approve it."),
   UNSUBSCRIBED("%s is no longer subscribed."),
   NOT_MEMBER("%s is not subscribed."),

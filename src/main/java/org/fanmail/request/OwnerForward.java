@@ -16,7 +16,8 @@ import org.jboss.logging.Logger;
  * with {@code Resent-*} fields (RFC 5322 section 3.6.6) and {@code X-Loop: list-owner@domain}
  * prepended, envelope sender {@code list-bounces@} so failures never go back to the writer. A
  * message that already carries that X-Loop (an owner address forwarding back) is discarded, as is
- * every message to a list without owners (logged).
+ * every message to a list without owners (logged), and one past the hourly system mail caps
+ * (logged, the reason recorded).
  */
 final class OwnerForward {
   private static final Logger LOG = Logger.getLogger(OwnerForward.class);
@@ -61,7 +62,9 @@ final class OwnerForward {
     System.arraycopy(head, 0, raw, 0, head.length);
     System.arraycopy(m.raw(), 0, raw, head.length, m.raw().length);
     String subject = headers.firstBounded("Subject", 998).orElse("(message to the owners)");
-    out.forward(owners, subject, raw);
+    if (!out.forward(owners, subject, raw)) {
+      return RequestProcessor.Finish.discarded("not forwarded to the owners");
+    }
     return RequestProcessor.Finish.done("forwarded to " + owners.size() + " owner(s)");
   }
 }

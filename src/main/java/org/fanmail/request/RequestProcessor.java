@@ -48,16 +48,26 @@ public class RequestProcessor {
       return new Finish(PostState.DISCARDED, cut(reason));
     }
 
+    /** The same with the mail an hourly cap withheld, so no answer is lost without a trace. */
+    Finish withheld(List<String> withheld) {
+      return withheld.isEmpty()
+          ? this
+          : new Finish(state, cut(reason + "; not sent: " + String.join("; ", withheld)));
+    }
+
     private static String cut(String s) {
       return s.length() > 1000 ? s.substring(0, 1000) : s;
     }
   }
 
   private final Subscriptions subscriptions;
+  private final Confirmations confirmations;
   private final FanmailConfig config;
 
-  public RequestProcessor(Subscriptions subscriptions, FanmailConfig config) {
+  public RequestProcessor(
+      Subscriptions subscriptions, Confirmations confirmations, FanmailConfig config) {
     this.subscriptions = subscriptions;
+    this.confirmations = confirmations;
     this.config = config;
   }
 
@@ -78,8 +88,12 @@ public class RequestProcessor {
     }
     PostPurpose purpose = PostPurpose.valueOf(m.purpose());
     if (purpose == PostPurpose.OWNER) {
-      Outbox out = subscriptions.outbox(c, list, "auto-generated", queued);
-      return OwnerForward.forward(out, m, headers);
+      String source =
+          sender(headers, m.envelopeFrom())
+              .map(a -> SystemMailCaps.address(a.key()))
+              .orElse(SystemMailCaps.address("<>"));
+      Outbox out = subscriptions.outbox(c, list, source, "auto-generated", queued);
+      return OwnerForward.forward(out, m, headers).withheld(out.withheld());
     }
     Optional<String> refused = ReplyGuard.refuse(headers, m.envelopeFrom(), list);
     if (refused.isPresent()) {
@@ -92,15 +106,18 @@ public class RequestProcessor {
     if (isOurs(c, list, sender.get())) {
       return Finish.discarded("not answered: the sender is one of our own addresses");
     }
-    Outbox out = subscriptions.outbox(c, list, "auto-replied", queued);
     EmailAddress from = sender.get();
-    return switch (purpose) {
-      case JOIN -> joinOrLeave(out, m, RequestAction.SUBSCRIBE, from);
-      case LEAVE -> joinOrLeave(out, m, RequestAction.UNSUBSCRIBE, from);
-      case CONFIRM -> confirm(c, out, m.arg(), from, queued);
-      case REQUEST -> commands(c, out, m, headers, from, queued);
-      default -> throw new IllegalStateException("purpose " + m.purpose() + " is not ours");
-    };
+    Outbox out =
+        subscriptions.outbox(c, list, SystemMailCaps.address(from.key()), "auto-replied", queued);
+    Finish f =
+        switch (purpose) {
+          case JOIN -> joinOrLeave(out, m, RequestAction.SUBSCRIBE, from);
+          case LEAVE -> joinOrLeave(out, m, RequestAction.UNSUBSCRIBE, from);
+          case CONFIRM -> confirm(c, out, m.arg(), from, queued);
+          case REQUEST -> commands(c, out, m, headers, from, queued);
+          default -> throw new IllegalStateException("purpose " + m.purpose() + " is not ours");
+        };
+    return f.withheld(out.withheld());
   }
 
   private Finish joinOrLeave(Outbox out, ClaimedMessage m, RequestAction action, EmailAddress from)
@@ -108,15 +125,16 @@ public class RequestProcessor {
     Outcome o = subscriptions.request(out, action, from, from, "email", m.id());
     if (o == Outcome.ALREADY_MEMBER || o == Outcome.NOT_MEMBER || o == Outcome.DISABLED_BY_OWNER) {
       // Nothing changed, so no welcome or goodbye went out: say why.
-      results(out, from, List.of("> " + Subscriptions.verb(action), o.describe(from.toString())));
+      results(out, from, List.of("> " + MemberChanges.verb(action), o.describe(from.toString())));
     }
-    return Finish.done(Subscriptions.verb(action) + " " + from + ": " + o);
+    return Finish.done(MemberChanges.verb(action) + " " + from + ": " + o);
   }
 
   private Finish confirm(
       Connection c, Outbox out, String token, EmailAddress from, List<Long> queued)
       throws SQLException {
-    ConfirmResult r = subscriptions.confirm(c, token, "auto-replied", queued);
+    ConfirmResult r =
+        confirmations.confirm(c, token, SystemMailCaps.address(from.key()), "auto-replied", queued);
     if (r.status() == ConfirmResult.Status.UNKNOWN) {
       // Someone guessing addresses gets no answer.
       return Finish.discarded("unknown confirmation token");
@@ -144,21 +162,33 @@ public class RequestProcessor {
       out.send(TemplateName.HELP, from.toString(), Map.of(), null);
       return Finish.done("no command found; help sent");
     }
+    // The results echo what was recognized, rebuilt from the verb and the address as read, never
+    // the line as written: the answer may go to a forged sender, so it must carry no text of the
+    // message's choosing.
     List<String> lines = new ArrayList<>();
     List<String> summary = new ArrayList<>();
     boolean help = false;
     boolean other = false;
+    int thirdParty = 0;
+    int maxThirdParty = config.requests().maxThirdPartyPerMessage();
     for (CommandParser.Command command : parsed.commands()) {
-      lines.add("> " + command.line());
       String said;
       switch (command.verb()) {
         case HELP -> {
           help = true;
+          lines.add("> help");
           said = "The help text is on its way in a separate message.";
         }
         case CONFIRM -> {
           other = true;
-          ConfirmResult r = subscriptions.confirm(c, command.argument(), "auto-replied", queued);
+          lines.add("> confirm");
+          ConfirmResult r =
+              confirmations.confirm(
+                  c,
+                  command.argument(),
+                  SystemMailCaps.address(from.key()),
+                  "auto-replied",
+                  queued);
           said = describe(r);
           summary.add("confirm: " + r.status());
         }
@@ -168,18 +198,33 @@ public class RequestProcessor {
               command.verb() == CommandParser.Verb.SUBSCRIBE
                   ? RequestAction.SUBSCRIBE
                   : RequestAction.UNSUBSCRIBE;
+          String verb = MemberChanges.verb(action);
           Optional<EmailAddress> target =
-              command.argument() == null ? Optional.of(from) : parse(command.argument());
+              command.argument() == null ? Optional.of(from) : plainAddress(command.argument());
           if (target.isEmpty()) {
-            said = command.argument() + " is not a valid address; nothing done.";
-            summary.add(Subscriptions.verb(action) + ": invalid address");
-          } else if (isOurs(c, out.list(), target.get())) {
-            said = target.get() + " is one of the list's own addresses; nothing done.";
-            summary.add(Subscriptions.verb(action) + ": own address");
+            lines.add("> " + verb + " (an address that is not valid)");
+            said = "That is not a valid address; nothing done.";
+            summary.add(verb + ": invalid address");
           } else {
-            Outcome o = subscriptions.request(out, action, target.get(), from, "email", m.id());
-            said = o.describe(target.get().toString());
-            summary.add(Subscriptions.verb(action) + " " + target.get() + ": " + o);
+            lines.add("> " + verb + (command.argument() == null ? "" : " " + target.get()));
+            boolean forAnother = !target.get().key().equals(from.key());
+            if (isOurs(c, out.list(), target.get())) {
+              said = target.get() + " is one of the list's own addresses; nothing done.";
+              summary.add(verb + ": own address");
+            } else if (forAnother && thirdParty >= maxThirdParty) {
+              said =
+                  "Not done: one message may ask for at most "
+                      + maxThirdParty
+                      + " request(s) for other addresses.";
+              summary.add(verb + " " + target.get() + ": over the per-message limit");
+            } else {
+              if (forAnother) {
+                thirdParty++;
+              }
+              Outcome o = subscriptions.request(out, action, target.get(), from, "email", m.id());
+              said = o.describe(target.get().toString());
+              summary.add(verb + " " + target.get() + ": " + o);
+            }
           }
         }
       }
@@ -187,7 +232,7 @@ public class RequestProcessor {
       lines.add("");
     }
     if (parsed.stoppedAt() != null) {
-      lines.add("Stopped reading at: " + parsed.stoppedAt());
+      lines.add("Stopped reading at the first line that is not a command.");
     }
     if (help) {
       out.send(TemplateName.HELP, from.toString(), Map.of(), null);
@@ -208,7 +253,7 @@ public class RequestProcessor {
   }
 
   private static String describe(ConfirmResult r) {
-    String what = r.action() == null ? "request" : Subscriptions.verb(r.action()) + " request";
+    String what = r.action() == null ? "request" : MemberChanges.verb(r.action()) + " request";
     return switch (r.status()) {
       case COMPLETED -> "Confirmed: the " + what + " for " + r.email() + " is done.";
       case AWAITING_APPROVAL ->
@@ -230,6 +275,11 @@ public class RequestProcessor {
       }
     }
     return envelopeFrom == null || envelopeFrom.isBlank() ? Optional.empty() : parse(envelopeFrom);
+  }
+
+  /** A command's address argument: a valid address without a quoted local part, or empty. */
+  private static Optional<EmailAddress> plainAddress(String s) {
+    return parse(s).filter(a -> !a.local().startsWith("\""));
   }
 
   private static Optional<EmailAddress> parse(String s) {

@@ -35,10 +35,14 @@ public final class RequestQueries {
           + " order by id limit 1 for update skip locked";
 
   /**
-   * The message's outcome: DONE, DISCARDED or PARKED with a reason. Parameters: state, reason, id.
+   * The message's outcome: DONE, DISCARDED or PARKED with a reason. A reply to {@code
+   * list-confirm+TOKEN} forgets its token (kept in {@code purpose_arg} only until it is processed),
+   * so no confirmation token stays in clear. Parameters: state, reason, id.
    */
   public static final String FINISH_POST =
-      "update post set state = ?, reason = ?, updated_at = now(), done_at = now() where id = ?";
+      "update post set state = ?, reason = ?, updated_at = now(), done_at = now(),"
+          + " purpose_arg = case when purpose = 'CONFIRM' then null else purpose_arg end"
+          + " where id = ?";
 
   /** What processing needs to know about the list. Parameter: list id. */
   public static final String LIST_BY_ID =
@@ -99,7 +103,10 @@ public final class RequestQueries {
       "r.id, r.list_id, r.email, r.action, r.state, r.expires_at, r.needs_approval, r.source,"
           + " r.reason, r.created_at, r.decided_at, (r.expires_at < now()) as expired";
 
-  /** The request a token belongs to, locked. Parameter: token hash. */
+  /**
+   * The request a legacy token (random, only its hash stored) belongs to, locked. Parameter: token
+   * hash.
+   */
   public static final String LOCK_BY_TOKEN =
       "select "
           + REQUEST_COLUMNS
@@ -107,10 +114,15 @@ public final class RequestQueries {
 
   /** The same without a lock, for the confirmation page. Parameter: token hash. */
   public static final String FIND_BY_TOKEN =
-      "select "
-          + REQUEST_COLUMNS
-          + ", l.address, l.name from subscription_request r"
-          + " join mailing_list l on l.id = r.list_id where r.token_hash = ?";
+      "select " + REQUEST_COLUMNS + " from subscription_request r where r.token_hash = ?";
+
+  /** The request a signed confirmation token names, locked. Parameter: request id. */
+  public static final String LOCK_BY_REQUEST_ID =
+      "select " + REQUEST_COLUMNS + " from subscription_request r where r.id = ? for update";
+
+  /** The same without a lock, for the confirmation page. Parameter: request id. */
+  public static final String FIND_BY_REQUEST_ID =
+      "select " + REQUEST_COLUMNS + " from subscription_request r where r.id = ?";
 
   /** A request of a list, locked for a decision. Parameters: id, list id. */
   public static final String LOCK_BY_ID =
@@ -169,6 +181,21 @@ public final class RequestQueries {
       "insert into request_reply_count (address_key, day, replies) values (?, current_date, 1)"
           + " on conflict on constraint request_reply_count_pk do update"
           + " set replies = request_reply_count.replies + 1 returning replies";
+
+  /**
+   * Counts one more system mail for a source (or {@code '*'}, every source) in the current hour and
+   * returns the new count; the caller writes the mail only while it is within the cap. One upsert,
+   * so concurrent requests cannot both slip under it. Parameter: source key.
+   */
+  public static final String COUNT_SYSTEM_MAIL =
+      "insert into system_mail_count (source_key, hour, sent)"
+          + " values (?, date_trunc('hour', now()), 1)"
+          + " on conflict on constraint system_mail_count_pk do update"
+          + " set sent = system_mail_count.sent + 1 returning sent";
+
+  /** Hourly counts of past hours are no longer needed (the periodic scan). */
+  public static final String FORGET_OLD_SYSTEM_MAIL_COUNTS =
+      "delete from system_mail_count where hour < date_trunc('hour', now())";
 
   /** Counts older than yesterday are no longer needed (the periodic scan). */
   public static final String FORGET_OLD_COUNTS =

@@ -29,10 +29,10 @@ import org.jboss.logging.Logger;
  *
  * <p>Woken by {@link PostCommitted} (the hints are batched: one primary-key look-up per batch tells
  * which posts are ours, so posts to the list itself cost one shared query) and by a periodic scan,
- * which is the truth: it also expires unconfirmed requests and forgets old reply counts. A message
- * whose processing fails is PARKED with the error, so one bad message cannot block the queue;
- * failures that retrying can cure (database outage, serialization, a race on one address) leave it
- * RECEIVED for the next scan.
+ * which is the truth: it also expires unconfirmed requests and forgets old reply and hourly system
+ * mail counts. A message whose processing fails is PARKED with the error, so one bad message cannot
+ * block the queue; failures that retrying can cure (database outage, serialization, a race on one
+ * address) leave it RECEIVED for the next scan.
  */
 @ApplicationScoped
 public class RequestStage {
@@ -102,8 +102,11 @@ public class RequestStage {
             LOG.infof("%d unconfirmed subscription requests expired", expired);
           }
           try (Connection c = dataSource.getConnection();
-              PreparedStatement ps = c.prepareStatement(RequestQueries.FORGET_OLD_COUNTS)) {
+              PreparedStatement ps = c.prepareStatement(RequestQueries.FORGET_OLD_COUNTS);
+              PreparedStatement hourly =
+                  c.prepareStatement(RequestQueries.FORGET_OLD_SYSTEM_MAIL_COUNTS)) {
             ps.executeUpdate();
+            hourly.executeUpdate();
           }
         });
   }

@@ -5,12 +5,14 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import javax.net.ssl.SSLSession;
+import org.fanmail.queue.PostPurpose;
 
 /**
  * Builds the {@code Received:} trace field fanmail prepends (RFC 5321 section 4.4): the client's
  * HELO name and IP, our hostname, the protocol per RFC 3848 / RFC 6531 ({@code SMTP}, {@code
  * ESMTP}, {@code ESMTPS}, {@code UTF8SMTP}, {@code UTF8SMTPS}), the TLS protocol and cipher when
- * used, the transaction id, the recipient when there is exactly one, and the date.
+ * used, the transaction id, the recipient when there is exactly one (not a {@code
+ * list-confirm+TOKEN} address: its token is never stored in clear), and the date.
  *
  * <p>The HELO name is client-controlled; every character outside printable ASCII or that could
  * break the comment syntax is replaced, so the field stays one well-formed header.
@@ -48,7 +50,11 @@ public final class ReceivedHeader {
       String sessionId) {
     String protocol = ssl == null ? null : ssl.getProtocol();
     String cipher = ssl == null ? null : ssl.getCipherSuite();
-    String single = tx.recipients.size() == 1 ? tx.recipients.get(0).address() : null;
+    // A confirmation address carries its token: named in the trace it would be stored in clear.
+    String single =
+        tx.recipients.size() == 1 && tx.recipients.get(0).purpose() != PostPurpose.CONFIRM
+            ? tx.recipients.get(0).address()
+            : null;
     return new Trace(
         helo,
         clientIp,

@@ -11,7 +11,7 @@ import java.sql.SQLException;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.fanmail.request.ConfirmResult;
-import org.fanmail.request.Subscriptions;
+import org.fanmail.request.Confirmations;
 import org.jboss.logging.Logger;
 
 /**
@@ -25,17 +25,17 @@ import org.jboss.logging.Logger;
 public class ConfirmResource {
   private static final Logger LOG = Logger.getLogger(ConfirmResource.class);
 
-  private final Subscriptions subscriptions;
+  private final Confirmations confirmations;
 
-  public ConfirmResource(Subscriptions subscriptions) {
-    this.subscriptions = subscriptions;
+  public ConfirmResource(Confirmations confirmations) {
+    this.confirmations = confirmations;
   }
 
   @GET
   @Operation(summary = "The confirmation page: what the link confirms, and a button")
   public Response show(@PathParam("token") String token) {
     try {
-      ConfirmResult r = subscriptions.lookup(token);
+      ConfirmResult r = confirmations.lookup(token);
       if (r.status() == ConfirmResult.Status.VALID) {
         return html(200, ConfirmPage.ask(r));
       }
@@ -50,7 +50,7 @@ public class ConfirmResource {
   @Operation(summary = "Confirm a subscription or unsubscription request")
   public Response confirm(@PathParam("token") String token) {
     try {
-      ConfirmResult r = subscriptions.confirm(token);
+      ConfirmResult r = confirmations.confirm(token);
       return html(status(r), ConfirmPage.outcome(r));
     } catch (SQLException e) {
       LOG.warnf("confirmation: database unavailable: %s", e.toString());

@@ -1,10 +1,12 @@
 package org.fanmail.web;
 
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
@@ -93,6 +95,7 @@ public class UnsubscribeResource {
       @PathParam("token") String token,
       @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
       @HeaderParam(HttpHeaders.CONTENT_LENGTH) String contentLength,
+      @Context HttpServerRequest request,
       InputStream body) {
     if (contentLength != null && !contentLength.isBlank()) {
       try {
@@ -142,12 +145,21 @@ public class UnsubscribeResource {
             UnsubscribePages.askAddress(
                 name(l), l.address(), "That is not an email address: " + e.getMessage()));
       }
-      service.requestConfirmation(l, address);
+      service.requestConfirmation(l, address, clientIp(request));
       return html(200, UnsubscribePages.linkSent(name(l), address.toString()));
     } catch (SQLException | RuntimeException e) {
       LOG.warnf(e, "unsubscribe request for list %d failed", t.listId());
       return html(503, UnsubscribePages.unavailable());
     }
+  }
+
+  /** The client's IP as the connection shows it (a proxy's, behind one), or "unknown". */
+  private static String clientIp(HttpServerRequest request) {
+    if (request == null || request.remoteAddress() == null) {
+      return "unknown";
+    }
+    String ip = request.remoteAddress().hostAddress();
+    return ip == null ? "unknown" : ip;
   }
 
   /**

@@ -23,6 +23,7 @@ import org.fanmail.mail.LinkTokens.Purpose;
 import org.fanmail.mail.MessageComposer;
 import org.fanmail.queue.SystemMail;
 import org.fanmail.request.Subscriptions;
+import org.fanmail.request.SystemMailCaps;
 import org.jboss.logging.Logger;
 
 /**
@@ -35,7 +36,8 @@ import org.jboss.logging.Logger;
  * only a member of the given list. {@link #requestConfirmation} never tells its caller whether the
  * address is a member; it mails at most one confirmation per member per {@code
  * fanmail.unsubscribe.confirm-interval} (remembered in memory, for at most {@link #MAX_REMEMBERED}
- * members), always to the member's stored address.
+ * members), always to the member's stored address, and none past the hourly system mail caps
+ * ({@link SystemMailCaps}: global and per client IP; logged).
  */
 @ApplicationScoped
 public class UnsubscribeService {
@@ -52,6 +54,7 @@ public class UnsubscribeService {
   private final AgroalDataSource dataSource;
   private final SystemMail systemMail;
   private final Subscriptions subscriptions;
+  private final SystemMailCaps caps;
   private final LinkTokens tokens;
   private final String base;
   private final Duration confirmTtl;
@@ -63,10 +66,12 @@ public class UnsubscribeService {
       AgroalDataSource dataSource,
       SystemMail systemMail,
       Subscriptions subscriptions,
+      SystemMailCaps caps,
       FanmailConfig config) {
     this.dataSource = dataSource;
     this.systemMail = systemMail;
     this.subscriptions = subscriptions;
+    this.caps = caps;
     this.tokens = LinkTokens.of(config);
     String b = config.publicUrl().toString();
     this.base = (b.endsWith("/") ? b : b + "/") + "unsubscribe/";
@@ -134,9 +139,11 @@ public class UnsubscribeService {
 
   /**
    * When {@code address} is a member of {@code list}, mails it a link that unsubscribes it (valid
-   * for {@code confirm-ttl}); otherwise does nothing. The caller learns nothing either way.
+   * for {@code confirm-ttl}); otherwise does nothing. The caller ({@code clientIp}) learns nothing
+   * either way.
    */
-  public void requestConfirmation(ListInfo list, EmailAddress address) throws SQLException {
+  public void requestConfirmation(ListInfo list, EmailAddress address, String clientIp)
+      throws SQLException {
     long memberId;
     String email;
     try (Connection c = dataSource.getConnection();
@@ -163,6 +170,13 @@ public class UnsubscribeService {
       if (lastConfirmation.size() > MAX_REMEMBERED) {
         lastConfirmation.remove(lastConfirmation.keySet().iterator().next());
       }
+    }
+    SystemMailCaps.Verdict verdict = caps.take(SystemMailCaps.client(clientIp));
+    if (verdict != SystemMailCaps.Verdict.SEND) {
+      LOG.warnf(
+          "list %d: unsubscribe confirmation for member %d not sent: %s (client %s)",
+          list.id(), memberId, verdict.reason(), clientIp);
+      return;
     }
     Instant expires = now.plus(confirmTtl);
     String url = base + tokens.sign(Purpose.UNSUBSCRIBE_CONFIRM, list.id(), memberId, expires);

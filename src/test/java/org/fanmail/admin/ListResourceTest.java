@@ -85,7 +85,8 @@ class ListResourceTest {
         .body("personalize", equalTo(false))
         .body("owners", hasSize(0))
         .body("subscriptionPolicy", equalTo("CONFIRM"))
-        .body("unsubscriptionPolicy", equalTo("OPEN"))
+        // Unsubscribing by email is confirmed by default: a -leave message is easily forged.
+        .body("unsubscriptionPolicy", equalTo("CONFIRM"))
         .body("dmarcMitigation", equalTo("NONE"));
   }
 

@@ -1,0 +1,146 @@
+package org.fanmail.request;
+
+import static org.fanmail.request.SubscriptionRequestState.DONE;
+import static org.fanmail.request.SubscriptionRequestState.MODERATING;
+
+import io.agroal.api.AgroalDataSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.fanmail.queue.SystemMail;
+import org.fanmail.stage.Transactions;
+
+/**
+ * The confirmation step of a request: a token (by reply to {@code list-confirm+TOKEN}, by a {@code
+ * confirm TOKEN} command, or by the {@code /confirm/{token}} page) is looked up or used. A token
+ * confirms one CONFIRMING request once, before it expires; using it completes the request or, when
+ * the policy wants an owner too, moves it to MODERATING and asks the owners. Anything not ours
+ * (malformed, unknown) is {@link ConfirmResult.Status#UNKNOWN} and never reaches further than one
+ * look-up; a database failure is an {@link SQLException} to the caller, with nothing changed.
+ */
+@ApplicationScoped
+public class Confirmations {
+  private final AgroalDataSource dataSource;
+  private final SystemMail systemMail;
+  private final Subscriptions subscriptions;
+  private final ConfirmTokens tokens;
+
+  public Confirmations(
+      AgroalDataSource dataSource,
+      SystemMail systemMail,
+      Subscriptions subscriptions,
+      ConfirmTokens tokens) {
+    this.dataSource = dataSource;
+    this.systemMail = systemMail;
+    this.subscriptions = subscriptions;
+    this.tokens = tokens;
+  }
+
+  /**
+   * Uses a confirmation token in the caller's transaction: completes the request, or passes it on
+   * to the owners when it needs approval. {@code source} is the {@link SystemMailCaps} key of who
+   * used it (null for the web page).
+   */
+  ConfirmResult confirm(
+      Connection c, String token, String source, String autoSubmitted, List<Long> queued)
+      throws SQLException {
+    Optional<SubscriptionRequest> found = find(c, token, true);
+    if (found.isEmpty()) {
+      return ConfirmResult.unknown();
+    }
+    SubscriptionRequest r = found.get();
+    Optional<ListRef> listFound = ListRef.load(c, r.listId());
+    if (listFound.isEmpty()) {
+      return ConfirmResult.unknown();
+    }
+    ListRef list = listFound.get();
+    ConfirmResult.Status status = statusOf(r);
+    if (status != ConfirmResult.Status.VALID) {
+      return new ConfirmResult(status, r.action(), r.email(), list.address(), list.name());
+    }
+    Outbox out = subscriptions.outbox(c, list, source, autoSubmitted, queued);
+    if (r.needsApproval()) {
+      SubscriptionRows.setState(c, r.id(), MODERATING, null, false);
+      MemberChanges.askOwners(out, r.id(), r.email(), r.action());
+      return new ConfirmResult(
+          ConfirmResult.Status.AWAITING_APPROVAL,
+          r.action(),
+          r.email(),
+          list.address(),
+          list.name());
+    }
+    SubscriptionRows.setState(c, r.id(), DONE, null, true);
+    MemberChanges.complete(out, r.action(), r.email());
+    return new ConfirmResult(
+        ConfirmResult.Status.COMPLETED, r.action(), r.email(), list.address(), list.name());
+  }
+
+  /** Uses a confirmation token in its own transaction (the web page's button). */
+  public ConfirmResult confirm(String token) throws SQLException {
+    List<Long> queued = new ArrayList<>();
+    ConfirmResult result =
+        Transactions.fromTransaction(
+            dataSource, c -> confirm(c, token, null, "auto-generated", queued));
+    systemMail.wake(queued);
+    return result;
+  }
+
+  /** What a token stands for, without using it (the confirmation page). */
+  public ConfirmResult lookup(String token) throws SQLException {
+    try (Connection c = dataSource.getConnection()) {
+      Optional<SubscriptionRequest> found = find(c, token, false);
+      if (found.isEmpty()) {
+        return ConfirmResult.unknown();
+      }
+      SubscriptionRequest r = found.get();
+      Optional<ListRef> list = ListRef.load(c, r.listId());
+      if (list.isEmpty()) {
+        return ConfirmResult.unknown();
+      }
+      return new ConfirmResult(
+          statusOf(r), r.action(), r.email(), list.get().address(), list.get().name());
+    }
+  }
+
+  /**
+   * The request {@code token} confirms (locked when {@code lock}): a signed token names it by id, a
+   * legacy one by the hash stored with it; anything else finds nothing without a look-up.
+   */
+  private Optional<SubscriptionRequest> find(Connection c, String token, boolean lock)
+      throws SQLException {
+    OptionalLong id = tokens.requestId(token);
+    Optional<byte[]> legacy = id.isPresent() ? Optional.empty() : ConfirmTokens.legacyHash(token);
+    if (id.isEmpty() && legacy.isEmpty()) {
+      return Optional.empty();
+    }
+    String sql =
+        id.isPresent()
+            ? lock ? RequestQueries.LOCK_BY_REQUEST_ID : RequestQueries.FIND_BY_REQUEST_ID
+            : lock ? RequestQueries.LOCK_BY_TOKEN : RequestQueries.FIND_BY_TOKEN;
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      if (id.isPresent()) {
+        ps.setLong(1, id.getAsLong());
+      } else {
+        ps.setBytes(1, legacy.get());
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(SubscriptionRequest.read(rs)) : Optional.empty();
+      }
+    }
+  }
+
+  private static ConfirmResult.Status statusOf(SubscriptionRequest r) {
+    return switch (SubscriptionRows.state(r)) {
+      case CONFIRMING -> r.expired() ? ConfirmResult.Status.EXPIRED : ConfirmResult.Status.VALID;
+      case EXPIRED -> ConfirmResult.Status.EXPIRED;
+      case SUPERSEDED, REJECTED -> ConfirmResult.Status.WITHDRAWN;
+      default -> ConfirmResult.Status.USED;
+    };
+  }
+}
