@@ -49,6 +49,7 @@ public final class SmtpSession {
   private MailTransaction transaction;
   private int transactions;
   private int errors;
+  private int vrfys;
   private boolean busy;
   private boolean draining;
   private boolean socketClosed;
@@ -338,6 +339,16 @@ public final class SmtpSession {
     if (reply.code() >= 500) {
       errors++;
     }
+  }
+
+  /** Counts an error toward max-errors without a 5xx reply (a client probing politely). */
+  public void countError() {
+    errors++;
+  }
+
+  /** Counts a VRFY on this session and returns how many there were, this one included. */
+  public int countVrfy() {
+    return ++vrfys;
   }
 
   /** Drops the transaction; back to GREETED (or CONNECTED before any EHLO/HELO). */
