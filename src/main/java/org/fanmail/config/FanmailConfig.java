@@ -113,11 +113,26 @@ public interface FanmailConfig {
     @Min(1)
     int maxConnections();
 
-    /** Concurrent SMTP connections from one client IP address; past it 421. */
+    /** Concurrent SMTP connections from one client IPv4 address or IPv6 /64; past it 421 4.7.0. */
     @WithName("max-connections-per-ip")
     @WithDefault("20")
     @Min(1)
     int maxConnectionsPerIp();
+
+    /**
+     * Transactions (MAIL commands) one client IPv4 address or IPv6 /64 may start per {@code
+     * message-rate-window}, over all its connections; past it {@code 421 4.7.0} and close. Counted
+     * in memory per instance.
+     */
+    @WithName("max-messages-per-ip")
+    @WithDefault("60")
+    @Min(1)
+    int maxMessagesPerIp();
+
+    /** The window {@code max-messages-per-ip} is counted in. */
+    @WithName("message-rate-window")
+    @WithDefault("1m")
+    Duration messageRateWindow();
 
     /** RCPT TO commands accepted per transaction (advertised as LIMITS RCPTMAX). */
     @WithName("max-recipients")

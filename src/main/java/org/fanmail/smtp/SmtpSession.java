@@ -373,6 +373,11 @@ public final class SmtpSession {
     reset();
   }
 
+  /** Counts a transaction toward the client network's message rate; false past it. */
+  public boolean admitMessage() {
+    return server.admitMessage(clientIp);
+  }
+
   /** MAIL accepted: a new transaction. */
   public MailTransaction begin(String reversePath, String body, boolean smtpUtf8) {
     transaction = new MailTransaction(reversePath, body, smtpUtf8, ++transactions);

@@ -14,7 +14,8 @@ import org.fanmail.smtp.codec.PathArgument;
  * BODY=7BIT|8BITMIME}, {@code SMTPUTF8} (needed for a non-ASCII address), anything else {@code 555
  * 5.5.4}, {@code BODY=BINARYMIME} included: it is not advertised, because copies leave over DATA,
  * which cannot carry a binary body (RFC 3030 section 3); at most {@code max-transactions} per
- * connection ({@code 452 4.5.3}).
+ * connection ({@code 452 4.5.3}); at most {@code max-messages-per-ip} per client network and window
+ * ({@code 421 4.7.0} and close: the client is told to come back later, not to retry at once).
  */
 final class MailCommand implements SmtpCommand {
   @Override
@@ -91,6 +92,10 @@ final class MailCommand implements SmtpCommand {
     }
     if (session.transactionsStarted() >= session.config().maxTransactions()) {
       session.reply(SmtpReplies.TOO_MANY_TRANSACTIONS);
+      return SmtpCommand.done();
+    }
+    if (!session.admitMessage()) {
+      session.abort(SmtpReplies.tooManyMessages(session.hostname()));
       return SmtpCommand.done();
     }
     String reversePath = path.isNull() ? null : path.mailbox().toString().toLowerCase(Locale.ROOT);
