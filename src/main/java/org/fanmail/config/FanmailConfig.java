@@ -41,6 +41,9 @@ public interface FanmailConfig {
   /** Held posts: notices to moderators and expiry. */
   Moderation moderation();
 
+  /** How long the bytes of finished posts are kept. */
+  Retention retention();
+
   /** The embedded PostgreSQL that fanmail starts when no JDBC URL is configured. */
   @WithName("embedded-db")
   EmbeddedDb embeddedDb();
@@ -373,6 +376,23 @@ public interface FanmailConfig {
     /** How often held posts are scanned for notices still to send and for expiry. */
     @WithName("scan-interval")
     @WithDefault("10s")
+    Duration scanInterval();
+  }
+
+  /** Retention of stored message bytes. */
+  interface Retention {
+    /**
+     * The bytes of a finished post (DONE, DISCARDED, REJECTED; expired held posts are DISCARDED)
+     * are purged this long after its last state change: requests, bounces, system mail, refused and
+     * discarded posts always, a list's delivered posts only when the list's archive is off. The row
+     * stays (state, envelope, subject, outcomes); its raw view answers 410.
+     */
+    @WithDefault("30d")
+    Duration raw();
+
+    /** How often finished posts are looked at for purging. */
+    @WithName("scan-interval")
+    @WithDefault("1h")
     Duration scanInterval();
   }
 
