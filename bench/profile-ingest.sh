@@ -86,7 +86,8 @@ profile() {
     -Dfanmail.smtp.host=127.0.0.1 \
     -Dfanmail.smtp.port="$smtp" -Dfanmail.smtp.hostname=fm.test -Dfanmail.admin.token=tok \
     -Dfanmail.delivery.transport-map=/dev/null -Dfanmail.delivery.tls=none \
-    -Dfanmail.smtp.max-connections-per-ip=500 -Dfanmail.delivery.relay-host="127.0.0.1:$sinkport" \
+    -Dfanmail.smtp.max-connections-per-ip=500 -Dfanmail.smtp.max-messages-per-ip=1000000 \
+    -Dfanmail.delivery.relay-host="127.0.0.1:$sinkport" \
     -jar "$app/target/quarkus-app/quarkus-run.jar" >"$WORK/$tag/fanmail.log" 2>&1 &
   fmpid=$!
   PIDS+=("$fmpid")

@@ -47,6 +47,7 @@ fm_start() {
     -Dfanmail.delivery.max-recipients-per-transaction=100
     -Dfanmail.delivery.tls=none
     -Dfanmail.smtp.max-connections-per-ip=500
+    -Dfanmail.smtp.max-messages-per-ip=1000000
   )
   if [[ ${BENCH_FANMAIL_MOCK:-0} == 1 ]]; then # harness self-test only, see mockfanmail.py
     python3 "$BENCH_DIR/tools/mockfanmail.py" "${props[@]}" >"$fm_dir/fanmail.log" 2>&1 &

@@ -41,6 +41,9 @@ public interface FanmailConfig {
   /** Held posts: notices to moderators and expiry. */
   Moderation moderation();
 
+  /** How long the bytes of finished posts are kept. */
+  Retention retention();
+
   /** The embedded PostgreSQL that fanmail starts when no JDBC URL is configured. */
   @WithName("embedded-db")
   EmbeddedDb embeddedDb();
@@ -113,11 +116,26 @@ public interface FanmailConfig {
     @Min(1)
     int maxConnections();
 
-    /** Concurrent SMTP connections from one client IP address; past it 421. */
+    /** Concurrent SMTP connections from one client IPv4 address or IPv6 /64; past it 421 4.7.0. */
     @WithName("max-connections-per-ip")
     @WithDefault("20")
     @Min(1)
     int maxConnectionsPerIp();
+
+    /**
+     * Transactions (MAIL commands) one client IPv4 address or IPv6 /64 may start per {@code
+     * message-rate-window}, over all its connections; past it {@code 421 4.7.0} and close. Counted
+     * in memory per instance.
+     */
+    @WithName("max-messages-per-ip")
+    @WithDefault("60")
+    @Min(1)
+    int maxMessagesPerIp();
+
+    /** The window {@code max-messages-per-ip} is counted in. */
+    @WithName("message-rate-window")
+    @WithDefault("1m")
+    Duration messageRateWindow();
 
     /** RCPT TO commands accepted per transaction (advertised as LIMITS RCPTMAX). */
     @WithName("max-recipients")
@@ -389,6 +407,23 @@ public interface FanmailConfig {
     /** How often held posts are scanned for notices still to send and for expiry. */
     @WithName("scan-interval")
     @WithDefault("10s")
+    Duration scanInterval();
+  }
+
+  /** Retention of stored message bytes. */
+  interface Retention {
+    /**
+     * The bytes of a finished post (DONE, DISCARDED, REJECTED; expired held posts are DISCARDED)
+     * are purged this long after its last state change: requests, bounces, system mail, refused and
+     * discarded posts always, a list's delivered posts only when the list's archive is off. The row
+     * stays (state, envelope, subject, outcomes); its raw view answers 410.
+     */
+    @WithDefault("30d")
+    Duration raw();
+
+    /** How often finished posts are looked at for purging. */
+    @WithName("scan-interval")
+    @WithDefault("1h")
     Duration scanInterval();
   }
 

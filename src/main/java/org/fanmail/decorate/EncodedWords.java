@@ -7,10 +7,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Display names (RFC 5322 phrases) in and out of header fields: {@link #decodePhrase} turns a
- * phrase as written (atoms, quoted strings, RFC 2047 encoded words) into text; {@link #phrase}
- * writes text back as a quoted string when it is printable ASCII, else as UTF-8 "B" encoded words
- * of at most 75 characters each, never splitting a character across two words.
+ * Display names (RFC 5322 phrases) and unstructured text in and out of header fields: {@link
+ * #decodePhrase} turns a phrase as written (atoms, quoted strings, RFC 2047 encoded words) into
+ * text; {@link #phrase} writes text back as a quoted string when it is printable ASCII, else as
+ * UTF-8 "B" encoded words of at most 75 characters each, never splitting a character across two
+ * words; {@link #text} and {@link #decodeText} do the same for unstructured values (Subject).
  *
  * <p>Lenient on input: an encoded word in an unknown charset or with broken encoding stays as
  * written; control characters become spaces. Pure and thread-safe.
@@ -135,6 +136,41 @@ public final class EncodedWords {
     if (isPrintableAscii(t)) {
       return '"' + t.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
     }
+    return encoded(t);
+  }
+
+  /**
+   * {@code text} for an unstructured field (Subject): as it is when printable ASCII, else encoded
+   * words separated by single spaces, so the field needs no SMTPUTF8.
+   */
+  public static String text(String text) {
+    String t = clean(text);
+    return isPrintableAscii(t) ? t : encoded(t);
+  }
+
+  /**
+   * The text of an unstructured value as written: encoded words decoded (white space between two of
+   * them dropped, RFC 2047 section 6.2), anything else kept, white space collapsed.
+   */
+  public static String decodeText(String raw) {
+    StringBuilder out = new StringBuilder();
+    boolean lastEncoded = false;
+    for (String token : raw.split("[ \t\r\n]+")) {
+      if (token.isEmpty()) {
+        continue;
+      }
+      String decoded = decodeWord(token);
+      boolean encoded = decoded != null;
+      if (out.length() > 0 && !(encoded && lastEncoded)) {
+        out.append(' ');
+      }
+      out.append(encoded ? decoded : token);
+      lastEncoded = encoded;
+    }
+    return out.toString();
+  }
+
+  private static String encoded(String t) {
     StringBuilder out = new StringBuilder();
     byte[] pending = new byte[0];
     int i = 0;

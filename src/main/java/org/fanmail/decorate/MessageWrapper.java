@@ -13,7 +13,10 @@ import java.util.Set;
  * byte, as a {@code message/rfc822} part, so the poster's DKIM signature stays valid inside it.
  *
  * <p>The outer header is built from the original: Subject, To, Cc, Date, Message-ID, In-Reply-To,
- * References and Reply-To are carried over byte for byte (threading and replies work as before);
+ * References and Reply-To are carried over byte for byte (threading and replies work as before),
+ * and so are the loop markers {@code X-Loop} and {@code List-Id} (the loop rule reads the outer
+ * header only: without them two wrapping lists subscribed to each other would pass a post round
+ * forever, one level deeper each time; List-Id is then replaced by this list's, as on any copy);
  * From is then munged exactly as {@link FromMunger} does (the same Reply-To / Cc rule); then {@code
  * MIME-Version} and {@code Content-Type}. Nothing else of the original header is on the outer
  * message: no DKIM-Signature, no ARC or Received lines, no Content-* fields. The list handlers run
@@ -36,7 +39,9 @@ public final class MessageWrapper {
           "in-reply-to",
           "references",
           "reply-to",
-          "from");
+          "from",
+          "x-loop",
+          "list-id");
 
   /** Authors named in the text part at most (one a line). */
   static final int MAX_AUTHORS_SHOWN = 10;

@@ -32,8 +32,11 @@ public final class ArchiveQueries {
           + FILTER
           + " order by received_at desc, id desc limit ? offset ?";
 
-  /** A post's size, to answer 404 before a stream starts (parameter: post id). */
-  public static final String RAW_SIZE = "select size from post where id = ?";
+  /**
+   * A post's size and when its bytes were purged (null: kept), to answer 404 or 410 before a stream
+   * starts (parameter: post id).
+   */
+  public static final String RAW_SIZE = "select size, raw_purged_at from post where id = ?";
 
   /**
    * A slice of a post's stored bytes: pgjdbc reads a bytea whole, so slices keep a large message
@@ -45,11 +48,12 @@ public final class ArchiveQueries {
   /**
    * The next posts of a list's mbox export, oldest first by id after the last one written (keyset,
    * not offset: the walk costs the same at the end of a large archive as at its start). Only posts
-   * that were accepted: ACCEPTED, DELIVERING, DONE. Parameters: list id, last id, limit.
+   * that were accepted: ACCEPTED, DELIVERING, DONE, and whose bytes are kept (a list whose archive
+   * is off loses them after the retention). Parameters: list id, last id, limit.
    */
   public static final String MBOX_NEXT =
       "select id, envelope_from, received_at, size from post"
           + " where list_id = ? and purpose = 'POST' and id > ?"
-          + " and state in ('ACCEPTED', 'DELIVERING', 'DONE')"
+          + " and state in ('ACCEPTED', 'DELIVERING', 'DONE') and raw_purged_at is null"
           + " order by id limit ?";
 }

@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -116,7 +117,10 @@ public class PostArchive {
     return s.replace("!", "!!").replace("%", "!%").replace("_", "!_");
   }
 
-  /** The size of the post's stored bytes; {@link UnknownPostException} if there is no such post. */
+  /**
+   * The size of the post's stored bytes; {@link UnknownPostException} if there is no such post,
+   * {@link RawPurgedException} if its bytes were purged ({@link RawRetention}).
+   */
   public int rawSize(long postId) throws SQLException {
     try (Connection c = dataSource.getConnection();
         PreparedStatement ps = c.prepareStatement(ArchiveQueries.RAW_SIZE)) {
@@ -124,6 +128,10 @@ public class PostArchive {
       try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) {
           throw new UnknownPostException(postId);
+        }
+        Timestamp purged = rs.getTimestamp(2);
+        if (purged != null) {
+          throw new RawPurgedException(postId, purged.toInstant());
         }
         return rs.getInt(1);
       }

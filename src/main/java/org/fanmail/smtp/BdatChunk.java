@@ -23,9 +23,8 @@ record BdatChunk(ChunkReader reader, boolean last, SessionState before, SmtpRepl
     }
     if (tx.chunkReader == null) {
       tx.buffer = new SpillBuffer(config.spillThreshold());
-      tx.chunkReader =
-          new ChunkReader(
-              tx.buffer, tx.maxSize(config.maxMessageSize()), "BINARYMIME".equals(tx.body));
+      // Always text: BINARYMIME is not offered, so bare CR or LF is refused as in DATA.
+      tx.chunkReader = new ChunkReader(tx.buffer, tx.maxSize(config.maxMessageSize()), false);
     }
     tx.chunksStarted = true;
     tx.chunkReader.startChunk(size, false);

@@ -16,7 +16,7 @@ public final class MailTransaction implements AutoCloseable {
   /** The reverse-path, lowercased, or {@code null} for {@code <>}. */
   public final String reversePath;
 
-  /** {@code 7BIT}, {@code 8BITMIME} or {@code BINARYMIME}. */
+  /** {@code 7BIT} or {@code 8BITMIME} (BINARYMIME is refused at MAIL). */
   public final String body;
 
   public final boolean smtpUtf8;

@@ -76,6 +76,10 @@ public final class SmtpReplies {
     return new SmtpReply(421, "4.7.0", host + " Too many connections, try again later");
   }
 
+  public static SmtpReply tooManyMessages(String host) {
+    return new SmtpReply(421, "4.7.0", host + " Too many messages from your network, try later");
+  }
+
   public static SmtpReply tooManyErrors(String host) {
     return new SmtpReply(421, "4.7.0", host + " Too many errors, closing connection");
   }

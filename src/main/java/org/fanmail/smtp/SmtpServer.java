@@ -23,8 +23,9 @@ import org.jboss.logging.Logger;
 
 /**
  * The SMTP listener: a Vert.x {@link NetServer} started on {@link StartupEvent}, one {@link
- * SmtpSession} per connection. It enforces the connection caps (total and per client IP: {@code 421
- * 4.7.0} and close) and owns the worker pool on which sessions do their database work.
+ * SmtpSession} per connection. It enforces the connection caps (total and per client network, an
+ * IPv4 address or an IPv6 /64: {@code 421 4.7.0} and close), keeps the per-network {@link
+ * MessageRate}, and owns the worker pool on which sessions do their database work.
  *
  * <p>Shutdown ({@link ShutdownEvent}): refuse newcomers with {@code 421 4.3.2}, let sessions that
  * are reading or storing a message finish within {@code drain-timeout}, tell every other session
@@ -34,6 +35,9 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class SmtpServer {
   private static final Logger LOG = Logger.getLogger(SmtpServer.class);
+
+  /** Client networks whose message rate is remembered at once (about 100 bytes each). */
+  private static final int MAX_RATED_NETWORKS = 100_000;
 
   private final Vertx vertx;
   private final FanmailConfig.Smtp config;
@@ -45,6 +49,7 @@ public class SmtpServer {
   private final Set<SmtpSession> sessions = ConcurrentHashMap.newKeySet();
   private final Map<String, AtomicInteger> perIp = new ConcurrentHashMap<>();
   private final AtomicInteger total = new AtomicInteger();
+  private final MessageRate messageRate;
   private WorkerExecutor workers;
   private NetServer server;
   private volatile int port = -1;
@@ -63,6 +68,12 @@ public class SmtpServer {
     this.intake = intake;
     this.metrics = metrics;
     this.commands = new CommandTable();
+    this.messageRate =
+        new MessageRate(
+            config.maxMessagesPerIp(),
+            config.messageRateWindow().toNanos(),
+            MAX_RATED_NETWORKS,
+            System::nanoTime);
   }
 
   void onStart(@Observes StartupEvent event) throws Exception {
@@ -149,9 +160,10 @@ public class SmtpServer {
       return;
     }
     int all = total.incrementAndGet();
-    int mine = perIp.computeIfAbsent(ip, k -> new AtomicInteger()).incrementAndGet();
+    String network = ClientNetwork.of(ip);
+    int mine = perIp.computeIfAbsent(network, k -> new AtomicInteger()).incrementAndGet();
     if (all > config.maxConnections() || mine > config.maxConnectionsPerIp()) {
-      release(ip);
+      release(network);
       metrics.reply(421);
       socket
           .write(SmtpReplies.tooManyConnections(hostname).encode())
@@ -166,7 +178,7 @@ public class SmtpServer {
 
   /** Called once by a session when its socket is closed. */
   void closed(SmtpSession session) {
-    release(session.clientIp());
+    release(ClientNetwork.of(session.clientIp()));
     metrics.sessionClosed();
     synchronized (sessions) {
       sessions.remove(session);
@@ -174,9 +186,14 @@ public class SmtpServer {
     }
   }
 
-  private void release(String ip) {
+  private void release(String network) {
     total.decrementAndGet();
-    perIp.computeIfPresent(ip, (k, v) -> v.decrementAndGet() <= 0 ? null : v);
+    perIp.computeIfPresent(network, (k, v) -> v.decrementAndGet() <= 0 ? null : v);
+  }
+
+  /** Counts a transaction of {@code ip}'s network; false when that network is past its rate. */
+  boolean admitMessage(String ip) {
+    return messageRate.admit(ClientNetwork.of(ip));
   }
 
   /** True when STARTTLS can be offered. */

@@ -49,6 +49,7 @@ public final class SmtpSession {
   private MailTransaction transaction;
   private int transactions;
   private int errors;
+  private int vrfys;
   private boolean busy;
   private boolean draining;
   private boolean socketClosed;
@@ -340,6 +341,16 @@ public final class SmtpSession {
     }
   }
 
+  /** Counts an error toward max-errors without a 5xx reply (a client probing politely). */
+  public void countError() {
+    errors++;
+  }
+
+  /** Counts a VRFY on this session and returns how many there were, this one included. */
+  public int countVrfy() {
+    return ++vrfys;
+  }
+
   /** Drops the transaction; back to GREETED (or CONNECTED before any EHLO/HELO). */
   public void reset() {
     dropTransaction();
@@ -360,6 +371,11 @@ public final class SmtpSession {
     helo = name;
     esmtp = extended;
     reset();
+  }
+
+  /** Counts a transaction toward the client network's message rate; false past it. */
+  public boolean admitMessage() {
+    return server.admitMessage(clientIp);
   }
 
   /** MAIL accepted: a new transaction. */

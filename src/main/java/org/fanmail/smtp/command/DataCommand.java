@@ -7,9 +7,8 @@ import org.fanmail.smtp.SmtpReplies;
 import org.fanmail.smtp.SmtpSession;
 
 /**
- * DATA: check that there is a transaction with at least one recipient, not started with BDAT and
- * not BODY=BINARYMIME (which needs BDAT, RFC 3030); then 354 and the session reads the message
- * through its {@code DataReader}.
+ * DATA: check that there is a transaction with at least one recipient, not started with BDAT; then
+ * 354 and the session reads the message through its {@code DataReader}.
  */
 final class DataCommand implements SmtpCommand {
   @Override
@@ -23,8 +22,6 @@ final class DataCommand implements SmtpCommand {
       session.reply(SmtpReplies.NEED_MAIL);
     } else if (session.state() != SessionState.RCPT || tx.chunksStarted) {
       session.reply(SmtpReplies.NEED_RCPT);
-    } else if ("BINARYMIME".equals(tx.body)) {
-      session.reply(SmtpReplies.BAD_SEQUENCE.withText("BODY=BINARYMIME requires BDAT"));
     } else {
       session.startData();
     }

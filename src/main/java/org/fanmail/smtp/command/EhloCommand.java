@@ -8,9 +8,10 @@ import org.fanmail.smtp.SmtpReplies;
 import org.fanmail.smtp.SmtpSession;
 
 /**
- * EHLO: resets any transaction and lists the extensions: PIPELINING, SIZE, 8BITMIME, BINARYMIME,
- * CHUNKING, ENHANCEDSTATUSCODES, SMTPUTF8, STARTTLS (configured and not yet in TLS) and RFC 9422
- * LIMITS. The first line carries the domain and no enhanced code (RFC 5321 section 4.1.1.1).
+ * EHLO: resets any transaction and lists the extensions: PIPELINING, SIZE, 8BITMIME, CHUNKING,
+ * ENHANCEDSTATUSCODES, SMTPUTF8, STARTTLS (configured and not yet in TLS) and RFC 9422 LIMITS. The
+ * first line carries the domain and no enhanced code (RFC 5321 section 4.1.1.1). Not BINARYMIME:
+ * copies leave over DATA, so a binary body could not be relayed as received.
  */
 final class EhloCommand implements SmtpCommand {
   @Override
@@ -29,7 +30,6 @@ final class EhloCommand implements SmtpCommand {
     lines.add("PIPELINING");
     lines.add("SIZE " + session.config().maxMessageSize());
     lines.add("8BITMIME");
-    lines.add("BINARYMIME");
     lines.add("CHUNKING");
     lines.add("ENHANCEDSTATUSCODES");
     lines.add("SMTPUTF8");

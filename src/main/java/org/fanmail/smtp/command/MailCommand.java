@@ -11,8 +11,11 @@ import org.fanmail.smtp.codec.PathArgument;
 /**
  * MAIL FROM: starts a transaction. Check: greeted, no transaction open, path syntax ({@code <>}
  * allowed). Policy: parameters {@code SIZE} (over the limit: {@code 552 5.3.4}), {@code
- * BODY=7BIT|8BITMIME|BINARYMIME}, {@code SMTPUTF8} (needed for a non-ASCII address), anything else
- * {@code 555 5.5.4}; at most {@code max-transactions} per connection ({@code 452 4.5.3}).
+ * BODY=7BIT|8BITMIME}, {@code SMTPUTF8} (needed for a non-ASCII address), anything else {@code 555
+ * 5.5.4}, {@code BODY=BINARYMIME} included: it is not advertised, because copies leave over DATA,
+ * which cannot carry a binary body (RFC 3030 section 3); at most {@code max-transactions} per
+ * connection ({@code 452 4.5.3}); at most {@code max-messages-per-ip} per client network and window
+ * ({@code 421 4.7.0} and close: the client is told to come back later, not to retry at once).
  */
 final class MailCommand implements SmtpCommand {
   @Override
@@ -58,8 +61,13 @@ final class MailCommand implements SmtpCommand {
         }
         case "BODY" -> {
           String v = value == null ? "" : value.toUpperCase(Locale.ROOT);
-          if (!v.equals("7BIT") && !v.equals("8BITMIME") && !v.equals("BINARYMIME")) {
-            session.reply(SmtpReplies.SYNTAX.withText("BODY must be 7BIT, 8BITMIME or BINARYMIME"));
+          if (v.equals("BINARYMIME")) {
+            session.reply(
+                SmtpReplies.UNKNOWN_PARAMETER.withText("BODY=BINARYMIME is not supported"));
+            return SmtpCommand.done();
+          }
+          if (!v.equals("7BIT") && !v.equals("8BITMIME")) {
+            session.reply(SmtpReplies.SYNTAX.withText("BODY must be 7BIT or 8BITMIME"));
             return SmtpCommand.done();
           }
           body = v;
@@ -84,6 +92,10 @@ final class MailCommand implements SmtpCommand {
     }
     if (session.transactionsStarted() >= session.config().maxTransactions()) {
       session.reply(SmtpReplies.TOO_MANY_TRANSACTIONS);
+      return SmtpCommand.done();
+    }
+    if (!session.admitMessage()) {
+      session.abort(SmtpReplies.tooManyMessages(session.hostname()));
       return SmtpCommand.done();
     }
     String reversePath = path.isNull() ? null : path.mailbox().toString().toLowerCase(Locale.ROOT);
