@@ -71,8 +71,8 @@ public final class FanmailMain {
           embedded.jdbcUrl(), embedded.dataDir());
     }
     System.setProperty("quarkus.datasource.jdbc.url", embedded.jdbcUrl());
-    System.setProperty("quarkus.datasource.username", "postgres");
-    System.setProperty("quarkus.datasource.password", "");
+    System.setProperty("quarkus.datasource.username", embedded.user());
+    System.setProperty("quarkus.datasource.password", embedded.password());
     Optional<String> token = config.getOptionalValue("fanmail.admin.token", String.class);
     if (token.isEmpty()) {
       System.setProperty("fanmail.admin.token", embeddedToken(embedded.dataDir()));
