@@ -13,7 +13,7 @@ import java.util.Optional;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.fanmail.config.FanmailConfig;
-import org.fanmail.config.LinkSecretCheck;
+import org.fanmail.config.SecretsCheck;
 
 /**
  * Signs and checks the tokens fanmail puts into links (unsubscribe, moderate): the one link-token
@@ -155,7 +155,7 @@ public final class LinkTokens {
    * @throws IllegalStateException naming the key when the link secret is unset or unusable
    */
   public static LinkTokens of(FanmailConfig config) {
-    String current = LinkSecretCheck.requireSecret(config.linkSecret());
+    String current = SecretsCheck.requireLinkSecret(config.linkSecret());
     List<String> all = new ArrayList<>();
     all.add(current);
     config.previousLinkSecrets().ifPresent(all::addAll);

@@ -6,10 +6,11 @@ import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 import java.util.Locale;
 import java.util.UUID;
+import org.fanmail.testing.TestSecrets;
 
 /** Test shorthand: authorized requests and list addresses no other test uses. */
 final class AdminApi {
-  static final String TOKEN = "test-token";
+  static final String TOKEN = TestSecrets.ADMIN_TOKEN;
 
   private AdminApi() {}
 

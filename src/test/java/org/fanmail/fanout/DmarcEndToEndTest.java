@@ -24,6 +24,7 @@ import org.fanmail.decorate.HeaderBlock;
 import org.fanmail.decorate.HeaderField;
 import org.fanmail.queue.PostCommitted;
 import org.fanmail.testing.TestMail;
+import org.fanmail.testing.TestSecrets;
 import org.fanmail.testing.sink.SmtpSink;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -65,7 +66,7 @@ class DmarcEndToEndTest {
   }
 
   private static io.restassured.specification.RequestSpecification api() {
-    return given().header("Authorization", "Bearer test-token").contentType(ContentType.JSON);
+    return given().header("Authorization", TestSecrets.BEARER).contentType(ContentType.JSON);
   }
 
   /** Creates a list over REST; returns its address. */

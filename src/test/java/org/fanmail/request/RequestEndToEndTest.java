@@ -28,6 +28,7 @@ import org.fanmail.fanout.FanoutTestProfile;
 import org.fanmail.smtp.SmtpServer;
 import org.fanmail.smtp.SmtpTestClient;
 import org.fanmail.testing.TestMail;
+import org.fanmail.testing.TestSecrets;
 import org.fanmail.testing.sink.SmtpSink;
 import org.junit.jupiter.api.Test;
 
@@ -49,7 +50,7 @@ class RequestEndToEndTest {
   @Inject Subscriptions subscriptions;
 
   private static RequestSpecification api() {
-    return given().header("Authorization", "Bearer test-token").contentType(ContentType.JSON);
+    return given().header("Authorization", TestSecrets.BEARER).contentType(ContentType.JSON);
   }
 
   /** A list {@code tag-xxxx@lists.test} created over REST with the given settings. */

@@ -38,6 +38,7 @@ import org.fanmail.mail.LinkTokens.Purpose;
 import org.fanmail.mail.VerpAddress;
 import org.fanmail.queue.PostCommitted;
 import org.fanmail.testing.TestMail;
+import org.fanmail.testing.TestSecrets;
 import org.fanmail.testing.sink.SmtpSink;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -72,7 +73,7 @@ class PersonalizedDeliveryTest {
   static String createList(String local, boolean personalize) {
     String address = local + "-" + UUID.randomUUID().toString().substring(0, 8) + "@lists.test";
     given()
-        .header("Authorization", "Bearer test-token")
+        .header("Authorization", TestSecrets.BEARER)
         .contentType(ContentType.JSON)
         .body(
             "{\"address\":\""
@@ -93,7 +94,7 @@ class PersonalizedDeliveryTest {
     }
     json.append(']');
     given()
-        .header("Authorization", "Bearer test-token")
+        .header("Authorization", TestSecrets.BEARER)
         .contentType(ContentType.JSON)
         .body(json.toString())
         .post("/api/lists/" + list + "/members/import")
