@@ -59,10 +59,19 @@ public final class EmbeddedDatabase implements AutoCloseable {
       Path dir = dataDir.toAbsolutePath().normalize();
       Files.createDirectories(dir);
       stopLeftover(dir);
-      Path superuserFile = dir.resolveSibling(SUPERUSER_PASSWORD_FILE);
-      String superuserPassword = SecretFile.readOrCreate(superuserFile, 32).value();
-      String appPassword = SecretFile.readOrCreate(dir.resolveSibling(PASSWORD_FILE), 32).value();
       ClusterAccess.State state = ClusterAccess.stateOf(dir);
+      Path superuserFile = dir.resolveSibling(SUPERUSER_PASSWORD_FILE);
+      if (state == ClusterAccess.State.PASSWORD && !Files.exists(superuserFile)) {
+        // A new password would not open the cluster: say so now, not after zonky's 60 s wait.
+        throw new IllegalStateException(
+            superuserFile
+                + " is missing: the embedded PostgreSQL in "
+                + dir
+                + " takes passwords only and this file holds its superuser's; restore it");
+      }
+      String superuserPassword = SecretFile.readOrCreate(superuserFile, 32).value();
+      // fanmail's own password may be replaced: every start sets the role's from the file.
+      String appPassword = SecretFile.readOrCreate(dir.resolveSibling(PASSWORD_FILE), 32).value();
       int chosen = port == 0 ? freePort() : port;
       EmbeddedPostgres.Builder builder =
           EmbeddedPostgres.builder()

@@ -49,6 +49,10 @@ class EmbeddedDatabaseTest {
       assertTrue(rs.next());
       assertEquals("still here", rs.getString(1));
     }
+    Files.delete(tmp.resolve(EmbeddedDatabase.SUPERUSER_PASSWORD_FILE));
+    IllegalStateException lost =
+        assertThrows(IllegalStateException.class, () -> EmbeddedDatabase.start(dir, 0).close());
+    assertTrue(lost.getMessage().contains("pg-superuser-password is missing"), lost.getMessage());
   }
 
   @Test

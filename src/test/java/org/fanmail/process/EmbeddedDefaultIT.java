@@ -16,9 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The README's first command, as a process: fanmail with no datasource starts its own PostgreSQL,
- * keeps the admin token across restarts without ever logging it (nor the link secret; each file is
- * owner-only), survives a kill -9 (the orphaned postgres is stopped on the next start) and leaves
- * no postgres behind after SIGTERM.
+ * keeps the admin token across restarts without ever logging it (nor the link secret or the
+ * database passwords; each file is owner-only), survives a kill -9 (the orphaned postgres is
+ * stopped on the next start) and leaves no postgres behind after SIGTERM.
  */
 class EmbeddedDefaultIT {
   @TempDir Path tmp;
@@ -35,7 +35,8 @@ class EmbeddedDefaultIT {
       token = Files.readString(tmp.resolve("data/admin-token")).trim();
       assertFalse(first.output().contains(token), "the generated token is never logged");
       assertTrue(first.output().contains(tmp.resolve("data/admin-token").toString()));
-      for (String secret : List.of("admin-token", "link-secret")) {
+      for (String secret :
+          List.of("admin-token", "link-secret", "pg-password", "pg-superuser-password")) {
         Path file = tmp.resolve("data").resolve(secret);
         assertEquals(
             "rw-------",
