@@ -83,7 +83,8 @@ profile() {
   java -Dquarkus.datasource.jdbc.url="jdbc:postgresql://127.0.0.1:$pgport/fm" \
     -Dquarkus.datasource.username=postgres -Dquarkus.datasource.password=postgres \
     -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$http" -Dfanmail.smtp.host=127.0.0.1 \
-    -Dfanmail.smtp.port="$smtp" -Dfanmail.smtp.hostname=fm.test -Dfanmail.admin.token=tok \
+    -Dfanmail.smtp.port="$smtp" -Dfanmail.smtp.hostname=fm.test -Dfanmail.admin.token=profile-admin-token-0123456789abcdef \
+    -Dfanmail.link-secret=profile-link-secret-0123456789abcdef0123 \
     -Dfanmail.delivery.transport-map=/dev/null -Dfanmail.delivery.tls=none \
     -Dfanmail.smtp.max-connections-per-ip=500 -Dfanmail.delivery.relay-host="127.0.0.1:$sinkport" \
     -jar "$app/target/quarkus-app/quarkus-run.jar" >"$WORK/$tag/fanmail.log" 2>&1 &
@@ -94,7 +95,7 @@ profile() {
     curl -fs -o /dev/null "http://127.0.0.1:$http/q/health/ready" && break
     sleep 0.5
   done
-  api() { curl -fs -X POST "http://127.0.0.1:$http$1" -H 'Authorization: Bearer tok' "${@:2}" >/dev/null; }
+  api() { curl -fs -X POST "http://127.0.0.1:$http$1" -H 'Authorization: Bearer profile-admin-token-0123456789abcdef' "${@:2}" >/dev/null; }
   api /api/lists -H 'Content-Type: application/json' \
     -d '{"address":"ingest@lists.test","name":"Ingest","postingPolicy":"OPEN"}'
   printf 'i@sink.test,I\n' | api /api/lists/ingest@lists.test/members/import \
