@@ -84,7 +84,8 @@ profile() {
     -Dquarkus.datasource.username=postgres -Dquarkus.datasource.password=postgres \
     -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$http" -Dquarkus.management.port="$mgmt" \
     -Dfanmail.smtp.host=127.0.0.1 \
-    -Dfanmail.smtp.port="$smtp" -Dfanmail.smtp.hostname=fm.test -Dfanmail.admin.token=tok \
+    -Dfanmail.smtp.port="$smtp" -Dfanmail.smtp.hostname=fm.test -Dfanmail.admin.token=profile-admin-token-0123456789abcdef \
+    -Dfanmail.link-secret=profile-link-secret-0123456789abcdef0123 \
     -Dfanmail.delivery.transport-map=/dev/null -Dfanmail.delivery.tls=none \
     -Dfanmail.smtp.max-connections-per-ip=500 -Dfanmail.smtp.max-messages-per-ip=1000000 \
     -Dfanmail.delivery.relay-host="127.0.0.1:$sinkport" \
@@ -96,7 +97,7 @@ profile() {
     curl -fs -o /dev/null "http://127.0.0.1:$mgmt/q/health/ready" && break
     sleep 0.5
   done
-  api() { curl -fs -X POST "http://127.0.0.1:$http$1" -H 'Authorization: Bearer tok' "${@:2}" >/dev/null; }
+  api() { curl -fs -X POST "http://127.0.0.1:$http$1" -H 'Authorization: Bearer profile-admin-token-0123456789abcdef' "${@:2}" >/dev/null; }
   api /api/lists -H 'Content-Type: application/json' \
     -d '{"address":"ingest@lists.test","name":"Ingest","postingPolicy":"OPEN"}'
   printf 'i@sink.test,I\n' | api /api/lists/ingest@lists.test/members/import \

@@ -80,7 +80,11 @@ resp=$(fm_api POST /api/lists/soak@lists.bench.test/members/import -H 'Content-T
 [[ ${resp%% *} == 200 || ${resp%% *} == 201 ]] || die "member import: ${resp%%$'\n'*}"
 PGPORT=$(sed -n 4p "$fm_dir/db/postmaster.pid" 2>/dev/null || true)
 [[ -n $PGPORT ]] || PGPORT=$(sed -n 4p "$(find "$fm_dir/db" -maxdepth 2 -name postmaster.pid | head -1)")
-sql() { psql -h 127.0.0.1 -p "$PGPORT" -U postgres -d postgres -At -F ' ' -c "$1"; }
+# The embedded database takes passwords only: fanmail's role and its password file beside the data.
+sql() {
+  PGPASSWORD=$(cat "$fm_dir/pg-password") \
+    psql -h 127.0.0.1 -p "$PGPORT" -U fanmail -d fanmail -At -F ' ' -c "$1"
+}
 states() {
   sql "select coalesce(string_agg(state || '=' || n, ' ' order by state), 'none')
          from (select state, count(*) n from recipient group by state) s"

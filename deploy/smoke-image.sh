@@ -71,7 +71,7 @@ unshare --mount --fork -- sh -c '
   "$WORK/rootfs" env -i "${envs[@]}" \
     QUARKUS_DATASOURCE_JDBC_URL="jdbc:postgresql://127.0.0.1:$PGPORT/postgres" \
     QUARKUS_DATASOURCE_USERNAME=postgres QUARKUS_DATASOURCE_PASSWORD= \
-    FANMAIL_ADMIN_TOKEN=smoke-test-token FANMAIL_LINK_SECRET=smoke-test-link-secret-0123456789abcdef \
+    FANMAIL_ADMIN_TOKEN=smoke-test-admin-token-0123456789abcdef FANMAIL_LINK_SECRET=smoke-test-link-secret-0123456789abcdef \
     QUARKUS_HTTP_PORT="$HTTP" QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_MANAGEMENT_PORT="$MGMT" \
     FANMAIL_SMTP_PORT="$SMTP" FANMAIL_SMTP_HOST=127.0.0.1 FANMAIL_SMTP_HOSTNAME=smoke.test \
     QUARKUS_LOG_CONSOLE_JSON_ENABLED=true \

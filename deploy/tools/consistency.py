@@ -145,6 +145,14 @@ check(re.search(r"^\*\s+mailpit:1025\s*$", sink, re.M) is not None,
 example = (DEPLOY / "fanmail.env.example").read_text()
 check("FANMAIL_ADMIN_TOKEN=" in example and "FANMAIL_LINK_SECRET=" in example,
       "fanmail.env.example: admin token and link secret")
+# Shipped examples must not start as they are: every secret is empty, never a placeholder.
+shipped = {k: v for k, v in (l.split("=", 1) for l in example.splitlines()
+                             if "=" in l and not l.lstrip().startswith("#"))}
+for r in refs:
+    shipped |= {k: str(v) for k, v in (secrets[r].get("stringData") or {}).items()}
+secret_names = [k for k in shipped if re.search(r"TOKEN|SECRET|PASSWORD", k)]
+check(bool(secret_names) and all(shipped[k].strip() in ("", '""') for k in secret_names),
+      f"shipped secrets are empty, no placeholders ({sorted(secret_names)})")
 
 # --- Dockerfiles ------------------------------------------------------------------------
 for name in ("Dockerfile.jvm", "Dockerfile.native"):

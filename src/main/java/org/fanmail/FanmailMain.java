@@ -5,15 +5,12 @@ import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
-import java.util.HexFormat;
 import java.util.Optional;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.fanmail.embedded.EmbeddedDatabase;
+import org.fanmail.embedded.SecretFile;
 import org.jboss.logging.Logger;
 
 /**
@@ -21,7 +18,7 @@ import org.jboss.logging.Logger;
  * PostgreSQL before Quarkus (Flyway migrates during start-up, so a {@code StartupEvent} would be
  * too late) and hands its URL to Quarkus as system properties. It also provides the admin token and
  * the link secret on the embedded default: each generated once and kept beside the data directory
- * (owner-only); the token is logged at start-up, the secret never is.
+ * (owner-only from creation). Neither is ever logged, only the files that keep them.
  *
  * <p>The embedded PostgreSQL exists only in the JVM build. The native build leaves zonky and its
  * binaries out (Maven profile {@code native}: zonky is only {@code provided} there), and
@@ -74,8 +71,8 @@ public final class FanmailMain {
           embedded.jdbcUrl(), embedded.dataDir());
     }
     System.setProperty("quarkus.datasource.jdbc.url", embedded.jdbcUrl());
-    System.setProperty("quarkus.datasource.username", "postgres");
-    System.setProperty("quarkus.datasource.password", "");
+    System.setProperty("quarkus.datasource.username", embedded.user());
+    System.setProperty("quarkus.datasource.password", embedded.password());
     Optional<String> token = config.getOptionalValue("fanmail.admin.token", String.class);
     if (token.isEmpty()) {
       System.setProperty("fanmail.admin.token", embeddedToken(embedded.dataDir()));
@@ -91,62 +88,29 @@ public final class FanmailMain {
    * never logged: whoever reads the log must not be able to sign links.
    */
   private static String embeddedLinkSecret(Path dataDir) {
-    Path file = dataDir.resolveSibling("link-secret");
-    try {
-      if (Files.exists(file)) {
-        String secret = Files.readString(file).trim();
-        if (!secret.isEmpty()) {
-          LOG.infof("link secret from %s", file);
-          return secret;
-        }
-      }
-      byte[] bytes = new byte[32];
-      new SecureRandom().nextBytes(bytes);
-      String secret = HexFormat.of().formatHex(bytes);
-      writeOwnerOnly(file, secret);
-      LOG.infof("generated a link secret (kept in %s)", file);
-      return secret;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot keep the link secret in " + file, e);
-    }
+    return keptSecret(dataDir.resolveSibling("link-secret"), "link secret");
   }
 
-  /** Writes {@code value} to a file only its owner can read, from its creation where possible. */
-  private static void writeOwnerOnly(Path file, String value) throws IOException {
-    try {
-      Files.deleteIfExists(file);
-      Files.createFile(
-          file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    } catch (UnsupportedOperationException e) {
-      // not a POSIX file system: the file keeps its default permissions
-    }
-    Files.writeString(file, value + "\n");
-  }
-
-  /** The generated admin token, kept next to the data directory so it survives restarts. */
+  /**
+   * The generated admin token, kept next to the data directory so it survives restarts. Only the
+   * file's path is logged: logs travel (collectors, support tickets) and the token opens the API.
+   */
   private static String embeddedToken(Path dataDir) {
-    Path file = dataDir.resolveSibling("admin-token");
+    return keptSecret(dataDir.resolveSibling("admin-token"), "admin token");
+  }
+
+  /** A secret from {@code file}, generated there owner-only (0600 from creation) when missing. */
+  private static String keptSecret(Path file, String what) {
     try {
-      if (Files.exists(file)) {
-        String token = Files.readString(file).trim();
-        if (!token.isEmpty()) {
-          LOG.infof("admin token (from %s): %s", file, token);
-          return token;
-        }
+      SecretFile.Kept kept = SecretFile.readOrCreate(file, 32);
+      if (kept.generated()) {
+        LOG.infof("generated the %s: it is kept in %s (readable by its owner only)", what, file);
+      } else {
+        LOG.infof("%s from %s", what, file);
       }
-      byte[] bytes = new byte[24];
-      new SecureRandom().nextBytes(bytes);
-      String token = HexFormat.of().formatHex(bytes);
-      Files.writeString(file, token + "\n");
-      try {
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-      } catch (UnsupportedOperationException e) {
-        // not a POSIX file system: the file keeps its default permissions
-      }
-      LOG.infof("generated admin token (kept in %s): %s", file, token);
-      return token;
+      return kept.value();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot keep the admin token in " + file, e);
+      throw new UncheckedIOException("cannot keep the " + what + " in " + file, e);
     }
   }
 }

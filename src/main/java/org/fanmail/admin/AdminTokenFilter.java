@@ -11,6 +11,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Locale;
 import org.fanmail.config.FanmailConfig;
+import org.fanmail.config.SecretsCheck;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
@@ -27,7 +28,7 @@ public class AdminTokenFilter {
   private final byte[] expectedDigest;
 
   public AdminTokenFilter(FanmailConfig config) {
-    this.expectedDigest = digest(AdminTokenCheck.requireToken(config.admin().token()));
+    this.expectedDigest = digest(SecretsCheck.requireAdminToken(config.admin().token()));
   }
 
   @ServerRequestFilter(preMatching = true, priority = Priorities.AUTHENTICATION)

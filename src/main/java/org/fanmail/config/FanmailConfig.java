@@ -55,15 +55,16 @@ public interface FanmailConfig {
 
   /**
    * Secret for the HMAC that signs tokens in links (unsubscribe, moderate); never the admin token.
-   * Unset on the embedded database: generated once and kept beside it; unset otherwise: start-up
-   * stops ({@code LinkSecretCheck}).
+   * At least 32 characters. Unset on the embedded database: generated once and kept beside it;
+   * unset otherwise, short or a placeholder: start-up stops ({@code SecretsCheck}).
    */
   @WithName("link-secret")
   Optional<String> linkSecret();
 
   /**
    * Earlier link secrets whose tokens still verify (after a rotation, until old mail no longer
-   * matters); new tokens are always signed with {@code link-secret}. Unset: none.
+   * matters); new tokens are always signed with {@code link-secret}. Unset: none. Each is held to
+   * the rules of {@code link-secret} ({@code SecretsCheck}).
    */
   @WithName("previous-link-secrets")
   Optional<List<@NotEmpty String>> previousLinkSecrets();
@@ -200,8 +201,10 @@ public interface FanmailConfig {
   /** REST admin API settings. */
   interface Admin {
     /**
-     * Bearer token for {@code /api/**}. Unset on the embedded database: generated and logged once.
-     * Unset with an external datasource: fanmail refuses to start.
+     * Bearer token for {@code /api/**}, at least 32 characters. Unset on the embedded database:
+     * generated once and kept owner-only beside it (the file's path is logged, never the token).
+     * Unset with an external datasource, short or a placeholder: start-up stops ({@code
+     * SecretsCheck}).
      */
     Optional<String> token();
 

@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -21,18 +22,31 @@ import org.jboss.logging.Logger;
  * full_page_writes}): zonky turns them off for tests, and fanmail says 250 only after a commit that
  * must survive a power cut.
  *
+ * <p>Nobody connects without a password: SCRAM for every connection, fanmail as a role that is not
+ * a superuser, passwords in owner-only files beside the data directory ({@value #PASSWORD_FILE},
+ * {@value #SUPERUSER_PASSWORD_FILE}); a data directory from the days of trust is migrated on its
+ * first start ({@link ClusterAccess}).
+ *
  * <p>After a kill -9 of fanmail the postgres child survives and holds the data directory; the
  * leftover named in {@code postmaster.pid} is stopped before a new server starts.
  */
 public final class EmbeddedDatabase implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(EmbeddedDatabase.class);
 
+  /** Beside the data directory: the application role's password. */
+  public static final String PASSWORD_FILE = "pg-password";
+
+  /** Beside the data directory: the superuser's, for set-up and for an operator's maintenance. */
+  public static final String SUPERUSER_PASSWORD_FILE = "pg-superuser-password";
+
   private final EmbeddedPostgres postgres;
   private final Path dataDir;
+  private final String password;
 
-  private EmbeddedDatabase(EmbeddedPostgres postgres, Path dataDir) {
+  private EmbeddedDatabase(EmbeddedPostgres postgres, Path dataDir, String password) {
     this.postgres = postgres;
     this.dataDir = dataDir;
+    this.password = password;
   }
 
   /**
@@ -45,8 +59,21 @@ public final class EmbeddedDatabase implements AutoCloseable {
       Path dir = dataDir.toAbsolutePath().normalize();
       Files.createDirectories(dir);
       stopLeftover(dir);
+      ClusterAccess.State state = ClusterAccess.stateOf(dir);
+      Path superuserFile = dir.resolveSibling(SUPERUSER_PASSWORD_FILE);
+      if (state == ClusterAccess.State.PASSWORD && !Files.exists(superuserFile)) {
+        // A new password would not open the cluster: say so now, not after zonky's 60 s wait.
+        throw new IllegalStateException(
+            superuserFile
+                + " is missing: the embedded PostgreSQL in "
+                + dir
+                + " takes passwords only and this file holds its superuser's; restore it");
+      }
+      String superuserPassword = SecretFile.readOrCreate(superuserFile, 32).value();
+      // fanmail's own password may be replaced: every start sets the role's from the file.
+      String appPassword = SecretFile.readOrCreate(dir.resolveSibling(PASSWORD_FILE), 32).value();
       int chosen = port == 0 ? freePort() : port;
-      EmbeddedPostgres pg =
+      EmbeddedPostgres.Builder builder =
           EmbeddedPostgres.builder()
               .setDataDirectory(dir)
               .setCleanDataDirectory(false)
@@ -54,20 +81,65 @@ public final class EmbeddedDatabase implements AutoCloseable {
               .setRegisterShutdownHook(false)
               .setPGStartupWait(Duration.ofSeconds(60))
               .setServerConfig("listen_addresses", "127.0.0.1")
+              .setServerConfig("password_encryption", "scram-sha-256")
               .setServerConfig("fsync", "on")
               .setServerConfig("synchronous_commit", "on")
               .setServerConfig("full_page_writes", "on")
               .setServerConfig("max_connections", "200")
-              .start();
-      return new EmbeddedDatabase(pg, dir);
+              // zonky's readiness check connects as postgres with these properties.
+              .setConnectConfig("password", superuserPassword);
+      if (state == ClusterAccess.State.NEW) {
+        // zonky runs initdb with -A trust -U postgres and no way to change that, but appends
+        // its "locale" settings as --key=value after them, and initdb takes the last one given:
+        // the cluster is born with SCRAM and a superuser password, never trusting anyone.
+        builder
+            .setLocaleConfig("auth-local", "scram-sha-256")
+            .setLocaleConfig("auth-host", "scram-sha-256")
+            .setLocaleConfig("pwfile", superuserFile.toString())
+            .setDataDirectoryCustomizer(d -> writePgHba(d.toPath()));
+      }
+      EmbeddedPostgres pg = builder.start();
+      EmbeddedDatabase db = new EmbeddedDatabase(pg, dir, appPassword);
+      try {
+        String server = "jdbc:postgresql://localhost:" + pg.getPort() + "/";
+        if (state == ClusterAccess.State.TRUST) {
+          ClusterAccess.leaveTrust(server, dir, superuserPassword);
+        }
+        ClusterAccess.ensureAppRole(server, superuserPassword, appPassword);
+      } catch (SQLException | RuntimeException e) {
+        db.close();
+        throw new IllegalStateException(
+            "cannot set up the application role of the embedded PostgreSQL in " + dir, e);
+      }
+      return db;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start the embedded PostgreSQL in " + dataDir, e);
     }
   }
 
-  /** JDBC URL of the {@code postgres} database as the {@code postgres} user. */
+  private static void writePgHba(Path dir) {
+    try {
+      ClusterAccess.writePgHba(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * JDBC URL of fanmail's database, without credentials: see {@link #user} and {@link #password}.
+   */
   public String jdbcUrl() {
-    return postgres.getJdbcUrl("postgres", "postgres");
+    return "jdbc:postgresql://localhost:" + postgres.getPort() + "/" + ClusterAccess.APP_DATABASE;
+  }
+
+  /** The application role: owns fanmail's database, is not a superuser. */
+  public String user() {
+    return ClusterAccess.APP_ROLE;
+  }
+
+  /** The application role's password (kept owner-only in {@value #PASSWORD_FILE}). */
+  public String password() {
+    return password;
   }
 
   public Path dataDir() {

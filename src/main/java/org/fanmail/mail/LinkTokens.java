@@ -16,7 +16,7 @@ import java.util.OptionalLong;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.fanmail.config.FanmailConfig;
-import org.fanmail.config.LinkSecretCheck;
+import org.fanmail.config.SecretsCheck;
 
 /**
  * Signs and checks the tokens fanmail puts into links (unsubscribe, moderate, confirm): the one
@@ -199,7 +199,7 @@ public final class LinkTokens {
    * @throws IllegalStateException naming the key when the link secret is unset or unusable
    */
   static List<String> secrets(FanmailConfig config) {
-    String current = LinkSecretCheck.requireSecret(config.linkSecret());
+    String current = SecretsCheck.requireLinkSecret(config.linkSecret());
     List<String> all = new ArrayList<>();
     all.add(current);
     config.previousLinkSecrets().ifPresent(all::addAll);

@@ -15,10 +15,14 @@ import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.fanmail.config.SecretsCheck;
+import org.fanmail.testing.TestSecrets;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -80,8 +84,17 @@ class AdminAuthTest {
       assertUnauthorized(given(), op[0], path);
       assertUnauthorized(given().header("Authorization", "Bearer wrong-token"), op[0], path);
       assertUnauthorized(
-          given().header("Authorization", "Bearer test-token-and-more"), op[0], path);
-      assertUnauthorized(given().header("Authorization", "Basic dGVzdC10b2tlbg=="), op[0], path);
+          given().header("Authorization", TestSecrets.BEARER + "-and-more"), op[0], path);
+      assertUnauthorized(
+          given()
+              .header(
+                  "Authorization",
+                  "Basic "
+                      + Base64.getEncoder()
+                          .encodeToString(
+                              TestSecrets.ADMIN_TOKEN.getBytes(StandardCharsets.UTF_8))),
+          op[0],
+          path);
       assertUnauthorized(given().header("Authorization", "Bearer "), op[0], path);
     }
   }
@@ -110,14 +123,18 @@ class AdminAuthTest {
 
   @Test
   void tokenInAnyCaseOfSchemeIsAccepted() {
-    given().header("Authorization", "bearer test-token").get("/api/lists").then().statusCode(200);
-    given().header("Authorization", "Bearer test-token").get("/api/lists").then().statusCode(200);
+    given()
+        .header("Authorization", "bearer " + TestSecrets.ADMIN_TOKEN)
+        .get("/api/lists")
+        .then()
+        .statusCode(200);
+    given().header("Authorization", TestSecrets.BEARER).get("/api/lists").then().statusCode(200);
   }
 
   @Test
   void unknownApiPathWithTokenIsProblem404() {
     given()
-        .header("Authorization", "Bearer test-token")
+        .header("Authorization", TestSecrets.BEARER)
         .get("/api/nothing-here")
         .then()
         .statusCode(404)
@@ -128,13 +145,13 @@ class AdminAuthTest {
   @Test
   void wrongMethodAndMediaTypeAreProblems() {
     given()
-        .header("Authorization", "Bearer test-token")
+        .header("Authorization", TestSecrets.BEARER)
         .put("/api/lists")
         .then()
         .statusCode(405)
         .contentType("application/problem+json");
     given()
-        .header("Authorization", "Bearer test-token")
+        .header("Authorization", TestSecrets.BEARER)
         .contentType("text/plain")
         .body("x")
         .post("/api/lists")
@@ -159,13 +176,20 @@ class AdminAuthTest {
   }
 
   @Test
-  void startUpRefusesAMissingOrBlankToken() {
-    for (Optional<String> token : List.of(Optional.<String>empty(), Optional.of("  "))) {
+  void startUpRefusesAMissingBlankShortOrPlaceholderToken() {
+    for (Optional<String> token :
+        List.of(
+            Optional.<String>empty(),
+            Optional.of("  "),
+            Optional.of("t"),
+            Optional.of("x".repeat(SecretsCheck.MIN_LENGTH - 1)),
+            Optional.of("change-me-admin-token-0123456789abcdef"))) {
       IllegalStateException e =
-          assertThrows(IllegalStateException.class, () -> AdminTokenCheck.requireToken(token));
+          assertThrows(IllegalStateException.class, () -> SecretsCheck.requireAdminToken(token));
       assertTrue(e.getMessage().contains("fanmail.admin.token"), e.getMessage());
     }
-    assertEquals("t", AdminTokenCheck.requireToken(Optional.of("t")));
+    String good = "x".repeat(SecretsCheck.MIN_LENGTH);
+    assertEquals(good, SecretsCheck.requireAdminToken(Optional.of(good)));
   }
 
   @Test

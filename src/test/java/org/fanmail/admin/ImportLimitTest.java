@@ -10,6 +10,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import java.util.Map;
+import org.fanmail.testing.TestSecrets;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,7 +38,7 @@ class ImportLimitTest {
       five.append("r").append(i).append("@example.com,R\n");
     }
     given()
-        .header("Authorization", "Bearer test-token")
+        .header("Authorization", TestSecrets.BEARER)
         .contentType("text/csv")
         .body(five.toString())
         .post(path)
@@ -47,7 +48,7 @@ class ImportLimitTest {
     String six = five + "extra@example.com,E\n";
     String otherList = createList("cap");
     given()
-        .header("Authorization", "Bearer test-token")
+        .header("Authorization", TestSecrets.BEARER)
         .contentType("text/csv")
         .body(six)
         .post("/api/lists/" + otherList + "/members/import")

@@ -15,6 +15,7 @@ import io.restassured.specification.RequestSpecification;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import org.fanmail.testing.TestSecrets;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,7 +27,7 @@ import org.junit.jupiter.api.Test;
 class MemberImportExportTest {
 
   private static RequestSpecification csv() {
-    return given().header("Authorization", "Bearer test-token").contentType("text/csv");
+    return given().header("Authorization", TestSecrets.BEARER).contentType("text/csv");
   }
 
   private static String importPath(String list) {
@@ -101,7 +102,7 @@ class MemberImportExportTest {
   void csvHonoursTheCharsetOfContentType() {
     String list = createList("charset");
     given()
-        .header("Authorization", "Bearer test-token")
+        .header("Authorization", TestSecrets.BEARER)
         .contentType("text/csv; charset=ISO-8859-1")
         .body("j@example.com,J\u00f6rg\n".getBytes(StandardCharsets.ISO_8859_1))
         .post(importPath(list))
@@ -113,7 +114,7 @@ class MemberImportExportTest {
         .then()
         .body("name", equalTo("J\u00f6rg"));
     given()
-        .header("Authorization", "Bearer test-token")
+        .header("Authorization", TestSecrets.BEARER)
         .contentType("text/csv; charset=no-such-charset")
         .body("k@example.com\n".getBytes(StandardCharsets.US_ASCII))
         .post(importPath(list))
@@ -173,7 +174,7 @@ class MemberImportExportTest {
         .then()
         .statusCode(404);
     given()
-        .header("Authorization", "Bearer test-token")
+        .header("Authorization", TestSecrets.BEARER)
         .contentType("application/xml")
         .body("<a/>")
         .post(importPath(list))
@@ -193,7 +194,7 @@ class MemberImportExportTest {
         .body("added", equalTo(3));
     String exported =
         given()
-            .header("Authorization", "Bearer test-token")
+            .header("Authorization", TestSecrets.BEARER)
             .get("/api/lists/" + source + "/members/export")
             .then()
             .statusCode(200)
@@ -215,13 +216,13 @@ class MemberImportExportTest {
         .body("invalid", hasSize(0));
     String again =
         given()
-            .header("Authorization", "Bearer test-token")
+            .header("Authorization", TestSecrets.BEARER)
             .get("/api/lists/" + target + "/members/export")
             .asString();
     assertEquals(exported, again);
     csv().body(exported).post(importPath(source)).then().body("unchanged", equalTo(3));
     given()
-        .header("Authorization", "Bearer test-token")
+        .header("Authorization", TestSecrets.BEARER)
         .get("/api/lists/nolist-y@lists.example/members/export")
         .then()
         .statusCode(404);
@@ -260,7 +261,7 @@ class MemberImportExportTest {
     long exportStart = System.nanoTime();
     String exported =
         given()
-            .header("Authorization", "Bearer test-token")
+            .header("Authorization", TestSecrets.BEARER)
             .get("/api/lists/" + list + "/members/export")
             .then()
             .statusCode(200)

@@ -29,6 +29,7 @@ import org.fanmail.mail.VerpTags;
 import org.fanmail.smtp.SmtpServer;
 import org.fanmail.testing.Await;
 import org.fanmail.testing.TestMail;
+import org.fanmail.testing.TestSecrets;
 import org.fanmail.testing.sink.ClassSink;
 import org.fanmail.testing.sink.SmtpSink;
 import org.junit.jupiter.api.Test;
@@ -398,7 +399,7 @@ class BounceProcessingTest {
     // The owner's view and re-enable over REST.
     String address = local + "@" + DOMAIN;
     given()
-        .header("Authorization", "Bearer test-token")
+        .header("Authorization", TestSecrets.BEARER)
         .get("/api/lists/{a}/members/{e}/bounces", address, "carol@c.test")
         .then()
         .statusCode(200)
@@ -411,7 +412,7 @@ class BounceProcessingTest {
         .body("events[0].diagnostic", startsWith("550 5.1.1"))
         .body("events.size()", equalTo(7));
     given()
-        .header("Authorization", "Bearer test-token")
+        .header("Authorization", TestSecrets.BEARER)
         .post("/api/lists/{a}/members/{e}/enable", address, "CAROL@c.test")
         .then()
         .statusCode(200)
@@ -420,7 +421,7 @@ class BounceProcessingTest {
     assertEquals("ACTIVE", member(list, "carol@c.test", "status"));
     // The member document is still served by the members resource.
     given()
-        .header("Authorization", "Bearer test-token")
+        .header("Authorization", TestSecrets.BEARER)
         .get("/api/lists/{a}/members/{e}", address, "carol@c.test")
         .then()
         .statusCode(200)
@@ -434,27 +435,27 @@ class BounceProcessingTest {
     db().member(list, "pending@c.test", "PENDING", "REGULAR");
     String address = local + "@" + DOMAIN;
     given()
-        .header("Authorization", "Bearer test-token")
+        .header("Authorization", TestSecrets.BEARER)
         .get("/api/lists/{a}/members/{e}/bounces", address, "nobody@c.test")
         .then()
         .statusCode(404)
         .contentType("application/problem+json")
         .body("type", equalTo("urn:fanmail:problem:not-found"));
     given()
-        .header("Authorization", "Bearer test-token")
+        .header("Authorization", TestSecrets.BEARER)
         .get("/api/lists/{a}/members/{e}/bounces?limit=abc", address, "pending@c.test")
         .then()
         .statusCode(400)
         .contentType("application/problem+json");
     given()
-        .header("Authorization", "Bearer test-token")
+        .header("Authorization", TestSecrets.BEARER)
         .post("/api/lists/{a}/members/{e}/enable", address, "pending@c.test")
         .then()
         .statusCode(409)
         .contentType("application/problem+json")
         .body("state", equalTo("PENDING"));
     given()
-        .header("Authorization", "Bearer test-token")
+        .header("Authorization", TestSecrets.BEARER)
         .post("/api/lists/{a}/members/{e}/enable", "nolist@" + DOMAIN, "x@c.test")
         .then()
         .statusCode(404)

@@ -1,10 +1,14 @@
 package org.fanmail.embedded;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -15,8 +19,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The embedded-database path, kept working even when the rest of the suite runs on an external
- * server: durability settings are on and data survives a restart. (The leftover server of a killed
- * fanmail is covered across processes by {@code org.fanmail.process.EmbeddedDefaultIT}.)
+ * server: durability settings are on, data survives a restart, no connection gets in without a
+ * password, fanmail's role is no superuser, and a data directory made in the days of trust is
+ * migrated. (The leftover server of a killed fanmail is covered across processes by {@code
+ * org.fanmail.process.EmbeddedDefaultIT}.)
  */
 class EmbeddedDatabaseTest {
 
@@ -43,14 +49,111 @@ class EmbeddedDatabaseTest {
       assertTrue(rs.next());
       assertEquals("still here", rs.getString(1));
     }
+    Files.delete(tmp.resolve(EmbeddedDatabase.SUPERUSER_PASSWORD_FILE));
+    IllegalStateException lost =
+        assertThrows(IllegalStateException.class, () -> EmbeddedDatabase.start(dir, 0).close());
+    assertTrue(lost.getMessage().contains("pg-superuser-password is missing"), lost.getMessage());
+  }
+
+  @Test
+  void nobodyGetsInWithoutThePasswordAndFanmailIsNoSuperuser() throws Exception {
+    Path dir = tmp.resolve("pg");
+    try (EmbeddedDatabase db = EmbeddedDatabase.start(dir, 0)) {
+      for (String user : new String[] {"postgres", "fanmail"}) {
+        for (String database : new String[] {"postgres", "fanmail", "template1"}) {
+          String url = "jdbc:postgresql://localhost:" + db.port() + "/" + database;
+          assertThrows(
+              SQLException.class,
+              () -> DriverManager.getConnection(url, user, "").close(),
+              user + " without a password on " + database);
+          assertThrows(
+              SQLException.class,
+              () -> DriverManager.getConnection(url, user, "wrong").close(),
+              user + " with a wrong password on " + database);
+        }
+      }
+      assertEquals(
+          "rw-------",
+          PosixFilePermissions.toString(
+              Files.getPosixFilePermissions(tmp.resolve(EmbeddedDatabase.PASSWORD_FILE))));
+      assertEquals(db.password(), Files.readString(tmp.resolve("pg-password")).trim());
+      try (Connection c = connect(db);
+          Statement s = c.createStatement()) {
+        assertEquals("fanmail", query(s, "select current_user"));
+        assertEquals("f", query(s, "select rolsuper from pg_roles where rolname = current_user"));
+        assertEquals("scram-sha-256", show(s, "password_encryption"));
+        SQLException copy =
+            assertThrows(SQLException.class, () -> s.execute("copy (select 1) to program 'true'"));
+        assertEquals("42501", copy.getSQLState(), "insufficient privilege: " + copy);
+        assertThrows(SQLException.class, () -> s.execute("select pg_read_file('PG_VERSION')"));
+        // Owner of its database: Flyway can create, alter and drop what it needs.
+        s.execute("create table migrated (id bigint generated always as identity, v text)");
+        s.execute("drop table migrated");
+      }
+    }
+  }
+
+  /**
+   * A data directory as fanmail made it before passwords: initdb {@code -A trust}, the tables in
+   * database postgres owned by postgres. After one start it takes passwords only, and fanmail's
+   * role finds its tables (and their identity sequences) in its own database, as their owner.
+   */
+  @Test
+  void trustDataDirectoryIsMigrated() throws Exception {
+    Path dir = tmp.resolve("pg");
+    try (EmbeddedPostgres old =
+            EmbeddedPostgres.builder()
+                .setDataDirectory(dir)
+                .setCleanDataDirectory(false)
+                .setRegisterShutdownHook(false)
+                .start();
+        Connection c = DriverManager.getConnection(old.getJdbcUrl("postgres", "postgres"));
+        Statement s = c.createStatement()) {
+      s.execute("create table flyway_schema_history (installed_rank int primary key)");
+      s.execute("create table member (id bigint generated always as identity, email text)");
+      s.execute("insert into member (email) values ('kept@a.test')");
+      s.execute("create view members as select email from member");
+      s.execute(
+          "create function member_count() returns bigint language sql"
+              + " as 'select count(*) from member'");
+    }
+    assertFalse(Files.readString(dir.resolve("pg_hba.conf")).startsWith(ClusterAccess.HBA_MARKER));
+    for (int start = 0; start < 2; start++) { // the second start finds nothing left to do
+      try (EmbeddedDatabase db = EmbeddedDatabase.start(dir, 0)) {
+        String url = "jdbc:postgresql://localhost:" + db.port() + "/postgres";
+        assertThrows(SQLException.class, () -> DriverManager.getConnection(url, "postgres", ""));
+        try (Connection c = connect(db);
+            Statement s = c.createStatement()) {
+          assertEquals("f", query(s, "select rolsuper from pg_roles where rolname = current_user"));
+          assertEquals(
+              "fanmail",
+              query(
+                  s,
+                  "select string_agg(distinct pg_get_userbyid(relowner), ',') from pg_class"
+                      + " where relnamespace = 'public'::regnamespace"));
+          s.execute("insert into member (email) values ('new@a.test')");
+          assertEquals(
+              "kept@a.test,new@a.test",
+              query(s, "select string_agg(email, ',' order by email) from members"));
+          s.execute("delete from member where email = 'new@a.test'");
+          assertEquals("1", query(s, "select member_count()"));
+          s.execute("alter table member add column extra text"); // Flyway's kind of change
+          s.execute("alter table member drop column extra");
+        }
+      }
+    }
   }
 
   private static Connection connect(EmbeddedDatabase db) throws SQLException {
-    return DriverManager.getConnection(db.jdbcUrl());
+    return DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
   }
 
   private static String show(Statement s, String setting) throws SQLException {
-    try (ResultSet rs = s.executeQuery("show " + setting)) {
+    return query(s, "show " + setting);
+  }
+
+  private static String query(Statement s, String sql) throws SQLException {
+    try (ResultSet rs = s.executeQuery(sql)) {
       rs.next();
       return rs.getString(1);
     }

@@ -26,6 +26,7 @@ import java.util.stream.IntStream;
 import org.fanmail.queue.PostCommitted;
 import org.fanmail.testing.Await;
 import org.fanmail.testing.TestMail;
+import org.fanmail.testing.TestSecrets;
 import org.fanmail.testing.sink.ClassSink;
 import org.fanmail.testing.sink.SmtpSink;
 import org.junit.jupiter.api.BeforeEach;
@@ -122,7 +123,7 @@ class FanoutEndToEndTest {
     System.out.printf("fan-out of 44 recipients to the sink: %d ms%n", millis);
 
     io.restassured.RestAssured.given()
-        .header("Authorization", "Bearer test-token")
+        .header("Authorization", TestSecrets.BEARER)
         .get("/api/posts/" + post)
         .then()
         .statusCode(200)
@@ -133,7 +134,7 @@ class FanoutEndToEndTest {
         .body("hosts.size()", org.hamcrest.Matchers.equalTo(2))
         .body("hosts[0].recipients", org.hamcrest.Matchers.equalTo(32));
     io.restassured.RestAssured.given()
-        .header("Authorization", "Bearer test-token")
+        .header("Authorization", TestSecrets.BEARER)
         .get("/api/queue")
         .then()
         .statusCode(200)

@@ -13,7 +13,7 @@ import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
-import org.fanmail.config.LinkSecretCheck;
+import org.fanmail.config.SecretsCheck;
 import org.fanmail.mail.LinkTokens.Check;
 import org.fanmail.mail.LinkTokens.Purpose;
 import org.fanmail.mail.LinkTokens.Verified;
@@ -164,14 +164,14 @@ class LinkTokensTest {
         List.of(
             Optional.<String>empty(),
             Optional.of("  "),
-            Optional.of("x".repeat(LinkSecretCheck.MIN_LENGTH - 1)),
+            Optional.of("x".repeat(SecretsCheck.MIN_LENGTH - 1)),
             Optional.of("change-me-link-secret-0123456789abcdef"))) {
       IllegalStateException e =
-          assertThrows(IllegalStateException.class, () -> LinkSecretCheck.requireSecret(bad));
+          assertThrows(IllegalStateException.class, () -> SecretsCheck.requireLinkSecret(bad));
       assertTrue(e.getMessage().contains("fanmail.link-secret"), e.getMessage());
     }
-    String good = "x".repeat(LinkSecretCheck.MIN_LENGTH);
-    assertEquals(good, LinkSecretCheck.requireSecret(Optional.of(good)));
+    String good = "x".repeat(SecretsCheck.MIN_LENGTH);
+    assertEquals(good, SecretsCheck.requireLinkSecret(Optional.of(good)));
   }
 
   @Test

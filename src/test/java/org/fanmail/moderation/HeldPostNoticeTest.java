@@ -22,6 +22,7 @@ import org.fanmail.fanout.FanoutTestProfile;
 import org.fanmail.smtp.SmtpServer;
 import org.fanmail.testing.Await;
 import org.fanmail.testing.TestMail;
+import org.fanmail.testing.TestSecrets;
 import org.fanmail.testing.sink.ClassSink;
 import org.fanmail.testing.sink.SmtpSink;
 import org.junit.jupiter.api.Test;
@@ -162,7 +163,7 @@ class HeldPostNoticeTest {
     long post = post(list, poster, "Buy my stuff");
 
     given()
-        .header("Authorization", "Bearer test-token")
+        .header("Authorization", TestSecrets.BEARER)
         .contentType("application/json")
         .body("{\"reason\": \"Off topic: this list is about cats.\"}")
         .post("/api/lists/{a}/held/{id}/reject", list, post)

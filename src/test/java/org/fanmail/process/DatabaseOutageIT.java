@@ -42,7 +42,8 @@ class DatabaseOutageIT {
     }
     EmbeddedDatabase pg = EmbeddedDatabase.start(data, port);
     try {
-      Map<String, String> jdbc = Map.of("url", pg.jdbcUrl(), "user", "postgres", "password", "");
+      Map<String, String> jdbc =
+          Map.of("url", pg.jdbcUrl(), "user", pg.user(), "password", pg.password());
       try (DeliveryWorkload w = new DeliveryWorkload(tmp, 10, 200, MEMBERS, jdbc)) {
         // Each transaction's final reply takes 200 ms, so the fan-out lasts long enough
         // (about 1,000 copies a second) to stop the database in its middle.

@@ -17,6 +17,7 @@ import java.util.UUID;
 import javax.sql.DataSource;
 import org.fanmail.testing.PostgresTestResource;
 import org.fanmail.testing.TestMail;
+import org.fanmail.testing.TestSecrets;
 import org.fanmail.testing.sink.SmtpSink;
 import org.postgresql.ds.PGSimpleDataSource;
 
@@ -82,7 +83,7 @@ final class DeliveryWorkload implements AutoCloseable {
     p.put("quarkus.datasource.username", jdbc.get("user"));
     p.put("quarkus.datasource.password", jdbc.get("password"));
     p.put("quarkus.flyway.clean-at-start", "false");
-    p.put("fanmail.admin.token", "t");
+    p.put("fanmail.admin.token", TestSecrets.ADMIN_TOKEN);
     p.put("fanmail.link-secret", "process-test-link-secret-0123456789abcdef");
     p.put("fanmail.smtp.hostname", "fanmail.test");
     p.put("fanmail.delivery.transport-map", transportMap.toString());

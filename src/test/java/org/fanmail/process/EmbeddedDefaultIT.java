@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -14,8 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The README's first command, as a process: fanmail with no datasource starts its own PostgreSQL,
- * keeps the admin token across restarts, survives a kill -9 (the orphaned postgres is stopped on
- * the next start) and leaves no postgres behind after SIGTERM.
+ * keeps the admin token across restarts without ever logging it (nor the link secret or the
+ * database passwords; each file is owner-only), survives a kill -9 (the orphaned postgres is
+ * stopped on the next start) and leaves no postgres behind after SIGTERM.
  */
 class EmbeddedDefaultIT {
   @TempDir Path tmp;
@@ -30,7 +33,17 @@ class EmbeddedDefaultIT {
       first.awaitReady(Duration.ofSeconds(120));
       assertTrue(first.output().contains("embedded PostgreSQL running"), first.output());
       token = Files.readString(tmp.resolve("data/admin-token")).trim();
-      assertTrue(first.output().contains(token), "the generated token is logged");
+      assertFalse(first.output().contains(token), "the generated token is never logged");
+      assertTrue(first.output().contains(tmp.resolve("data/admin-token").toString()));
+      for (String secret :
+          List.of("admin-token", "link-secret", "pg-password", "pg-superuser-password")) {
+        Path file = tmp.resolve("data").resolve(secret);
+        assertEquals(
+            "rw-------",
+            PosixFilePermissions.toString(Files.getPosixFilePermissions(file)),
+            secret + " is owner-only");
+        assertFalse(first.output().contains(Files.readString(file).trim()), secret + " logged");
+      }
       orphan = postmasterPid(dataDir);
       first.kill();
       assertTrue(running(orphan), "after kill -9 the postgres child is still running");

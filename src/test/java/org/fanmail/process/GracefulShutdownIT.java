@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import org.fanmail.smtp.SmtpTestClient;
 import org.fanmail.testing.PostgresTestResource;
 import org.fanmail.testing.TestMail;
+import org.fanmail.testing.TestSecrets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -49,7 +50,7 @@ class GracefulShutdownIT {
             "quarkus.datasource.username", jdbc.get("user"),
             "quarkus.datasource.password", jdbc.get("password"),
             "quarkus.flyway.clean-at-start", "false",
-            "fanmail.admin.token", "t",
+            "fanmail.admin.token", TestSecrets.ADMIN_TOKEN,
             "fanmail.link-secret", "process-test-link-secret-0123456789abcdef",
             "fanmail.smtp.hostname", "fanmail.test",
             "fanmail.smtp.drain-timeout", "5s",

@@ -34,6 +34,8 @@ public class DatabaseDownProfile implements QuarkusTestProfile {
   public Map<String, String> getConfigOverrides() {
     return Map.of(
         "quarkus.datasource.jdbc.url", database().jdbcUrl(),
+        "quarkus.datasource.username", database().user(),
+        "quarkus.datasource.password", database().password(),
         "quarkus.datasource.jdbc.acquisition-timeout", "3s",
         "quarkus.datasource.jdbc.additional-jdbc-properties.connectTimeout", "2");
   }

@@ -13,7 +13,7 @@ import java.util.UUID;
  */
 public final class AdminApi {
   /** The admin token of the test configuration. */
-  public static final String TOKEN = "test-token";
+  public static final String TOKEN = TestSecrets.ADMIN_TOKEN;
 
   private AdminApi() {}
 

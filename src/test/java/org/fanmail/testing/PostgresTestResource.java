@@ -38,7 +38,8 @@ public class PostgresTestResource implements QuarkusTestResourceLifecycleManager
         throw new UncheckedIOException(e);
       }
     }
-    return Map.of("url", embedded.jdbcUrl(), "user", "postgres", "password", "");
+    return Map.of(
+        "url", embedded.jdbcUrl(), "user", embedded.user(), "password", embedded.password());
   }
 
   @Override

@@ -26,6 +26,7 @@ import org.fanmail.mail.LinkTokens.Purpose;
 import org.fanmail.moderation.HeldPosts;
 import org.fanmail.smtp.SmtpServer;
 import org.fanmail.testing.TestMail;
+import org.fanmail.testing.TestSecrets;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -40,7 +41,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @TestProfile(FanoutTestProfile.class)
 class ModeratePageTest {
-  private static final String ADMIN_TOKEN = "test-token";
+  private static final String ADMIN_TOKEN = TestSecrets.ADMIN_TOKEN;
 
   @Inject AgroalDataSource dataSource;
   @Inject SmtpServer smtp;

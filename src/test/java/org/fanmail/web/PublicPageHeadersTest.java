@@ -15,6 +15,7 @@ import org.fanmail.config.FanmailConfig;
 import org.fanmail.mail.LinkTokens;
 import org.fanmail.mail.LinkTokens.Purpose;
 import org.fanmail.testing.TestMail;
+import org.fanmail.testing.TestSecrets;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -61,7 +62,7 @@ class PublicPageHeadersTest {
   @Test
   void theAdminApiIsLeftAlone() {
     given()
-        .header("Authorization", "Bearer test-token")
+        .header("Authorization", TestSecrets.BEARER)
         .get("/api/lists")
         .then()
         .statusCode(200)
