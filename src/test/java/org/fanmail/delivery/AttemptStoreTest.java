@@ -20,6 +20,8 @@ import java.util.List;
 import org.fanmail.delivery.RecipientOutcome.State;
 import org.fanmail.fanout.FanoutTestProfile;
 import org.fanmail.testing.TestMail;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,7 +29,8 @@ import org.junit.jupiter.api.Test;
  * when asked), and {@link DeliveryStore#finish} records an attempt's outcomes and closes the
  * delivery row and the post: in one statement for the usual attempt, in a transaction of several
  * when a refusal is scored. Both paths must leave the same rows. The rows are leased to an owner of
- * this test for an hour, so the running scheduler never claims them.
+ * this test for an hour, and the test holds that owner's instance lock ({@link LiveOwner}), so the
+ * running scheduler never claims them nor takes them over.
  */
 @QuarkusTest
 @TestProfile(FanoutTestProfile.class)
@@ -37,6 +40,18 @@ class AttemptStoreTest {
 
   @Inject AgroalDataSource dataSource;
   @Inject DeliveryStore store;
+
+  private LiveOwner live;
+
+  @BeforeEach
+  void holdTheOwnersLock() throws Exception {
+    live = new LiveOwner(dataSource, OWNER);
+  }
+
+  @AfterEach
+  void releaseTheOwnersLock() throws Exception {
+    live.close();
+  }
 
   /** A DELIVERING, expanded post; returns its id. */
   private long post(Connection c, long list) throws Exception {
