@@ -10,7 +10,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.Properties;
 import java.util.UUID;
 import org.fanmail.queue.DeliveryQueries;
@@ -69,10 +68,17 @@ public class InstanceLock {
    */
   public synchronized String owner() {
     if (owner == null) {
-      for (int i = 0; i < DRAWS && !held; i++) {
+      for (int i = 0; i < DRAWS; i++) {
         owner = processName() + "-" + UUID.randomUUID().toString().substring(0, 8);
-        if (!take()) {
-          break; // the database did not answer: keep this id, retry at the next check
+        try {
+          if (take()) {
+            break;
+          }
+          // Taken by another instance whose id hashes alike: draw another id.
+        } catch (SQLException e) {
+          LOG.warnf("instance lock of %s not taken (%s); retried at the next scan", owner, e);
+          lose();
+          break; // keep this id, and try its lock again at the next check
         }
       }
     }
@@ -91,7 +97,7 @@ public class InstanceLock {
    */
   public synchronized int takeOverDeadLeases() {
     owner();
-    if (!held && !take()) {
+    if (!held && !retake()) {
       return 0;
     }
     int released = 0;
@@ -106,43 +112,48 @@ public class InstanceLock {
     } catch (SQLException e) {
       LOG.warnf(e, "instance lock of %s lost; no claims until it is taken again", owner);
       lose();
-      take();
+      retake();
     }
     return released;
+  }
+
+  /** {@link #take}, a failure logged: the next check tries again. */
+  private boolean retake() {
+    try {
+      return take();
+    } catch (SQLException e) {
+      LOG.warnf("instance lock of %s not taken (%s); retried at the next scan", owner, e);
+      lose();
+      return false;
+    }
   }
 
   /**
    * Opens the lock connection and takes the lock; true when it is ours. When another session holds
    * it (our own old one, still alive on the server, or an id sharing its hash), false.
    */
-  private boolean take() {
+  private boolean take() throws SQLException {
     lose();
-    try {
-      connection = connect();
-      try (Statement st = connection.createStatement()) {
-        // The server's keepalives end the session (and the lock) of a host that vanished
-        // without closing its socket in about 25 s, not the kernel's two hours.
-        st.execute(DeliveryQueries.INSTANCE_KEEPALIVES);
-      }
-      try (PreparedStatement ps = connection.prepareStatement(DeliveryQueries.TRY_LOCK_INSTANCE)) {
-        ps.setString(1, owner);
-        try (ResultSet rs = ps.executeQuery()) {
-          held = rs.next() && rs.getBoolean(1);
-        }
-      }
-      if (held) {
-        LOG.infof("instance lock of %s taken", owner);
-      } else {
-        LOG.warnf(
-            "instance lock of %s is held by another session; no claims until it is free", owner);
-      }
-      return held;
-    } catch (SQLException e) {
-      LOG.warnf(
-          "instance lock of %s not taken (%s); retried at the next check", owner, e.getMessage());
-      lose();
-      return false;
+    connection = connect();
+    try (PreparedStatement ps = connection.prepareStatement(DeliveryQueries.INSTANCE_KEEPALIVES)) {
+      // The server's keepalives end the session (and the lock) of a host that vanished without
+      // closing its socket in about 25 s, not the kernel's two hours.
+      ps.executeQuery().close();
     }
+    try (PreparedStatement ps = connection.prepareStatement(DeliveryQueries.TRY_LOCK_INSTANCE)) {
+      ps.setString(1, owner);
+      try (ResultSet rs = ps.executeQuery()) {
+        held = rs.next() && rs.getBoolean(1);
+      }
+    }
+    if (held) {
+      LOG.infof("instance lock of %s taken", owner);
+    } else {
+      LOG.warnf(
+          "instance lock of %s is held by another session; no claims until it is free", owner);
+      lose();
+    }
+    return held;
   }
 
   /**
