@@ -1,13 +1,13 @@
 package org.fanmail.delivery;
 
 import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.vertx.core.Vertx;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.ObservesAsync;
-import java.lang.management.ManagementFactory;
 import java.sql.SQLException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -17,7 +17,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -38,8 +37,9 @@ import org.jboss.logging.Logger;
  * <p>Triggered by a periodic scan (the truth) and by {@link DeliveriesReady} after an expansion or
  * whenever room frees up (hints). Claims never exceed the room left in memory, and a post
  * contributes a bounded number of rows per claim (see {@code DeliveryQueries.CLAIM_DUE}), so a huge
- * post cannot starve a small one. A crash loses nothing: leases expire and the rows are claimed
- * again.
+ * post cannot starve a small one. A crash loses nothing: the rows of a dead instance are taken over
+ * within a scan of its death ({@link InstanceLock}: its lock is free), or when their lease expires,
+ * and claimed again. Without our own lock we claim nothing.
  *
  * <p>The expander of this instance writes a small post's rows already leased to it when there is
  * room ({@link DeliveryHandoff}): they join the queues without a claim (a claim statement and its
@@ -122,7 +122,8 @@ public class DeliveryScheduler implements DeliveryHandoff {
   private final DestinationResolver resolver;
   private final FanmailConfig config;
   private final DeliveryMetrics metrics;
-  private final String owner;
+  private final InstanceLock lock;
+  private String owner;
   private final RetrySchedule retry;
   private final int capacity;
   private final int perPost;
@@ -163,7 +164,8 @@ public class DeliveryScheduler implements DeliveryHandoff {
       PreparedMessages messages,
       DestinationResolver resolver,
       FanmailConfig config,
-      DeliveryMetrics metrics) {
+      DeliveryMetrics metrics,
+      InstanceLock lock) {
     this.vertx = vertx;
     this.store = store;
     this.messages = messages;
@@ -171,7 +173,7 @@ public class DeliveryScheduler implements DeliveryHandoff {
     this.config = config;
     this.metrics = metrics;
     FanmailConfig.Delivery d = config.delivery();
-    this.owner = processName() + "-" + UUID.randomUUID().toString().substring(0, 8);
+    this.lock = lock;
     this.retry = new RetrySchedule(d.retrySchedule(), d.maxAge());
     this.capacity = Math.max(64, d.maxConnections() * 4);
     this.perPost = Math.max(4, capacity / 4);
@@ -179,10 +181,16 @@ public class DeliveryScheduler implements DeliveryHandoff {
 
   @PostConstruct
   void init() {
+    owner = lock.owner();
     runnerContext =
         RunnerContext.create(
             vertx, config, store, messages, resolver, metrics, retry, owner, LINGER_MILLIS);
     LOG.infof("delivery scheduler %s: up to %d rows in memory", owner, capacity);
+  }
+
+  /** A restart takes over its dead predecessor's rows at once, not at the first scan. */
+  void onStart(@Observes StartupEvent event) {
+    scan();
   }
 
   void onStop(@Observes ShutdownEvent event) {
@@ -250,6 +258,7 @@ public class DeliveryScheduler implements DeliveryHandoff {
       every = "${fanmail.delivery.scan-interval}",
       concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
   void scan() {
+    lock.takeOverDeadLeases();
     wake();
     try {
       int closed = store.finishIdlePosts();
@@ -268,7 +277,7 @@ public class DeliveryScheduler implements DeliveryHandoff {
   }
 
   private void claimNow() {
-    if (stopping) {
+    if (stopping || !lock.held()) {
       return;
     }
     int room;
@@ -308,7 +317,7 @@ public class DeliveryScheduler implements DeliveryHandoff {
 
   @Override
   public synchronized Reservation reserve(int rows) {
-    if (stopping || rows <= 0 || rows > capacity - held.size() - reserved) {
+    if (stopping || !lock.held() || rows <= 0 || rows > capacity - held.size() - reserved) {
       return null;
     }
     reserved += rows;
@@ -407,9 +416,5 @@ public class DeliveryScheduler implements DeliveryHandoff {
     if (moreDue.get()) {
       wake();
     }
-  }
-
-  private static String processName() {
-    return ManagementFactory.getRuntimeMXBean().getName();
   }
 }

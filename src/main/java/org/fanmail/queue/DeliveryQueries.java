@@ -170,6 +170,49 @@ public final class DeliveryQueries {
           + "  returning p.received_at)"
           + " select d.state, (select received_at from p) from d";
 
+  /**
+   * Takes this process's instance lock (a session advisory lock) for its lease-owner id (parameter
+   * 1): true when it is ours. Two-key space, first key {@code hashtext('fanmail.instance')}, so it
+   * never meets the expansion's one-key post locks or the statistics lock.
+   */
+  public static final String TRY_LOCK_INSTANCE =
+      "select pg_try_advisory_lock(hashtext('fanmail.instance'), hashtext(?))";
+
+  /**
+   * Set on the instance-lock session: the server probes an idle client after 10 s, every 5 s, and
+   * ends the session (releasing the lock) after 3 unanswered probes, so a host that vanished
+   * without closing its socket is seen dead in about 25 s, not after the kernel's two hours.
+   */
+  public static final String INSTANCE_KEEPALIVES =
+      "select set_config('tcp_keepalives_idle', '10', false),"
+          + " set_config('tcp_keepalives_interval', '5', false),"
+          + " set_config('tcp_keepalives_count', '3', false)";
+
+  /**
+   * Releases every row leased by a dead instance: an owner of a live lease whose instance lock
+   * ({@link #TRY_LOCK_INSTANCE}) no session of this database holds. Returns one row per dead owner
+   * (owner, rows released); the rows are due for any claim at once. Run every few seconds and at
+   * start, never in a claim: the owners are read once (distinct, a handful) and each is looked up
+   * in {@code pg_locks}, so a claim with nobody dead costs nothing more. Only due rows are read
+   * (through the PENDING index on next_attempt_at): a leased row is always due, since claims take
+   * due rows and the hand-off writes rows due now. A lock is free only when its session ended (or
+   * broke), and its instance stops claiming until it has it again.
+   */
+  public static final String TAKE_OVER_DEAD_LEASES =
+      "with owners as (select distinct lease_owner as owner from delivery"
+          + "  where state = 'PENDING' and next_attempt_at <= now() and lease_owner is not null"
+          + "  and lease_until > now()),"
+          + " dead as (select o.owner from owners o where not exists (select 1 from pg_locks l"
+          + "  where l.locktype = 'advisory' and l.granted and l.objsubid = 2"
+          + "  and l.database = (select oid from pg_database where datname = current_database())"
+          + "  and l.classid = hashtext('fanmail.instance')::oid"
+          + "  and l.objid = hashtext(o.owner)::oid)),"
+          + " released as (update delivery d set lease_owner = null, lease_until = null,"
+          + "  updated_at = now() from dead"
+          + "  where d.lease_owner = dead.owner and d.state = 'PENDING' and d.next_attempt_at <= now()"
+          + "  returning dead.owner)"
+          + " select owner, count(*)::int from released group by owner";
+
   /** Gives a claimed row back untouched (shutdown, or a queue that could not take it). */
   public static final String RELEASE_LEASE =
       "update delivery set lease_owner = null, lease_until = null, updated_at = now()"

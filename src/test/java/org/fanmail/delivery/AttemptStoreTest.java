@@ -21,6 +21,8 @@ import org.fanmail.delivery.RecipientOutcome.State;
 import org.fanmail.fanout.FanoutTestProfile;
 import org.fanmail.queue.DeliveryState;
 import org.fanmail.testing.TestMail;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,7 +30,8 @@ import org.junit.jupiter.api.Test;
  * when asked), and {@link DeliveryStore#finish} records an attempt's outcomes and closes the
  * delivery row and the post: in one statement for the usual attempt, in a transaction of several
  * when a refusal is scored. Both paths must leave the same rows. The rows are leased to an owner of
- * this test for an hour, so the running scheduler never claims them.
+ * this test for an hour, and the test holds that owner's instance lock ({@link LiveOwner}), so the
+ * running scheduler never claims them nor takes them over.
  */
 @QuarkusTest
 @TestProfile(FanoutTestProfile.class)
@@ -38,6 +41,18 @@ class AttemptStoreTest {
 
   @Inject AgroalDataSource dataSource;
   @Inject DeliveryStore store;
+
+  private LiveOwner live;
+
+  @BeforeEach
+  void holdTheOwnersLock() throws Exception {
+    live = new LiveOwner(dataSource, OWNER);
+  }
+
+  @AfterEach
+  void releaseTheOwnersLock() throws Exception {
+    live.close();
+  }
 
   /** A DELIVERING, expanded post; returns its id. */
   private long post(Connection c, long list) throws Exception {

@@ -197,6 +197,40 @@ final class DeliveryWorkload implements AutoCloseable {
         postId);
   }
 
+  /** The owners of the post's live leases (rows PENDING, lease not run out). */
+  Set<String> liveLeaseOwners() throws SQLException {
+    Set<String> out = new HashSet<>();
+    try (Connection c = ds.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "select distinct lease_owner from delivery where post_id = ?"
+                    + " and state = 'PENDING' and lease_until > now()")) {
+      ps.setLong(1, postId);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(rs.getString(1));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The post's PENDING rows still leased to one of {@code owners}. */
+  int rowsLeasedTo(Set<String> owners) throws SQLException {
+    try (Connection c = ds.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "select count(*) from delivery where post_id = ? and state = 'PENDING'"
+                    + " and lease_owner = any(?) and lease_until > now()")) {
+      ps.setLong(1, postId);
+      ps.setArray(2, c.createArrayOf("text", owners.toArray()));
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getInt(1);
+      }
+    }
+  }
+
   /** Every member address of this run. */
   Set<String> everyMember() {
     Set<String> all = new HashSet<>();
