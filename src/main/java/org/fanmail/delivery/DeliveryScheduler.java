@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.fanmail.config.DeliveryConfig;
 import org.fanmail.config.FanmailConfig;
 import org.fanmail.fanout.DestinationResolver;
 import org.fanmail.queue.DeliveriesReady;
@@ -117,7 +118,7 @@ public class DeliveryScheduler implements DeliveryHandoff {
     this.resolver = resolver;
     this.config = config;
     this.metrics = metrics;
-    FanmailConfig.Delivery d = config.delivery();
+    DeliveryConfig d = config.delivery();
     this.lock = lock;
     this.retry = new RetrySchedule(d.retrySchedule(), d.maxAge());
     this.capacity = Math.max(64, d.maxConnections() * 4);

@@ -10,7 +10,7 @@ import java.util.HexFormat;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import javax.net.ssl.SSLSession;
-import org.fanmail.config.FanmailConfig;
+import org.fanmail.config.SmtpConfig;
 import org.fanmail.smtp.codec.CommandLineDecoder;
 import org.fanmail.smtp.command.SmtpCommand;
 import org.jboss.logging.Logger;
@@ -343,7 +343,7 @@ public final class SmtpSession {
     return limits;
   }
 
-  public FanmailConfig.Smtp config() {
+  public SmtpConfig config() {
     return server.config();
   }
 
