@@ -19,7 +19,9 @@ import org.jboss.logging.Logger;
  * One SMTP connection: an explicit {@link SessionState}, the input framing, and the order of
  * replies. Everything runs on the connection's event-loop context; database work goes to the
  * server's worker pool while the socket is paused, and the next pipelined command is read only
- * after the previous one has replied, so replies are always in command order.
+ * after the previous one has replied, so replies are always in command order. Its parts: {@link
+ * SessionInput} (input waiting, line framing), {@link MessageData} (DATA and BDAT to the intake),
+ * {@link SessionLimits} (the counters behind the client's limits), {@link SessionDeadline}.
  *
  * <p>Bounds: a command line is at most 512 octets, unprocessed input waits only while the socket is
  * paused, message bytes beyond {@code spill-threshold} go to a temporary file. A command must be
