@@ -21,6 +21,7 @@ import org.fanmail.mail.EmailAddress;
 import org.fanmail.moderation.MessageHeaders;
 import org.fanmail.queue.PostPurpose;
 import org.fanmail.queue.PostState;
+import org.fanmail.queue.SystemMailCaps;
 import org.jboss.logging.Logger;
 
 /**
