@@ -36,8 +36,9 @@ public final class RequestQueries {
 
   /**
    * The message's outcome: DONE, DISCARDED or PARKED with a reason. A reply to {@code
-   * list-confirm+TOKEN} forgets its token (kept in {@code purpose_arg} only until it is processed),
-   * so no confirmation token stays in clear. Parameters: state, reason, id.
+   * list-confirm+TOKEN} forgets what it kept of its token (a reference, never the token itself, see
+   * {@code queue.ConfirmReference}; a row stored before references held the token), once it is
+   * processed. Parameters: state, reason, id.
    */
   public static final String FINISH_POST =
       "update post set state = ?, reason = ?, updated_at = now(), done_at = now(),"
