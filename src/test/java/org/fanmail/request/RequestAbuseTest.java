@@ -297,8 +297,9 @@ class RequestAbuseTest extends RequestMailFixture {
                     + " drop function confirm_post_as_stored(); drop table confirm_post_as_stored");
       }
     }
-    assertTrue(stored != null && stored.contains("\"purpose_arg\": \"request:"), stored);
+    assertTrue(stored != null, "the trigger saw the reply's row");
     assertFalse(stored.contains(token.toLowerCase(Locale.ROOT)), stored);
+    assertTrue(stored.contains("\"purpose_arg\": \"request:"), stored);
     awaitMail(bea, "Welcome to Tea Lovers");
     assertEquals("ACTIVE", memberStatus(list, bea), "the kept reference confirms the request");
   }
