@@ -33,7 +33,7 @@ for line in (ROOT / "src/main/resources/application.properties").read_text().spl
         k, v = line.split("=", 1)
         props[k.strip()] = v.strip()
 shutdown = seconds(props.get("quarkus.shutdown.timeout", "0"))
-config_src = (ROOT / "src/main/java/org/fanmail/config/FanmailConfig.java").read_text()
+config_src = (ROOT / "src/main/java/org/fanmail/config/SmtpConfig.java").read_text()
 m = re.search(r'@WithName\("drain-timeout"\)\s*@WithDefault\("([^"]+)"\)', config_src)
 drain = seconds(m.group(1)) if m else 20
 check(shutdown >= drain, f"quarkus.shutdown.timeout {shutdown}s >= smtp drain-timeout {drain}s")

@@ -72,7 +72,14 @@ public class BounceStage {
 
   /** One worker; hints past a bounded queue are dropped (the scan covers them). */
   private final Stage stage =
-      new Stage("bounce", "bounce-intake", LOG, MAX_HINTS, HINT_BATCH, this::drainHints);
+      new Stage(
+          "bounce",
+          "bounce-intake",
+          LOG,
+          MAX_HINTS,
+          HINT_BATCH,
+          Stage.eachHinted(
+              LOG, "bounce %d: processing failed, the next scan retries it", this::processNext));
 
   public BounceStage(AgroalDataSource dataSource, BounceScoring scoring, FanmailConfig config) {
     this.dataSource = dataSource;
@@ -88,16 +95,6 @@ public class BounceStage {
     stage.hint(event.postIds());
   }
 
-  private void drainHints(List<Long> ids) {
-    for (long id : ids) {
-      try {
-        processNext(id);
-      } catch (SQLException | RuntimeException e) {
-        LOG.warnf(e, "bounce %d: processing failed, the next scan retries it", id);
-      }
-    }
-  }
-
   /** The truth behind the wake-ups: every RECEIVED bounce, one transaction each; old events go. */
   @Scheduled(
       every = "${fanmail.bounce.scan-interval:10s}",
@@ -105,10 +102,7 @@ public class BounceStage {
   void scan() {
     stage.scan(
         () -> {
-          int n = 0;
-          while (n++ < MAX_PER_SCAN && processNext(null)) {
-            // one bounce per transaction
-          }
+          Stage.untilNone(MAX_PER_SCAN, this::processNext);
           purgeEvents();
         });
   }

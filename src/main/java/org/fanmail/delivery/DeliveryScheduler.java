@@ -9,7 +9,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.ObservesAsync;
 import java.sql.SQLException;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -20,6 +19,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.fanmail.config.DeliveryConfig;
 import org.fanmail.config.FanmailConfig;
 import org.fanmail.fanout.DestinationResolver;
 import org.fanmail.queue.DeliveriesReady;
@@ -31,8 +31,8 @@ import org.jboss.logging.Logger;
  * in Postfix qmgr's shape: a bounded in-memory queue per destination, at most {@code
  * max-connections} connections in all and {@code max-connections-per-host} to one destination, each
  * connection working through its destination's rows one transaction after another. Every {@link
- * DestinationRunner} gets the one {@link RunnerContext} built at start and its destination's queue
- * as a {@link RunnerQueue}, the only way back into the scheduler.
+ * DestinationRunner} gets the one {@link RunnerContext} built at start and its destination's {@link
+ * DestinationQueue} as a {@link RunnerQueue}, the only way back into the scheduler.
  *
  * <p>Triggered by a periodic scan (the truth) and by {@link DeliveriesReady} after an expansion or
  * whenever room frees up (hints). Claims never exceed the room left in memory, and a post
@@ -56,65 +56,6 @@ public class DeliveryScheduler implements DeliveryHandoff {
    * when another destination waits for a connection slot, and at shutdown.
    */
   static final long LINGER_MILLIS = 1000;
-
-  /**
-   * The rows of one destination held in memory, and how many connections work on them; its runners
-   * see it as their {@link RunnerQueue}, every call under the scheduler's lock.
-   */
-  final class DestinationQueue implements RunnerQueue {
-    final String destination;
-    final ArrayDeque<DeliveryJob> jobs = new ArrayDeque<>();
-    int active;
-
-    /** A runner (counted in {@link #active}) keeping its connection open, waiting for rows. */
-    DestinationRunner lingering;
-
-    DestinationQueue(String destination) {
-      this.destination = destination;
-    }
-
-    @Override
-    public DeliveryJob next() {
-      synchronized (DeliveryScheduler.this) {
-        return jobs.poll();
-      }
-    }
-
-    @Override
-    public Idle idle(DestinationRunner runner, boolean open) {
-      synchronized (DeliveryScheduler.this) {
-        if (!jobs.isEmpty()) {
-          return Idle.WORK;
-        }
-        if (!open || stopping || lingering != null || othersWaiting(this)) {
-          return Idle.CLOSE;
-        }
-        lingering = runner;
-        return Idle.LINGER;
-      }
-    }
-
-    @Override
-    public boolean lingerEnded(DestinationRunner runner) {
-      synchronized (DeliveryScheduler.this) {
-        if (lingering != runner) {
-          return false;
-        }
-        lingering = null;
-        return true;
-      }
-    }
-
-    @Override
-    public void jobDone(DeliveryJob job) {
-      DeliveryScheduler.this.jobDone(job);
-    }
-
-    @Override
-    public void runnerDone() {
-      DeliveryScheduler.this.runnerDone(this);
-    }
-  }
 
   private final Vertx vertx;
   private final DeliveryStore store;
@@ -158,6 +99,11 @@ public class DeliveryScheduler implements DeliveryHandoff {
 
   private volatile boolean stopping;
 
+  /** Shutdown has begun: runners close instead of lingering, claims stop. */
+  boolean stopping() {
+    return stopping;
+  }
+
   public DeliveryScheduler(
       Vertx vertx,
       DeliveryStore store,
@@ -172,7 +118,7 @@ public class DeliveryScheduler implements DeliveryHandoff {
     this.resolver = resolver;
     this.config = config;
     this.metrics = metrics;
-    FanmailConfig.Delivery d = config.delivery();
+    DeliveryConfig d = config.delivery();
     this.lock = lock;
     this.retry = new RetrySchedule(d.retrySchedule(), d.maxAge());
     this.capacity = Math.max(64, d.maxConnections() * 4);
@@ -215,8 +161,11 @@ public class DeliveryScheduler implements DeliveryHandoff {
     return idle;
   }
 
-  /** Whether another destination has rows but no runner, for want of a connection slot. */
-  private boolean othersWaiting(DestinationQueue except) {
+  /**
+   * Whether another destination has rows but no runner, for want of a connection slot (under the
+   * lock).
+   */
+  boolean othersWaiting(DestinationQueue except) {
     if (connections < config.delivery().maxConnections()) {
       return false;
     }
@@ -302,7 +251,10 @@ public class DeliveryScheduler implements DeliveryHandoff {
     synchronized (this) {
       for (DeliveryJob job : jobs) {
         if (held.add(job.deliveryId())) {
-          queues.computeIfAbsent(job.destination(), DestinationQueue::new).jobs.add(job);
+          queues
+              .computeIfAbsent(job.destination(), d -> new DestinationQueue(this, d))
+              .jobs
+              .add(job);
         }
       }
       metrics.inMemory(held.size());
@@ -334,7 +286,7 @@ public class DeliveryScheduler implements DeliveryHandoff {
       for (LeasedDelivery d : rows) {
         if (held.add(d.deliveryId())) {
           queues
-              .computeIfAbsent(d.destination(), DestinationQueue::new)
+              .computeIfAbsent(d.destination(), dest -> new DestinationQueue(this, dest))
               .jobs
               .add(
                   new DeliveryJob(
@@ -400,7 +352,8 @@ public class DeliveryScheduler implements DeliveryHandoff {
     close.forEach(DestinationRunner::closeNow);
   }
 
-  private void runnerDone(DestinationQueue q) {
+  /** A runner of {@code q} ended: its connection slot goes to whoever waits. */
+  void runnerDone(DestinationQueue q) {
     synchronized (this) {
       q.active--;
       connections--;
@@ -408,7 +361,8 @@ public class DeliveryScheduler implements DeliveryHandoff {
     dispatch();
   }
 
-  private void jobDone(DeliveryJob job) {
+  /** {@code job} leaves memory; a claim follows when the last one may have left due rows. */
+  void jobDone(DeliveryJob job) {
     synchronized (this) {
       held.remove(job.deliveryId());
       metrics.inMemory(held.size());

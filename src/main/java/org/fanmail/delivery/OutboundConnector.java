@@ -7,7 +7,7 @@ import io.vertx.core.net.SocketAddress;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
-import org.fanmail.config.FanmailConfig.TlsPolicy;
+import org.fanmail.config.DeliveryConfig.TlsPolicy;
 import org.fanmail.fanout.HostPort;
 
 /**

@@ -5,8 +5,9 @@ import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import java.net.InetAddress;
 import java.time.Duration;
+import org.fanmail.config.DeliveryConfig;
+import org.fanmail.config.DeliveryConfig.TlsPolicy;
 import org.fanmail.config.FanmailConfig;
-import org.fanmail.config.FanmailConfig.TlsPolicy;
 import org.fanmail.fanout.DestinationResolver;
 
 /**
@@ -46,7 +47,7 @@ record RunnerContext(
       RetrySchedule retry,
       String owner,
       long lingerMillis) {
-    FanmailConfig.Delivery d = config.delivery();
+    DeliveryConfig d = config.delivery();
     NetClientOptions options =
         new NetClientOptions()
             .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, d.timeouts().connect().toMillis()))

@@ -4,8 +4,8 @@ import io.vertx.core.Future;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.function.Function;
-import org.fanmail.config.FanmailConfig;
-import org.fanmail.config.FanmailConfig.TlsPolicy;
+import org.fanmail.config.DeliveryConfig.TlsPolicy;
+import org.fanmail.config.DeliveryTimeoutsConfig;
 
 /**
  * What an outbound session needs from its surroundings, the same for every session of a process:
@@ -15,6 +15,6 @@ import org.fanmail.config.FanmailConfig.TlsPolicy;
 record SessionSettings(
     String heloName,
     TlsPolicy tls,
-    FanmailConfig.Timeouts timeouts,
+    DeliveryTimeoutsConfig timeouts,
     Function<String, Future<List<InetAddress>>> addresses,
     DeliveryMetrics metrics) {}

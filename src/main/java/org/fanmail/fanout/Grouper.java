@@ -1,6 +1,6 @@
 package org.fanmail.fanout;
 
-import org.fanmail.config.FanmailConfig.GroupBy;
+import org.fanmail.config.DeliveryConfig.GroupBy;
 
 /**
  * Decides the group key of a recipient domain: recipients with one group key share SMTP

@@ -5,7 +5,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.fanmail.config.FanmailConfig.GroupBy;
+import org.fanmail.config.DeliveryConfig.GroupBy;
 import org.fanmail.queue.RecipientState;
 
 /**

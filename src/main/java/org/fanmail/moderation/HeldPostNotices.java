@@ -63,7 +63,14 @@ public class HeldPostNotices {
 
   /** One worker; hints past a bounded queue are dropped (the scan covers them). */
   private final Stage stage =
-      new Stage("held-post notice", "held-notices", LOG, MAX_HINTS, HINT_BATCH, this::drainHints);
+      new Stage(
+          "held-post notice",
+          "held-notices",
+          LOG,
+          MAX_HINTS,
+          HINT_BATCH,
+          Stage.eachHinted(
+              LOG, "post %d: held-post notice failed, the next scan retries it", this::notifyNext));
 
   public HeldPostNotices(
       AgroalDataSource dataSource,
@@ -83,26 +90,13 @@ public class HeldPostNotices {
     stage.hint(event.postIds());
   }
 
-  private void drainHints(List<Long> ids) {
-    for (long id : ids) {
-      try {
-        notifyNext(id);
-      } catch (SQLException | RuntimeException e) {
-        LOG.warnf(e, "post %d: held-post notice failed, the next scan retries it", id);
-      }
-    }
-  }
-
   @Scheduled(
       every = "${fanmail.moderation.scan-interval:10s}",
       concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
   void scan() {
     stage.scan(
         () -> {
-          int n = 0;
-          while (n++ < MAX_PER_SCAN && notifyNext(null)) {
-            // one post per transaction
-          }
+          Stage.untilNone(MAX_PER_SCAN, this::notifyNext);
         });
   }
 

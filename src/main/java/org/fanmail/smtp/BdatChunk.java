@@ -1,6 +1,6 @@
 package org.fanmail.smtp;
 
-import org.fanmail.config.FanmailConfig;
+import org.fanmail.config.SmtpConfig;
 import org.fanmail.smtp.codec.ChunkReader;
 import org.fanmail.smtp.codec.SpillBuffer;
 
@@ -14,7 +14,7 @@ record BdatChunk(ChunkReader reader, boolean last, SessionState before, SmtpRepl
 
   /** Starts reading {@code size} octets for {@code tx} (null when there is no transaction). */
   static BdatChunk start(
-      MailTransaction tx, long size, boolean last, SessionState before, FanmailConfig.Smtp config) {
+      MailTransaction tx, long size, boolean last, SessionState before, SmtpConfig config) {
     if (tx == null || tx.recipients.isEmpty() || tx.dataReader != null) {
       ChunkReader discard = new ChunkReader(null, 0, true);
       discard.startChunk(size, true);

@@ -2,7 +2,7 @@ package org.fanmail.smtp;
 
 import io.vertx.core.Vertx;
 import java.util.function.BooleanSupplier;
-import org.fanmail.config.FanmailConfig;
+import org.fanmail.config.SmtpConfig;
 
 /**
  * The client's deadline on one connection: a command must be complete within {@code idle-timeout}
@@ -16,7 +16,7 @@ import org.fanmail.config.FanmailConfig;
  */
 final class SessionDeadline {
   private final Vertx vertx;
-  private final FanmailConfig.Smtp config;
+  private final SmtpConfig config;
   private final BooleanSupplier closing;
   private final BooleanSupplier busy;
   private final Runnable timedOut;
@@ -35,7 +35,7 @@ final class SessionDeadline {
    */
   SessionDeadline(
       Vertx vertx,
-      FanmailConfig.Smtp config,
+      SmtpConfig config,
       BooleanSupplier closing,
       BooleanSupplier busy,
       Runnable timedOut) {

@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.fanmail.config.FanmailConfig;
+import org.fanmail.config.SmtpConfig;
 import org.fanmail.mail.ClientNetwork;
 import org.fanmail.smtp.command.CommandTable;
 import org.jboss.logging.Logger;
@@ -41,7 +42,7 @@ public class SmtpServer {
   private static final int MAX_RATED_NETWORKS = 100_000;
 
   private final Vertx vertx;
-  private final FanmailConfig.Smtp config;
+  private final SmtpConfig config;
   private final String hostname;
   private final RecipientResolver resolver;
   private final PostIntake intake;
@@ -216,7 +217,7 @@ public class SmtpServer {
     return hostname;
   }
 
-  FanmailConfig.Smtp config() {
+  SmtpConfig config() {
     return config;
   }
 

@@ -9,10 +9,9 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.fanmail.config.FanmailConfig;
+import javax.net.ssl.SSLSession;
+import org.fanmail.config.SmtpConfig;
 import org.fanmail.smtp.codec.CommandLineDecoder;
-import org.fanmail.smtp.codec.DataReader;
-import org.fanmail.smtp.codec.SpillBuffer;
 import org.fanmail.smtp.command.SmtpCommand;
 import org.jboss.logging.Logger;
 
@@ -20,7 +19,9 @@ import org.jboss.logging.Logger;
  * One SMTP connection: an explicit {@link SessionState}, the input framing, and the order of
  * replies. Everything runs on the connection's event-loop context; database work goes to the
  * server's worker pool while the socket is paused, and the next pipelined command is read only
- * after the previous one has replied, so replies are always in command order.
+ * after the previous one has replied, so replies are always in command order. Its parts: {@link
+ * SessionInput} (input waiting, line framing), {@link MessageData} (DATA and BDAT to the intake),
+ * {@link SessionLimits} (the counters behind the client's limits), {@link SessionDeadline}.
  *
  * <p>Bounds: a command line is at most 512 octets, unprocessed input waits only while the socket is
  * paused, message bytes beyond {@code spill-threshold} go to a temporary file. A command must be
@@ -33,34 +34,27 @@ import org.jboss.logging.Logger;
 public final class SmtpSession {
   private static final Logger LOG = Logger.getLogger(SmtpSession.class);
   private static final SecureRandom RANDOM = new SecureRandom();
-  private static final int MAX_PENDING = 1024 * 1024;
 
   private final SmtpServer server;
   private final NetSocket socket;
   private final String clientIp;
   private final Context context;
   private final String id;
-  private final CommandLineDecoder lines = new CommandLineDecoder();
+  private final SessionInput input = new SessionInput();
 
   private SessionState state = SessionState.CONNECTED;
   private String helo;
   private boolean esmtp;
   private boolean tls;
   private MailTransaction transaction;
-  private int transactions;
-  private int errors;
-  private int vrfys;
   private boolean busy;
   private boolean draining;
   private boolean socketClosed;
   private boolean released;
-  private Buffer pending = Buffer.buffer();
-  private int pendingPos;
 
   private final SessionDeadline deadline;
-
-  /** The BDAT chunk being read, while the state is BDAT. */
-  private BdatChunk chunk;
+  private final MessageData message;
+  private final SessionLimits limits;
 
   SmtpSession(SmtpServer server, NetSocket socket, String clientIp) {
     this.server = server;
@@ -77,6 +71,8 @@ public final class SmtpSession {
             () -> state == SessionState.CLOSING,
             () -> busy,
             () -> abort(SmtpReplies.idleTimeout(server.hostname())));
+    this.message = new MessageData(this, server);
+    this.limits = new SessionLimits(server, clientIp);
   }
 
   void start() {
@@ -97,13 +93,7 @@ public final class SmtpSession {
     if (state == SessionState.TLS_HANDSHAKE && !socket.isSsl()) {
       return; // plaintext sent after STARTTLS, before the handshake: discarded (CVE-2011-0411)
     }
-    if (pendingPos >= pending.length()) {
-      pending = data;
-    } else {
-      pending = pending.getBuffer(pendingPos, pending.length()).appendBuffer(data);
-    }
-    pendingPos = 0;
-    if (pending.length() > MAX_PENDING) {
+    if (!input.append(data)) {
       abort(SmtpReplies.tooManyErrors(server.hostname()));
       return;
     }
@@ -111,32 +101,17 @@ public final class SmtpSession {
   }
 
   private void process() {
-    while (!busy && state != SessionState.CLOSING && pendingPos < pending.length()) {
-      int available = pending.length() - pendingPos;
+    while (!busy && state != SessionState.CLOSING && !input.isEmpty()) {
       switch (state) {
-        case DATA -> {
-          DataReader reader = transaction.dataReader;
-          int used = reader.feed(pending, pendingPos, available);
-          pendingPos += used;
-          deadline.data(used);
-          if (reader.isDone()) {
-            finishMessage(reader.outcome());
-          }
-        }
-        case BDAT -> {
-          int used = chunk.reader().feed(pending, pendingPos, available);
-          pendingPos += used;
-          deadline.data(used);
-          if (chunk.reader().chunkDone()) {
-            finishChunk();
-          }
+        case DATA, BDAT -> {
+          deadline.data(input.feed(message::feed));
+          message.finishIfDone();
         }
         case TLS_HANDSHAKE -> {
           return;
         }
         default -> {
-          pendingPos += lines.feed(pending, pendingPos, available);
-          CommandLineDecoder.Line line = lines.take();
+          CommandLineDecoder.Line line = input.nextLine();
           if (line != null) {
             dispatch(line);
           }
@@ -169,7 +144,7 @@ public final class SmtpSession {
   }
 
   /** Holds further input until {@code work} completes, then carries on reading. */
-  private void await(Future<?> work) {
+  void await(Future<?> work) {
     if (work.isComplete()) {
       afterCommand();
       return;
@@ -198,11 +173,12 @@ public final class SmtpSession {
         });
   }
 
-  private void afterCommand() {
+  /** After a command's reply: too many errors, or shutting down between transactions: 421. */
+  void afterCommand() {
     if (state == SessionState.CLOSING) {
       return;
     }
-    if (errors >= server.config().maxErrors()) {
+    if (limits.errorsExhausted()) {
       abort(SmtpReplies.tooManyErrors(server.hostname()));
     } else if (draining && state != SessionState.DATA && state != SessionState.BDAT && !busy) {
       abort(SmtpReplies.shuttingDown(server.hostname()));
@@ -211,13 +187,9 @@ public final class SmtpSession {
 
   // ---- message data -------------------------------------------------------------------------
 
-  /** DATA accepted: replies 354 and reads the message. */
+  /** DATA accepted: replies 354 and reads the message ({@link MessageData}). */
   public void startData() {
-    MailTransaction tx = transaction;
-    tx.buffer = new SpillBuffer(server.config().spillThreshold());
-    tx.dataReader = new DataReader(tx.buffer, tx.maxSize(server.config().maxMessageSize()));
-    state = SessionState.DATA;
-    reply(SmtpReplies.START_DATA);
+    message.startData();
   }
 
   /**
@@ -225,68 +197,7 @@ public final class SmtpSession {
    * the octets are read and discarded and the reply is {@code 503 5.5.1}, so framing holds.
    */
   public void startChunk(long size, boolean last) {
-    chunk = BdatChunk.start(transaction, size, last, state, server.config());
-    state = SessionState.BDAT;
-    if (size == 0) {
-      finishChunk();
-    }
-  }
-
-  private void finishChunk() {
-    state = chunk.before();
-    if (chunk.refusal() != null) {
-      reply(chunk.refusal());
-      afterCommand();
-      return;
-    }
-    DataReader.Outcome outcome = chunk.reader().outcome(chunk.last());
-    if (chunk.last() || outcome != DataReader.Outcome.OK) {
-      state = SessionState.BDAT;
-      finishMessage(outcome);
-      return;
-    }
-    reply(SmtpReplies.chunkReceived(transaction.buffer.size()));
-    afterCommand();
-  }
-
-  private void finishMessage(DataReader.Outcome outcome) {
-    SmtpReply refusal =
-        switch (outcome) {
-          case BARE_LINE_ENDING -> SmtpReplies.BARE_LINE_ENDING;
-          case LINE_TOO_LONG -> SmtpReplies.LINE_TOO_LONG_IN_DATA;
-          case TOO_BIG -> SmtpReplies.TOO_BIG;
-          case OK -> null;
-        };
-    if (refusal != null) {
-      server.metrics().post("REFUSED", outcome.name().toLowerCase(Locale.ROOT));
-      reply(refusal);
-      reset();
-      afterCommand();
-      return;
-    }
-    MailTransaction tx = transaction;
-    byte[] received =
-        ReceivedHeader.render(
-            ReceivedHeader.trace(
-                tx,
-                helo,
-                esmtp,
-                clientIp,
-                server.hostname(),
-                tls ? socket.sslSession() : null,
-                id));
-    String heloName = helo;
-    Future<Void> stored =
-        blocking(() -> server.intake().accept(tx, received, clientIp, heloName))
-            .map(
-                r -> {
-                  if (state != SessionState.CLOSING) {
-                    reply(r);
-                    reset();
-                  }
-                  return null;
-                });
-    await(stored);
+    message.startChunk(size, last);
   }
 
   // ---- TLS --------------------------------------------------------------------------------
@@ -299,8 +210,7 @@ public final class SmtpSession {
   public Future<Void> startTls() {
     reset();
     state = SessionState.TLS_HANDSHAKE;
-    pendingPos = pending.length();
-    lines.take();
+    input.discard();
     Promise<Void> done = Promise.promise();
     socket
         .write(SmtpReplies.READY_FOR_TLS.encode())
@@ -336,19 +246,7 @@ public final class SmtpSession {
     }
     socket.write(reply.encode());
     server.metrics().reply(reply.code());
-    if (reply.code() >= 500) {
-      errors++;
-    }
-  }
-
-  /** Counts an error toward max-errors without a 5xx reply (a client probing politely). */
-  public void countError() {
-    errors++;
-  }
-
-  /** Counts a VRFY on this session and returns how many there were, this one included. */
-  public int countVrfy() {
-    return ++vrfys;
+    limits.replied(reply.code());
   }
 
   /** Drops the transaction; back to GREETED (or CONNECTED before any EHLO/HELO). */
@@ -373,14 +271,9 @@ public final class SmtpSession {
     reset();
   }
 
-  /** Counts a transaction toward the client network's message rate; false past it. */
-  public boolean admitMessage() {
-    return server.admitMessage(clientIp);
-  }
-
   /** MAIL accepted: a new transaction. */
   public MailTransaction begin(String reversePath, String body, boolean smtpUtf8) {
-    transaction = new MailTransaction(reversePath, body, smtpUtf8, ++transactions);
+    transaction = new MailTransaction(reversePath, body, smtpUtf8, limits.nextTransaction());
     state = SessionState.MAIL;
     return transaction;
   }
@@ -447,11 +340,12 @@ public final class SmtpSession {
     return transaction;
   }
 
-  public int transactionsStarted() {
-    return transactions;
+  /** Errors, VRFYs and transactions counted on this session, toward the client's limits. */
+  public SessionLimits limits() {
+    return limits;
   }
 
-  public FanmailConfig.Smtp config() {
+  public SmtpConfig config() {
     return server.config();
   }
 
@@ -469,6 +363,11 @@ public final class SmtpSession {
 
   public boolean tlsActive() {
     return tls;
+  }
+
+  /** The TLS session when the connection is encrypted, else null. */
+  SSLSession sslSession() {
+    return tls ? socket.sslSession() : null;
   }
 
   /** STARTTLS may be offered: configured, and not yet in TLS. */

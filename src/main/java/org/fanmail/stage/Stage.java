@@ -38,6 +38,38 @@ public final class Stage {
     void drain(List<Long> hinted) throws Exception;
   }
 
+  /** The work of a stage on one row: {@code id}, or the oldest waiting one when null. */
+  @FunctionalInterface
+  public interface Step {
+    /** True when there was a row to work on. Each call is its own transaction. */
+    boolean next(Long id) throws Exception;
+  }
+
+  /**
+   * The drain of a stage whose every hinted id is a unit of work of its own: {@code step} runs on
+   * each; a failure is logged with {@code failure} (a format taking the id) and the next id goes
+   * on, since the scan retries the failed one.
+   */
+  public static Drain eachHinted(Logger log, String failure, Step step) {
+    return ids -> {
+      for (long id : ids) {
+        try {
+          step.next(id);
+        } catch (Exception e) {
+          log.warnf(e, failure, id);
+        }
+      }
+    };
+  }
+
+  /** Runs {@code step} on the oldest waiting rows until none is left or {@code max} were done. */
+  public static void untilNone(int max, Step step) throws Exception {
+    int n = 0;
+    while (n++ < max && step.next(null)) {
+      // one row per transaction
+    }
+  }
+
   /** A stage's periodic scan. */
   @FunctionalInterface
   public interface Scan {

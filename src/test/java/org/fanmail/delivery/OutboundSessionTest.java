@@ -28,8 +28,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import org.fanmail.config.FanmailConfig;
-import org.fanmail.config.FanmailConfig.TlsPolicy;
+import org.fanmail.config.DeliveryConfig.TlsPolicy;
+import org.fanmail.config.DeliveryTimeoutsConfig;
 import org.fanmail.delivery.RecipientOutcome.Recipient;
 import org.fanmail.delivery.RecipientOutcome.State;
 import org.fanmail.fanout.HostPort;
@@ -71,8 +71,8 @@ class OutboundSessionTest {
     vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
-  private static final FanmailConfig.Timeouts TIMEOUTS =
-      new FanmailConfig.Timeouts() {
+  private static final DeliveryTimeoutsConfig TIMEOUTS =
+      new DeliveryTimeoutsConfig() {
         @Override
         public Duration connect() {
           return Duration.ofSeconds(2);

@@ -3,7 +3,7 @@ package org.fanmail.fanout;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
-import org.fanmail.config.FanmailConfig.GroupBy;
+import org.fanmail.config.DeliveryConfig.GroupBy;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 

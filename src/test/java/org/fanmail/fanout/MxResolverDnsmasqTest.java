@@ -81,7 +81,7 @@ class MxResolverDnsmasqTest {
       assertEquals("backup.multi.test:25", d.hosts().get(2).toString());
       assertEquals(
           "mx-a.multi.test:25",
-          Grouper.groupKey("multi.test", d, org.fanmail.config.FanmailConfig.GroupBy.host));
+          Grouper.groupKey("multi.test", d, org.fanmail.config.DeliveryConfig.GroupBy.host));
       firsts.add(d.hosts().get(0).host());
     }
     assertEquals(2, firsts.size(), "equal preferences are shuffled");

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.fanmail.config.FanmailConfig.GroupBy;
+import org.fanmail.config.DeliveryConfig.GroupBy;
 import org.fanmail.fanout.SmallPostPlan.Candidate;
 import org.fanmail.fanout.SmallPostPlan.Delivery;
 import org.fanmail.fanout.SmallPostPlan.Recipient;

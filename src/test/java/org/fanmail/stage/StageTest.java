@@ -185,4 +185,37 @@ class StageTest {
     Thread.sleep(100);
     assertEquals(List.of(), drained);
   }
+
+  @Test
+  void eachHintedIdIsItsOwnStepAndAFailureDoesNotStopTheRest() throws Exception {
+    List<Long> done = new ArrayList<>();
+    Stage.Drain drain =
+        Stage.eachHinted(
+            LOG,
+            "id %d failed",
+            id -> {
+              if (id == 2L) {
+                throw new IllegalStateException("broken row");
+              }
+              done.add(id);
+              return true;
+            });
+    drain.drain(List.of(1L, 2L, 3L));
+    assertEquals(List.of(1L, 3L), done);
+  }
+
+  @Test
+  void untilNoneStopsWhenNothingIsLeftOrAtTheBound() throws Exception {
+    int[] calls = {0};
+    Stage.untilNone(
+        100,
+        id -> {
+          assertEquals(null, id);
+          return ++calls[0] < 5;
+        });
+    assertEquals(5, calls[0], "the fifth call found nothing");
+    calls[0] = 0;
+    Stage.untilNone(3, id -> ++calls[0] > 0);
+    assertEquals(3, calls[0], "at most the bound");
+  }
 }

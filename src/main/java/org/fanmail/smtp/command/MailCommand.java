@@ -90,11 +90,11 @@ final class MailCommand implements SmtpCommand {
       session.reply(SmtpReplies.NEEDS_SMTPUTF8);
       return SmtpCommand.done();
     }
-    if (session.transactionsStarted() >= session.config().maxTransactions()) {
+    if (session.limits().transactionsStarted() >= session.config().maxTransactions()) {
       session.reply(SmtpReplies.TOO_MANY_TRANSACTIONS);
       return SmtpCommand.done();
     }
-    if (!session.admitMessage()) {
+    if (!session.limits().admitMessage()) {
       session.abort(SmtpReplies.tooManyMessages(session.hostname()));
       return SmtpCommand.done();
     }

@@ -26,8 +26,8 @@ final class VrfyCommand implements SmtpCommand {
       session.reply(SmtpReplies.SYNTAX.withText("Syntax: VRFY address"));
       return SmtpCommand.done();
     }
-    if (session.countVrfy() > LOOKUPS) {
-      session.countError();
+    if (session.limits().countVrfy() > LOOKUPS) {
+      session.limits().countError();
       session.reply(SmtpReplies.CANNOT_VRFY);
       return SmtpCommand.done();
     }

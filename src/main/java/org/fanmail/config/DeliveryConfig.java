@@ -1,0 +1,107 @@
+package org.fanmail.config;
+
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.Pattern;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** Outbound delivery settings, under {@code fanmail.delivery}. */
+public interface DeliveryConfig {
+  /** Port used for MX hosts. */
+  @WithDefault("25")
+  @Min(1)
+  @Max(65535)
+  int port();
+
+  /**
+   * Transport map file ({@code domain host:port} a line, {@code .domain}, {@code *}); overrides
+   * DNS.
+   */
+  @WithName("transport-map")
+  Optional<Path> transportMap();
+
+  /** Smarthost {@code host:port}: when set, every copy goes there. */
+  @WithName("relay-host")
+  Optional<@Pattern(regexp = "\\[?[A-Za-z0-9.:-]+]?(:\\d{1,5})?") String> relayHost();
+
+  /** Resolvers {@code host:port,...} for MX/A/AAAA look-ups; default: the system's. */
+  @WithName("dns-servers")
+  Optional<List<@NotEmpty String>> dnsServers();
+
+  /**
+   * {@code host}: domains behind one destination host share transactions; {@code domain}: per
+   * domain.
+   */
+  @WithName("group-by")
+  @WithDefault("host")
+  GroupBy groupBy();
+
+  /** RCPTs per transaction (RFC 5321 section 4.5.3.1.8: every server takes at least 100). */
+  @WithName("max-recipients-per-transaction")
+  @WithDefault("100")
+  @Min(1)
+  @Max(10000)
+  int maxRecipientsPerTransaction();
+
+  /** Outbound connections in all. */
+  @WithName("max-connections")
+  @WithDefault("100")
+  @Min(1)
+  int maxConnections();
+
+  /** Outbound connections to one destination host. */
+  @WithName("max-connections-per-host")
+  @WithDefault("10")
+  @Min(1)
+  int maxConnectionsPerHost();
+
+  /** Deferral back-off; after its last step that interval repeats until max-age. */
+  @WithName("retry-schedule")
+  @WithDefault("5m,10m,20m,40m,1h,2h,4h")
+  List<Duration> retrySchedule();
+
+  /** Age after which a deferred recipient fails for good. */
+  @WithName("max-age")
+  @WithDefault("5d")
+  Duration maxAge();
+
+  /** Outbound STARTTLS policy. */
+  @WithDefault("opportunistic")
+  TlsPolicy tls();
+
+  /** Name in our EHLO; default: fanmail.smtp.hostname. */
+  @WithName("helo-name")
+  Optional<String> heloName();
+
+  /** How long a claimed delivery stays ours before another instance may take it over. */
+  @WithName("lease")
+  @WithDefault("5m")
+  Duration lease();
+
+  /** How often the scheduler scans for due work (wake-ups after a commit come sooner). */
+  @WithName("scan-interval")
+  @WithDefault("5s")
+  Duration scanInterval();
+
+  /** Outbound SMTP timeouts (RFC 5321 section 4.5.3.2 defaults). */
+  DeliveryTimeoutsConfig timeouts();
+
+  /** How recipients are grouped into transactions. */
+  enum GroupBy {
+    host,
+    domain
+  }
+
+  /** Outbound STARTTLS policy. */
+  enum TlsPolicy {
+    none,
+    opportunistic,
+    required
+  }
+}
