@@ -299,10 +299,19 @@ public class BounceScoring {
             .header("X-Fanmail-Notice", n.kind())
             .body(n.body())
             .toBytes();
-    // The null sender: a notice that cannot be delivered must not bounce back into scoring.
-    notices.add(
+    // The null sender: a notice that cannot be delivered must not bounce back into scoring. No
+    // outsider chooses these (the per-domain guard bounds them): the global cap only.
+    SystemMail.Queued q =
         systemMail.queue(
-            c, new SystemMail.Message(list.id(), list.address(), "", owners, n.subject(), raw)));
+            c,
+            new SystemMail.Message(list.id(), list.address(), "", owners, n.subject(), raw),
+            null);
+    if (q.written()) {
+      notices.add(q.postId());
+    } else {
+      LOG.warnf(
+          "bounce notice for %s not sent: %s (%s)", list.address(), q.verdict().reason(), n.kind());
+    }
   }
 
   static String diagnostic(String d) {

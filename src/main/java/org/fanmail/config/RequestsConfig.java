@@ -46,10 +46,11 @@ public interface RequestsConfig {
   int maxThirdPartyPerMessage();
 
   /**
-   * System mail written on behalf of requests per hour, all sources together (confirmations,
-   * results, welcome and goodbye, notices to owners, {@code -owner} forwards, the unsubscribe
-   * form's confirmations). Past it such mail is not written; the request is still processed and the
-   * omission is logged and recorded with the request's message.
+   * System mail per hour, all sources together (confirmations, results, welcome and goodbye,
+   * notices to owners, {@code -owner} forwards, the unsubscribe form's confirmations, held-post,
+   * reject and bounce notices). Past it such mail is not written; the request or verdict still
+   * takes effect, a held post stays held, and the omission is logged and counted (and recorded with
+   * a request's message).
    */
   @WithName("max-system-mail-per-hour")
   @WithDefault("1000")
@@ -58,7 +59,8 @@ public interface RequestsConfig {
 
   /**
    * The same per source and hour: per sender address for mail to the command addresses, per client
-   * IP for the web forms.
+   * IP for the web forms, per client network (IPv4 address, IPv6 /64) for held-post notices, per
+   * poster address for reject notices.
    */
   @WithName("max-system-mail-per-source-per-hour")
   @WithDefault("20")

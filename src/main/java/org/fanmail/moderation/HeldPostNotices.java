@@ -20,6 +20,7 @@ import org.fanmail.mail.MessageComposer;
 import org.fanmail.queue.PostCommitted;
 import org.fanmail.queue.PostState;
 import org.fanmail.queue.SystemMail;
+import org.fanmail.queue.SystemMailCaps;
 import org.fanmail.stage.Stage;
 import org.fanmail.stage.Transactions;
 import org.jboss.logging.Logger;
@@ -34,6 +35,13 @@ import org.jboss.logging.Logger;
  * scan and a crash after it leaves nothing to repeat. A list with nobody to tell is marked too
  * (logged), so it is not retried forever. Woken by {@link PostCommitted}; a periodic scan is the
  * truth.
+ *
+ * <p>Bounded: each notice is counted against the hourly system mail caps ({@link SystemMailCaps}),
+ * its source the network the post came from (its envelope sender when that is unknown), so a flood
+ * of held posts from forged senders cannot make fanmail mail the moderators without bound. A notice
+ * past a cap is skipped, not postponed: the post is still held and listed over REST, the row is
+ * marked notified (a retry would only count again), and the skip is logged with the post id and
+ * counted in {@code fanmail.system.mail.withheld}.
  */
 @ApplicationScoped
 public class HeldPostNotices {
@@ -105,7 +113,10 @@ public class HeldPostNotices {
     return true;
   }
 
-  /** A held post marked notified, and the system mail queued for it (null: nobody to tell). */
+  /**
+   * A held post marked notified, and the system mail queued for it (null: nobody to tell, or a cap
+   * withheld it).
+   */
   private record Notified(long postId, Long systemMail) {}
 
   /** In the transaction: claims one unnotified held post, queues its notice, marks it. */
@@ -141,15 +152,24 @@ public class HeldPostNotices {
                 hits == null ? List.of() : Arrays.asList((String[]) hits.getArray()),
                 rs.getTimestamp(12).toInstant(),
                 rs.getInt(13));
+        String client = rs.getString(14);
         List<String> to = ListContacts.moderators(c, held.listId());
         if (to.isEmpty()) {
           LOG.warnf("post %d: held on %s, which has no moderators or owners", id, held.list());
         } else {
           byte[] raw = compose(held);
-          queued =
+          SystemMail.Queued q =
               systemMail.queue(
                   c,
-                  new SystemMail.Message(held.listId(), held.list(), "", to, subject(held), raw));
+                  new SystemMail.Message(held.listId(), held.list(), "", to, subject(held), raw),
+                  source(client, held.envelopeFrom()));
+          if (q.written()) {
+            queued = q.postId();
+          } else {
+            LOG.warnf(
+                "post %d: held on %s, moderators not told: %s (client %s); it waits over REST",
+                id, held.list(), q.verdict().reason(), client);
+          }
         }
       }
     }
@@ -158,6 +178,18 @@ public class HeldPostNotices {
       ps.executeUpdate();
     }
     return new Notified(id, queued);
+  }
+
+  /**
+   * Whose hourly share a notice uses: the client network the post came from (a forged sender costs
+   * nothing, a network does), else its envelope sender.
+   */
+  static String source(String clientAddress, String envelopeFrom) {
+    if (clientAddress != null && !clientAddress.isBlank()) {
+      return SystemMailCaps.network(clientAddress);
+    }
+    return SystemMailCaps.address(
+        envelopeFrom == null || envelopeFrom.isBlank() ? "<>" : envelopeFrom);
   }
 
   /** A held post as the notice describes it. */

@@ -48,13 +48,14 @@ public final class ModerationQueries {
           + " where p.id = ? and p.purpose = 'POST'";
 
   /**
-   * Claims the oldest held post whose moderators were not told yet, with what the notice says.
-   * Served by {@code post_held_unnotified_ix}; SKIP LOCKED so a verdict in progress is not waited
-   * for.
+   * Claims the oldest held post whose moderators were not told yet, with what the notice says and
+   * the client it came from (the notice's source for the hourly caps). Served by {@code
+   * post_held_unnotified_ix}; SKIP LOCKED so a verdict in progress is not waited for.
    */
   public static final String CLAIM_UNNOTIFIED =
       "select p.id, p.list_id, l.address, l.name, l.local_part, l.domain, p.envelope_from,"
-          + " p.from_header, p.subject, p.reason, p.rule_hits, p.received_at, p.size"
+          + " p.from_header, p.subject, p.reason, p.rule_hits, p.received_at, p.size,"
+          + " p.client_address"
           + " from post p join mailing_list l on l.id = p.list_id"
           + " where p.state = 'HELD' and p.notified_at is null and p.purpose = 'POST'"
           + " order by p.id limit 1 for update of p skip locked";
@@ -62,7 +63,8 @@ public final class ModerationQueries {
   /** {@link #CLAIM_UNNOTIFIED} for one post (the wake-up names it). */
   public static final String CLAIM_UNNOTIFIED_BY_ID =
       "select p.id, p.list_id, l.address, l.name, l.local_part, l.domain, p.envelope_from,"
-          + " p.from_header, p.subject, p.reason, p.rule_hits, p.received_at, p.size"
+          + " p.from_header, p.subject, p.reason, p.rule_hits, p.received_at, p.size,"
+          + " p.client_address"
           + " from post p join mailing_list l on l.id = p.list_id"
           + " where p.id = ? and p.state = 'HELD' and p.notified_at is null and p.purpose = 'POST'"
           + " for update of p skip locked";

@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
 import org.fanmail.mail.EmailAddress;
 import org.fanmail.mail.MessageComposer;
 import org.fanmail.queue.SystemMail;
+import org.fanmail.queue.SystemMailCaps;
 import org.jboss.logging.Logger;
 
 /**
@@ -17,7 +18,8 @@ import org.jboss.logging.Logger;
  * {@link HeldPosts.VerdictFollowUp} that queues it in the verdict's transaction. It goes to the
  * envelope sender, or the From address when the envelope sender was null; never to the null sender
  * (no notice when there is no valid address). Sent with the null sender and {@code Auto-Submitted:
- * auto-replied} (RFC 3834), so it cannot start a loop.
+ * auto-replied} (RFC 3834), so it cannot start a loop. Past the hourly system mail caps (counted
+ * for the poster's address) the verdict stands and the notice is skipped, logged.
  */
 @ApplicationScoped
 public class RejectNotice implements HeldPosts.VerdictFollowUp {
@@ -70,12 +72,20 @@ public class RejectNotice implements HeldPosts.VerdictFollowUp {
           .header("References", post.messageId().strip());
     }
     byte[] raw = m.toBytes();
-    long id =
+    // Counted for the poster's address, as request mail to it is: however many of its posts are
+    // rejected, one address gets at most its hourly share.
+    SystemMail.Queued q =
         systemMail.queue(
             c,
             new SystemMail.Message(
-                post.listId(), post.listAddress(), "", List.of(to.get()), subject, raw));
-    return List.of(id);
+                post.listId(), post.listAddress(), "", List.of(to.get()), subject, raw),
+            SystemMailCaps.address(to.get()));
+    if (!q.written()) {
+      LOG.warnf(
+          "post %d rejected: notice to %s not sent: %s", post.id(), to.get(), q.verdict().reason());
+      return List.of();
+    }
+    return List.of(q.postId());
   }
 
   /** The envelope sender if there is one, else the From address; empty when neither is valid. */

@@ -16,6 +16,8 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import org.fanmail.config.FanmailConfig;
+import org.fanmail.mail.LinkTokens;
 import org.jboss.logging.Logger;
 
 /**
@@ -26,6 +28,9 @@ import org.jboss.logging.Logger;
  * <p>All or nothing: either every row is committed and the ids are returned, or the transaction is
  * rolled back and an exception propagates (the SMTP front end answers {@code 451 4.3.0}). Only
  * after the commit is {@link PostCommitted} fired. Blocking: call from a worker thread.
+ *
+ * <p>A confirmation token never reaches the row: the argument of a {@code CONFIRM} post (the token
+ * of {@code list-confirm+TOKEN}) is stored as its {@link ConfirmReference}, or as nothing.
  */
 @ApplicationScoped
 public class PostStore {
@@ -47,7 +52,10 @@ public class PostStore {
       String clientAddress,
       String helo) {}
 
-  /** One row to store. {@code state}: ACCEPTED, HELD, DISCARDED or RECEIVED. */
+  /**
+   * One row to store. {@code state}: ACCEPTED, HELD, DISCARDED or RECEIVED; {@code purposeArg}: the
+   * part of the address after {@code +} (for {@code CONFIRM}, the token: kept as its reference).
+   */
   public record NewPost(
       Long listId,
       String listAddress,
@@ -59,10 +67,23 @@ public class PostStore {
 
   private final AgroalDataSource dataSource;
   private final Event<PostCommitted> committed;
+  private final LinkTokens tokens;
 
-  public PostStore(AgroalDataSource dataSource, Event<PostCommitted> committed) {
+  public PostStore(
+      AgroalDataSource dataSource, Event<PostCommitted> committed, FanmailConfig config) {
     this.dataSource = dataSource;
     this.committed = committed;
+    this.tokens = LinkTokens.of(config);
+  }
+
+  /** What the row keeps of the address's argument: never a confirmation token. */
+  private String storedArg(NewPost p) {
+    if (p.purpose() != PostPurpose.CONFIRM) {
+      return p.purposeArg();
+    }
+    return ConfirmReference.ofToken(p.purposeArg(), tokens)
+        .map(ConfirmReference::stored)
+        .orElse(null);
   }
 
   /**
@@ -95,7 +116,7 @@ public class PostStore {
             }
             ps.setString(i++, p.listAddress());
             ps.setString(i++, p.purpose().name());
-            ps.setString(i++, p.purposeArg());
+            ps.setString(i++, storedArg(p));
             ps.setString(i++, p.state().name());
             ps.setString(i++, envelope.envelopeFrom());
             ps.setString(i++, envelope.messageId());

@@ -1,6 +1,7 @@
 package org.fanmail.queue;
 
 import io.agroal.api.AgroalDataSource;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import java.sql.Connection;
@@ -23,9 +24,12 @@ import org.jboss.logging.Logger;
  * envelope sender ({@code ""} for the null sender).
  *
  * <p>Invariants: at most {@link #MAX_RECIPIENTS} distinct, valid recipients (case-insensitive);
- * {@link #queue(Connection, Message)} writes inside the caller's transaction, so a processed
- * request and its reply commit or roll back together; {@link #wake} after the commit is a hint, the
- * expander's scan finds the row anyway.
+ * every message is counted against the hourly caps of {@link SystemMailCaps} before it is written,
+ * and one past a cap is not written (the caller hears which cap, logs it and records it where its
+ * operator looks; {@code fanmail.system.mail.withheld} counts them by cap): there is no way to
+ * queue system mail around the caps. {@link #queue} writes inside the caller's transaction, so a
+ * processed request and its reply commit or roll back together; {@link #wake} after the commit is a
+ * hint, the expander's scan finds the row anyway.
  */
 @ApplicationScoped
 public class SystemMail {
@@ -55,25 +59,58 @@ public class SystemMail {
       String subject,
       byte[] raw) {}
 
+  /**
+   * What became of a message: written as post {@code postId}, or withheld by a cap ({@code postId}
+   * null).
+   */
+  public record Queued(Long postId, SystemMailCaps.Verdict verdict) {
+    public boolean written() {
+      return postId != null;
+    }
+  }
+
   private final AgroalDataSource dataSource;
   private final Event<PostCommitted> committed;
+  private final SystemMailCaps caps;
+  private final MeterRegistry meters;
 
-  public SystemMail(AgroalDataSource dataSource, Event<PostCommitted> committed) {
+  public SystemMail(
+      AgroalDataSource dataSource,
+      Event<PostCommitted> committed,
+      SystemMailCaps caps,
+      MeterRegistry meters) {
     this.dataSource = dataSource;
     this.committed = committed;
+    this.caps = caps;
+    this.meters = meters;
   }
 
   /**
-   * Writes the message in the caller's transaction and returns its post id; call {@link #wake} with
-   * it after the commit.
+   * Counts the message against the hourly caps for {@code source} (a {@link SystemMailCaps} key;
+   * null when no outsider caused it: the global cap only) and, within them, writes it; all in the
+   * caller's transaction. Call {@link #wake} with a written message's id after the commit.
    *
-   * @throws IllegalArgumentException no valid recipient, too many, or too large
+   * @throws IllegalArgumentException no valid recipient, too many, or too large (nothing counted)
    */
-  public long queue(Connection c, Message m) throws SQLException {
+  public Queued queue(Connection c, Message m, String source) throws SQLException {
     List<String> to = recipients(m.to());
     if (m.raw().length > MAX_BYTES) {
       throw new IllegalArgumentException("system message larger than " + MAX_BYTES + " octets");
     }
+    SystemMailCaps.Verdict verdict = caps.take(c, source);
+    if (verdict != SystemMailCaps.Verdict.SEND) {
+      meters
+          .counter(
+              "fanmail.system.mail.withheld",
+              "cap",
+              verdict == SystemMailCaps.Verdict.GLOBAL_CAP ? "global" : "source")
+          .increment();
+      return new Queued(null, verdict);
+    }
+    return new Queued(insert(c, m, to), verdict);
+  }
+
+  private static long insert(Connection c, Message m, List<String> to) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(SystemMailQueries.INSERT_SYSTEM_POST)) {
       int i = 1;
       ps.setLong(i++, m.listId());
@@ -90,11 +127,13 @@ public class SystemMail {
     }
   }
 
-  /** Queues the message in its own transaction and wakes the expander; returns the post id. */
-  public long send(Message m) throws SQLException {
-    long id = Transactions.fromTransaction(dataSource, c -> queue(c, m));
-    wake(List.of(id));
-    return id;
+  /** {@link #queue} in a transaction of its own, then the wake-up when the message was written. */
+  public Queued send(Message m, String source) throws SQLException {
+    Queued q = Transactions.fromTransaction(dataSource, c -> queue(c, m, source));
+    if (q.written()) {
+      wake(List.of(q.postId()));
+    }
+    return q;
   }
 
   /** After the commit: asks the expander to pick the rows up now rather than at its next scan. */

@@ -5,8 +5,9 @@ import java.sql.SQLException;
 
 /**
  * A message to one of a list's command addresses, claimed (row-locked) for processing: its post id,
- * list (null when the list was deleted since), purpose, purpose argument (the token of a {@code
- * -confirm+TOKEN} address), envelope sender ({@code ""} for the null sender) and raw bytes.
+ * list (null when the list was deleted since), purpose, purpose argument (for a reply to {@code
+ * -confirm+TOKEN}, the {@link org.fanmail.queue.ConfirmReference} kept instead of the token),
+ * envelope sender ({@code ""} for the null sender) and raw bytes.
  */
 record ClaimedMessage(
     long id, Long listId, String purpose, String arg, String envelopeFrom, byte[] raw) {

@@ -2,14 +2,12 @@ package org.fanmail.request;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.fanmail.config.FanmailConfig;
 import org.fanmail.mail.LinkTokens;
+import org.fanmail.queue.ConfirmReference;
 
 /**
  * Confirmation tokens of subscription requests: {@link LinkTokens}' compact form of purpose {@link
@@ -25,12 +23,12 @@ import org.fanmail.mail.LinkTokens;
  * org.fanmail.list.ListService#MAX_LOCAL_PART} (29) octets; longer ones are refused at creation.
  *
  * <p>Tokens issued before this scheme (26 random characters, only their SHA-256 stored in {@code
- * token_hash}) are still looked up by hash ({@link #legacyHash}) until their requests expire.
+ * token_hash}) are still looked up by hash ({@link #legacyHash}) until their requests expire. A
+ * token mailed back to {@code list-confirm+TOKEN} is read at intake and kept as a {@link
+ * ConfirmReference} (the request id, or the hash), never in clear.
  */
 @ApplicationScoped
 public class ConfirmTokens {
-  private static final int LEGACY_LENGTH = 26;
-
   private final LinkTokens tokens;
 
   @Inject
@@ -67,18 +65,21 @@ public class ConfirmTokens {
 
   /** The stored SHA-256 of a token issued before signed tokens, when {@code text} can be one. */
   static Optional<byte[]> legacyHash(String text) {
-    if (text == null) {
-      return Optional.empty();
-    }
-    String t = text.strip().toLowerCase(Locale.ROOT);
-    if (!t.matches("[a-z2-7]{" + LEGACY_LENGTH + "}")) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(
-          MessageDigest.getInstance("SHA-256").digest(t.getBytes(StandardCharsets.US_ASCII)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-    }
+    return ConfirmReference.legacyHash(text);
+  }
+
+  /** The request {@code token} (as a person or a page gives it) refers to; empty when none. */
+  Optional<ConfirmReference> reference(String token) {
+    return ConfirmReference.ofToken(token, tokens);
+  }
+
+  /**
+   * The request a post to {@code list-confirm+TOKEN} refers to, from its {@code purpose_arg}: the
+   * {@link ConfirmReference} written at intake, or the token itself in a row stored by a fanmail
+   * before references (read as a token, so such a row is still answered after an upgrade).
+   */
+  Optional<ConfirmReference> stored(String purposeArg) {
+    Optional<ConfirmReference> r = ConfirmReference.parse(purposeArg);
+    return r.isPresent() ? r : reference(purposeArg);
   }
 }

@@ -12,8 +12,9 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
+import org.fanmail.queue.ConfirmReference;
 import org.fanmail.queue.SystemMail;
+import org.fanmail.queue.SystemMailCaps;
 import org.fanmail.stage.Transactions;
 
 /**
@@ -50,7 +51,27 @@ public class Confirmations {
   ConfirmResult confirm(
       Connection c, String token, String source, String autoSubmitted, List<Long> queued)
       throws SQLException {
-    Optional<SubscriptionRequest> found = find(c, token, true);
+    return confirm(c, tokens.reference(token), source, autoSubmitted, queued);
+  }
+
+  /**
+   * {@link #confirm(Connection, String, String, String, List)} for a reply to {@code
+   * list-confirm+TOKEN}, from what its post row keeps of the token ({@code purpose_arg}).
+   */
+  ConfirmResult confirmStored(
+      Connection c, String purposeArg, String source, String autoSubmitted, List<Long> queued)
+      throws SQLException {
+    return confirm(c, tokens.stored(purposeArg), source, autoSubmitted, queued);
+  }
+
+  private ConfirmResult confirm(
+      Connection c,
+      Optional<ConfirmReference> reference,
+      String source,
+      String autoSubmitted,
+      List<Long> queued)
+      throws SQLException {
+    Optional<SubscriptionRequest> found = find(c, reference, true);
     if (found.isEmpty()) {
       return ConfirmResult.unknown();
     }
@@ -94,7 +115,7 @@ public class Confirmations {
   /** What a token stands for, without using it (the confirmation page). */
   public ConfirmResult lookup(String token) throws SQLException {
     try (Connection c = dataSource.getConnection()) {
-      Optional<SubscriptionRequest> found = find(c, token, false);
+      Optional<SubscriptionRequest> found = find(c, tokens.reference(token), false);
       if (found.isEmpty()) {
         return ConfirmResult.unknown();
       }
@@ -109,25 +130,25 @@ public class Confirmations {
   }
 
   /**
-   * The request {@code token} confirms (locked when {@code lock}): a signed token names it by id, a
-   * legacy one by the hash stored with it; anything else finds nothing without a look-up.
+   * The request {@code reference} names (locked when {@code lock}): a signed token's by id, a
+   * legacy one's by the hash stored with it; no reference finds nothing without a look-up.
    */
-  private Optional<SubscriptionRequest> find(Connection c, String token, boolean lock)
-      throws SQLException {
-    OptionalLong id = tokens.requestId(token);
-    Optional<byte[]> legacy = id.isPresent() ? Optional.empty() : ConfirmTokens.legacyHash(token);
-    if (id.isEmpty() && legacy.isEmpty()) {
+  private static Optional<SubscriptionRequest> find(
+      Connection c, Optional<ConfirmReference> reference, boolean lock) throws SQLException {
+    if (reference.isEmpty()) {
       return Optional.empty();
     }
+    ConfirmReference r = reference.get();
+    boolean byId = r.requestId() != null;
     String sql =
-        id.isPresent()
+        byId
             ? lock ? RequestQueries.LOCK_BY_REQUEST_ID : RequestQueries.FIND_BY_REQUEST_ID
             : lock ? RequestQueries.LOCK_BY_TOKEN : RequestQueries.FIND_BY_TOKEN;
     try (PreparedStatement ps = c.prepareStatement(sql)) {
-      if (id.isPresent()) {
-        ps.setLong(1, id.getAsLong());
+      if (byId) {
+        ps.setLong(1, r.requestId());
       } else {
-        ps.setBytes(1, legacy.get());
+        ps.setBytes(1, r.legacyHash());
       }
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next() ? Optional.of(SubscriptionRequest.read(rs)) : Optional.empty();

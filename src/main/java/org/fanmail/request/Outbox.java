@@ -11,17 +11,19 @@ import java.util.Locale;
 import java.util.Map;
 import org.fanmail.mail.MessageComposer;
 import org.fanmail.queue.SystemMail;
+import org.fanmail.queue.SystemMailCaps;
 import org.jboss.logging.Logger;
 
 /**
  * The mail one request transaction writes about one list: templates filled in and queued as system
  * mail in the caller's transaction (so they commit or roll back with the change they announce),
  * each from {@code list-request@}, with the envelope sender {@code list-bounces@}, {@code X-Loop:
- * list@domain} and {@code Auto-Submitted}. Every recipient address is counted per day, and every
- * mail against the hourly caps of {@link SystemMailCaps} (global and per source: the address the
- * request came from); mail past a cap is not written: the request still takes effect, the answer is
- * dropped, logged and listed in {@link #withheld} for the reason recorded with the request's
- * message. The ids of queued mail are collected for the wake-up after the commit.
+ * list@domain} and {@code Auto-Submitted}. Every recipient address is counted per day here, and
+ * {@link SystemMail} counts every mail against the hourly caps of {@link SystemMailCaps} (global
+ * and per source: the address the request came from); mail past a cap is not written: the request
+ * still takes effect, the answer is dropped, logged and listed in {@link #withheld} for the reason
+ * recorded with the request's message. The ids of queued mail are collected for the wake-up after
+ * the commit.
  */
 final class Outbox {
   private static final Logger LOG = Logger.getLogger(Outbox.class);
@@ -31,7 +33,6 @@ final class Outbox {
   private final Templates templates;
   private final ListRef list;
   private final int cap;
-  private final SystemMailCaps hourly;
   private final String source;
   private final String autoSubmitted;
   private final List<Long> queued;
@@ -50,7 +51,6 @@ final class Outbox {
       Templates templates,
       ListRef list,
       int cap,
-      SystemMailCaps hourly,
       String source,
       String autoSubmitted,
       List<Long> queued) {
@@ -59,7 +59,6 @@ final class Outbox {
     this.templates = templates;
     this.list = list;
     this.cap = cap;
-    this.hourly = hourly;
     this.source = source;
     this.autoSubmitted = autoSubmitted;
     this.queued = queued;
@@ -102,9 +101,6 @@ final class Outbox {
       LOG.infof("list %s: %s to %s not sent, daily reply cap reached", list.address(), name, to);
       return false;
     }
-    if (!withinHourlyCaps(name + " to " + to)) {
-      return false;
-    }
     Templates.Rendered r = templates.render(c, list.id(), name, values(to, extra));
     MessageComposer m =
         MessageComposer.message(
@@ -118,8 +114,7 @@ final class Outbox {
     if (replyTo != null) {
       m.header("Reply-To", replyTo);
     }
-    queue(List.of(to), r.subject(), m.toBytes());
-    return true;
+    return queue(name + " to " + to, List.of(to), r.subject(), m.toBytes());
   }
 
   /**
@@ -134,7 +129,7 @@ final class Outbox {
         owners.add(o);
       }
     }
-    if (owners.isEmpty() || !withinHourlyCaps(name + " to the owners")) {
+    if (owners.isEmpty()) {
       return false;
     }
     Templates.Rendered r = templates.render(c, list.id(), name, values(aboutEmail, extra));
@@ -148,8 +143,7 @@ final class Outbox {
             .header("X-Loop", list.address())
             .body(r.body())
             .toBytes();
-    queue(owners, r.subject(), raw);
-    return true;
+    return queue(name + " to the owners", owners, r.subject(), raw);
   }
 
   /**
@@ -157,11 +151,7 @@ final class Outbox {
    * recipient but within the hourly caps; false when one of those stopped it.
    */
   boolean forward(List<String> to, String subject, byte[] raw) throws SQLException {
-    if (!withinHourlyCaps("forward to the owners")) {
-      return false;
-    }
-    queue(to, subject, raw);
-    return true;
+    return queue("forward to the owners", to, subject, raw);
   }
 
   /** The owners of the list: its {@code owners} setting and its active OWNER members. */
@@ -182,21 +172,23 @@ final class Outbox {
     return out;
   }
 
-  private void queue(List<String> to, String subject, byte[] raw) throws SQLException {
+  /** Queues {@code raw} unless an hourly cap withholds it ({@code what} names it then). */
+  private boolean queue(String what, List<String> to, String subject, byte[] raw)
+      throws SQLException {
     String s =
         subject == null ? null : subject.length() > 998 ? subject.substring(0, 998) : subject;
-    queued.add(
+    SystemMail.Queued q =
         systemMail.queue(
-            c, new SystemMail.Message(list.id(), list.address(), list.sub("bounces"), to, s, raw)));
-  }
-
-  private boolean withinHourlyCaps(String what) throws SQLException {
-    SystemMailCaps.Verdict v = hourly.take(c, source);
-    if (v == SystemMailCaps.Verdict.SEND) {
+            c,
+            new SystemMail.Message(list.id(), list.address(), list.sub("bounces"), to, s, raw),
+            source);
+    if (q.written()) {
+      queued.add(q.postId());
       return true;
     }
-    LOG.warnf("list %s: %s not sent: %s (source %s)", list.address(), what, v.reason(), source);
-    withheld.add(what + ": " + v.reason());
+    String reason = q.verdict().reason();
+    LOG.warnf("list %s: %s not sent: %s (source %s)", list.address(), what, reason, source);
+    withheld.add(what + ": " + reason);
     return false;
   }
 

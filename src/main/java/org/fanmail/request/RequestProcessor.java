@@ -21,6 +21,7 @@ import org.fanmail.mail.EmailAddress;
 import org.fanmail.moderation.MessageHeaders;
 import org.fanmail.queue.PostPurpose;
 import org.fanmail.queue.PostState;
+import org.fanmail.queue.SystemMailCaps;
 import org.jboss.logging.Logger;
 
 /**
@@ -130,11 +131,13 @@ public class RequestProcessor {
     return Finish.done(MemberChanges.verb(action) + " " + from + ": " + o);
   }
 
+  /** A reply to {@code list-confirm+TOKEN}: {@code stored} is what its row keeps of the token. */
   private Finish confirm(
-      Connection c, Outbox out, String token, EmailAddress from, List<Long> queued)
+      Connection c, Outbox out, String stored, EmailAddress from, List<Long> queued)
       throws SQLException {
     ConfirmResult r =
-        confirmations.confirm(c, token, SystemMailCaps.address(from.key()), "auto-replied", queued);
+        confirmations.confirmStored(
+            c, stored, SystemMailCaps.address(from.key()), "auto-replied", queued);
     if (r.status() == ConfirmResult.Status.UNKNOWN) {
       // Someone guessing addresses gets no answer.
       return Finish.discarded("unknown confirmation token");

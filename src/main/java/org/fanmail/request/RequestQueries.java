@@ -36,8 +36,9 @@ public final class RequestQueries {
 
   /**
    * The message's outcome: DONE, DISCARDED or PARKED with a reason. A reply to {@code
-   * list-confirm+TOKEN} forgets its token (kept in {@code purpose_arg} only until it is processed),
-   * so no confirmation token stays in clear. Parameters: state, reason, id.
+   * list-confirm+TOKEN} forgets what it kept of its token (a reference, never the token itself, see
+   * {@code queue.ConfirmReference}; a row stored before references held the token), once it is
+   * processed. Parameters: state, reason, id.
    */
   public static final String FINISH_POST =
       "update post set state = ?, reason = ?, updated_at = now(), done_at = now(),"
@@ -181,21 +182,6 @@ public final class RequestQueries {
       "insert into request_reply_count (address_key, day, replies) values (?, current_date, 1)"
           + " on conflict on constraint request_reply_count_pk do update"
           + " set replies = request_reply_count.replies + 1 returning replies";
-
-  /**
-   * Counts one more system mail for a source (or {@code '*'}, every source) in the current hour and
-   * returns the new count; the caller writes the mail only while it is within the cap. One upsert,
-   * so concurrent requests cannot both slip under it. Parameter: source key.
-   */
-  public static final String COUNT_SYSTEM_MAIL =
-      "insert into system_mail_count (source_key, hour, sent)"
-          + " values (?, date_trunc('hour', now()), 1)"
-          + " on conflict on constraint system_mail_count_pk do update"
-          + " set sent = system_mail_count.sent + 1 returning sent";
-
-  /** Hourly counts of past hours are no longer needed (the periodic scan). */
-  public static final String FORGET_OLD_SYSTEM_MAIL_COUNTS =
-      "delete from system_mail_count where hour < date_trunc('hour', now())";
 
   /** Counts older than yesterday are no longer needed (the periodic scan). */
   public static final String FORGET_OLD_COUNTS =

@@ -16,6 +16,7 @@ import org.fanmail.queue.PostCommitted;
 import org.fanmail.queue.PostPurpose;
 import org.fanmail.queue.PostState;
 import org.fanmail.queue.SystemMail;
+import org.fanmail.queue.SystemMailCaps;
 import org.fanmail.stage.Stage;
 import org.fanmail.stage.Transactions;
 import org.jboss.logging.Logger;
@@ -48,6 +49,7 @@ public class RequestStage {
   private final RequestProcessor processor;
   private final Subscriptions subscriptions;
   private final SystemMail systemMail;
+  private final SystemMailCaps caps;
 
   /** One worker: requests are few, and one at a time keeps the connection use bounded. */
   private final Stage stage =
@@ -57,11 +59,13 @@ public class RequestStage {
       AgroalDataSource dataSource,
       RequestProcessor processor,
       Subscriptions subscriptions,
-      SystemMail systemMail) {
+      SystemMail systemMail,
+      SystemMailCaps caps) {
     this.dataSource = dataSource;
     this.processor = processor;
     this.subscriptions = subscriptions;
     this.systemMail = systemMail;
+    this.caps = caps;
   }
 
   /** Posts were committed: remember the ids and make sure one drain is on its way. */
@@ -102,12 +106,10 @@ public class RequestStage {
             LOG.infof("%d unconfirmed subscription requests expired", expired);
           }
           try (Connection c = dataSource.getConnection();
-              PreparedStatement ps = c.prepareStatement(RequestQueries.FORGET_OLD_COUNTS);
-              PreparedStatement hourly =
-                  c.prepareStatement(RequestQueries.FORGET_OLD_SYSTEM_MAIL_COUNTS)) {
+              PreparedStatement ps = c.prepareStatement(RequestQueries.FORGET_OLD_COUNTS)) {
             ps.executeUpdate();
-            hourly.executeUpdate();
           }
+          caps.forgetPastHours();
         });
   }
 

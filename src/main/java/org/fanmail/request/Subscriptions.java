@@ -24,6 +24,7 @@ import org.fanmail.list.Page;
 import org.fanmail.list.SubscriptionPolicy;
 import org.fanmail.mail.EmailAddress;
 import org.fanmail.queue.SystemMail;
+import org.fanmail.queue.SystemMailCaps;
 import org.fanmail.stage.Transactions;
 import org.jboss.logging.Logger;
 
@@ -53,21 +54,18 @@ public class Subscriptions {
   private final Templates templates;
   private final FanmailConfig config;
   private final ConfirmTokens tokens;
-  private final SystemMailCaps caps;
 
   public Subscriptions(
       AgroalDataSource dataSource,
       SystemMail systemMail,
       Templates templates,
       FanmailConfig config,
-      ConfirmTokens tokens,
-      SystemMailCaps caps) {
+      ConfirmTokens tokens) {
     this.dataSource = dataSource;
     this.systemMail = systemMail;
     this.templates = templates;
     this.config = config;
     this.tokens = tokens;
-    this.caps = caps;
   }
 
   /**
@@ -82,7 +80,6 @@ public class Subscriptions {
         templates,
         list,
         config.requests().maxRepliesPerSenderPerDay(),
-        caps,
         source,
         autoSubmitted,
         queued);

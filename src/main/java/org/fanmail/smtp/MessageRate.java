@@ -3,6 +3,7 @@ package org.fanmail.smtp;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
+import org.fanmail.mail.ClientNetwork;
 
 /**
  * Transactions per client network ({@link ClientNetwork}) in a fixed window: at most {@code limit}

@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.fanmail.config.FanmailConfig;
 import org.fanmail.config.SmtpConfig;
+import org.fanmail.mail.ClientNetwork;
 import org.fanmail.smtp.command.CommandTable;
 import org.jboss.logging.Logger;
 

@@ -22,8 +22,8 @@ import org.fanmail.mail.LinkTokens;
 import org.fanmail.mail.LinkTokens.Purpose;
 import org.fanmail.mail.MessageComposer;
 import org.fanmail.queue.SystemMail;
+import org.fanmail.queue.SystemMailCaps;
 import org.fanmail.request.Subscriptions;
-import org.fanmail.request.SystemMailCaps;
 import org.jboss.logging.Logger;
 
 /**
@@ -54,7 +54,6 @@ public class UnsubscribeService {
   private final AgroalDataSource dataSource;
   private final SystemMail systemMail;
   private final Subscriptions subscriptions;
-  private final SystemMailCaps caps;
   private final LinkTokens tokens;
   private final String base;
   private final Duration confirmTtl;
@@ -66,12 +65,10 @@ public class UnsubscribeService {
       AgroalDataSource dataSource,
       SystemMail systemMail,
       Subscriptions subscriptions,
-      SystemMailCaps caps,
       FanmailConfig config) {
     this.dataSource = dataSource;
     this.systemMail = systemMail;
     this.subscriptions = subscriptions;
-    this.caps = caps;
     this.tokens = LinkTokens.of(config);
     String b = config.publicUrl().toString();
     this.base = (b.endsWith("/") ? b : b + "/") + "unsubscribe/";
@@ -171,13 +168,6 @@ public class UnsubscribeService {
         lastConfirmation.remove(lastConfirmation.keySet().iterator().next());
       }
     }
-    SystemMailCaps.Verdict verdict = caps.take(SystemMailCaps.client(clientIp));
-    if (verdict != SystemMailCaps.Verdict.SEND) {
-      LOG.warnf(
-          "list %d: unsubscribe confirmation for member %d not sent: %s (client %s)",
-          list.id(), memberId, verdict.reason(), clientIp);
-      return;
-    }
     Instant expires = now.plus(confirmTtl);
     String url = base + tokens.sign(Purpose.UNSUBSCRIBE_CONFIRM, list.id(), memberId, expires);
     String listName = list.name() == null || list.name().isBlank() ? list.address() : list.name();
@@ -201,14 +191,22 @@ public class UnsubscribeService {
                     + WHEN.format(expires)
                     + ". If you did not ask for this,\nignore this message: nothing changes.\n")
             .toBytes();
-    systemMail.send(
-        new SystemMail.Message(
-            list.id(),
-            list.address(),
-            list.localPart() + "-bounces@" + list.domain(),
-            List.of(email),
-            "Confirm leaving " + listName,
-            raw));
+    SystemMail.Queued q =
+        systemMail.send(
+            new SystemMail.Message(
+                list.id(),
+                list.address(),
+                list.localPart() + "-bounces@" + list.domain(),
+                List.of(email),
+                "Confirm leaving " + listName,
+                raw),
+            SystemMailCaps.client(clientIp));
+    if (!q.written()) {
+      LOG.warnf(
+          "list %d: unsubscribe confirmation for member %d not sent: %s (client %s)",
+          list.id(), memberId, q.verdict().reason(), clientIp);
+      return;
+    }
     LOG.infof("list %d: unsubscribe confirmation queued for member %d", list.id(), memberId);
   }
 

@@ -50,14 +50,17 @@ class SystemMailTest {
             .body("A post waits for you.\nhttps://example.test/held/1\n")
             .toBytes();
     long post =
-        systemMail.send(
-            new SystemMail.Message(
-                list,
-                "notices@lists.test",
-                "",
-                List.of("owner@a.test", "OWNER@a.test", "mod@b.test", "other@c.test"),
-                "held",
-                raw));
+        systemMail
+            .send(
+                new SystemMail.Message(
+                    list,
+                    "notices@lists.test",
+                    "",
+                    List.of("owner@a.test", "OWNER@a.test", "mod@b.test", "other@c.test"),
+                    "held",
+                    raw),
+                null)
+            .postId();
 
     db.awaitPost(post, "DONE", WAIT, "system post reaches DONE");
     List<SmtpSink.Message> got =
@@ -82,10 +85,10 @@ class SystemMailTest {
   void refusesMessagesWithoutValidRecipients() {
     SystemMail.Message none =
         new SystemMail.Message(1, "x@lists.test", "", List.of(), "s", new byte[] {'x'});
-    assertThrows(IllegalArgumentException.class, () -> systemMail.send(none));
+    assertThrows(IllegalArgumentException.class, () -> systemMail.send(none, null));
     SystemMail.Message bad =
         new SystemMail.Message(1, "x@lists.test", "", List.of("not an address"), "s", new byte[1]);
-    assertThrows(IllegalArgumentException.class, () -> systemMail.send(bad));
+    assertThrows(IllegalArgumentException.class, () -> systemMail.send(bad, null));
   }
 
   @Test

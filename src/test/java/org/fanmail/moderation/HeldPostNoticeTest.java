@@ -13,11 +13,15 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.fanmail.config.FanmailConfig;
 import org.fanmail.fanout.FanoutTestProfile;
 import org.fanmail.smtp.SmtpServer;
 import org.fanmail.testing.Await;
@@ -32,7 +36,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * The life of a held post, as moderators and posters live it: a post to a moderated list arrives
  * over SMTP and is held; its moderators and owners get one notice at the test sink with a link; the
  * public moderation page behind the link approves it and the members get it; a rejected post's
- * poster gets the moderator's reason; a post nobody decides expires.
+ * poster gets the moderator's reason; a post nobody decides expires; a flood of held posts from
+ * forged senders brings no more notices than the hourly system mail cap of its network.
  */
 @QuarkusTest
 @TestProfile(FanoutTestProfile.class)
@@ -46,6 +51,7 @@ class HeldPostNoticeTest {
   @Inject SmtpServer smtp;
   @Inject HeldPostNotices notices;
   @Inject HoldExpiry expiry;
+  @Inject FanmailConfig config;
 
   private TestMail db() {
     return new TestMail(dataSource);
@@ -207,5 +213,90 @@ class HeldPostNoticeTest {
                 "select count(*) from post where purpose = 'SYSTEM' and ? = any(addressed_to)",
                 poster));
     assertFalse(SINK.sink().messages().stream().anyMatch(x -> x.rcpts().contains(poster)));
+  }
+
+  @Test
+  void aFloodOfHeldPostsFromForgedSendersBringsAtMostTheCapOfNotices() throws Exception {
+    String local = "flood" + System.nanoTime();
+    // The default policy: members post, anything else is held; the list has an owner to mail.
+    long listId = db().list(local, "lists.test", null, "POSTER");
+    db().sql(
+            "update mailing_list set owners = array['"
+                + local
+                + "-owner@b.test'] where id = "
+                + listId);
+    String list = local + "@lists.test";
+    int cap = config.requests().maxSystemMailPerSourcePerHour();
+    int left = 3;
+    int posts = 10;
+    // Every test submits from loopback: its share is set to leave room for 3 notices, and put back.
+    List<String> loopback = List.of("net:127.0.0.1", "net:0:0:0:0::/64");
+    List<String> before = new java.util.ArrayList<>();
+    for (String key : loopback) {
+      before.add(
+          db().scalar(
+                  "select coalesce(max(sent), 0) from system_mail_count where source_key = ?"
+                      + " and hour = date_trunc('hour', now())",
+                  key));
+      hourlyCount(key, cap - left);
+    }
+    List<Long> held = new java.util.ArrayList<>();
+    try {
+      for (int i = 0; i < posts; i++) {
+        held.add(post(list, "forged" + i + "-" + local + "@d" + i + ".test", "Flood " + i));
+      }
+      notices.scan();
+      String ids = held.stream().map(String::valueOf).collect(Collectors.joining(","));
+      assertTrue(
+          Await.until(WAIT, () -> notifiedAmong(ids) == posts),
+          "every post is done with: notified, or its notice skipped");
+    } finally {
+      for (int i = 0; i < loopback.size(); i++) {
+        hourlyCount(loopback.get(i), Integer.parseInt(before.get(i)));
+      }
+    }
+    assertEquals(
+        String.valueOf(left),
+        db().scalar(
+                "select count(*) from post where purpose = 'SYSTEM' and list_address = ?"
+                    + " and subject like 'Held for moderation%'",
+                list),
+        "notices up to the cap of the posts' network, none past it");
+    for (long id : held) {
+      assertEquals("HELD", db().postState(id), "a post whose notice was skipped is still held");
+    }
+    given()
+        .header("Authorization", TestSecrets.BEARER)
+        .get("/api/lists/{a}/held", list)
+        .then()
+        .statusCode(200)
+        .body(containsString("Flood " + (posts - 1)));
+  }
+
+  private int notifiedAmong(String ids) {
+    try {
+      return Integer.parseInt(
+          db().scalar(
+                  "select count(*) from post where notified_at is not null and id = any(?::bigint[])",
+                  "{" + ids + "}"));
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Sets the hourly count of {@code key} (this hour and the next, so a boundary cannot matter). */
+  private void hourlyCount(String key, int sent) throws SQLException {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "insert into system_mail_count (source_key, hour, sent)"
+                    + " select ?, h, ? from (values (date_trunc('hour', now())),"
+                    + " (date_trunc('hour', now()) + interval '1 hour')) v(h)"
+                    + " on conflict on constraint system_mail_count_pk do update"
+                    + " set sent = excluded.sent")) {
+      ps.setString(1, key);
+      ps.setInt(2, sent);
+      ps.executeUpdate();
+    }
   }
 }

@@ -1,5 +1,6 @@
 package org.fanmail.request;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -107,5 +108,30 @@ class ConfirmTokensTest {
     assertTrue(ConfirmTokens.legacyHash("A".repeat(26)).isPresent());
     assertEquals(32, ConfirmTokens.legacyHash("a".repeat(26)).get().length);
     assertTrue(ConfirmTokens.legacyHash(t.make(1)).isEmpty());
+  }
+
+  @Test
+  void aReplysRowKeepsAReferenceThatReadsBackNeverTheToken() {
+    ConfirmTokens t = tokens(CURRENT);
+    String token = t.make(4242);
+    String stored = t.reference(token.toUpperCase(Locale.ROOT)).orElseThrow().stored();
+    assertEquals("request:4242", stored);
+    assertEquals(4242L, t.stored(stored).orElseThrow().requestId());
+
+    String legacy = "k".repeat(26);
+    String hashed = t.reference(legacy).orElseThrow().stored();
+    assertTrue(hashed.matches("sha256:[0-9a-f]{64}"), hashed);
+    assertFalse(hashed.contains(legacy), hashed);
+    assertArrayEquals(
+        ConfirmTokens.legacyHash(legacy).orElseThrow(),
+        t.stored(hashed).orElseThrow().legacyHash());
+
+    // A row stored before references holds the token itself: still read.
+    assertEquals(4242L, t.stored(token).orElseThrow().requestId());
+    // Nothing else refers to anything: not a forged reference, not another key's token.
+    for (String s : new String[] {null, "", "request:", "request:x1", "sha256:00", "../../etc"}) {
+      assertTrue(t.stored(s).isEmpty(), String.valueOf(s));
+    }
+    assertTrue(tokens(OLD).reference(token).isEmpty());
   }
 }

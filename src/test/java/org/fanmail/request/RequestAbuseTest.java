@@ -31,7 +31,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * new list, one message asking for ten strangers, results that would echo spam, the hourly caps on
  * system mail (per sender, for everyone, for the web form, for {@code -owner} forwards), a list
  * address too long for its confirmation addresses, and confirmation tokens looked for in the
- * database after a round trip.
+ * database after a round trip and in a reply's row as it is stored.
  */
 @QuarkusTest
 @TestProfile(FanoutTestProfile.class)
@@ -263,6 +263,45 @@ class RequestAbuseTest extends RequestMailFixture {
     // Every column of every table, but the messages themselves (post.raw: the confirmation we mail
     // carries its token until it is delivered, and a reply carries it in its To: field).
     assertEquals(List.of(), columnsHolding(token));
+  }
+
+  @Test
+  void aConfirmationTokenIsNotInThePostRowWhileTheReplyWaits() throws Exception {
+    String list = list("waits", ",\"subscriptionPolicy\":\"CONFIRM\"");
+    String bea = unique("bea", "a.test");
+    send(bea, sub(list, "join"), mail(bea, sub(list, "join"), "join", ""));
+    String token = token(awaitMail(bea, "Confirm your subscription"));
+    String confirmAddress = sub(list, "confirm+" + token);
+    // The row as it is inserted, before the request stage can touch it: a trigger copies every
+    // column but the message bytes (which name the token in their To: field).
+    try (Connection c = dataSource.getConnection()) {
+      c.createStatement()
+          .execute(
+              "create table confirm_post_as_stored (post_id bigint, columns text);"
+                  + " create function confirm_post_as_stored() returns trigger language plpgsql"
+                  + " as $$ begin insert into confirm_post_as_stored"
+                  + " values (new.id, lower((to_jsonb(new) - 'raw')::text)); return new; end $$;"
+                  + " create trigger confirm_post_as_stored after insert on post for each row"
+                  + " when (new.purpose = 'CONFIRM') execute function confirm_post_as_stored()");
+    }
+    String stored;
+    try {
+      long reply = send(bea, confirmAddress, mail(bea, confirmAddress, "Re: Confirm", "yes\n"));
+      stored = q("select columns from confirm_post_as_stored where post_id = ?", reply);
+      awaitPost(reply, "DONE");
+    } finally {
+      try (Connection c = dataSource.getConnection()) {
+        c.createStatement()
+            .execute(
+                "drop trigger confirm_post_as_stored on post;"
+                    + " drop function confirm_post_as_stored(); drop table confirm_post_as_stored");
+      }
+    }
+    assertTrue(stored != null, "the trigger saw the reply's row");
+    assertFalse(stored.contains(token.toLowerCase(Locale.ROOT)), stored);
+    assertTrue(stored.contains("\"purpose_arg\": \"request:"), stored);
+    awaitMail(bea, "Welcome to Tea Lovers");
+    assertEquals("ACTIVE", memberStatus(list, bea), "the kept reference confirms the request");
   }
 
   private List<String> columnsHolding(String token) throws Exception {

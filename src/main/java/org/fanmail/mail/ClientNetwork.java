@@ -1,4 +1,4 @@
-package org.fanmail.smtp;
+package org.fanmail.mail;
 
 import java.net.Inet4Address;
 import java.net.Inet6Address;

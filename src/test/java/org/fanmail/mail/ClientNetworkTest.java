@@ -1,4 +1,4 @@
-package org.fanmail.smtp;
+package org.fanmail.mail;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
