@@ -143,7 +143,8 @@ class RequestAbuseTest extends RequestMailFixture {
   void pastTheHourlyCapOfASenderNothingIsMailedAndTheReasonIsKept() throws Exception {
     String list = list("capsrc", "");
     String kim = unique("kim", "c.test");
-    hourlyCount("from:" + kim.toLowerCase(Locale.ROOT), 20);
+    hourlyCount(
+        "from:" + kim.toLowerCase(Locale.ROOT), config.requests().maxSystemMailPerSourcePerHour());
     long post = send(kim, sub(list, "request"), mail(kim, sub(list, "request"), "help", ""));
     awaitPost(post, "DONE");
     assertEquals(
