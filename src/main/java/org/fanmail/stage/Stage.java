@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -81,7 +80,7 @@ public final class Stage {
   private final int maxHints;
   private final int hintBatch;
   private final Drain drain;
-  private final ExecutorService worker;
+  private final ThreadPoolExecutor worker;
   private final ReentrantLock scanning = new ReentrantLock();
   private final AtomicBoolean drainQueued = new AtomicBoolean();
 
@@ -112,7 +111,7 @@ public final class Stage {
    * flag), so a second slot would never fill; a task offered to a full queue is dropped, which is
    * safe because wake-ups are hints.
    */
-  private static ExecutorService singleWorker(String threadName) {
+  private static ThreadPoolExecutor singleWorker(String threadName) {
     return new ThreadPoolExecutor(
         1,
         1,
@@ -198,6 +197,15 @@ public final class Stage {
       scanning.unlock();
     }
     return true;
+  }
+
+  /**
+   * No drain queued, running or waiting in the worker's queue: once true with no new hint, no drain
+   * can run any more (the flag is cleared only inside a running drain). For tests that must show a
+   * drain did not happen without waiting for time.
+   */
+  boolean idle() {
+    return !drainQueued.get() && worker.getQueue().isEmpty() && worker.getActiveCount() == 0;
   }
 
   /** True once {@link #stop()} ran: a long drain or scan checks it between units of work. */

@@ -13,8 +13,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
@@ -238,7 +236,7 @@ class HeldPostNoticeTest {
                   "select coalesce(max(sent), 0) from system_mail_count where source_key = ?"
                       + " and hour = date_trunc('hour', now())",
                   key));
-      hourlyCount(key, cap - left);
+      new TestMail(dataSource).hourlyCount(key, cap - left);
     }
     List<Long> held = new java.util.ArrayList<>();
     try {
@@ -252,7 +250,7 @@ class HeldPostNoticeTest {
           "every post is done with: notified, or its notice skipped");
     } finally {
       for (int i = 0; i < loopback.size(); i++) {
-        hourlyCount(loopback.get(i), Integer.parseInt(before.get(i)));
+        new TestMail(dataSource).hourlyCount(loopback.get(i), Integer.parseInt(before.get(i)));
       }
     }
     assertEquals(
@@ -281,22 +279,6 @@ class HeldPostNoticeTest {
                   "{" + ids + "}"));
     } catch (SQLException e) {
       throw new IllegalStateException(e);
-    }
-  }
-
-  /** Sets the hourly count of {@code key} (this hour and the next, so a boundary cannot matter). */
-  private void hourlyCount(String key, int sent) throws SQLException {
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps =
-            c.prepareStatement(
-                "insert into system_mail_count (source_key, hour, sent)"
-                    + " select ?, h, ? from (values (date_trunc('hour', now())),"
-                    + " (date_trunc('hour', now()) + interval '1 hour')) v(h)"
-                    + " on conflict on constraint system_mail_count_pk do update"
-                    + " set sent = excluded.sent")) {
-      ps.setString(1, key);
-      ps.setInt(2, sent);
-      ps.executeUpdate();
     }
   }
 }

@@ -21,6 +21,7 @@ import org.fanmail.fanout.FanoutTestProfile;
 import org.fanmail.mail.LinkTokens;
 import org.fanmail.mail.LinkTokens.Purpose;
 import org.fanmail.testing.Await;
+import org.fanmail.testing.TestMail;
 import org.fanmail.testing.sink.ClassSink;
 import org.fanmail.testing.sink.SmtpSink;
 import org.junit.jupiter.api.Test;
@@ -62,22 +63,6 @@ class RequestAbuseTest extends RequestMailFixture {
                 + list
                 + "' and not (lower(?) = any(addressed_to))",
             except));
-  }
-
-  /** Sets the hourly count of {@code key} (this hour and the next, so a boundary cannot matter). */
-  private void hourlyCount(String key, int sent) throws Exception {
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps =
-            c.prepareStatement(
-                "insert into system_mail_count (source_key, hour, sent)"
-                    + " select ?, h, ? from (values (date_trunc('hour', now())),"
-                    + " (date_trunc('hour', now()) + interval '1 hour')) v(h)"
-                    + " on conflict on constraint system_mail_count_pk do update"
-                    + " set sent = excluded.sent")) {
-      ps.setString(1, key);
-      ps.setInt(2, sent);
-      ps.executeUpdate();
-    }
   }
 
   @Test
@@ -143,8 +128,10 @@ class RequestAbuseTest extends RequestMailFixture {
   void pastTheHourlyCapOfASenderNothingIsMailedAndTheReasonIsKept() throws Exception {
     String list = list("capsrc", "");
     String kim = unique("kim", "c.test");
-    hourlyCount(
-        "from:" + kim.toLowerCase(Locale.ROOT), config.requests().maxSystemMailPerSourcePerHour());
+    new TestMail(dataSource)
+        .hourlyCount(
+            "from:" + kim.toLowerCase(Locale.ROOT),
+            config.requests().maxSystemMailPerSourcePerHour());
     long post = send(kim, sub(list, "request"), mail(kim, sub(list, "request"), "help", ""));
     awaitPost(post, "DONE");
     assertEquals(
@@ -165,7 +152,7 @@ class RequestAbuseTest extends RequestMailFixture {
     String sam = unique("sam", "c.test");
     String before =
         q("select coalesce(max(sent), 0) from system_mail_count where source_key = ?", "*");
-    hourlyCount("*", config.requests().maxSystemMailPerHour());
+    new TestMail(dataSource).hourlyCount("*", config.requests().maxSystemMailPerHour());
     try {
       long help = send(sam, sub(list, "request"), mail(sam, sub(list, "request"), "help", ""));
       long owner = send(sam, sub(list, "owner"), mail(sam, sub(list, "owner"), "hello", "hi\n"));
@@ -179,7 +166,7 @@ class RequestAbuseTest extends RequestMailFixture {
       assertTrue(forward.contains("hourly system mail cap reached"), forward);
       assertEquals(0, systemMailExcept(list, "nobody@nowhere.test"));
     } finally {
-      hourlyCount("*", Integer.parseInt(before));
+      new TestMail(dataSource).hourlyCount("*", Integer.parseInt(before));
     }
   }
 
@@ -194,7 +181,7 @@ class RequestAbuseTest extends RequestMailFixture {
     int cap = config.requests().maxSystemMailPerSourcePerHour();
     List<String> loopback = List.of("ip:127.0.0.1", "ip:0:0:0:0:0:0:0:1");
     for (String key : loopback) {
-      hourlyCount(key, cap);
+      new TestMail(dataSource).hourlyCount(key, cap);
     }
     try {
       given()
@@ -206,7 +193,7 @@ class RequestAbuseTest extends RequestMailFixture {
       assertEquals(0, systemMailExcept(list, "nobody@nowhere.test"));
     } finally {
       for (String key : loopback) {
-        hourlyCount(key, 0);
+        new TestMail(dataSource).hourlyCount(key, 0);
       }
     }
     given()

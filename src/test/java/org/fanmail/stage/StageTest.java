@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -12,6 +13,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.LongStream;
+import org.fanmail.testing.Await;
 import org.jboss.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -44,13 +46,14 @@ class StageTest {
     };
   }
 
-  private void awaitDrains(int n) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (drained.size() < n && System.nanoTime() < deadline) {
-      Thread.sleep(5);
-    }
-    // Give a wrong extra drain the chance to show itself.
-    Thread.sleep(100);
+  /**
+   * Waits for {@code n} drains and for the stage to be idle: nothing queued, running or waiting, so
+   * a wrong extra drain would already be in {@link #drained}, and none can come later.
+   */
+  private void awaitDrains(int n) {
+    assertTrue(
+        Await.until(Duration.ofSeconds(10), () -> drained.size() >= n && stage.idle()),
+        "drains seen: " + drained);
   }
 
   @Test
@@ -182,7 +185,8 @@ class StageTest {
     assertTrue(stage.stopped());
     stage.hint(List.of(1L));
     stage.wake();
-    Thread.sleep(100);
+    // Nothing to wait for: a stopped stage queues no drain, and its worker is shut down, so a
+    // drain queued by mistake would never run either.
     assertEquals(List.of(), drained);
   }
 

@@ -485,4 +485,23 @@ public final class TestMail {
       throw new IOException("expected " + code + ", got " + reply);
     }
   }
+
+  /**
+   * Sets the hourly system mail count of {@code key} (this hour and the next, so an hour boundary
+   * during a test cannot matter).
+   */
+  public void hourlyCount(String key, int sent) throws SQLException {
+    try (Connection c = ds.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "insert into system_mail_count (source_key, hour, sent)"
+                    + " select ?, h, ? from (values (date_trunc('hour', now())),"
+                    + " (date_trunc('hour', now()) + interval '1 hour')) v(h)"
+                    + " on conflict on constraint system_mail_count_pk do update"
+                    + " set sent = excluded.sent")) {
+      ps.setString(1, key);
+      ps.setInt(2, sent);
+      ps.executeUpdate();
+    }
+  }
 }
