@@ -35,6 +35,15 @@ public interface DeliveryConfig {
   Optional<List<@NotEmpty String>> dnsServers();
 
   /**
+   * Non-public networks ({@code 127.0.0.0/8}, {@code 10.0.0.0/8}, ...) that MX hosts found through
+   * DNS may still lead to: for a site whose own resolver names internal MX hosts, and for tests and
+   * benchmarks that route by MX records to loopback sinks. Default: none (see {@code
+   * AddressScope}).
+   */
+  @WithName("allowed-mx-networks")
+  Optional<List<@NotEmpty String>> allowedMxNetworks();
+
+  /**
    * {@code host}: domains behind one destination host share transactions; {@code domain}: per
    * domain.
    */

@@ -26,7 +26,8 @@ import org.fanmail.config.FanmailConfig;
  * unroutable, as with a null MX, so nobody waits days for a record that points inside our network).
  * At connect time {@link #addresses} drops non-public addresses of such hosts again, since DNS may
  * answer differently by then; a host left with none is a failed connection (the next host, then a
- * deferral).
+ * deferral). Networks the operator lists in {@code fanmail.delivery.allowed-mx-networks} count as
+ * public here.
  */
 @ApplicationScoped
 @Startup
@@ -35,6 +36,7 @@ public class DestinationResolver {
   private final Optional<TransportMap.Route> relay;
   private final MxResolver mx;
   private final int port;
+  private final List<Cidr> allowed;
 
   @Inject
   public DestinationResolver(FanmailConfig config) {
@@ -48,7 +50,8 @@ public class DestinationResolver {
             config.delivery().dnsServers().orElse(List.of()),
             Duration.ofSeconds(5),
             Clock.systemUTC()),
-        config.delivery().port());
+        config.delivery().port(),
+        config.delivery().allowedMxNetworks().orElse(List.of()).stream().map(Cidr::parse).toList());
   }
 
   DestinationResolver(
@@ -56,10 +59,20 @@ public class DestinationResolver {
       Optional<TransportMap.Route> relay,
       MxResolver mx,
       int port) {
+    this(transportMap, relay, mx, port, List.of());
+  }
+
+  DestinationResolver(
+      Optional<TransportMap> transportMap,
+      Optional<TransportMap.Route> relay,
+      MxResolver mx,
+      int port,
+      List<Cidr> allowed) {
     this.transportMap = transportMap;
     this.relay = relay;
     this.mx = mx;
     this.port = port;
+    this.allowed = List.copyOf(allowed);
   }
 
   /** Where mail for {@code domain} goes now. */
@@ -152,8 +165,11 @@ public class DestinationResolver {
             .anyMatch(hp -> hp.host().equals(host));
   }
 
-  private static List<InetAddress> publicOnes(List<InetAddress> addrs) {
-    return addrs.stream().filter(AddressScope::isPublic).toList();
+  /** The addresses DNS may lead to: public ones, and those in the operator's allowed networks. */
+  private List<InetAddress> publicOnes(List<InetAddress> addrs) {
+    return addrs.stream()
+        .filter(a -> AddressScope.isPublic(a) || allowed.stream().anyMatch(c -> c.contains(a)))
+        .toList();
   }
 
   private static String refusal(String host, List<InetAddress> addrs) {

@@ -125,6 +125,37 @@ class DestinationScopeDnsmasqTest {
   }
 
   @Test
+  void allowedNetworksCountAsPublicOthersStayRefused() throws Exception {
+    DestinationResolver r =
+        new DestinationResolver(
+            Optional.empty(),
+            Optional.empty(),
+            mx(),
+            25,
+            List.of(Cidr.parse("10.0.0.0/8"), Cidr.parse("127.0.0.5")));
+    assertEquals(List.of(new HostPort("mx.private.test", 25)), r.resolve("private.test").hosts());
+    assertEquals(List.of(InetAddress.getByName("10.1.2.3")), r.addresses("mx.private.test"));
+    assertTrue(r.resolve("loopback.test").routable());
+    // 192.168/16 and ::1 are not in the list.
+    assertEquals(List.of(new HostPort("outside.mixed.test", 25)), r.resolve("mixed.test").hosts());
+    assertEquals(Destination.Outcome.PERMANENT, r.resolve("v6loop.test").outcome());
+  }
+
+  @Test
+  void cidrParsingAndMatching() throws Exception {
+    Cidr v4 = Cidr.parse("172.16.0.0/12");
+    assertTrue(v4.contains(InetAddress.getByName("172.31.255.255")));
+    assertFalse(v4.contains(InetAddress.getByName("172.32.0.0")));
+    assertFalse(v4.contains(InetAddress.getByName("::1")));
+    assertTrue(Cidr.parse("fd00::/8").contains(InetAddress.getByName("fd12:3456::1")));
+    assertFalse(Cidr.parse("fd00::/8").contains(InetAddress.getByName("fc00::1")));
+    assertTrue(Cidr.parse("0.0.0.0/0").contains(InetAddress.getByName("8.8.8.8")));
+    for (String bad : List.of("mx.example", "10.0.0.0/33", "::/129", "10.0.0.0/x", "")) {
+      assertThrows(IllegalArgumentException.class, () -> Cidr.parse(bad), bad);
+    }
+  }
+
+  @Test
   void addressScopes() throws Exception {
     for (String a :
         List.of(
