@@ -193,6 +193,40 @@ class ArchitectureTest {
               "io.agroal..")
           .allowEmptyShould(true);
 
+  /**
+   * Inbound authentication answers questions about a message and nothing else: it reads DNS and the
+   * DMARC record rules of {@code fanout}, and knows no stage, list or database.
+   */
+  @ArchTest
+  static final ArchRule inboundAuthKnowsNoStage =
+      noClasses()
+          .that()
+          .resideInAPackage("org.fanmail.auth..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(
+              "org.fanmail.smtp..",
+              "org.fanmail.moderation..",
+              "org.fanmail.queue..",
+              "org.fanmail.list..",
+              "org.fanmail.delivery..",
+              "org.fanmail.decorate..",
+              "org.fanmail.request..",
+              "org.fanmail.bounce..",
+              "java.sql..")
+          .allowEmptyShould(true);
+
+  /** Only the SMTP intake runs the inbound checks (once per message, at the end of DATA). */
+  @ArchTest
+  static final ArchRule onlySmtpUsesInboundAuth =
+      noClasses()
+          .that()
+          .resideOutsideOfPackages("org.fanmail.auth..", "org.fanmail.smtp..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAPackage("org.fanmail.auth..")
+          .allowEmptyShould(true);
+
   @ArchTest
   static final ArchRule embeddedDatabaseOnlyFromMain =
       noClasses()

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Optional;
 import org.fanmail.list.DmarcMitigation;
 import org.fanmail.list.ListChanges;
+import org.fanmail.list.MemberAuth;
 import org.fanmail.list.NonMemberAction;
 import org.fanmail.list.PostingPolicy;
 import org.fanmail.list.ReplyTo;
@@ -27,7 +28,8 @@ public record CreateListRequest(
     SubscriptionPolicy subscriptionPolicy,
     SubscriptionPolicy unsubscriptionPolicy,
     DmarcMitigation dmarcMitigation,
-    Boolean dmarcMitigateAlways) {
+    Boolean dmarcMitigateAlways,
+    MemberAuth memberAuth) {
 
   ListChanges settings() {
     return new ListChanges(
@@ -43,6 +45,7 @@ public record CreateListRequest(
         subscriptionPolicy,
         unsubscriptionPolicy,
         dmarcMitigation,
-        dmarcMitigateAlways);
+        dmarcMitigateAlways,
+        memberAuth);
   }
 }

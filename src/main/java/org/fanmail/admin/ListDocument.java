@@ -5,6 +5,7 @@ import java.util.List;
 import org.fanmail.list.DmarcMitigation;
 import org.fanmail.list.ListOverview;
 import org.fanmail.list.MailingList;
+import org.fanmail.list.MemberAuth;
 import org.fanmail.list.NonMemberAction;
 import org.fanmail.list.PostingPolicy;
 import org.fanmail.list.ReplyTo;
@@ -27,7 +28,8 @@ public record ListDocument(
     SubscriptionPolicy subscriptionPolicy,
     SubscriptionPolicy unsubscriptionPolicy,
     DmarcMitigation dmarcMitigation,
-    boolean dmarcMitigateAlways) {
+    boolean dmarcMitigateAlways,
+    MemberAuth memberAuth) {
 
   static ListDocument of(ListOverview overview) {
     MailingList l = overview.list();
@@ -47,6 +49,7 @@ public record ListDocument(
         l.subscriptionPolicy,
         l.unsubscriptionPolicy,
         l.dmarcMitigation,
-        l.dmarcMitigateAlways);
+        l.dmarcMitigateAlways,
+        l.memberAuth);
   }
 }

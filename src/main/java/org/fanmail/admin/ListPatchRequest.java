@@ -33,7 +33,8 @@ record ListPatchRequest(JsonNode sent, CreateListRequest values) {
         required("subscriptionPolicy", values.subscriptionPolicy()),
         required("unsubscriptionPolicy", values.unsubscriptionPolicy()),
         required("dmarcMitigation", values.dmarcMitigation()),
-        required("dmarcMitigateAlways", values.dmarcMitigateAlways()));
+        required("dmarcMitigateAlways", values.dmarcMitigateAlways()),
+        required("memberAuth", values.memberAuth()));
   }
 
   private <T> T required(String field, T value) {

@@ -107,4 +107,8 @@ public interface SmtpConfig {
 
   /** STARTTLS certificate and key. */
   SmtpTlsConfig tls();
+
+  /** SPF, DKIM and DMARC of received posts. */
+  @WithName("inbound-auth")
+  InboundAuthConfig inboundAuth();
 }

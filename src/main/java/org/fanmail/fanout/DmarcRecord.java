@@ -56,14 +56,7 @@ public record DmarcRecord(Policy policy, Policy subdomainPolicy) {
     if (!isDmarc(txt)) {
       return Optional.empty();
     }
-    Map<String, String> tags = new LinkedHashMap<>();
-    for (String part : txt.split(";")) {
-      int eq = part.indexOf('=');
-      if (eq > 0) {
-        tags.putIfAbsent(
-            part.substring(0, eq).strip().toLowerCase(Locale.ROOT), part.substring(eq + 1).strip());
-      }
-    }
+    Map<String, String> tags = tags(txt);
     Policy p = tags.containsKey("p") ? Policy.of(tags.get("p")) : null;
     if (p == null) {
       if (!tags.containsKey("rua")) {
@@ -73,6 +66,23 @@ public record DmarcRecord(Policy policy, Policy subdomainPolicy) {
     }
     Policy sp = tags.containsKey("sp") ? Policy.of(tags.get("sp")) : null;
     return Optional.of(new DmarcRecord(p, sp));
+  }
+
+  /**
+   * The tags of {@code txt}, names lowercased, values stripped, the first of a repeated name kept:
+   * for readers of tags this record does not hold (inbound DMARC reads {@code adkim} and {@code
+   * aspf}).
+   */
+  public static Map<String, String> tags(String txt) {
+    Map<String, String> tags = new LinkedHashMap<>();
+    for (String part : txt.split(";")) {
+      int eq = part.indexOf('=');
+      if (eq > 0) {
+        tags.putIfAbsent(
+            part.substring(0, eq).strip().toLowerCase(Locale.ROOT), part.substring(eq + 1).strip());
+      }
+    }
+    return tags;
   }
 
   /** The policy for mail from a subdomain of the domain this record was found at. */

@@ -21,4 +21,5 @@ public record ListChanges(
     SubscriptionPolicy subscriptionPolicy,
     SubscriptionPolicy unsubscriptionPolicy,
     DmarcMitigation dmarcMitigation,
-    Boolean dmarcMitigateAlways) {}
+    Boolean dmarcMitigateAlways,
+    MemberAuth memberAuth) {}

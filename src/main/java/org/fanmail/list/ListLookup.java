@@ -32,7 +32,32 @@ public class ListLookup {
       String postingPolicy,
       String nonMemberAction,
       Long maxMessageSize,
-      List<String> owners) {}
+      List<String> owners,
+      String memberAuth) {
+    /** A list that asks nothing beyond a member's address ({@code memberAuth} NONE). */
+    public ListInfo(
+        long id,
+        String address,
+        String localPart,
+        String domain,
+        String name,
+        String postingPolicy,
+        String nonMemberAction,
+        Long maxMessageSize,
+        List<String> owners) {
+      this(
+          id,
+          address,
+          localPart,
+          domain,
+          name,
+          postingPolicy,
+          nonMemberAction,
+          maxMessageSize,
+          owners,
+          "NONE");
+    }
+  }
 
   /** What the posting rules need to know about a possible member. */
   public record MemberInfo(
@@ -41,13 +66,13 @@ public class ListLookup {
   // Exact match on the lowercased address; the unique index answers it.
   private static final String LIST_BY_ADDRESS =
       "select id, address, local_part, domain, name, posting_policy, non_member_action,"
-          + " max_message_size, owners from mailing_list where address = ?";
+          + " max_message_size, owners, member_auth from mailing_list where address = ?";
 
   // The list and, in the same round trip, the membership of one address (the envelope sender of
   // the transaction naming the list): null member columns when it is not a member.
   private static final String LIST_AND_MEMBER_BY_ADDRESS =
       "select l.id, l.address, l.local_part, l.domain, l.name, l.posting_policy,"
-          + " l.non_member_action, l.max_message_size, l.owners,"
+          + " l.non_member_action, l.max_message_size, l.owners, l.member_auth,"
           + " m.id, m.email, m.role, m.status, m.delivery_mode"
           + " from mailing_list l left join member m on m.list_id = l.id and m.email_key = ?"
           + " where l.address = ?";
@@ -91,23 +116,23 @@ public class ListLookup {
           return Optional.empty();
         }
         ListInfo list = listInfo(rs);
-        long memberId = rs.getLong(10);
+        long memberId = rs.getLong(11);
         Optional<MemberInfo> member =
             rs.wasNull()
                 ? Optional.empty()
                 : Optional.of(
                     new MemberInfo(
                         memberId,
-                        rs.getString(11),
                         rs.getString(12),
                         rs.getString(13),
-                        rs.getString(14)));
+                        rs.getString(14),
+                        rs.getString(15)));
         return Optional.of(new ListWithMember(list, member));
       }
     }
   }
 
-  /** Columns 1 to 9: the list. */
+  /** Columns 1 to 10: the list. */
   private static ListInfo listInfo(ResultSet rs) throws SQLException {
     long max = rs.getLong(8);
     Long maxSize = rs.wasNull() ? null : max;
@@ -123,7 +148,8 @@ public class ListLookup {
         rs.getString(6),
         rs.getString(7),
         maxSize,
-        List.copyOf(ownerList));
+        List.copyOf(ownerList),
+        rs.getString(10));
   }
 
   /** The member of list {@code listId} with address {@code email} (case-insensitive). */

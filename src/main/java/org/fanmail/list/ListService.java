@@ -256,6 +256,9 @@ public class ListService {
     if (c.dmarcMitigateAlways() != null) {
       list.dmarcMitigateAlways = c.dmarcMitigateAlways();
     }
+    if (c.memberAuth() != null) {
+      list.memberAuth = c.memberAuth();
+    }
   }
 
   private static String[] canonicalOwners(List<String> owners) {

@@ -50,6 +50,11 @@ public class MailingList {
   @Column(name = "non_member_action", nullable = false)
   public NonMemberAction nonMemberAction = NonMemberAction.HOLD;
 
+  /** What a post needs to count as a member's (README "Inbound checks"). */
+  @Enumerated(EnumType.STRING)
+  @Column(name = "member_auth", nullable = false)
+  public MemberAuth memberAuth = MemberAuth.NONE;
+
   @Column(name = "subject_prefix")
   public String subjectPrefix;
 

@@ -13,6 +13,7 @@ import org.fanmail.list.ListLookup.MemberInfo;
  * @param fromAddress the address in the {@code From:} header, lowercased, or {@code null}
  * @param envelopeMember the list member whose address is {@code envelopeFrom}, if any
  * @param fromMember the list member whose address is {@code fromAddress}, if any
+ * @param fromAuthentication whether the From domain was authenticated on arrival
  */
 public record PostingContext(
     ListInfo list,
@@ -21,7 +22,28 @@ public record PostingContext(
     MessageHeaders headers,
     long size,
     Optional<MemberInfo> envelopeMember,
-    Optional<MemberInfo> fromMember) {
+    Optional<MemberInfo> fromMember,
+    FromAuthentication fromAuthentication) {
+
+  /** A post whose From was not checked (inbound checks off). */
+  public PostingContext(
+      ListInfo list,
+      String envelopeFrom,
+      String fromAddress,
+      MessageHeaders headers,
+      long size,
+      Optional<MemberInfo> envelopeMember,
+      Optional<MemberInfo> fromMember) {
+    this(
+        list,
+        envelopeFrom,
+        fromAddress,
+        headers,
+        size,
+        envelopeMember,
+        fromMember,
+        FromAuthentication.UNCHECKED);
+  }
 
   /** The RFC 2919 list identifier fanmail uses for this list: {@code local.domain}. */
   public String listId() {

@@ -116,7 +116,7 @@ final class MessageData {
                 session.id()));
     Future<Void> stored =
         session
-            .blocking(() -> server.intake().accept(tx, received, clientIp, helo))
+            .blocking(() -> server.intake().accept(tx, received, clientIp, helo, server.hostname()))
             .map(
                 r -> {
                   if (session.state() != SessionState.CLOSING) {

@@ -9,9 +9,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.fanmail.auth.InboundAuthenticator;
 import org.fanmail.list.ListLookup;
 import org.fanmail.list.ListLookup.MemberInfo;
 import org.fanmail.moderation.MessageHeaders;
+import org.fanmail.moderation.NonMemberRule;
 import org.fanmail.moderation.PostingChain;
 import org.fanmail.moderation.PostingContext;
 import org.fanmail.queue.PostPurpose;
@@ -29,8 +31,12 @@ import org.jboss.logging.Logger;
  * hears {@code 550 5.7.1 <reason>} and nothing is stored (the sender learns why and may resend to
  * the other lists); otherwise {@code 250 2.0.0 Ok: queued as <ids>} once committed. A header
  * section that {@link MessageHeaders} cannot read whole (over its byte or field bound) is {@code
- * 552 5.3.4}, so no rule is ever decided on part of a header. Any database or I/O failure is {@code
- * 451 4.3.0} with nothing stored. Blocking: worker threads only.
+ * 552 5.3.4}, so no rule is ever decided on part of a header. Before the chain, the inbound checks
+ * ({@link InboundChecks}: SPF, DKIM, DMARC) run once per message; their {@code
+ * Authentication-Results} field is stored above our {@code Received:}. On a list with {@code
+ * memberAuth} DMARC, a post from a member's From address whose DMARC could not be decided because
+ * DNS failed for now is {@code 451 4.4.3} (nothing stored: the client retries). Any database or I/O
+ * failure is {@code 451 4.3.0} with nothing stored. Blocking: worker threads only.
  */
 @ApplicationScoped
 public class PostIntake {
@@ -40,16 +46,23 @@ public class PostIntake {
   private final ListLookup lookup;
   private final PostStore store;
   private final SmtpMetrics metrics;
+  private final InboundAuthenticator authenticator;
   private final PostingChain chain = new PostingChain();
 
-  public PostIntake(ListLookup lookup, PostStore store, SmtpMetrics metrics) {
+  public PostIntake(
+      ListLookup lookup, PostStore store, SmtpMetrics metrics, InboundAuthenticator authenticator) {
     this.lookup = lookup;
     this.store = store;
     this.metrics = metrics;
+    this.authenticator = authenticator;
   }
 
-  /** The message of {@code tx}, with {@code received} to prepend; returns the reply to give. */
-  public SmtpReply accept(MailTransaction tx, byte[] received, String clientIp, String helo) {
+  /**
+   * The message of {@code tx}, with {@code received} to prepend; returns the reply to give. {@code
+   * hostname} is our name, the authserv-id of Authentication-Results.
+   */
+  public SmtpReply accept(
+      MailTransaction tx, byte[] received, String clientIp, String helo, String hostname) {
     SpillBuffer buffer = tx.buffer;
     try {
       MessageHeaders headers;
@@ -66,6 +79,8 @@ public class PostIntake {
       }
       String fromHeader = headers.firstBounded("From", MAX_HEADER_VALUE).orElse(null);
       String fromAddress = MessageHeaders.addressOf(fromHeader).orElse(null);
+      InboundChecks checks =
+          InboundChecks.run(authenticator, tx, headers, fromAddress, clientIp, helo, hostname);
 
       Map<String, ListRecipient> distinct = new LinkedHashMap<>();
       for (ListRecipient r : tx.recipients) {
@@ -101,16 +116,24 @@ public class PostIntake {
                 : fromAddress.equalsIgnoreCase(tx.reversePath)
                     ? envelopeMember
                     : lookup.findMember(listId, fromAddress);
-        PostingChain.Decision d =
-            chain.decide(
-                new PostingContext(
-                    r.list(),
-                    tx.reversePath,
-                    fromAddress,
-                    headers,
-                    buffer.size(),
-                    envelopeMember,
-                    fromMember));
+        PostingContext context =
+            new PostingContext(
+                r.list(),
+                tx.reversePath,
+                fromAddress,
+                headers,
+                buffer.size(),
+                envelopeMember,
+                fromMember,
+                checks.fromAuthentication());
+        if (NonMemberRule.waitsForDns(context)) {
+          metrics.post("TEMPFAIL", "member-auth-dns");
+          LOG.infof(
+              "post to %s from <%s> deferred: DMARC undecided for now",
+              r.list().address(), tx.reversePath);
+          return SmtpReplies.AUTHENTICATION_DNS_TROUBLE;
+        }
+        PostingChain.Decision d = chain.decide(context);
         if (d.action() == PostingChain.Action.REJECT) {
           metrics.post(PostState.REJECTED.name(), d.decidingRule());
           LOG.infof(
@@ -142,22 +165,10 @@ public class PostIntake {
               headers.firstBounded("Subject", MAX_HEADER_VALUE).orElse(null),
               clientIp,
               helo);
-      List<Long> ids =
-          store.store(
-              envelope,
-              received,
-              new PostStore.RawMessage() {
-                @Override
-                public InputStream open() throws IOException {
-                  return buffer.openStream();
-                }
-
-                @Override
-                public long size() {
-                  return buffer.size();
-                }
-              },
-              rows);
+      byte[] prefix = new byte[checks.field().length + received.length];
+      System.arraycopy(checks.field(), 0, prefix, 0, checks.field().length);
+      System.arraycopy(received, 0, prefix, checks.field().length, received.length);
+      List<Long> ids = store.store(envelope, prefix, checks.stored(), rows);
       for (String o : outcomes) {
         String[] p = o.split("/", 2);
         metrics.post(p[0], p[1]);

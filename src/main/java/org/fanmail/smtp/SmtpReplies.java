@@ -68,6 +68,11 @@ public final class SmtpReplies {
   public static final SmtpReply TEMPORARY_FAILURE =
       new SmtpReply(451, "4.3.0", "Temporary failure, please try again later");
 
+  /** memberAuth DMARC could not tell a member's post from a forgery: DNS failed for now. */
+  public static final SmtpReply AUTHENTICATION_DNS_TROUBLE =
+      new SmtpReply(
+          451, "4.4.3", "DNS trouble checking the sender's DMARC, please try again later");
+
   public static SmtpReply queued(String ids) {
     return new SmtpReply(250, "2.0.0", "Ok: queued as " + ids);
   }
