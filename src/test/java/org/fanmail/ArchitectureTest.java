@@ -227,6 +227,30 @@ class ArchitectureTest {
           .resideInAPackage("org.fanmail.auth..")
           .allowEmptyShould(true);
 
+  /**
+   * DKIM and ARC sit below every stage: signing, sealing, verifying and the key store are used by
+   * delivery (outgoing copies), the SMTP side (incoming posts) and the REST layer, and know none of
+   * them.
+   */
+  @ArchTest
+  static final ArchRule dkimKnowsNoStage =
+      noClasses()
+          .that()
+          .resideInAPackage("org.fanmail.dkim..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(
+              "org.fanmail.smtp..",
+              "org.fanmail.moderation..",
+              "org.fanmail.fanout..",
+              "org.fanmail.delivery..",
+              "org.fanmail.decorate..",
+              "org.fanmail.queue..",
+              "org.fanmail.list..",
+              "org.fanmail.bounce..",
+              "org.fanmail.request..")
+          .allowEmptyShould(true);
+
   @ArchTest
   static final ArchRule embeddedDatabaseOnlyFromMain =
       noClasses()
