@@ -36,7 +36,7 @@ class ListResourceTest {
              "replyTo": "LIST", "maxMessageSize": 1048576, "personalize": true,
              "owners": ["Boss@Example.COM", "boss@example.com", "second@example.org"],
              "subscriptionPolicy": "CONFIRM_THEN_MODERATE", "unsubscriptionPolicy": "MODERATE",
-             "dmarcMitigation": "MUNGE_FROM"}
+             "dmarcMitigation": "MUNGE_FROM", "memberAuth": "DMARC"}
             """
                 .formatted(address))
         .post("/api/lists")
@@ -63,6 +63,7 @@ class ListResourceTest {
         .body("subscriptionPolicy", equalTo("CONFIRM_THEN_MODERATE"))
         .body("unsubscriptionPolicy", equalTo("MODERATE"))
         .body("dmarcMitigation", equalTo("MUNGE_FROM"))
+        .body("memberAuth", equalTo("DMARC"))
         .body("memberCount", equalTo(0))
         .body("createdAt", notNullValue());
   }
@@ -87,7 +88,8 @@ class ListResourceTest {
         .body("subscriptionPolicy", equalTo("CONFIRM"))
         // Unsubscribing by email is confirmed by default: a -leave message is easily forged.
         .body("unsubscriptionPolicy", equalTo("CONFIRM"))
-        .body("dmarcMitigation", equalTo("NONE"));
+        .body("dmarcMitigation", equalTo("NONE"))
+        .body("memberAuth", equalTo("NONE"));
   }
 
   @Test
@@ -202,6 +204,26 @@ class ListResourceTest {
         .statusCode(400)
         .body("detail", containsString("owners[0]"));
     api().get("/api/lists/" + address).then().body("name", equalTo("Before"));
+  }
+
+  @Test
+  void memberAuthTakesItsTwoValuesOnly() {
+    String address = createList("memberauth");
+    api()
+        .body("{\"memberAuth\":\"DMARC\"}")
+        .patch("/api/lists/" + address)
+        .then()
+        .statusCode(200)
+        .body("memberAuth", equalTo("DMARC"))
+        .body("postingPolicy", equalTo("MEMBERS"));
+    api().body("{\"memberAuth\":\"SPF\"}").patch("/api/lists/" + address).then().statusCode(400);
+    api()
+        .body("{\"memberAuth\":null}")
+        .patch("/api/lists/" + address)
+        .then()
+        .statusCode(400)
+        .body("detail", containsString("memberAuth"));
+    api().get("/api/lists/" + address).then().body("memberAuth", equalTo("DMARC"));
   }
 
   @Test
