@@ -52,7 +52,13 @@ public final class DmarcCheck {
       return new Outcome(DmarcResult.NONE, null, false, null, "no From domain");
     }
     String from = fromDomain.toLowerCase(Locale.ROOT);
-    Found found = discover(from);
+    Found found;
+    try {
+      found = discover(from);
+    } catch (RuntimeException e) {
+      // A bug or a resolver surprise counts as a failed look-up, never as a lost message.
+      found = new Found(true, Optional.empty(), from, false);
+    }
     Map<String, String> tags = found.record().map(DmarcRecord::tags).orElse(Map.of());
     boolean strictSpf = "s".equalsIgnoreCase(tags.get("aspf"));
     boolean strictDkim = "s".equalsIgnoreCase(tags.get("adkim"));

@@ -1,5 +1,6 @@
 package org.fanmail.auth;
 
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -19,10 +20,12 @@ import org.fanmail.fanout.HostPort;
  * resolver costs the client at most that long. Nothing here refuses mail: the verdict is recorded
  * in Authentication-Results and read by {@code memberAuth}.
  *
- * <p>Start-up fails on a budget outside 1 s to 60 s or a query timeout outside 100 ms to the
- * budget. Blocking: worker threads only.
+ * <p>Created at start-up, which fails on a budget outside 1 s to 60 s or a query timeout outside
+ * 100 ms to the budget. A check that breaks unexpectedly (a bug, not DNS) ends as {@code temperror}
+ * for its method, never as a failed transaction. Blocking: worker threads only.
  */
 @ApplicationScoped
+@Startup
 public class InboundAuthenticator {
   static final Duration MIN_BUDGET = Duration.ofSeconds(1);
   static final Duration MAX_BUDGET = Duration.ofSeconds(60);
@@ -37,6 +40,17 @@ public class InboundAuthenticator {
     this.enabled = c.enabled();
     this.budget = c.dnsBudget();
     this.queryTimeout = c.dnsQueryTimeout();
+    validate(budget, queryTimeout);
+    List<InetSocketAddress> servers = new ArrayList<>();
+    for (String s : config.delivery().dnsServers().orElse(List.of())) {
+      HostPort hp = HostPort.parse(s, 53);
+      servers.add(new InetSocketAddress(hp.host(), hp.port()));
+    }
+    this.dns = new InboundDns(servers);
+  }
+
+  /** Refuses a budget outside 1 s to 60 s, or a query timeout outside 100 ms to the budget. */
+  static void validate(Duration budget, Duration queryTimeout) {
     if (budget.compareTo(MIN_BUDGET) < 0 || budget.compareTo(MAX_BUDGET) > 0) {
       throw new IllegalArgumentException(
           "fanmail.smtp.inbound-auth.dns-budget must be between 1s and 60s: " + budget);
@@ -46,12 +60,6 @@ public class InboundAuthenticator {
           "fanmail.smtp.inbound-auth.dns-query-timeout must be between 100ms and dns-budget: "
               + queryTimeout);
     }
-    List<InetSocketAddress> servers = new ArrayList<>();
-    for (String s : config.delivery().dnsServers().orElse(List.of())) {
-      HostPort hp = HostPort.parse(s, 53);
-      servers.add(new InetSocketAddress(hp.host(), hp.port()));
-    }
-    this.dns = new InboundDns(servers);
   }
 
   /** False when {@code fanmail.smtp.inbound-auth.enabled} is off. */

@@ -79,6 +79,9 @@ public final class SpfCheck {
       return new Outcome(r, identity, sender, domain, r.keyword());
     } catch (Stop s) {
       return new Outcome(s.result, identity, sender, domain, s.getMessage());
+    } catch (RuntimeException e) {
+      // A bug or a resolver surprise: say "try later" for SPF, never lose the message over it.
+      return new Outcome(SpfResult.TEMPERROR, identity, sender, domain, "check failed: " + e);
     }
   }
 
