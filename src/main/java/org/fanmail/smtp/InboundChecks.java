@@ -11,6 +11,7 @@ import org.fanmail.auth.InboundAuthenticator;
 import org.fanmail.auth.InboundVerdict;
 import org.fanmail.moderation.FromAuthentication;
 import org.fanmail.moderation.MessageHeaders;
+import org.fanmail.queue.PostPurpose;
 import org.fanmail.queue.PostStore;
 import org.fanmail.smtp.codec.SpillBuffer;
 
@@ -19,7 +20,8 @@ import org.fanmail.smtp.codec.SpillBuffer;
  * InboundAuthenticator} for the message, what it means for the posting rules ({@link
  * FromAuthentication}), the {@code Authentication-Results} field to prepend, and the message as it
  * is stored, without the Authentication-Results fields from outside that claim our authserv-id.
- * With inbound checks off, nothing is looked up, prepended or removed.
+ * With inbound checks off, or for a transaction with no list posting address (bounces, requests),
+ * nothing is looked up, prepended or removed.
  *
  * <p>The whole message is read into memory only when it carries a {@code DKIM-Signature} (the
  * verifier wants its bytes; the size is bounded by the SMTP limit). Blocking: worker threads only.
@@ -42,7 +44,10 @@ record InboundChecks(
       String authservId)
       throws IOException {
     SpillBuffer buffer = tx.buffer;
-    if (!auth.enabled()) {
+    // Only posts are checked: bounces and requests to the sub-addresses read no verdict, and a
+    // flood of DSNs should not cost DNS look-ups.
+    boolean anyPost = tx.recipients.stream().anyMatch(r -> r.purpose() == PostPurpose.POST);
+    if (!auth.enabled() || !anyPost) {
       return new InboundChecks(FromAuthentication.UNCHECKED, new byte[0], whole(buffer));
     }
     byte[] header = headerSection(buffer);

@@ -217,6 +217,18 @@ class InboundAuthTest {
     assertTrue(results(only(list)).contains("dmarc=fail"), raw);
   }
 
+  @Test
+  void requestsAndBouncesAreNotChecked() throws Exception {
+    String list = list("DMARC", "HOLD", "bob@pass.test");
+    String request = list.replace("@", "-request@");
+    ExternalProcess.Result r =
+        swaks(AuthZone.BAD_IP, "forger.example", "bob@pass.test", "bob@pass.test", request, null);
+    assertTrue(r.output().contains("250 2.0.0 Ok: queued as"), r.output());
+    TestMail.Post p = only(list);
+    assertEquals("REQUEST", p.purpose());
+    assertTrue(text(p).startsWith("Received: "), text(p));
+  }
+
   private static int count(String s, String what) {
     int n = 0;
     for (int i = s.indexOf(what); i >= 0; i = s.indexOf(what, i + 1)) {
