@@ -24,6 +24,7 @@ import org.fanmail.list.DmarcMitigation;
 import org.fanmail.list.MemberRole;
 import org.fanmail.list.MemberStatus;
 import org.fanmail.request.SubscriptionRequestState;
+import org.fanmail.tlspolicy.TlsMode;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -53,7 +54,8 @@ class StateConstraintsTest {
           new Column("member", "member_status_ck", MemberStatus.class),
           new Column("member", "member_role_ck", MemberRole.class),
           new Column("mailing_list", "mailing_list_dmarc_ck", DmarcMitigation.class),
-          new Column("post", "post_dmarc_action_ck", DmarcAction.class));
+          new Column("post", "post_dmarc_action_ck", DmarcAction.class),
+          new Column("delivery", "delivery_tls_policy_ck", TlsMode.class));
 
   private static final Pattern QUOTED = Pattern.compile("'((?:[^']|'')*)'");
 
