@@ -38,6 +38,11 @@ public class DeliveryStore {
     this.scoring = scoring;
   }
 
+  /** The database, for the MTA-STS policies kept across restarts. */
+  javax.sql.DataSource dataSource() {
+    return dataSource;
+  }
+
   /** Claims up to {@code limit} due rows, at most {@code perPost} of one post. */
   List<DeliveryJob> claim(String owner, Duration lease, int perPost, int limit)
       throws SQLException {

@@ -190,7 +190,9 @@ final class DestinationRunner {
                                 : sr.cause() instanceof ConnectFailure cf ? cf.tls() : null;
                         if (sr.failed()) {
                           // Nothing could be sent: not even a connection.
-                          deadReason = "4.4.1 " + msg(sr.cause());
+                          // A TLS policy's refusal carries its own status (4.7.x).
+                          String why = msg(sr.cause());
+                          deadReason = why.matches("4\\.7\\.\\d{1,3} .*") ? why : "4.4.1 " + why;
                           List<RecipientOutcome> all = new ArrayList<>(acc);
                           List<Recipient> rest = new ArrayList<>(a.recipients());
                           rest.removeIf(r -> acc.stream().anyMatch(o -> o.recipientId() == r.id()));

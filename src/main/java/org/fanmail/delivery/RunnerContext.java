@@ -71,6 +71,7 @@ record RunnerContext(
         TlsPolicies.create(
             TlsPolicies.Settings.of(d),
             TlsPolicies.addresses(resolver::addresses),
+            store.dataSource(),
             Clock.systemUTC());
     SessionSettings session =
         new SessionSettings(

@@ -22,7 +22,10 @@ import org.xbill.DNS.Type;
  * TXT record is asked again after {@link #RECHECK} at the earliest. When the record is gone, the
  * fetch fails or DNS fails for now, a cached policy that has not expired still applies (a policy
  * must survive an attacker who strips the record); with none, the domain has no policy. At most
- * {@value #MAX_DOMAINS} domains are kept, the least recently used dropped. Thread-safe; blocking.
+ * {@value #MAX_DOMAINS} domains are kept in memory, the least recently used dropped; with a {@link
+ * MtaStsStore}, fetched policies are also kept in the database and read back when a domain is not
+ * in memory (after a restart), so they survive it as RFC 8461 section 5 asks. Thread-safe;
+ * blocking.
  */
 public final class MtaStsPolicies {
   private static final Logger LOG = Logger.getLogger(MtaStsPolicies.class);
@@ -38,6 +41,7 @@ public final class MtaStsPolicies {
 
   private final Resolver dns;
   private final MtaStsFetch fetch;
+  private final MtaStsStore store;
   private final Clock clock;
   private final Map<String, Entry> cache =
       new LinkedHashMap<>(256, 0.75f, true) {
@@ -47,9 +51,11 @@ public final class MtaStsPolicies {
         }
       };
 
-  MtaStsPolicies(Resolver dns, MtaStsFetch fetch, Clock clock) {
+  /** {@code store} keeps policies across restarts; null: memory only. */
+  MtaStsPolicies(Resolver dns, MtaStsFetch fetch, MtaStsStore store, Clock clock) {
     this.dns = dns;
     this.fetch = fetch;
+    this.store = store;
     this.clock = clock;
   }
 
@@ -62,6 +68,9 @@ public final class MtaStsPolicies {
     }
     if (e != null && now.isBefore(e.recheck())) {
       return Optional.ofNullable(e.live(now));
+    }
+    if (e == null) {
+      e = stored(domain);
     }
     MtaStsPolicy cached = e == null ? null : e.live(now);
     Optional<String> id;
@@ -81,9 +90,14 @@ public final class MtaStsPolicies {
       return Optional.of(cached);
     }
     try {
-      MtaStsPolicy fresh = MtaStsPolicy.parse(fetch.fetch(domain));
+      String body = fetch.fetch(domain);
+      MtaStsPolicy fresh = MtaStsPolicy.parse(body);
+      Instant expires = now.plus(fresh.maxAge());
       synchronized (cache) {
-        cache.put(domain, new Entry(id.get(), fresh, now.plus(fresh.maxAge()), now.plus(RECHECK)));
+        cache.put(domain, new Entry(id.get(), fresh, expires, now.plus(RECHECK)));
+      }
+      if (store != null) {
+        store.save(domain, id.get(), body, now, expires);
       }
       LOG.infof("MTA-STS policy of %s (id %s): %s", domain, id.get(), fresh);
       return Optional.of(fresh);
@@ -96,6 +110,23 @@ public final class MtaStsPolicies {
           cached == null ? "no policy applies" : "the cached one applies");
       remember(domain, e, cached, now);
       return Optional.ofNullable(cached);
+    }
+  }
+
+  /** The policy kept in the database (after a restart), due for a look at DNS now; else null. */
+  private Entry stored(String domain) {
+    if (store == null) {
+      return null;
+    }
+    Optional<MtaStsStore.Stored> s = store.load(domain);
+    if (s.isEmpty()) {
+      return null;
+    }
+    try {
+      MtaStsPolicy p = MtaStsPolicy.parse(s.get().body());
+      return new Entry(s.get().id(), p, s.get().expires(), clock.instant());
+    } catch (IllegalArgumentException unreadable) {
+      return null;
     }
   }
 

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Function;
+import javax.sql.DataSource;
 import org.fanmail.config.DeliveryConfig;
 import org.fanmail.config.DeliveryConfig.TlsPolicy;
 import org.xbill.DNS.ExtendedResolver;
@@ -80,18 +81,23 @@ public final class TlsPolicies {
 
   /**
    * The policies of {@code d}; {@code addresses} gives a host's usable addresses (for the policy
-   * fetch; it applies the same address scope as MX hosts).
+   * fetch; it applies the same address scope as MX hosts); MTA-STS policies are kept in {@code
+   * policyStore} across restarts (null: in memory only).
    *
    * @throws IllegalStateException when the trust store or trust anchor file cannot be read
    */
   public static TlsPolicies create(
-      Settings d, Function<String, List<InetAddress>> addresses, Clock clock) {
+      Settings d,
+      Function<String, List<InetAddress>> addresses,
+      DataSource policyStore,
+      Clock clock) {
     CertificateCheck certificates = CertificateCheck.create(d.trustStore());
     MtaStsPolicies mtaSts =
         d.mtaSts()
             ? new MtaStsPolicies(
                 resolver(d.dnsServers()),
                 new MtaStsFetch(certificates.context(), d.mtaStsPort(), FETCH_TIMEOUT, addresses),
+                policyStore == null ? null : new MtaStsStore(policyStore),
                 clock)
             : null;
     DaneRecords dane = null;

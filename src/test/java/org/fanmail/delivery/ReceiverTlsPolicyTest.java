@@ -203,6 +203,7 @@ class ReceiverTlsPolicyTest {
             false,
             Optional.empty()),
         ReceiverTlsPolicyTest::addressesByDns,
+        null,
         Clock.systemUTC());
   }
 
