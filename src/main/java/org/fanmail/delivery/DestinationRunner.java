@@ -33,7 +33,9 @@ import org.jboss.logging.Logger;
  *
  * <p>Each candidate host gets its TLS policy for the row's recipient domains ({@link
  * RunnerContext#tlsFor}); an open session serves the next row only under an equal policy. The
- * policy of the attempt's session (or of the host that refused) is recorded with the outcomes.
+ * policy of the attempt's session (or of the host that refused) is recorded with the outcomes. A
+ * row whose hosts its TLS policy refused is deferred with that reason alone (the refusal depends on
+ * the row's domains, so it does not mark the destination dead).
  *
  * <p>When no candidate host can be reached, the row is deferred with the reason and so is every
  * further row this runner takes for the destination, without another connect attempt: a dead
@@ -190,16 +192,19 @@ final class DestinationRunner {
                                 : sr.cause() instanceof ConnectFailure cf ? cf.tls() : null;
                         if (sr.failed()) {
                           // Nothing could be sent: not even a connection.
-                          // A TLS policy's refusal carries its own status (4.7.x).
+                          // A TLS policy's refusal carries its own status (4.7.x) and concerns
+                          // this row's domains: the runner's next rows, other domains, still try.
                           String why = msg(sr.cause());
-                          deadReason = why.matches("4\\.7\\.\\d{1,3} .*") ? why : "4.4.1 " + why;
+                          boolean byPolicy = why.matches("4\\.7\\.\\d{1,3} .*");
+                          String reason = byPolicy ? why : "4.4.1 " + why;
+                          deadReason = byPolicy ? null : reason;
                           List<RecipientOutcome> all = new ArrayList<>(acc);
                           List<Recipient> rest = new ArrayList<>(a.recipients());
                           rest.removeIf(r -> acc.stream().anyMatch(o -> o.recipientId() == r.id()));
-                          all.addAll(decideAll(rest, State.DEFERRED, deadReason));
+                          all.addAll(decideAll(rest, State.DEFERRED, reason));
                           LOG.infof(
                               "post %d: delivery %d to %s deferred: %s",
-                              job.postId(), job.deliveryId(), job.destination(), deadReason);
+                              job.postId(), job.deliveryId(), job.destination(), reason);
                           finish(job, a, all, relay, tls);
                         } else {
                           finish(job, a, acc, relay, tls);
