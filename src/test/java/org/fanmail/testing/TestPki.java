@@ -101,7 +101,7 @@ public final class TestPki {
         "-out",
         csr.toString(),
         "-subj",
-        "/CN=" + names[0]);
+        "/CN=" + names[0].replaceFirst("^IP:", ""));
     openssl(
         "x509",
         "-req",
@@ -179,7 +179,9 @@ public final class TestPki {
   private static String san(String... names) {
     StringBuilder b = new StringBuilder();
     for (String name : names) {
-      b.append(b.length() == 0 ? "" : ",").append("DNS:").append(name);
+      b.append(b.length() == 0 ? "" : ",")
+          .append(name.startsWith("IP:") ? "" : "DNS:")
+          .append(name);
     }
     return b.toString();
   }

@@ -32,6 +32,7 @@ class CertificateCheckTest {
   static TestPki.Identity mx;
   static TestPki.Identity wildcard;
   static TestPki.Identity stranger;
+  static TestPki.Identity byAddress;
   static CertificateCheck check;
 
   @BeforeAll
@@ -39,6 +40,7 @@ class CertificateCheckTest {
     pki = TestPki.create(dir, "fanmail test CA");
     mx = pki.issue("mx.policy.test");
     wildcard = pki.issue("*.wild.test");
+    byAddress = pki.issue("relay.test", "IP:127.0.0.9");
     stranger =
         TestPki.create(Files.createDirectory(dir.resolve("other")), "other CA")
             .issue("mx.policy.test");
@@ -59,6 +61,11 @@ class CertificateCheckTest {
     assertNotNull(
         CertificateCheck.create(Optional.empty()).check(ENFORCE, "mx.policy.test", mx.chain()));
     assertNull(check.check(ENFORCE, "a.wild.test", wildcard.chain()));
+    // A relay host given as an address matches the certificate's IP address names only.
+    assertNull(check.check(HostTls.of(TlsMode.REQUIRED), "[127.0.0.9]", byAddress.chain()));
+    assertNull(check.check(HostTls.of(TlsMode.REQUIRED), "127.0.0.9", byAddress.chain()));
+    assertNotNull(check.check(HostTls.of(TlsMode.REQUIRED), "127.0.0.8", byAddress.chain()));
+    assertNotNull(check.check(HostTls.of(TlsMode.REQUIRED), "127.0.0.9", mx.chain()));
     assertNotNull(check.check(ENFORCE, "a.b.wild.test", wildcard.chain()));
     assertNotNull(check.check(ENFORCE, "wild.test", wildcard.chain()));
   }
