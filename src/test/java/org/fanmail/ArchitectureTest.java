@@ -38,6 +38,34 @@ class ArchitectureTest {
                   .and(resideOutsideOfPackages("org.fanmail.stage..", "org.fanmail.config..")))
           .allowEmptyShould(true);
 
+  /** Receivers' TLS policies are decided from DNS and HTTPS alone: no stage, no queue. */
+  @ArchTest
+  static final ArchRule tlsPolicyKnowsNoStage =
+      noClasses()
+          .that()
+          .resideInAPackage("org.fanmail.tlspolicy..")
+          .should()
+          .dependOnClassesThat(
+              resideInAPackage("org.fanmail..")
+                  .and(
+                      resideOutsideOfPackages(
+                          "org.fanmail.tlspolicy..",
+                          "org.fanmail.config..",
+                          "org.fanmail.mail..",
+                          "org.fanmail.stage..")))
+          .allowEmptyShould(true);
+
+  /** Only delivery asks for receivers' TLS policies. */
+  @ArchTest
+  static final ArchRule onlyDeliveryUsesTlsPolicies =
+      noClasses()
+          .that()
+          .resideOutsideOfPackages("org.fanmail.delivery..", "org.fanmail.tlspolicy..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAPackage("org.fanmail.tlspolicy..")
+          .allowEmptyShould(true);
+
   @ArchTest
   static final ArchRule smtpNeverDelivers =
       noClasses()

@@ -39,9 +39,20 @@ import org.fanmail.queue.StatusQueries;
 public class PostResource {
   static final String MESSAGE_RFC822 = "message/rfc822";
 
-  /** One destination host's share of a post. */
+  /**
+   * One destination host's share of a post; {@code tlsPolicy} ({@code NONE | OPPORTUNISTIC |
+   * MTA_STS | MTA_STS_TESTING | DANE | REQUIRED}) and {@code tlsUsed} as the last attempts found
+   * them.
+   */
   public record HostStatus(
-      String host, long recipients, long delivered, long deferred, long failed, String lastReply) {}
+      String host,
+      long recipients,
+      long delivered,
+      long deferred,
+      long failed,
+      String lastReply,
+      String tlsPolicy,
+      Boolean tlsUsed) {}
 
   /** A post's delivery status. */
   public record PostStatus(
@@ -103,7 +114,9 @@ public class PostResource {
                     rs.getLong(3),
                     rs.getLong(4),
                     rs.getLong(5),
-                    rs.getString(6)));
+                    rs.getString(6),
+                    rs.getString(7),
+                    (Boolean) rs.getObject(8)));
           }
         }
       }

@@ -84,6 +84,41 @@ public interface DeliveryConfig {
   @WithDefault("opportunistic")
   TlsPolicy tls();
 
+  /**
+   * Extra certificate authorities (a PEM file of one or more certificates) trusted beside the JDK's
+   * own, for the MTA-STS policy fetch and for the certificate checks of MTA-STS and {@code
+   * tls=required}: for a site with its own CA, and for tests.
+   */
+  @WithName("tls-trust-store")
+  Optional<Path> tlsTrustStore();
+
+  /** Honour the MTA-STS policies (RFC 8461) of domains reached through their MX records. */
+  @WithName("mta-sts")
+  @WithDefault("true")
+  boolean mtaSts();
+
+  /** The HTTPS port MTA-STS policies are fetched from: 443 (RFC 8461); another only for tests. */
+  @WithName("mta-sts-port")
+  @WithDefault("443")
+  @Min(1)
+  @Max(65535)
+  int mtaStsPort();
+
+  /**
+   * DANE for SMTP (RFC 7672): TLSA records of MX hosts, only when DNSSEC validates the MX and TLSA
+   * answers (validated by fanmail itself from {@code dnssec-trust-anchor}). Off by default: the
+   * resolvers of {@code dns-servers} must pass DNSSEC records through, or every answer is bogus.
+   */
+  @WithDefault("false")
+  boolean dane();
+
+  /**
+   * Trust anchors for DNSSEC validation (DS or DNSKEY records in zone-file form); default: the root
+   * zone's key-signing keys (KSK-2017 and KSK-2024).
+   */
+  @WithName("dnssec-trust-anchor")
+  Optional<Path> dnssecTrustAnchor();
+
   /** Name in our EHLO; default: fanmail.smtp.hostname. */
   @WithName("helo-name")
   Optional<String> heloName();

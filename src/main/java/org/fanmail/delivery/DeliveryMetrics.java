@@ -8,12 +8,14 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.fanmail.tlspolicy.TlsMode;
 
 /**
  * Micrometer meters of delivery: recipients by outcome, transactions by result, connections by
  * result, rows taken into memory by source (claim or handoff), the latency from a post's receipt to
  * its last delivery, and queue depth gauges (delivery rows pending in the database, as of the last
- * scan; deliveries held in memory).
+ * scan; deliveries held in memory), and TLS: sessions by policy and use, certificate check failures
+ * and hosts refused by policy.
  */
 @ApplicationScoped
 public class DeliveryMetrics {
@@ -45,6 +47,22 @@ public class DeliveryMetrics {
     counter("fanmail.delivery.connections", "result", ok ? "ok" : "failed").increment();
   }
 
+  /** A session opened under TLS policy {@code mode}, over TLS or not. */
+  void tlsSession(TlsMode mode, boolean used) {
+    tagged("fanmail.delivery.tls.sessions", "policy", mode.name(), "tls", String.valueOf(used))
+        .increment();
+  }
+
+  /** A certificate that failed the check of {@code mode} (refused, or only reported in testing). */
+  void tlsCheckFailed(TlsMode mode) {
+    counter("fanmail.delivery.tls.check.failures", "policy", mode.name()).increment();
+  }
+
+  /** A host its TLS policy refused before connecting (not listed by MTA-STS, bogus TLSA). */
+  void tlsRefused(TlsMode mode) {
+    counter("fanmail.delivery.tls.refused.hosts", "policy", mode.name()).increment();
+  }
+
   /**
    * Delivery rows taken into memory, by how: {@code claim} (a claim statement) or {@code handoff}
    * (written already leased by this instance's expander).
@@ -65,6 +83,12 @@ public class DeliveryMetrics {
 
   void inMemory(long n) {
     inMemory.set(n);
+  }
+
+  private Counter tagged(String name, String tag1, String value1, String tag2, String value2) {
+    return counters.computeIfAbsent(
+        name + "|" + value1 + "|" + value2,
+        k -> Counter.builder(name).tag(tag1, value1).tag(tag2, value2).register(registry));
   }
 
   private Counter counter(String name, String tag, String value) {

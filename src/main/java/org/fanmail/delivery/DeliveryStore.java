@@ -19,6 +19,7 @@ import org.fanmail.delivery.RecipientOutcome.Recipient;
 import org.fanmail.queue.DeliveryQueries;
 import org.fanmail.queue.DeliveryState;
 import org.fanmail.stage.Transactions;
+import org.fanmail.tlspolicy.TlsUse;
 import org.jboss.logging.Logger;
 
 /**
@@ -35,6 +36,11 @@ public class DeliveryStore {
   public DeliveryStore(AgroalDataSource dataSource, BounceScoring scoring) {
     this.dataSource = dataSource;
     this.scoring = scoring;
+  }
+
+  /** The database, for the MTA-STS policies kept across restarts. */
+  javax.sql.DataSource dataSource() {
+    return dataSource;
   }
 
   /** Claims up to {@code limit} due rows, at most {@code perPost} of one post. */
@@ -190,11 +196,12 @@ public class DeliveryStore {
       List<RecipientOutcome> outcomes,
       List<RecipientOutcome> fallback,
       Instant nextAttempt,
-      String lastReply)
+      String lastReply,
+      TlsUse tls)
       throws SQLException {
     List<RecipientOutcome> refused = refusals(outcomes);
     if (!outcomes.isEmpty() && refused.isEmpty() && fallback.isEmpty()) {
-      return finishInOneStatement(job, owner, outcomes, nextAttempt, lastReply);
+      return finishInOneStatement(job, owner, outcomes, nextAttempt, lastReply, tls);
     }
     Recorded attempt;
     Finished finished;
@@ -204,7 +211,7 @@ public class DeliveryStore {
               c,
               tx ->
                   recordAttempt(
-                      tx, job, owner, outcomes, refused, fallback, nextAttempt, lastReply));
+                      tx, job, owner, outcomes, refused, fallback, nextAttempt, lastReply, tls));
       finished = attempt.finished();
       if (finished.deliveryState() == DeliveryState.DONE
           && finished.postDoneReceivedAt().isEmpty()) {
@@ -240,7 +247,8 @@ public class DeliveryStore {
       List<RecipientOutcome> refused,
       List<RecipientOutcome> fallback,
       Instant nextAttempt,
-      String lastReply)
+      String lastReply,
+      TlsUse tls)
       throws SQLException {
     BounceScoring.Result bounces = null;
     int fellBack = 0;
@@ -275,8 +283,9 @@ public class DeliveryStore {
     try (PreparedStatement ps = c.prepareStatement(DeliveryQueries.FINISH_ATTEMPT)) {
       ps.setTimestamp(1, Timestamp.from(nextAttempt));
       ps.setString(2, lastReply);
-      ps.setLong(3, job.deliveryId());
-      ps.setString(4, owner);
+      setTls(ps, 3, tls);
+      ps.setLong(5, job.deliveryId());
+      ps.setString(6, owner);
       try (ResultSet rs = ps.executeQuery()) {
         if (rs.next()) {
           state = DeliveryState.valueOf(rs.getString(1));
@@ -293,6 +302,12 @@ public class DeliveryStore {
   /** Outcomes that count as bounces: permanent refusals (FAILED with a 5.x.x status). */
   private static List<RecipientOutcome> refusals(List<RecipientOutcome> outcomes) {
     return outcomes.stream().filter(RecipientOutcome::permanentRefusal).toList();
+  }
+
+  /** The attempt's TLS policy and use at {@code i} and {@code i + 1}; nulls keep the row's. */
+  private static void setTls(PreparedStatement ps, int i, TlsUse tls) throws SQLException {
+    ps.setString(i, tls == null ? null : tls.mode().name());
+    ps.setObject(i + 1, tls == null ? null : tls.used(), java.sql.Types.BOOLEAN);
   }
 
   /** Parameters 1 to 3: the outcomes as parallel arrays of id, state and reply. */
@@ -322,7 +337,8 @@ public class DeliveryStore {
       String owner,
       List<RecipientOutcome> outcomes,
       Instant nextAttempt,
-      String lastReply)
+      String lastReply,
+      TlsUse tls)
       throws SQLException {
     DeliveryState state = null;
     Optional<Instant> done = Optional.empty();
@@ -332,8 +348,9 @@ public class DeliveryStore {
         ps.setLong(4, job.deliveryId());
         ps.setTimestamp(5, Timestamp.from(nextAttempt));
         ps.setString(6, lastReply);
-        ps.setLong(7, job.deliveryId());
-        ps.setString(8, owner);
+        setTls(ps, 7, tls);
+        ps.setLong(9, job.deliveryId());
+        ps.setString(10, owner);
         try (ResultSet rs = ps.executeQuery()) {
           if (rs.next()) {
             state = DeliveryState.valueOf(rs.getString(1));

@@ -10,10 +10,13 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import org.fanmail.delivery.RecipientOutcome.Recipient;
 import org.fanmail.delivery.RecipientOutcome.State;
 import org.fanmail.fanout.Destination;
 import org.fanmail.fanout.HostPort;
+import org.fanmail.tlspolicy.HostTls;
+import org.fanmail.tlspolicy.TlsUse;
 import org.jboss.logging.Logger;
 
 /**
@@ -27,6 +30,12 @@ import org.jboss.logging.Logger;
  * domains fall back to delivery rows of their own ({@code DeliveryQueries.SPLIT_TO_DOMAINS}),
  * retried as separate transactions. A row of one domain fails such recipients as usual, so the
  * fallback happens at most once.
+ *
+ * <p>Each candidate host gets its TLS policy for the row's recipient domains ({@link
+ * RunnerContext#tlsFor}); an open session serves the next row only under an equal policy. The
+ * policy of the attempt's session (or of the host that refused) is recorded with the outcomes. A
+ * row whose hosts its TLS policy refused is deferred with that reason alone (the refusal depends on
+ * the row's domains, so it does not mark the destination dead).
  *
  * <p>When no candidate host can be reached, the row is deferred with the reason and so is every
  * further row this runner takes for the destination, without another connect attempt: a dead
@@ -173,22 +182,32 @@ final class DestinationRunner {
               }
               List<RecipientOutcome> acc = new ArrayList<>();
               Set<Long> relay = new HashSet<>();
-              sendAll(job, d.hosts(), m, a.recipients(), acc, relay, 0)
+              Function<HostPort, Future<HostTls>> policies = ctx.tlsFor(a.recipients());
+              sendAll(job, d.hosts(), policies, m, a.recipients(), acc, relay, 0)
                   .onComplete(
                       sr -> {
+                        TlsUse tls =
+                            sr.succeeded()
+                                ? (session == null ? null : session.tls())
+                                : sr.cause() instanceof ConnectFailure cf ? cf.tls() : null;
                         if (sr.failed()) {
                           // Nothing could be sent: not even a connection.
-                          deadReason = "4.4.1 " + msg(sr.cause());
+                          // A TLS policy's refusal carries its own status (4.7.x) and concerns
+                          // this row's domains: the runner's next rows, other domains, still try.
+                          String why = msg(sr.cause());
+                          boolean byPolicy = why.matches("4\\.7\\.\\d{1,3} .*");
+                          String reason = byPolicy ? why : "4.4.1 " + why;
+                          deadReason = byPolicy ? null : reason;
                           List<RecipientOutcome> all = new ArrayList<>(acc);
                           List<Recipient> rest = new ArrayList<>(a.recipients());
                           rest.removeIf(r -> acc.stream().anyMatch(o -> o.recipientId() == r.id()));
-                          all.addAll(decideAll(rest, State.DEFERRED, deadReason));
+                          all.addAll(decideAll(rest, State.DEFERRED, reason));
                           LOG.infof(
                               "post %d: delivery %d to %s deferred: %s",
-                              job.postId(), job.deliveryId(), job.destination(), deadReason);
-                          finish(job, a, all, relay);
+                              job.postId(), job.deliveryId(), job.destination(), reason);
+                          finish(job, a, all, relay, tls);
                         } else {
-                          finish(job, a, acc, relay);
+                          finish(job, a, acc, relay, tls);
                         }
                       });
             });
@@ -202,6 +221,7 @@ final class DestinationRunner {
   private Future<Void> sendAll(
       DeliveryJob job,
       List<HostPort> hosts,
+      Function<HostPort, Future<HostTls>> policies,
       PreparedMessage m,
       List<Recipient> rcpts,
       List<RecipientOutcome> acc,
@@ -210,7 +230,7 @@ final class DestinationRunner {
     if (rcpts.isEmpty() || round > acc.size() + rcpts.size()) {
       return Future.succeededFuture();
     }
-    return session(hosts)
+    return session(hosts, policies)
         .compose(s -> s.deliver(m, rcpts))
         .compose(
             result -> {
@@ -220,21 +240,44 @@ final class DestinationRunner {
                 Future<Void> q = session == null ? Future.succeededFuture() : session.quit();
                 session = null;
                 return q.compose(
-                    v -> sendAll(job, hosts, m, result.unattempted(), acc, relay, round + 1));
+                    v ->
+                        sendAll(
+                            job, hosts, policies, m, result.unattempted(), acc, relay, round + 1));
               }
               return Future.succeededFuture();
             });
   }
 
-  private Future<OutboundSession> session(List<HostPort> hosts) {
+  private Future<OutboundSession> session(
+      List<HostPort> hosts, Function<HostPort, Future<HostTls>> policies) {
     if (session != null && session.usable()) {
-      return Future.succeededFuture(session);
+      // The open session serves this row only under the same TLS policy: the row may be for
+      // domains whose policy asks more (or refuses the host).
+      OutboundSession open = session;
+      return policies
+          .apply(open.host())
+          .transform(
+              p -> {
+                if (p.succeeded() && p.result().equals(open.policy()) && open.usable()) {
+                  return Future.succeededFuture(open);
+                }
+                open.quit();
+                if (session == open) {
+                  session = null;
+                }
+                return connect(hosts, policies);
+              });
     }
     if (session != null) {
       session.quit();
       session = null;
     }
-    return OutboundConnector.open(ctx.vertx(), ctx.client(), hosts, ctx.session())
+    return connect(hosts, policies);
+  }
+
+  private Future<OutboundSession> connect(
+      List<HostPort> hosts, Function<HostPort, Future<HostTls>> policies) {
+    return OutboundConnector.open(ctx.vertx(), ctx.client(), hosts, ctx.session(), policies)
         .onSuccess(s -> session = s);
   }
 
@@ -251,11 +294,16 @@ final class DestinationRunner {
   }
 
   private void finish(DeliveryJob job, DeliveryStore.Attempt a, List<RecipientOutcome> raw) {
-    finish(job, a, raw, Set.of());
+    finish(job, a, raw, Set.of(), null);
   }
 
+  /** Records the outcomes, and the TLS policy of the attempt's session when there was one. */
   private void finish(
-      DeliveryJob job, DeliveryStore.Attempt a, List<RecipientOutcome> raw, Set<Long> relay) {
+      DeliveryJob job,
+      DeliveryStore.Attempt a,
+      List<RecipientOutcome> raw,
+      Set<Long> relay,
+      TlsUse tls) {
     Instant now = Instant.now();
     List<RecipientOutcome> fallback = new ArrayList<>();
     boolean mixed = a.recipients().stream().map(r -> domainOf(r.email())).distinct().count() > 1;
@@ -290,7 +338,7 @@ final class DestinationRunner {
     }
     Instant next = now.plus(retry.delayAfter(job.attempts()));
     String reply = lastReply;
-    blocking(() -> ctx.store().finish(job, ctx.owner(), outcomes, fallback, next, reply))
+    blocking(() -> ctx.store().finish(job, ctx.owner(), outcomes, fallback, next, reply, tls))
         .onComplete(
             ar -> {
               if (ar.failed()) {

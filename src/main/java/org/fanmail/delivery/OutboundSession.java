@@ -15,6 +15,8 @@ import java.util.Set;
 import org.fanmail.delivery.RecipientOutcome.Recipient;
 import org.fanmail.delivery.RecipientOutcome.State;
 import org.fanmail.fanout.HostPort;
+import org.fanmail.tlspolicy.HostTls;
+import org.fanmail.tlspolicy.TlsUse;
 
 /**
  * The mail transactions of one open outbound SMTP session (opened, greeted, EHLO'd and TLS'd by
@@ -78,6 +80,15 @@ final class OutboundSession {
 
   EhloCapabilities capabilities() {
     return caps;
+  }
+
+  /** The TLS policy the session was opened under, and whether it runs over TLS. */
+  TlsUse tls() {
+    return new TlsUse(conn.policy().mode(), conn.encrypted());
+  }
+
+  HostTls policy() {
+    return conn.policy();
   }
 
   /** True while the connection is open and may take another transaction. */

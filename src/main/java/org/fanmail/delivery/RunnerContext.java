@@ -1,14 +1,22 @@
 package org.fanmail.delivery;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import java.net.InetAddress;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
 import org.fanmail.config.DeliveryConfig;
-import org.fanmail.config.DeliveryConfig.TlsPolicy;
 import org.fanmail.config.FanmailConfig;
+import org.fanmail.delivery.RecipientOutcome.Recipient;
 import org.fanmail.fanout.DestinationResolver;
+import org.fanmail.fanout.HostPort;
+import org.fanmail.tlspolicy.HostTls;
+import org.fanmail.tlspolicy.TlsPolicies;
 
 /**
  * Everything a {@link DestinationRunner} needs from the process, built once by {@link
@@ -21,6 +29,7 @@ import org.fanmail.fanout.DestinationResolver;
  * @param defaultPort the port of a row's host given without one
  * @param session what every outbound session is opened with
  * @param lingerMillis how long a runner whose queue ran empty keeps its connection open
+ * @param tlsPolicies the TLS policy of each candidate host (receivers' MTA-STS and DANE)
  */
 record RunnerContext(
     Vertx vertx,
@@ -34,7 +43,8 @@ record RunnerContext(
     Duration lease,
     int defaultPort,
     SessionSettings session,
-    long lingerMillis) {
+    long lingerMillis,
+    TlsPolicies tlsPolicies) {
 
   /** The context of {@code config}, with the one {@link NetClient} all runners connect through. */
   static RunnerContext create(
@@ -52,13 +62,17 @@ record RunnerContext(
         new NetClientOptions()
             .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, d.timeouts().connect().toMillis()))
             .setTcpNoDelay(true);
-    if (d.tls() == TlsPolicy.opportunistic) {
-      // Opportunistic TLS only guards against passive listening; an unverified certificate is
-      // still better than plain text (RFC 7435).
-      options.setTrustAll(true).setHostnameVerificationAlgorithm("");
-    } else if (d.tls() == TlsPolicy.required) {
-      options.setHostnameVerificationAlgorithm("HTTPS");
-    }
+    // The handshake accepts any certificate: what a host's certificate must be depends on its TLS
+    // policy (none for opportunistic TLS, RFC 7435; a TLSA match under DANE; PKIX and the host name
+    // under MTA-STS and tls=required), so OutboundConnector checks it after the handshake, before
+    // anything else is sent.
+    options.setTrustAll(true).setHostnameVerificationAlgorithm("");
+    TlsPolicies policies =
+        TlsPolicies.create(
+            TlsPolicies.Settings.of(d),
+            TlsPolicies.addresses(resolver::addresses),
+            store.dataSource(),
+            Clock.systemUTC());
     SessionSettings session =
         new SessionSettings(
             heloName(config),
@@ -66,7 +80,8 @@ record RunnerContext(
             d.timeouts(),
             // Called on the runner's context: the look-up runs on a worker thread of it.
             host -> vertx.executeBlocking(() -> resolver.addresses(host), false),
-            metrics);
+            metrics,
+            policies.certificates());
     return new RunnerContext(
         vertx,
         vertx.createNetClient(options),
@@ -79,7 +94,27 @@ record RunnerContext(
         d.lease(),
         d.port(),
         session,
-        lingerMillis);
+        lingerMillis,
+        policies);
+  }
+
+  /**
+   * The TLS policy of each candidate host for the recipients' domains: the configured one when the
+   * operator routes them (transport map, relay host), else receivers' policies ({@link
+   * TlsPolicies#decide}), looked up off the event loop.
+   */
+  Function<HostPort, Future<HostTls>> tlsFor(List<Recipient> recipients) {
+    List<String> domains =
+        recipients.stream()
+            .map(r -> r.email().substring(r.email().lastIndexOf('@') + 1).toLowerCase(Locale.ROOT))
+            .distinct()
+            .toList();
+    if (domains.isEmpty() || resolver.routedByOperator(domains.get(0))) {
+      HostTls configured = tlsPolicies.configuredPolicy();
+      return hp -> Future.succeededFuture(configured);
+    }
+    return hp ->
+        vertx.executeBlocking(() -> tlsPolicies.decide(domains, hp.host(), hp.port(), true), false);
   }
 
   /**

@@ -12,11 +12,15 @@ import io.vertx.core.net.SocketAddress;
 import io.vertx.core.parsetools.RecordParser;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.Certificate;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import org.fanmail.tlspolicy.HostTls;
+import org.fanmail.tlspolicy.TlsMode;
 
 /**
  * The framing layer of one outbound SMTP connection on a Vert.x {@link NetSocket}: writes command
@@ -41,6 +45,7 @@ final class SmtpConnection {
   private final Future<PeerReply> greeting;
   private long timer = -1;
   private Throwable dead;
+  private HostTls policy = HostTls.of(TlsMode.OPPORTUNISTIC);
 
   private SmtpConnection(Vertx vertx, NetSocket socket, String peer, Duration greetingTimeout) {
     this.vertx = vertx;
@@ -147,6 +152,29 @@ final class SmtpConnection {
   Future<Void> upgradeToTls(String serverName) {
     lines.clear();
     return socket.upgradeToSsl(serverName);
+  }
+
+  /** True once the socket runs over TLS. */
+  boolean encrypted() {
+    return socket.isSsl();
+  }
+
+  /** The server's certificate chain, leaf first (empty before TLS). */
+  List<Certificate> peerCertificates() {
+    try {
+      return socket.isSsl() ? socket.peerCertificates() : List.of();
+    } catch (SSLPeerUnverifiedException e) {
+      return List.of();
+    }
+  }
+
+  /** The TLS policy the connection was opened under (set by {@link OutboundConnector}). */
+  HostTls policy() {
+    return policy;
+  }
+
+  void policy(HostTls p) {
+    this.policy = p;
   }
 
   /** Closes the socket; pending replies fail. */

@@ -92,6 +92,14 @@ public class DestinationResolver {
   }
 
   /**
+   * Whether mail for {@code domain} goes where the operator's routes say (transport map, relay
+   * host) rather than where its MX records say: receivers' TLS policies apply only to the latter.
+   */
+  public boolean routedByOperator(String domain) {
+    return relay.isPresent() || transportMap.flatMap(t -> t.lookup(domain)).isPresent();
+  }
+
+  /**
    * The addresses of one candidate host (blocking). A host that none of the operator's routes names
    * keeps its public addresses only.
    *

@@ -122,13 +122,15 @@ public final class DeliveryQueries {
 
   /**
    * Closes an attempt on a delivery: DONE when no recipient in it is open any more, otherwise due
-   * again at the given time (parameter 1). Releases the lease either way.
+   * again at the given time (parameter 1). Releases the lease either way. The TLS policy and use of
+   * the attempt (parameters 3 and 4) replace the row's when given (null: no session was tried).
    */
   public static final String FINISH_ATTEMPT =
       "update delivery d set state = case when exists (select 1 from recipient r"
           + " where r.delivery_id = d.id and r.state in ('PENDING', 'DEFERRED'))"
           + " then 'PENDING' else 'DONE' end,"
           + " next_attempt_at = ?, attempts = d.attempts + 1, last_reply = ?,"
+          + " tls_policy = coalesce(?, d.tls_policy), tls_used = coalesce(?, d.tls_used),"
           + " lease_owner = null, lease_until = null, updated_at = now()"
           + " where d.id = ? and d.lease_owner = ?"
           + " returning d.state";
@@ -137,9 +139,10 @@ public final class DeliveryQueries {
    * {@link #RECORD_OUTCOMES}, {@link #FINISH_ATTEMPT} and {@link #FINISH_POST} in one statement,
    * for the usual attempt (no refusal to score, no relay fallback): one round trip and no explicit
    * transaction instead of five. Parameters: ids, states, replies (parallel arrays), the delivery
-   * id, next_attempt_at, last_reply, lease owner. Returns one row (the delivery's new state, and
-   * the post's received_at when this statement closed the post, else null), or none when the row is
-   * no longer ours; the outcomes are recorded either way, as with the separate statements.
+   * id, next_attempt_at, last_reply, TLS policy and use (null: keep), delivery id, lease owner.
+   * Returns one row (the delivery's new state, and the post's received_at when this statement
+   * closed the post, else null), or none when the row is no longer ours; the outcomes are recorded
+   * either way, as with the separate statements.
    *
    * <p>Every part of one statement reads the same snapshot, taken before any of its updates: the
    * delivery's check for open recipients therefore discounts those this statement closes, and the
@@ -159,6 +162,7 @@ public final class DeliveryQueries {
           + "   and u.state not in ('PENDING', 'DEFERRED')))"
           + "  then 'PENDING' else 'DONE' end,"
           + "  next_attempt_at = ?, attempts = d.attempts + 1, last_reply = ?,"
+          + "  tls_policy = coalesce(?, d.tls_policy), tls_used = coalesce(?, d.tls_used),"
           + "  lease_owner = null, lease_until = null, updated_at = now()"
           + "  where d.id = ? and d.lease_owner = ?"
           + "  returning d.id, d.post_id, d.state),"

@@ -21,7 +21,8 @@ public final class StatusQueries {
   /**
    * A post's recipients per destination host (group key); recipients that failed before any
    * delivery row existed (unroutable domains) are shown under their domain. lastReply: the latest
-   * reply that was not a success.
+   * reply that was not a success. TLS: the policy the host's rows last got (the greatest name when
+   * they differ) and whether all of their last sessions used TLS; null before any attempt.
    */
   public static final String POST_HOSTS =
       "select coalesce(d.destination, r.domain) as host, count(*),"
@@ -29,7 +30,8 @@ public final class StatusQueries {
           + " count(*) filter (where r.state = 'DEFERRED'),"
           + " count(*) filter (where r.state = 'FAILED'),"
           + " (array_agg(r.last_reply order by r.updated_at desc)"
-          + "   filter (where r.state <> 'DELIVERED' and r.last_reply is not null))[1]"
+          + "   filter (where r.state <> 'DELIVERED' and r.last_reply is not null))[1],"
+          + " max(d.tls_policy), bool_and(d.tls_used)"
           + " from recipient r left join delivery d on d.id = r.delivery_id"
           + " where r.post_id = ? group by 1 order by 2 desc, 1";
 

@@ -21,6 +21,8 @@ import org.fanmail.delivery.RecipientOutcome.State;
 import org.fanmail.fanout.FanoutTestProfile;
 import org.fanmail.queue.DeliveryState;
 import org.fanmail.testing.TestMail;
+import org.fanmail.tlspolicy.TlsMode;
+import org.fanmail.tlspolicy.TlsUse;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -135,7 +137,8 @@ class AttemptStoreTest {
                 outcome(db, post, "a2@never.test", State.DEFERRED, "451 later")),
             List.of(),
             LATER,
-            "451 later");
+            "451 later",
+            new TlsUse(TlsMode.MTA_STS, true));
     assertEquals(DeliveryState.PENDING, f.deliveryState());
     assertTrue(f.postDoneReceivedAt().isEmpty());
     assertEquals("DELIVERED", db.recipient(post, "a1@never.test", "state"));
@@ -144,6 +147,8 @@ class AttemptStoreTest {
     assertEquals("1", deliveryColumn(db, a, "attempts"));
     assertNull(deliveryColumn(db, a, "lease_owner"), "the lease is released");
     assertEquals("451 later", deliveryColumn(db, a, "last_reply"));
+    assertEquals("MTA_STS", deliveryColumn(db, a, "tls_policy"));
+    assertEquals("t", deliveryColumn(db, a, "tls_used"));
 
     // Another owner's attempt on b: outcomes recorded, the row not touched, nothing closed.
     f =
@@ -153,7 +158,8 @@ class AttemptStoreTest {
             List.of(outcome(db, post, "b1@never.test", State.DEFERRED, "421 busy")),
             List.of(),
             LATER,
-            "421 busy");
+            "421 busy",
+            null);
     assertNull(f.deliveryState(), "not ours");
     assertEquals("PENDING", deliveryColumn(db, b, "state"));
     assertEquals(OWNER, deliveryColumn(db, b, "lease_owner"));
@@ -166,7 +172,8 @@ class AttemptStoreTest {
             List.of(outcome(db, post, "b1@never.test", State.DELIVERED, "250 ok")),
             List.of(),
             LATER,
-            "250 ok");
+            "250 ok",
+            null);
     assertEquals(DeliveryState.DONE, f.deliveryState());
     assertTrue(f.postDoneReceivedAt().isEmpty(), "a is still pending");
     assertEquals("DELIVERING", db.postState(post));
@@ -183,12 +190,14 @@ class AttemptStoreTest {
             List.of(outcome(db, post, "a2@never.test", State.FAILED, "451 expired")),
             List.of(),
             LATER,
-            "451 expired");
+            "451 expired",
+            null);
     assertEquals(DeliveryState.DONE, f.deliveryState());
     assertTrue(f.postDoneReceivedAt().isPresent(), "the last open row closes the post");
     assertEquals("DONE", db.postState(post));
     assertEquals("FAILED", db.recipient(post, "a2@never.test", "state"));
     assertEquals("2", deliveryColumn(db, a, "attempts"));
+    assertEquals("MTA_STS", deliveryColumn(db, a, "tls_policy"), "no session: the last one kept");
   }
 
   @Test
@@ -266,11 +275,14 @@ class AttemptStoreTest {
                 outcome(db, post, "r2@never.test", State.FAILED, "550 no such user")),
             List.of(),
             LATER,
-            "550 no such user");
+            "550 no such user",
+            new TlsUse(TlsMode.DANE, false));
     assertEquals(DeliveryState.DONE, f.deliveryState());
     assertTrue(f.postDoneReceivedAt().isPresent());
     assertEquals("DONE", db.postState(post));
     assertEquals("FAILED", db.recipient(post, "r2@never.test", "state"));
     assertEquals("550 no such user", db.recipient(post, "r2@never.test", "last_reply"));
+    assertEquals("DANE", deliveryColumn(db, a, "tls_policy"));
+    assertEquals("f", deliveryColumn(db, a, "tls_used"));
   }
 }

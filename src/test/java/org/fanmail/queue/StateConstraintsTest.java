@@ -25,6 +25,7 @@ import org.fanmail.list.MemberAuth;
 import org.fanmail.list.MemberRole;
 import org.fanmail.list.MemberStatus;
 import org.fanmail.request.SubscriptionRequestState;
+import org.fanmail.tlspolicy.TlsMode;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -55,7 +56,8 @@ class StateConstraintsTest {
           new Column("member", "member_role_ck", MemberRole.class),
           new Column("mailing_list", "mailing_list_dmarc_ck", DmarcMitigation.class),
           new Column("post", "post_dmarc_action_ck", DmarcAction.class),
-          new Column("mailing_list", "mailing_list_member_auth_ck", MemberAuth.class));
+          new Column("mailing_list", "mailing_list_member_auth_ck", MemberAuth.class),
+          new Column("delivery", "delivery_tls_policy_ck", TlsMode.class));
 
   private static final Pattern QUOTED = Pattern.compile("'((?:[^']|'')*)'");
 
