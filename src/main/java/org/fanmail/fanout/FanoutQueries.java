@@ -41,13 +41,15 @@ final class FanoutQueries {
 
   /**
    * The deliverable members of a post (a fragment: member id, email, domain), read by the in-memory
-   * path and copied by the set-based one. A member who turned off receiveOwnPosts is left out of
-   * their own posts, recognised by the envelope sender or the From address (the coalesce keeps a
-   * missing From from turning NOT IN into NULL for everyone). Parameters: list id, post id.
+   * path and copied by the set-based and sliced ones. Only REGULAR members get posts one by one:
+   * NOMAIL members get nothing and digest members get the post in their digest (issue 18). A member
+   * who turned off receiveOwnPosts is left out of their own posts, recognised by the envelope
+   * sender or the From address (the coalesce keeps a missing From from turning NOT IN into NULL for
+   * everyone). Parameters: list id, post id.
    */
   static final String DELIVERABLE_MEMBERS =
       " select m.id, m.email, m.domain from post p join member m on m.list_id = ?"
-          + " where p.id = ? and m.status = 'ACTIVE' and m.delivery_mode <> 'NOMAIL'"
+          + " where p.id = ? and m.status = 'ACTIVE' and m.delivery_mode = 'REGULAR'"
           + "   and (m.receive_own_posts or m.email_key not in ("
           + "     lower(p.envelope_from),"
           + "     lower(coalesce(substring(p.from_header from '<([^<>]+)>'),"
