@@ -2,6 +2,7 @@ package org.fanmail.admin;
 
 import java.util.List;
 import java.util.Optional;
+import org.fanmail.list.DigestSettings;
 import org.fanmail.list.DmarcMitigation;
 import org.fanmail.list.ListChanges;
 import org.fanmail.list.NonMemberAction;
@@ -27,7 +28,8 @@ public record CreateListRequest(
     SubscriptionPolicy subscriptionPolicy,
     SubscriptionPolicy unsubscriptionPolicy,
     DmarcMitigation dmarcMitigation,
-    Boolean dmarcMitigateAlways) {
+    Boolean dmarcMitigateAlways,
+    DigestSettings digest) {
 
   ListChanges settings() {
     return new ListChanges(
@@ -43,6 +45,8 @@ public record CreateListRequest(
         subscriptionPolicy,
         unsubscriptionPolicy,
         dmarcMitigation,
-        dmarcMitigateAlways);
+        dmarcMitigateAlways,
+        digest,
+        false);
   }
 }

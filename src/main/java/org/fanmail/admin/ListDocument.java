@@ -2,6 +2,7 @@ package org.fanmail.admin;
 
 import java.time.OffsetDateTime;
 import java.util.List;
+import org.fanmail.list.DigestSettings;
 import org.fanmail.list.DmarcMitigation;
 import org.fanmail.list.ListOverview;
 import org.fanmail.list.MailingList;
@@ -27,7 +28,8 @@ public record ListDocument(
     SubscriptionPolicy subscriptionPolicy,
     SubscriptionPolicy unsubscriptionPolicy,
     DmarcMitigation dmarcMitigation,
-    boolean dmarcMitigateAlways) {
+    boolean dmarcMitigateAlways,
+    DigestSettings digest) {
 
   static ListDocument of(ListOverview overview) {
     MailingList l = overview.list();
@@ -47,6 +49,8 @@ public record ListDocument(
         l.subscriptionPolicy,
         l.unsubscriptionPolicy,
         l.dmarcMitigation,
-        l.dmarcMitigateAlways);
+        l.dmarcMitigateAlways,
+        new DigestSettings(
+            l.digestEnabled, l.digestSchedule, l.digestSizeThresholdKb, l.digestMaxPosts));
   }
 }

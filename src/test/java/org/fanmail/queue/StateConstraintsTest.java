@@ -54,6 +54,7 @@ class StateConstraintsTest {
           new Column("member", "member_status_ck", MemberStatus.class),
           new Column("member", "member_role_ck", MemberRole.class),
           new Column("member", "member_delivery_mode_ck", DeliveryMode.class),
+          new Column("member", "member_period_mode_ck", DeliveryMode.class),
           new Column("mailing_list", "mailing_list_dmarc_ck", DmarcMitigation.class),
           new Column("post", "post_dmarc_action_ck", DmarcAction.class));
 
