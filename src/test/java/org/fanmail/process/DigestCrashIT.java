@@ -7,7 +7,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,9 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A crash between a digest's assembly and its delivery: a fanmail process assembles an issue (REST
- * 202) while its members' hosts refuse connections, is killed with SIGKILL, and a second process on
- * the same database delivers the issue once the hosts take mail: every digest member gets exactly
- * one copy holding every post, no second issue is written and no post is digested again.
+ * 202) while its members' hosts greet with 421, is killed with SIGKILL, and a second process on the
+ * same database delivers the issue once the hosts take mail: every digest member gets exactly one
+ * copy holding every post, no second issue is written and no post is digested again.
  */
 class DigestCrashIT {
   private static final Duration STEP = Duration.ofSeconds(90);
@@ -35,10 +34,10 @@ class DigestCrashIT {
   @Test
   void anIssueAssembledBeforeACrashIsDeliveredOnceAfterIt() throws Exception {
     try (DeliveryWorkload w = new DeliveryWorkload(tmp, 2, 4, 0)) {
-      // The members' domains lead nowhere while the first process runs.
-      String routes = Files.readString(w.transportMap);
-      Files.writeString(
-          w.transportMap, routes.replaceAll("\\[127[^\\]]*\\]:\\d+", "[127.0.1.7]:9"));
+      // The members' hosts greet with 421 while the first process runs: it defers every try.
+      for (String host : new String[] {"127.0.2.1", "127.0.2.2"}) {
+        w.sink.greet421(host, 1_000_000);
+      }
       Map<String, String> props = w.properties(Map.of());
       String local = "digest-" + w.tag;
       String address = local + "@lists." + w.tag + ".test";
@@ -83,7 +82,9 @@ class DigestCrashIT {
           "killed before the digest was delivered");
       assertEquals(0, w.sink.messages().size(), "nothing reached the sink before the crash");
 
-      Files.writeString(w.transportMap, routes);
+      for (String host : new String[] {"127.0.2.1", "127.0.2.2"}) {
+        w.sink.greet421(host, 0);
+      }
       try (FanmailProcess p = FanmailProcess.start(tmp, props)) {
         p.awaitReady(STEP);
         w.db.awaitPost(Long.parseLong(digestPost), "DONE", STEP, () -> p.output());
