@@ -279,6 +279,34 @@ class ArchitectureTest {
               "org.fanmail.request..")
           .allowEmptyShould(true);
 
+  /** Digests are written on queue, list and decorate; the fan-out delivers them like posts. */
+  @ArchTest
+  static final ArchRule digestIsAboveOnlyQueueListAndDecorate =
+      noClasses()
+          .that()
+          .resideInAPackage("org.fanmail.digest..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(
+              "org.fanmail.smtp..",
+              "org.fanmail.moderation..",
+              "org.fanmail.fanout..",
+              "org.fanmail.delivery..",
+              "org.fanmail.bounce..",
+              "org.fanmail.request..",
+              "org.fanmail.web..")
+          .allowEmptyShould(true);
+
+  @ArchTest
+  static final ArchRule onlyAdminImportsDigest =
+      noClasses()
+          .that()
+          .resideOutsideOfPackages("org.fanmail.digest..", "org.fanmail.admin..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAPackage("org.fanmail.digest..")
+          .allowEmptyShould(true);
+
   @ArchTest
   static final ArchRule embeddedDatabaseOnlyFromMain =
       noClasses()

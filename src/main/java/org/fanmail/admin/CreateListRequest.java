@@ -2,6 +2,7 @@ package org.fanmail.admin;
 
 import java.util.List;
 import java.util.Optional;
+import org.fanmail.list.DigestSettings;
 import org.fanmail.list.DmarcMitigation;
 import org.fanmail.list.ListChanges;
 import org.fanmail.list.MemberAuth;
@@ -29,7 +30,8 @@ public record CreateListRequest(
     SubscriptionPolicy unsubscriptionPolicy,
     DmarcMitigation dmarcMitigation,
     Boolean dmarcMitigateAlways,
-    MemberAuth memberAuth) {
+    MemberAuth memberAuth,
+    DigestSettings digest) {
 
   ListChanges settings() {
     return new ListChanges(
@@ -46,6 +48,8 @@ public record CreateListRequest(
         unsubscriptionPolicy,
         dmarcMitigation,
         dmarcMitigateAlways,
-        memberAuth);
+        memberAuth,
+        digest,
+        false);
   }
 }

@@ -2,6 +2,7 @@ package org.fanmail.admin;
 
 import java.time.OffsetDateTime;
 import java.util.List;
+import org.fanmail.list.DigestSettings;
 import org.fanmail.list.DmarcMitigation;
 import org.fanmail.list.ListOverview;
 import org.fanmail.list.MailingList;
@@ -29,7 +30,8 @@ public record ListDocument(
     SubscriptionPolicy unsubscriptionPolicy,
     DmarcMitigation dmarcMitigation,
     boolean dmarcMitigateAlways,
-    MemberAuth memberAuth) {
+    MemberAuth memberAuth,
+    DigestSettings digest) {
 
   static ListDocument of(ListOverview overview) {
     MailingList l = overview.list();
@@ -50,6 +52,8 @@ public record ListDocument(
         l.unsubscriptionPolicy,
         l.dmarcMitigation,
         l.dmarcMitigateAlways,
-        l.memberAuth);
+        l.memberAuth,
+        new DigestSettings(
+            l.digestEnabled, l.digestSchedule, l.digestSizeThresholdKb, l.digestMaxPosts));
   }
 }

@@ -3,6 +3,7 @@ package org.fanmail.admin;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Optional;
+import org.fanmail.list.DigestSettings;
 import org.fanmail.list.InvalidInputException;
 import org.fanmail.list.ListChanges;
 
@@ -12,7 +13,8 @@ import org.fanmail.list.ListChanges;
  * the same object read as a {@link CreateListRequest}, so types, enums and unknown properties are
  * checked exactly as on create. {@code null} clears {@code subjectPrefix} and {@code
  * maxMessageSize}, empties {@code description} and {@code owners}, and is refused for the other
- * settings. {@code address} cannot change: sending it is a 400.
+ * settings; in {@code digest}, only the properties present change and {@code null} clears {@code
+ * maxPosts}. {@code address} cannot change: sending it is a 400.
  */
 record ListPatchRequest(JsonNode sent, CreateListRequest values) {
 
@@ -34,7 +36,24 @@ record ListPatchRequest(JsonNode sent, CreateListRequest values) {
         required("unsubscriptionPolicy", values.unsubscriptionPolicy()),
         required("dmarcMitigation", values.dmarcMitigation()),
         required("dmarcMitigateAlways", values.dmarcMitigateAlways()),
-        required("memberAuth", values.memberAuth()));
+        required("memberAuth", values.memberAuth()),
+        digest(),
+        sent.path("digest").has("maxPosts") && values.digest().maxPosts() == null);
+  }
+
+  /** The digest settings sent; only {@code maxPosts} may be null (no limit but the built-in). */
+  private DigestSettings digest() {
+    DigestSettings d = required("digest", values.digest());
+    if (d == null) {
+      return null;
+    }
+    JsonNode sentDigest = sent.path("digest");
+    for (String field : new String[] {"enabled", "schedule", "sizeThresholdKb"}) {
+      if (sentDigest.has(field) && sentDigest.get(field).isNull()) {
+        throw new InvalidInputException("digest." + field + " cannot be null");
+      }
+    }
+    return d;
   }
 
   private <T> T required(String field, T value) {

@@ -36,6 +36,9 @@ public interface FanmailConfig {
   /** Held posts: notices to moderators and expiry. */
   ModerationConfig moderation();
 
+  /** Digests: how often lists are looked at for one due. */
+  DigestConfig digest();
+
   /** How long the bytes of finished posts are kept. */
   RetentionConfig retention();
 

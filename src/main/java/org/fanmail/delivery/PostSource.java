@@ -28,6 +28,11 @@ record PostSource(
     return PostPurpose.SYSTEM.name().equals(purpose);
   }
 
+  /** One form of a digest issue: decorated like a post, but its subject gets no prefix. */
+  boolean digest() {
+    return PostPurpose.DIGEST.name().equals(purpose);
+  }
+
   /** The columns of {@link DeliveryQueries#LOAD_POST}, from column {@code at} on. */
   static PostSource read(ResultSet rs, int at) throws SQLException {
     return new PostSource(

@@ -106,7 +106,8 @@ public class PreparedMessages {
             p.localPart(),
             p.domain(),
             p.name(),
-            p.subjectPrefix(),
+            // A digest's subject names the list already (SPEC "Digests"): no prefix on it.
+            p.digest() ? null : p.subjectPrefix(),
             "LIST".equals(p.replyTo()),
             links.forList(p.listId()),
             p.personalize());

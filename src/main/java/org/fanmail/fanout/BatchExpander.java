@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.fanmail.decorate.DmarcAction;
+import org.fanmail.list.DmarcMitigation;
 import org.fanmail.queue.DeliveriesReady;
 import org.fanmail.queue.DeliveryHandoff;
 import org.fanmail.queue.PostPurpose;
@@ -107,6 +108,7 @@ final class BatchExpander {
             expanded.add(p.id());
           }
         }
+        lockDigestPeriods(c, live);
         int limit = inMemoryLimit.candidates();
         List<ClaimedPost> maySmall = live.stream().filter(p -> !p.system() && limit >= 0).toList();
         current = maySmall.size() == 1 ? maySmall.get(0).id() : null;
@@ -177,6 +179,23 @@ final class BatchExpander {
     return true;
   }
 
+  /** Holds the digest periods of the batch's lists until the commit (see the statement). */
+  private static void lockDigestPeriods(Connection c, List<ClaimedPost> live) throws SQLException {
+    Long[] lists =
+        live.stream()
+            .filter(p -> !p.system())
+            .map(ClaimedPost::listId)
+            .distinct()
+            .toArray(Long[]::new);
+    if (lists.length == 0) {
+      return;
+    }
+    try (PreparedStatement ps = c.prepareStatement(FanoutQueries.LOCK_DIGEST_PERIODS)) {
+      ps.setArray(1, c.createArrayOf("bigint", lists));
+      ps.executeQuery().close();
+    }
+  }
+
   /** The batch is redone without {@code current}, which waits before it is tried again. */
   private void chargeFailure(Long current) {
     if (current != null) {
@@ -220,12 +239,14 @@ final class BatchExpander {
         while (rs.next()) {
           long l = rs.getLong(2);
           Long listId = rs.wasNull() ? null : l;
+          PostPurpose purpose = PostPurpose.valueOf(rs.getString(3));
+          // A digest comes from the list itself: no poster's DMARC policy applies to it.
           claimed.add(
               new ClaimedPost(
                   rs.getLong(1),
                   listId,
-                  PostPurpose.SYSTEM.name().equals(rs.getString(3)),
-                  rs.getString(4)));
+                  purpose == PostPurpose.SYSTEM,
+                  purpose == PostPurpose.DIGEST ? DmarcMitigation.NONE.name() : rs.getString(4)));
         }
       }
     }

@@ -27,7 +27,7 @@ final class FanoutQueries {
       "select p.id, p.list_id, p.purpose, "
           + DMARC_MODE
           + " from post p"
-          + " where p.state = 'ACCEPTED' and p.purpose in ('POST', 'SYSTEM')"
+          + " where p.state = 'ACCEPTED' and p.purpose in ('POST', 'SYSTEM', 'DIGEST')"
           + " and not (p.id = any(?::bigint[]))"
           + " order by p.id limit ? for update skip locked";
 
@@ -36,22 +36,38 @@ final class FanoutQueries {
       "select p.id, p.list_id, p.purpose, "
           + DMARC_MODE
           + " from post p"
-          + " where p.id = ? and p.state = 'ACCEPTED' and p.purpose in ('POST', 'SYSTEM')"
+          + " where p.id = ? and p.state = 'ACCEPTED' and p.purpose in ('POST', 'SYSTEM', 'DIGEST')"
           + " for update skip locked";
 
   /**
    * The deliverable members of a post (a fragment: member id, email, domain), read by the in-memory
-   * path and copied by the set-based one. A member who turned off receiveOwnPosts is left out of
-   * their own posts, recognised by the envelope sender or the From address (the coalesce keeps a
-   * missing From from turning NOT IN into NULL for everyone). Parameters: list id, post id.
+   * path and copied by the set-based and sliced ones. Only members whose mode in effect for the
+   * digest period is REGULAR get posts one by one (NOMAIL members get nothing, digest members get
+   * the post in their digest); a DIGEST post goes to the members fixed for it when it was
+   * assembled, still ACTIVE (the semi-join is hashed once, not probed per member). A member who
+   * turned off receiveOwnPosts is left out of their own posts, recognised by the envelope sender or
+   * the From address (the coalesce keeps a missing From from turning NOT IN into NULL for
+   * everyone). Parameters: list id, post id.
    */
   static final String DELIVERABLE_MEMBERS =
       " select m.id, m.email, m.domain from post p join member m on m.list_id = ?"
-          + " where p.id = ? and m.status = 'ACTIVE' and m.delivery_mode <> 'NOMAIL'"
+          + " where p.id = ? and m.status = 'ACTIVE'"
+          + " and case when p.purpose = 'DIGEST' then m.id in"
+          + "   (select d.member_id from digest_member d where d.post_id = p.id)"
+          + " else coalesce(m.period_mode, m.delivery_mode) = 'REGULAR'"
           + "   and (m.receive_own_posts or m.email_key not in ("
           + "     lower(p.envelope_from),"
           + "     lower(coalesce(substring(p.from_header from '<([^<>]+)>'),"
-          + "                    btrim(p.from_header), ''))))";
+          + "                    btrim(p.from_header), '')))) end";
+
+  /**
+   * The digest periods of the lists of a batch's posts (parameter: list ids), held FOR SHARE until
+   * the batch commits: the digest assembler holds a list's row FOR UPDATE while it ends a period
+   * and changes the modes in effect, so a post is expanded with the modes of one period and is read
+   * by the assembler either before its expansion (not pending yet) or after its commit.
+   */
+  public static final String LOCK_DIGEST_PERIODS =
+      "select list_id from list_digest where list_id = any(?::bigint[]) order by list_id for share";
 
   /**
    * Memory for the expansion's sorts, for this transaction only (one expander per instance): the

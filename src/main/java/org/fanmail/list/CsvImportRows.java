@@ -7,16 +7,18 @@ import java.util.Locale;
 
 /**
  * Import rows from CSV {@code email,name}. The first non-blank record is a header when its first
- * field is {@code email} (any case); a header may name the columns in any order and carry more (an
- * export's {@code deliveryMode,role,status} are ignored). Without a header, column 1 is the email
- * and column 2 the name. Blank lines are skipped; a record without an email column is reported as a
- * problem row, not an error.
+ * field is {@code email} (any case); a header may name the columns in any order and carry more
+ * ({@code deliveryMode} is read, so an export re-imports with its modes; {@code role,status} are
+ * ignored; a blank mode keeps the member's). Without a header, column 1 is the email and column 2
+ * the name. Blank lines are skipped; a record without an email column is reported as a problem row,
+ * not an error.
  */
 public final class CsvImportRows implements ImportRows {
   private final CsvRecordReader reader;
   private boolean first = true;
   private int emailColumn = 0;
   private int nameColumn = 1;
+  private int modeColumn = -1;
 
   public CsvImportRows(Reader in) {
     this.reader = new CsvRecordReader(in);
@@ -44,7 +46,8 @@ public final class CsvImportRows implements ImportRows {
         return new ImportRow(line, null, null, "no email column");
       }
       String name = nameColumn >= 0 && record.size() > nameColumn ? record.get(nameColumn) : null;
-      return new ImportRow(line, record.get(emailColumn), name, null);
+      String mode = modeColumn >= 0 && record.size() > modeColumn ? record.get(modeColumn) : null;
+      return new ImportRow(line, record.get(emailColumn), name, null, mode);
     }
   }
 
@@ -56,6 +59,8 @@ public final class CsvImportRows implements ImportRows {
         emailColumn = i;
       } else if (column.equals("name") && nameColumn < 0) {
         nameColumn = i;
+      } else if (column.equals("deliverymode") && modeColumn < 0) {
+        modeColumn = i;
       }
     }
   }

@@ -5,11 +5,12 @@ import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 
 /**
- * Import rows from a JSON array of {@code {"email": ..., "name": ...}} objects, read element by
- * element from a streaming parser. Line numbers are array index + 1. An element that is not an
- * object, or whose email or name is not a string, becomes a problem row; other properties are
- * ignored (an export turned into JSON re-imports). Input that is not an array, is malformed, or has
- * content after the array throws ({@link InvalidInputException} or the parser's exception).
+ * Import rows from a JSON array of {@code {"email": ..., "name": ..., "deliveryMode": ...}} objects
+ * (name and deliveryMode optional), read element by element from a streaming parser. Line numbers
+ * are array index + 1. An element that is not an object, or whose email or name is not a string,
+ * becomes a problem row; other properties are ignored (an export turned into JSON re-imports).
+ * Input that is not an array, is malformed, or has content after the array throws ({@link
+ * InvalidInputException} or the parser's exception).
  */
 public final class JsonImportRows implements ImportRows {
   private final JsonParser parser;
@@ -47,6 +48,7 @@ public final class JsonImportRows implements ImportRows {
     // Read field by field: a tree read through the mapper would insist the object ends the input.
     String email = null;
     String name = null;
+    String mode = null;
     String problem = null;
     String badValue = null;
     for (JsonToken t = parser.nextToken(); t != JsonToken.END_OBJECT; t = parser.nextToken()) {
@@ -66,6 +68,12 @@ public final class JsonImportRows implements ImportRows {
         } else if (value != JsonToken.VALUE_NULL && problem == null) {
           problem = "name is not a string";
         }
+      } else if ("deliveryMode".equals(field)) {
+        if (text) {
+          mode = parser.getText();
+        } else if (value != JsonToken.VALUE_NULL && problem == null) {
+          problem = "deliveryMode is not a string";
+        }
       }
       parser.skipChildren();
     }
@@ -75,6 +83,6 @@ public final class JsonImportRows implements ImportRows {
     if (email == null) {
       return new ImportRow(line, null, null, "email is missing");
     }
-    return new ImportRow(line, email, name, null);
+    return new ImportRow(line, email, name, null, mode);
   }
 }

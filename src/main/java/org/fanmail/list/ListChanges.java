@@ -6,7 +6,8 @@ import java.util.Optional;
 /**
  * Settings of a list to set on create or change on update. A {@code null} component means "not
  * given" (keep the current value, or the default on create). The two clearable settings are {@link
- * Optional}: {@code null} not given, empty to clear, present to set.
+ * Optional}: {@code null} not given, empty to clear, present to set. {@code digest} changes the
+ * digest settings it names; {@code clearDigestMaxPosts} clears {@code digest.maxPosts}.
  */
 public record ListChanges(
     String name,
@@ -22,4 +23,42 @@ public record ListChanges(
     SubscriptionPolicy unsubscriptionPolicy,
     DmarcMitigation dmarcMitigation,
     Boolean dmarcMitigateAlways,
-    MemberAuth memberAuth) {}
+    MemberAuth memberAuth,
+    DigestSettings digest,
+    boolean clearDigestMaxPosts) {
+
+  /** The settings of the older callers, which change no digest setting. */
+  public ListChanges(
+      String name,
+      String description,
+      PostingPolicy postingPolicy,
+      NonMemberAction nonMemberAction,
+      Optional<String> subjectPrefix,
+      ReplyTo replyTo,
+      Optional<Long> maxMessageSize,
+      Boolean personalize,
+      List<String> owners,
+      SubscriptionPolicy subscriptionPolicy,
+      SubscriptionPolicy unsubscriptionPolicy,
+      DmarcMitigation dmarcMitigation,
+      Boolean dmarcMitigateAlways,
+      MemberAuth memberAuth) {
+    this(
+        name,
+        description,
+        postingPolicy,
+        nonMemberAction,
+        subjectPrefix,
+        replyTo,
+        maxMessageSize,
+        personalize,
+        owners,
+        subscriptionPolicy,
+        unsubscriptionPolicy,
+        dmarcMitigation,
+        dmarcMitigateAlways,
+        memberAuth,
+        null,
+        false);
+  }
+}

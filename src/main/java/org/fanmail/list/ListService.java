@@ -259,6 +259,24 @@ public class ListService {
     if (c.memberAuth() != null) {
       list.memberAuth = c.memberAuth();
     }
+    DigestSettings d = c.digest();
+    if (d != null) {
+      if (d.enabled() != null) {
+        list.digestEnabled = d.enabled();
+      }
+      if (d.schedule() != null) {
+        list.digestSchedule = DigestSettings.checkedSchedule(d.schedule());
+      }
+      if (d.sizeThresholdKb() != null) {
+        list.digestSizeThresholdKb = DigestSettings.checkedThreshold(d.sizeThresholdKb());
+      }
+      if (d.maxPosts() != null) {
+        list.digestMaxPosts = DigestSettings.checkedMaxPosts(d.maxPosts());
+      }
+    }
+    if (c.clearDigestMaxPosts()) {
+      list.digestMaxPosts = null;
+    }
   }
 
   private static String[] canonicalOwners(List<String> owners) {

@@ -88,6 +88,20 @@ public class MailingList {
   @Column(name = "dmarc_mitigate_always", nullable = false)
   public boolean dmarcMitigateAlways;
 
+  /** Digests sent by their schedule and threshold (a REST request sends one either way). */
+  @Column(name = "digest_enabled", nullable = false)
+  public boolean digestEnabled = true;
+
+  /** Quartz cron expression, UTC. */
+  @Column(name = "digest_schedule", nullable = false)
+  public String digestSchedule = "0 0 0 * * ?";
+
+  @Column(name = "digest_size_threshold_kb", nullable = false)
+  public int digestSizeThresholdKb = 30;
+
+  @Column(name = "digest_max_posts")
+  public Integer digestMaxPosts;
+
   @Column(name = "created_at", nullable = false, updatable = false)
   public OffsetDateTime createdAt;
 

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -57,9 +58,10 @@ public class MemberImport {
       return Transactions.fromTransaction(
           dataSource,
           c -> {
-            try (PreparedStatement upsert = c.prepareStatement(MemberQueries.UPSERT_MEMBERS)) {
+            try (PreparedStatement upsert = c.prepareStatement(MemberQueries.UPSERT_MEMBERS);
+                PreparedStatement modes = c.prepareStatement(MemberQueries.SET_IMPORTED_MODES)) {
               long listId = lockList(c, listAddress);
-              try (Batch batch = new Batch(c, upsert, listId)) {
+              try (Batch batch = new Batch(c, upsert, modes, listId)) {
                 return readAll(rows, maxRows, batch);
               }
             }
@@ -91,6 +93,15 @@ public class MemberImport {
           problem = e.getMessage();
         }
       }
+      DeliveryMode mode = null;
+      if (problem == null && row.deliveryMode() != null && !row.deliveryMode().isBlank()) {
+        mode = DeliveryMode.parse(row.deliveryMode());
+        if (mode == null) {
+          problem =
+              "deliveryMode must be one of REGULAR, DIGEST_MIME, DIGEST_PLAIN, NOMAIL"
+                  + " (DIGEST is DIGEST_MIME)";
+        }
+      }
       if (problem == null) {
         String nameProblem = TextRules.singleLineProblem(name, TextRules.MAX_NAME);
         if (nameProblem != null) {
@@ -108,7 +119,7 @@ public class MemberImport {
         duplicates++;
         continue;
       }
-      batch.add(address.toString(), address.domain(), name);
+      batch.add(address.toString(), address.domain(), name, mode == null ? null : mode.name());
     }
     batch.flush();
     return new ImportReport(
@@ -162,22 +173,27 @@ public class MemberImport {
     private String[] emails = new String[BATCH_SIZE];
     private String[] domains = new String[BATCH_SIZE];
     private String[] names = new String[BATCH_SIZE];
+    private String[] modes = new String[BATCH_SIZE];
+    private final PreparedStatement setModes;
     private int size;
     private Future<?> inFlight;
     long added;
     long updated;
     long unchanged;
 
-    Batch(Connection connection, PreparedStatement upsert, long listId) {
+    Batch(
+        Connection connection, PreparedStatement upsert, PreparedStatement setModes, long listId) {
       this.connection = connection;
       this.upsert = upsert;
+      this.setModes = setModes;
       this.listId = listId;
     }
 
-    void add(String email, String domain, String name) throws SQLException {
+    void add(String email, String domain, String name, String mode) throws SQLException {
       emails[size] = email;
       domains[size] = domain;
       names[size] = name;
+      modes[size] = mode;
       size++;
       if (size == BATCH_SIZE) {
         send();
@@ -193,11 +209,13 @@ public class MemberImport {
       String[] e = size == BATCH_SIZE ? emails : Arrays.copyOf(emails, size);
       String[] d = size == BATCH_SIZE ? domains : Arrays.copyOf(domains, size);
       String[] n = size == BATCH_SIZE ? names : Arrays.copyOf(names, size);
+      String[] m = size == BATCH_SIZE ? modes : Arrays.copyOf(modes, size);
       int rows = size;
-      inFlight = writer.submit(() -> upsert(e, d, n, rows));
+      inFlight = writer.submit(() -> upsert(e, d, n, m, rows));
       emails = new String[BATCH_SIZE];
       domains = new String[BATCH_SIZE];
       names = new String[BATCH_SIZE];
+      modes = new String[BATCH_SIZE];
       size = 0;
     }
 
@@ -226,25 +244,39 @@ public class MemberImport {
       }
     }
 
-    private Void upsert(String[] e, String[] d, String[] n, int rows) throws SQLException {
+    private Void upsert(String[] e, String[] d, String[] n, String[] m, int rows)
+        throws SQLException {
+      // Modes of existing members first: the upsert then adds the new ones with theirs.
+      Set<String> changed = new HashSet<>();
+      if (Arrays.stream(m).anyMatch(Objects::nonNull)) {
+        setModes.setArray(1, connection.createArrayOf("text", e));
+        setModes.setArray(2, connection.createArrayOf("text", m));
+        setModes.setLong(3, listId);
+        try (ResultSet rs = setModes.executeQuery()) {
+          while (rs.next()) {
+            changed.add(rs.getString(1));
+          }
+        }
+      }
       upsert.setLong(1, listId);
       upsert.setArray(2, connection.createArrayOf("text", e));
       upsert.setArray(3, connection.createArrayOf("text", d));
       upsert.setArray(4, connection.createArrayOf("text", n));
-      long returned = 0;
+      upsert.setArray(5, connection.createArrayOf("text", m));
       long inserted = 0;
       try (ResultSet rs = upsert.executeQuery()) {
         while (rs.next()) {
-          returned++;
           if (rs.getBoolean(1)) {
             inserted++;
+          } else {
+            changed.add(rs.getString(2));
           }
         }
       }
       // Read by the caller only after await(): the future's completion orders these writes.
       added += inserted;
-      updated += returned - inserted;
-      unchanged += rows - returned;
+      updated += changed.size();
+      unchanged += rows - inserted - changed.size();
       return null;
     }
 

@@ -24,17 +24,31 @@ public final class MemberQueries {
    * the {@code where} clause skips rows whose name would not change (and an empty name never erases
    * a stored one), so such rows are not returned and count as unchanged. {@code xmax = 0} is true
    * only for a freshly inserted row version: it tells added from updated. Callers must not send the
-   * same address twice in one batch (Postgres refuses to update a row twice). Parameters: list id,
-   * text[] emails, text[] domains, text[] names.
+   * same address twice in one batch (Postgres refuses to update a row twice). A new member gets the
+   * row's delivery mode (REGULAR when it names none). Returns each written row's key too, so that a
+   * member whose name and mode both changed counts once. Parameters: list id, text[] emails, text[]
+   * domains, text[] names, text[] modes.
    */
   public static final String UPSERT_MEMBERS =
-      "insert into member (list_id, email, domain, name)"
-          + " select ?, t.email, t.domain, t.name"
-          + " from unnest(?::text[], ?::text[], ?::text[]) as t(email, domain, name)"
+      "insert into member (list_id, email, domain, name, delivery_mode)"
+          + " select ?, t.email, t.domain, t.name, coalesce(t.mode, 'REGULAR')"
+          + " from unnest(?::text[], ?::text[], ?::text[], ?::text[]) as t(email, domain, name, mode)"
           + " on conflict on constraint member_list_email_uk do update"
           + " set name = excluded.name, updated_at = now()"
           + " where excluded.name <> '' and member.name is distinct from excluded.name"
-          + " returning (xmax = 0) as inserted";
+          + " returning (xmax = 0) as inserted, email_key";
+
+  /**
+   * The delivery modes a batch names for members who exist already, before the batch's upsert
+   * (which sets the mode of the members it adds): only rows that name a mode different from the
+   * stored one are written, and their keys returned, so a re-import changes nothing. Parameters:
+   * list id, text[] emails, text[] modes (null: keep).
+   */
+  public static final String SET_IMPORTED_MODES =
+      "update member m set delivery_mode = u.mode, updated_at = now()"
+          + " from unnest(?::text[], ?::text[]) as u(email, mode)"
+          + " where m.list_id = ? and m.email_key = lower(u.email) and u.mode is not null"
+          + " and m.delivery_mode <> u.mode returning m.email_key";
 
   /**
    * One page of a list's members for export, keyset-paged on the primary key so each page is an
@@ -46,5 +60,7 @@ public final class MemberQueries {
           + " where list_id = ? and id > ? order by id limit ?";
 
   /** Every statement above, for the test that prepares them all. */
-  public static final String[] ALL = {LOCK_LIST_BY_ADDRESS, UPSERT_MEMBERS, EXPORT_PAGE};
+  public static final String[] ALL = {
+    LOCK_LIST_BY_ADDRESS, UPSERT_MEMBERS, SET_IMPORTED_MODES, EXPORT_PAGE
+  };
 }

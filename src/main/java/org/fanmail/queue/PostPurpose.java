@@ -22,5 +22,10 @@ public enum PostPurpose {
   /** To {@code list-confirm+TOKEN}: a confirmation by reply. */
   CONFIRM,
   /** Notices and replies fanmail queues itself, with named recipients. */
-  SYSTEM
+  SYSTEM,
+  /**
+   * One form of a digest issue, written by the digest assembler ACCEPTED, expanded to the members
+   * fixed for it in {@code digest_member}, decorated like a post but without the subject prefix.
+   */
+  DIGEST
 }

@@ -8,7 +8,8 @@ import java.util.Optional;
 /**
  * Reads email commands the way people write them: the Subject (after any {@code Re:}) and then the
  * first lines of the text body. Known verbs: {@code subscribe}/{@code join}, {@code
- * unsubscribe}/{@code leave}, {@code help}, {@code confirm TOKEN}; an optional address argument
+ * unsubscribe}/{@code leave}, {@code help}, {@code confirm TOKEN}, {@code set digest
+ * mime|plain|off} (for the sender only; its argument is the form); an optional address argument
  * ({@code subscribe jo@example.org}, also {@code address=jo@example.org} or in angle brackets).
  * Reading stops at the first line that is not a command (prose, a quote), at a signature separator
  * ({@code -- }), at {@code end}, or after {@code max} commands. An unknown Subject is not a stop:
@@ -25,7 +26,8 @@ final class CommandParser {
     SUBSCRIBE,
     UNSUBSCRIBE,
     HELP,
-    CONFIRM
+    CONFIRM,
+    SET_DIGEST
   }
 
   /** One command: the verb, its argument (an address or a token) if any, the line as written. */
@@ -75,6 +77,9 @@ final class CommandParser {
     if (words.length > 3) {
       return Optional.empty();
     }
+    if (words[0].equalsIgnoreCase("set")) {
+      return digestForm(words).map(form -> new Command(Verb.SET_DIGEST, form, t));
+    }
     Verb verb =
         switch (words[0].toLowerCase(Locale.ROOT)) {
           case "subscribe", "join", "sub" -> Verb.SUBSCRIBE;
@@ -104,6 +109,17 @@ final class CommandParser {
       return Optional.empty();
     }
     return Optional.of(new Command(verb, argument, t));
+  }
+
+  /** {@code set digest mime|plain|off}: the form, lower case; nothing for any other {@code set}. */
+  private static Optional<String> digestForm(String[] words) {
+    if (words.length != 3 || !words[1].equalsIgnoreCase("digest")) {
+      return Optional.empty();
+    }
+    String form = words[2].toLowerCase(Locale.ROOT);
+    return form.equals("mime") || form.equals("plain") || form.equals("off")
+        ? Optional.of(form)
+        : Optional.empty();
   }
 
   /** "Re: Fwd: AW: subscribe" is "subscribe". */

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.fanmail.config.FanmailConfig;
+import org.fanmail.list.DeliveryMode;
 import org.fanmail.list.ListService;
 import org.fanmail.mail.EmailAddress;
 import org.fanmail.moderation.MessageHeaders;
@@ -195,6 +196,24 @@ public class RequestProcessor {
           said = describe(r);
           summary.add("confirm: " + r.status());
         }
+        case SET_DIGEST -> {
+          other = true;
+          DeliveryMode mode = digestMode(command.argument());
+          lines.add("> set digest " + command.argument());
+          if (setDeliveryMode(c, out.list().id(), from, mode)) {
+            said =
+                "Done: "
+                    + from
+                    + (mode == DeliveryMode.REGULAR
+                        ? " gets every post on its own"
+                        : " gets the " + command.argument() + " digest")
+                    + " from the end of the current digest period (the next digest).";
+            summary.add("set digest " + command.argument() + ": done");
+          } else {
+            said = from + " is not a member of this list; nothing done.";
+            summary.add("set digest: not a member");
+          }
+        }
         default -> {
           other = true;
           RequestAction action =
@@ -297,6 +316,27 @@ public class RequestProcessor {
    * True when {@code a} is the address of any list on this server or one of its sub-addresses:
    * answering it would mail ourselves.
    */
+  private static DeliveryMode digestMode(String form) {
+    return switch (form) {
+      case "mime" -> DeliveryMode.DIGEST_MIME;
+      case "plain" -> DeliveryMode.DIGEST_PLAIN;
+      default -> DeliveryMode.REGULAR;
+    };
+  }
+
+  /** The sender's own mode (never another address: a command names no target here). */
+  private static boolean setDeliveryMode(
+      Connection c, long listId, EmailAddress member, DeliveryMode mode) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(RequestQueries.SET_DELIVERY_MODE)) {
+      ps.setString(1, mode.name());
+      ps.setLong(2, listId);
+      ps.setString(3, member.key());
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next();
+      }
+    }
+  }
+
   static boolean isOurs(Connection c, ListRef list, EmailAddress a) throws SQLException {
     String key = a.key();
     if (list.owns(key)) {

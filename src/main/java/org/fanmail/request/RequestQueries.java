@@ -186,4 +186,13 @@ public final class RequestQueries {
   /** Counts older than yesterday are no longer needed (the periodic scan). */
   public static final String FORGET_OLD_COUNTS =
       "delete from request_reply_count where day < current_date - 1";
+
+  /**
+   * A member's own {@code set digest} command: the chosen mode (a change into or out of a digest
+   * takes effect when the digest period ends, see V21's trigger). Parameters: mode, list id, email
+   * key. Returns the member id; no row when the sender is not a member.
+   */
+  public static final String SET_DELIVERY_MODE =
+      "update member set delivery_mode = ?, updated_at = now() where list_id = ? and email_key = ?"
+          + " returning id";
 }

@@ -96,7 +96,7 @@ class HostileInputTest {
             .body("{\"email\":\"a@example.com\",\"deliveryMode\":\"FAST\"}")
             .post("/api/lists/" + list + "/members")
             .then(),
-        "REGULAR, DIGEST, NOMAIL");
+        "REGULAR, DIGEST_MIME, DIGEST_PLAIN, NOMAIL");
     badRequest(
         api()
             .body("{\"email\":\"a@example.com\",\"status\":1}")

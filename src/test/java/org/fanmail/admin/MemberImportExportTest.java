@@ -99,6 +99,46 @@ class MemberImportExportTest {
   }
 
   @Test
+  void importsCarryDeliveryModesAndReadDigestAsMime() {
+    String list = createList("modeimport");
+    csv()
+        .body("email,name,deliveryMode\nann@example.com,Ann,DIGEST\nbob@example.com,Bob,\n")
+        .post(importPath(list))
+        .then()
+        .statusCode(200)
+        .body("added", equalTo(2));
+    String members = "/api/lists/" + list + "/members/";
+    api().get(members + "ann@example.com").then().body("deliveryMode", equalTo("DIGEST_MIME"));
+    api().get(members + "bob@example.com").then().body("deliveryMode", equalTo("REGULAR"));
+    // A mode change alone is an update; the same mode again, or none, changes nothing.
+    csv()
+        .body("email,deliveryMode\nann@example.com,digest_plain\nbob@example.com,REGULAR\n")
+        .post(importPath(list))
+        .then()
+        .body("added", equalTo(0))
+        .body("updated", equalTo(1))
+        .body("unchanged", equalTo(1));
+    api().get(members + "ann@example.com").then().body("deliveryMode", equalTo("DIGEST_PLAIN"));
+    given()
+        .header("Authorization", TestSecrets.BEARER)
+        .contentType("application/json")
+        .body(
+            "[{\"email\":\"bob@example.com\",\"name\":\"Bobby\",\"deliveryMode\":\"NOMAIL\"},"
+                + "{\"email\":\"cy@example.com\",\"deliveryMode\":\"FAST\"},"
+                + "{\"email\":\"ann@example.com\"}]")
+        .post(importPath(list))
+        .then()
+        .statusCode(200)
+        .body("added", equalTo(0))
+        .body("updated", equalTo(1))
+        .body("unchanged", equalTo(1))
+        .body("invalid[0].line", equalTo(2))
+        .body("invalid[0].reason", containsString("deliveryMode must be one of"));
+    api().get(members + "bob@example.com").then().body("deliveryMode", equalTo("NOMAIL"));
+    api().get(members + "ann@example.com").then().body("deliveryMode", equalTo("DIGEST_PLAIN"));
+  }
+
+  @Test
   void csvHonoursTheCharsetOfContentType() {
     String list = createList("charset");
     given()

@@ -70,9 +70,16 @@ class MemberResourceTest {
     api()
         .get(member)
         .then()
-        .body("deliveryMode", equalTo("DIGEST"))
+        // DIGEST, the one digest mode of old, is read as DIGEST_MIME (issue 18).
+        .body("deliveryMode", equalTo("DIGEST_MIME"))
         .body("role", equalTo("MODERATOR"))
         .body("receiveOwnPosts", equalTo(true));
+    api()
+        .body("{\"deliveryMode\":\"DIGEST_PLAIN\"}")
+        .patch(member)
+        .then()
+        .statusCode(200)
+        .body("deliveryMode", equalTo("DIGEST_PLAIN"));
     api()
         .body("{\"receiveOwnPosts\":false}")
         .patch(member)

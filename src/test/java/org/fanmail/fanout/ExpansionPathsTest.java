@@ -58,6 +58,8 @@ class ExpansionPathsTest {
     db.members(list, "r", "c.test", 11);
     db.member(list, "own@c.test", "ACTIVE", "REGULAR");
     db.member(list, "quiet@a.test", "ACTIVE", "NOMAIL");
+    db.member(list, "digest@a.test", "ACTIVE", "DIGEST_MIME");
+    db.member(list, "plain@c.test", "ACTIVE", "DIGEST_PLAIN");
     db.member(list, "gone@a.test", "DISABLED_BY_BOUNCE", "REGULAR");
     try (Connection c = dataSource.getConnection();
         PreparedStatement ps =
@@ -189,6 +191,8 @@ class ExpansionPathsTest {
     TestMail db = new TestMail(dataSource);
     long list = db.list("nobody", "lists.test", null, "POSTER");
     db.member(list, "quiet@a.test", "ACTIVE", "NOMAIL");
+    db.member(list, "digest@a.test", "ACTIVE", "DIGEST_MIME");
+    db.member(list, "plain@a.test", "ACTIVE", "DIGEST_PLAIN");
     for (int candidates : new int[] {-1, InMemoryLimit.CANDIDATES}) {
       limit.set(candidates);
       long post = post(db, list, TestMail.uniqueId());

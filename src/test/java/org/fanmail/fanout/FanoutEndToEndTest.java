@@ -65,6 +65,8 @@ class FanoutEndToEndTest {
     db.members(list, "bob", "b.test", 7);
     db.members(list, "carol", "c.test", 12);
     db.member(list, "quiet@a.test", "ACTIVE", "NOMAIL");
+    db.member(list, "digest@a.test", "ACTIVE", "DIGEST_MIME");
+    db.member(list, "plain@b.test", "ACTIVE", "DIGEST_PLAIN");
     db.member(list, "gone@a.test", "DISABLED_BY_BOUNCE", "REGULAR");
     String id = TestMail.uniqueId();
     String body = "Hello.\r\n.A line with a leading dot\r\ncaf\u00e9 8-bit\r\n..two dots\r\n";

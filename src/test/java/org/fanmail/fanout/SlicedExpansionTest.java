@@ -47,6 +47,9 @@ class SlicedExpansionTest {
     db.members(list, "s", "a.test", 4000);
     db.members(list, "s", "c.test", 4000);
     db.members(list, "s", "d.test", 2005);
+    // Digest members get it in their digest, never on its own (issue 18).
+    db.member(list, "digest@a.test", "ACTIVE", "DIGEST_MIME");
+    db.member(list, "plain@d.test", "ACTIVE", "DIGEST_PLAIN");
     String id = TestMail.uniqueId();
     long post =
         db.acceptedPost(

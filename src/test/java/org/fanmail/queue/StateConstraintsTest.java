@@ -20,6 +20,7 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.fanmail.decorate.DmarcAction;
+import org.fanmail.list.DeliveryMode;
 import org.fanmail.list.DmarcMitigation;
 import org.fanmail.list.MemberAuth;
 import org.fanmail.list.MemberRole;
@@ -54,6 +55,8 @@ class StateConstraintsTest {
               SubscriptionRequestState.class),
           new Column("member", "member_status_ck", MemberStatus.class),
           new Column("member", "member_role_ck", MemberRole.class),
+          new Column("member", "member_delivery_mode_ck", DeliveryMode.class),
+          new Column("member", "member_period_mode_ck", DeliveryMode.class),
           new Column("mailing_list", "mailing_list_dmarc_ck", DmarcMitigation.class),
           new Column("post", "post_dmarc_action_ck", DmarcAction.class),
           new Column("mailing_list", "mailing_list_member_auth_ck", MemberAuth.class),

@@ -93,4 +93,17 @@ class CommandParserTest {
     assertEquals("Hi L", r.subject());
     assertEquals("Dear {url}, see http://x/confirm/t. {unknown} stays.\n", r.body());
   }
+
+  @Test
+  void setDigestTakesOneOfThreeForms() {
+    CommandParser.Parsed p =
+        CommandParser.parse("Re: set digest MIME", "set digest plain\nSET DIGEST off\n", 10);
+    assertEquals(
+        List.of("mime", "plain", "off"), p.commands().stream().map(c -> c.argument()).toList());
+    assertTrue(p.commands().stream().allMatch(c -> c.verb() == CommandParser.Verb.SET_DIGEST));
+    assertTrue(CommandParser.command("set digest html").isEmpty());
+    assertTrue(CommandParser.command("set digest").isEmpty());
+    assertTrue(CommandParser.command("set nomail on").isEmpty());
+    assertTrue(CommandParser.command("set digest mime now").isEmpty());
+  }
 }
