@@ -23,15 +23,18 @@ fm_build() {
   fi
 }
 
-# fm_start PROJECT_ROOT DIR TRANSPORT_MAP: launches java; sets fm_pid and the ports
+# fm_start PROJECT_ROOT DIR TRANSPORT_MAP [DNS_ADDR SINK_PORT]: launches java; sets fm_pid and
+# the ports. With DNS_ADDR, routing by MX records through the resolver at DNS_ADDR:53 (MX hosts
+# on loopback allowed) to port SINK_PORT, no transport map. Called again with the same DIR it
+# restarts on the data the first run left (same admin token, new ports).
 fm_start() {
-  local root=$1 transport=$3
+  local root=$1 transport=$3 dns=${4:-} sink_port=${5:-}
   fm_dir=$2
   mkdir -p "$fm_dir"
   fm_http=$(free_port)
   fm_smtp=$(free_port)
   fm_mgmt=$(free_port) # health and metrics: the management port
-  fm_token=$(python3 -c 'import secrets; print(secrets.token_hex(24))')
+  [[ -n $fm_token ]] || fm_token=$(python3 -c 'import secrets; print(secrets.token_hex(24))')
   local -a jopts=()
   read -ra jopts <<<"${BENCH_FANMAIL_JAVA_OPTS:-}" # extra JVM options, e.g. -Xmx512m
   fm_started_ms=$(now_ms)
@@ -43,12 +46,17 @@ fm_start() {
     -Dfanmail.public-url="http://127.0.0.1:$fm_http"
     -Dfanmail.embedded-db.dir="$fm_dir/db"
     -Dfanmail.admin.token="$fm_token"
-    -Dfanmail.delivery.transport-map="$transport"
     -Dfanmail.delivery.max-recipients-per-transaction=100
     -Dfanmail.delivery.tls=none
     -Dfanmail.smtp.max-connections-per-ip=500
     -Dfanmail.smtp.max-messages-per-ip=1000000
   )
+  if [[ -n $dns ]]; then
+    props+=(-Dfanmail.delivery.dns-servers="$dns:53" -Dfanmail.delivery.allowed-mx-networks=127.0.0.0/8
+      -Dfanmail.delivery.port="$sink_port")
+  else
+    props+=(-Dfanmail.delivery.transport-map="$transport")
+  fi
   if [[ ${BENCH_FANMAIL_MOCK:-0} == 1 ]]; then # harness self-test only, see mockfanmail.py
     python3 "$BENCH_DIR/tools/mockfanmail.py" "${props[@]}" >"$fm_dir/fanmail.log" 2>&1 &
   else
