@@ -1,9 +1,9 @@
 # shellcheck shell=bash
 # fanmail.sh: build, start, drive over REST and stop fanmail for the benchmark (sourced).
 #
-# fanmail runs from target/quarkus-app/quarkus-run.jar on its embedded PostgreSQL in a temp
-# dir, HTTP and SMTP on 127.0.0.1 only, with a fixed admin token we generate, and the
-# workload's transport map. The embedded postgres is found through DIR/db/postmaster.pid so
+# fanmail runs from target/quarkus-app through bin/fanmail (its class-data sharing archive in a
+# temp dir) on its embedded PostgreSQL in that temp dir, HTTP and SMTP on 127.0.0.1 only, with a
+# fixed admin token we generate, and the workload's routing (transport map or DNS). The embedded postgres is found through DIR/db/postmaster.pid so
 # that its memory can be sampled apart, and stopped by that PID if it outlives fanmail.
 
 fm_pid=""        # the java process
@@ -59,7 +59,12 @@ fm_start() {
   fi
   if [[ ${BENCH_FANMAIL_MOCK:-0} == 1 ]]; then # harness self-test only, see mockfanmail.py
     python3 "$BENCH_DIR/tools/mockfanmail.py" "${props[@]}" >"$fm_dir/fanmail.log" 2>&1 &
-  else
+  elif [[ -x $root/bin/fanmail ]]; then
+    # the launcher as a user runs it: the first start of this instance records the class-data
+    # sharing archive when it stops, the restarts map it (BENCH_FANMAIL_CDS=off: none)
+    FANMAIL_APP=$root/target/quarkus-app FANMAIL_CDS_ARCHIVE=${BENCH_FANMAIL_CDS:-$fm_dir/cds.jsa} \
+      "$root/bin/fanmail" "${jopts[@]}" "${props[@]}" >"$fm_dir/fanmail.log" 2>&1 &
+  else # a build from before bin/fanmail
     java "${jopts[@]}" "${props[@]}" -jar "$root/target/quarkus-app/quarkus-run.jar" >"$fm_dir/fanmail.log" 2>&1 &
   fi
   fm_pid=$!
