@@ -35,7 +35,9 @@ def main():
         frames = (v.get("stackTrace") or {}).get("frames") or []
         if frames:
             tops[frame_name(frames[0])] += 1
-        mine = next((frame_name(f) for f in frames if frame_name(f).startswith("org.fanmail")), "(no fanmail frame)")
+        mine = next((frame_name(f) for f in frames
+                     if frame_name(f).startswith("org/fanmail") and "$$Lambda" not in frame_name(f)),
+                    "(no fanmail frame)")
         ours[mine] += 1
     n = max(1, len(events))
     print("%d execution samples in %s" % (len(events), path))
