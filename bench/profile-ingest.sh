@@ -80,7 +80,8 @@ profile() {
   # an older build refuses a key it does not know (fanmail.smtp.max-messages-per-ip came with
   # issue 17): pass it only to builds whose configuration has it
   local -a extra=()
-  if unzip -p "$app/target/quarkus-app/app/"*.jar 2>/dev/null | grep -aq 'max-messages-per-ip'; then
+  # (grep -c reads to the end: grep -q would close the pipe early, and pipefail would fail it)
+  if [[ $(unzip -p "$app/target/quarkus-app/app/"*.jar 2>/dev/null | grep -ac 'max-messages-per-ip') -gt 0 ]]; then
     extra+=(-Dfanmail.smtp.max-messages-per-ip=1000000)
   fi
   /usr/sbin/smtp-sink -u nobody -c "127.0.0.1:$sinkport" 1000 >"$WORK/$tag/sink.log" 2>&1 &
