@@ -77,6 +77,13 @@ profile() {
   "${psql[@]}" -c "create database fm"
   "${psql[@]}" -d fm -c "create extension pg_stat_statements"
 
+  # an older build refuses a key it does not know (fanmail.smtp.max-messages-per-ip came with
+  # issue 17): pass it only to builds whose configuration has it
+  local -a extra=()
+  # (grep -c reads to the end: grep -q would close the pipe early, and pipefail would fail it)
+  if [[ $(unzip -p "$app/target/quarkus-app/app/"*.jar 2>/dev/null | grep -ac 'max-messages-per-ip') -gt 0 ]]; then
+    extra+=(-Dfanmail.smtp.max-messages-per-ip=1000000)
+  fi
   /usr/sbin/smtp-sink -u nobody -c "127.0.0.1:$sinkport" 1000 >"$WORK/$tag/sink.log" 2>&1 &
   sinkpid=$!
   PIDS+=("$sinkpid")
@@ -87,13 +94,14 @@ profile() {
     -Dfanmail.smtp.port="$smtp" -Dfanmail.smtp.hostname=fm.test -Dfanmail.admin.token=profile-admin-token-0123456789abcdef \
     -Dfanmail.link-secret=profile-link-secret-0123456789abcdef0123 \
     -Dfanmail.delivery.transport-map=/dev/null -Dfanmail.delivery.tls=none \
-    -Dfanmail.smtp.max-connections-per-ip=500 -Dfanmail.smtp.max-messages-per-ip=1000000 \
+    -Dfanmail.smtp.max-connections-per-ip=500 ${extra[@]+"${extra[@]}"} \
     -Dfanmail.delivery.relay-host="127.0.0.1:$sinkport" \
     -jar "$app/target/quarkus-app/quarkus-run.jar" >"$WORK/$tag/fanmail.log" 2>&1 &
   fmpid=$!
   PIDS+=("$fmpid")
   local i
   for ((i = 0; i < 240; i++)); do
+    kill -0 "$fmpid" 2>/dev/null || die "fanmail exited at start: $(tail -3 "$WORK/$tag/fanmail.log")"
     curl -fs -o /dev/null "http://127.0.0.1:$mgmt/q/health/ready" && break
     sleep 0.5
   done

@@ -2,25 +2,38 @@
 # shellcheck disable=SC2317 # functions called from traps look unreachable to shellcheck
 # bench/run.sh: fanmail next to an isolated Postfix on this machine, same workload, same sink.
 #
-# Usage: bench/run.sh [small|medium|large|huge] [--smoke] [--no-fanmail] [--no-postfix]
-#                     [--fanmail-required] [--personalize] [--cold]
+# Usage: bench/run.sh [tiny|small|medium|large|huge|series] [--routing transport|dns|both]
+#                     [--smoke] [--no-fanmail] [--no-postfix] [--fanmail-required]
+#                     [--personalize] [--cold] [--with-huge]
 #
 # Starts a counting SMTP sink on K loopback addresses (127.0.1.1..), measures the sink's own
-# capacity, then for Postfix and for fanmail: start-up, idle memory, one post fanned out to N
-# recipients (250 after DATA -> last RCPT at the sink), SMTP ingest (posts/s, latencies),
-# and for fanmail the REST CSV import. Prints a table and writes bench/out/<preset>-<ts>.json.
+# capacity, then for Postfix and for fanmail: start-up (fanmail: the first start on a fresh
+# database, and restarts on the data), idle memory, one post fanned out to N recipients
+# (250 after DATA -> last RCPT at the sink) cold, i.e. the first post after a start, then the
+# same post again (warm), then LAT more posts one after another for the p50/p99 of a post's
+# delivery time; SMTP ingest from a fresh start (posts/s of each segment of smtp-source runs,
+# 0 .. 30,000 posts of warm-up before it, and latencies); for fanmail the REST CSV import.
+# Routing (--routing, default both: one run after the other, each its own JSON):
+#   transport  transport maps name each domain's host:port (fanmail.delivery.transport-map,
+#              Postfix transport_maps)
+#   dns        dnsmasq on a loopback address, port 53, serves an MX record for every domain
+#              and an A record for every host (TTL 300 s); fanmail resolves through it
+#              (fanmail.delivery.dns-servers, allowed-mx-networks=127.0.0.0/8, delivery.port
+#              = the sink's), Postfix through a resolv.conf bind-mounted in its own mount
+#              namespace (smtp_tcp_port = the sink's)
+# Prints a table and writes bench/out/<preset>-<routing>-<ts>.json. `series` runs tiny, small,
+# medium and large (and huge with --with-huge) for the routings asked, then bench/plot.sh on
+# those JSONs: the one command for a side-by-side of every size.
 # With --personalize fanmail also fans the same post out to a second list of the same N
 # members with personalize=true (one transaction per recipient, VERP sender, own link) and
 # prints recipients/s, transactions and connections of both runs side by side.
-# Before the timed fan-out each system fans out one untimed warm-up post to the first
-# min(N, 100,000) recipients (a server is measured in its steady state: a fresh JVM spends
-# about half of its first fan-out's CPU in the JIT compiler); --cold skips it.
+# --cold: only the cold post (no warm post, no latency series).
 #
 # Exit status: 0 when the harness worked (whatever the figures), non-zero when the harness
-# itself broke (sink, Postfix, tools). fanmail figures that cannot be taken because fanmail
-# lacks a feature (e.g. the REST API is not merged yet) are recorded as pending with the
-# reason, unless --fanmail-required is given. Every process started is stopped by PID on
-# exit; only loopback addresses are used; every wait is bounded.
+# itself broke (sink, Postfix, dnsmasq, tools). fanmail figures that cannot be taken because
+# fanmail lacks a feature are recorded as pending with the reason, unless --fanmail-required
+# is given. Every process started is stopped by PID on exit; only loopback addresses are
+# used; every wait is bounded.
 set -euo pipefail
 { # the whole script is one compound command: bash parses it all before running, so
   # editing this file during a run cannot break the run
@@ -36,34 +49,76 @@ source "$BENCH_DIR/lib/fanmail.sh"
 
 # --- arguments and presets ------------------------------------------------------------
 PRESET=small SMOKE=0 DO_FANMAIL=1 DO_POSTFIX=1 FANMAIL_REQUIRED=0 PERSONALIZE=0 WARM=1
-for arg in "$@"; do
+ROUTING=both WITH_HUGE=0
+ARGS=("$@")
+for ((a = 0; a < $#; a++)); do
+  arg=${ARGS[a]}
   case $arg in
-    small | medium | large | huge) PRESET=$arg ;;
+    tiny | small | medium | large | huge | series) PRESET=$arg ;;
+    --routing) a=$((a + 1)); ROUTING=${ARGS[a]:-} ;;
+    --routing=*) ROUTING=${arg#--routing=} ;;
     --smoke) SMOKE=1 ;;
     --no-fanmail) DO_FANMAIL=0 ;;
     --no-postfix) DO_POSTFIX=0 ;;
     --fanmail-required) FANMAIL_REQUIRED=1 ;;
     --personalize) PERSONALIZE=1 ;;
     --cold) WARM=0 ;;
-    -h | --help) sed -n '2,20p' "$0"; exit 0 ;;
+    --with-huge) WITH_HUGE=1 ;;
+    -h | --help) sed -n '2,36p' "$0"; exit 0 ;;
     *) die "unknown argument: $arg" ;;
   esac
 done
-# N recipients, D domains, K hosts, M ingest messages, IMPORT rows, CAP sink-capacity messages
-case $PRESET in
-  small) N=1000 D=50 K=10 M=500 IMPORT=10000 CAP=500 ;;
-  medium) N=20000 D=500 K=50 M=5000 IMPORT=100000 CAP=2000 ;;
-  large) N=100000 D=2000 K=100 M=5000 IMPORT=100000 CAP=2000 ;;
-  huge) N=1000000 D=20000 K=500 M=5000 IMPORT=100000 CAP=2000 DO_POSTFIX=0 ;;
-esac
-if ((SMOKE)); then
-  M=200 IMPORT=2000 CAP=200
+case $ROUTING in transport | dns | both) ;; *) die "--routing: transport, dns or both" ;; esac
+# several runs (presets x routings): this script again for each, each its own JSON; the
+# arguments other than the preset and the routing are passed on
+if [[ $PRESET == series || $ROUTING == both ]]; then
+  presets=$PRESET
+  [[ $PRESET == series ]] && presets="tiny small medium large$( ((WITH_HUGE)) && echo " huge")"
+  routings=$ROUTING
+  [[ $ROUTING == both ]] && routings="transport dns"
+  pass=()
+  for arg in "$@"; do
+    case $arg in tiny | small | medium | large | huge | series | --routing=* | --with-huge) ;; *) pass+=("$arg") ;; esac
+  done
+  # drop "--routing X" pairs from what is passed on
+  clean=()
+  for ((a = 0; a < ${#pass[@]}; a++)); do
+    if [[ ${pass[a]} == --routing ]]; then a=$((a + 1)); continue; fi
+    clean+=("${pass[a]}")
+  done
+  marker=$(mktemp)
+  rc=0
+  for p in $presets; do
+    for r in $routings; do
+      "$0" "$p" --routing "$r" ${clean[@]+"${clean[@]}"} || rc=$?
+    done
+  done
+  mapfile -t made < <(find "$BENCH_DIR/out" -maxdepth 1 -name '*.json' -newer "$marker" | sort)
+  rm -f "$marker"
+  if ((${#made[@]})) && command -v gnuplot >/dev/null 2>&1; then
+    "$BENCH_DIR/plot.sh" "${made[@]}" || log "plotting failed"
+  fi
+  exit "$rc"
 fi
+# N recipients, D domains, K hosts, M ingest latency messages, IMPORT rows, CAP sink-capacity
+# messages, LAT posts one after another after the warm one (p50/p99 of a post's delivery)
+case $PRESET in
+  tiny) N=100 D=10 K=5 M=2000 IMPORT=10000 CAP=500 LAT=50 ;;
+  small) N=1000 D=50 K=10 M=2000 IMPORT=10000 CAP=500 LAT=30 ;;
+  medium) N=20000 D=500 K=50 M=5000 IMPORT=100000 CAP=2000 LAT=8 ;;
+  large) N=100000 D=2000 K=100 M=5000 IMPORT=100000 CAP=2000 LAT=3 ;;
+  huge) N=1000000 D=20000 K=500 M=5000 IMPORT=100000 CAP=2000 LAT=0 DO_POSTFIX=0 ;;
+esac
+# Ingest: smtp-source runs one after another on a freshly started server, each timed; the
+# posts/s of each against the posts sent before it (the warm-up) is the ingest curve. The
+# first is the cold figure, the one after 1,000 the issue's warm-up, the last (after 30,000)
+# the steady state of the earlier stops.
+SEGMENTS=${BENCH_INGEST_SEGMENTS:-"1000 1000 1000 2000 5000 10000 10000 5000"}
+if ((SMOKE)); then
+  M=200 IMPORT=2000 CAP=200 LAT=3 SEGMENTS="100 100 200"
+fi
+((WARM)) || LAT=0
 FANOUT_TIMEOUT=$((120 + N / 200)) # seconds; generous: slowness is a figure, not a failure
-# The untimed warm-up fan-out before the timed one (both systems): W recipients, the first W
-# of the workload. --cold skips it (and --smoke, which only has to finish).
-W=$((N < 100000 ? N : 100000))
-((SMOKE)) && WARM=0
 STALL=120
 
 TS=$(date -u +%Y%m%dT%H%M%SZ)
@@ -117,7 +172,7 @@ stop_pid() {
 save() { printf '%s\n' "$2" >"$RES/$1.json"; }
 
 # --- machine --------------------------------------------------------------------------
-log "preset $PRESET: N=$N D=$D K=$K, ingest $M messages, import $IMPORT rows, smoke=$SMOKE"
+log "preset $PRESET, routing $ROUTING: N=$N D=$D K=$K, ingest segments $SEGMENTS, latency $M messages, import $IMPORT rows, $LAT posts in the series, smoke=$SMOKE"
 python3 - "$RES/machine.json" <<'EOF'
 import json, os, subprocess, sys
 def sh(cmd):
@@ -167,6 +222,31 @@ cp "$RUN/wl/workload.json" "$RES/workload.json"
 log "workload: $(cat "$RES/workload-summary.json")"
 log "sink pid $SINK_PID on $K addresses, port $SINK_PORT"
 
+# DNS routing: dnsmasq on a loopback address of its own at port 53 (Postfix's resolver cannot
+# name another port), answering only for bench.test, from the workload's records
+DNS_ADDR=""
+if [[ $ROUTING == dns ]]; then
+  [[ -x /usr/sbin/dnsmasq ]] || die "--routing dns needs dnsmasq (apt-get install dnsmasq-base)"
+  for ((try = 1; try <= 5; try++)); do
+    cand="127.53.$((RANDOM % 250 + 1)).53"
+    ss -lun | grep -q " $cand:53 " && continue
+    /usr/sbin/dnsmasq --no-daemon --port=53 --listen-address="$cand" --bind-interfaces --no-resolv \
+      --no-hosts --local=/bench.test/ --cache-size=0 --conf-file="$RUN/wl/dnsmasq.conf" \
+      --pid-file="$RUN/dnsmasq.pid" >"$RUN/dnsmasq.log" 2>&1 &
+    remember dnsmasq "$!"
+    DNS_PID=$!
+    for ((i = 0; i < 50; i++)); do
+      python3 "$BENCH_DIR/tools/dnsquery.py" "$cand" mx1.bench.test A >/dev/null 2>&1 && { DNS_ADDR=$cand; break; }
+      kill -0 "$DNS_PID" 2>/dev/null || break
+      sleep 0.1
+    done
+    [[ -n $DNS_ADDR ]] && break
+    stop_pid "$DNS_PID"
+  done
+  [[ -n $DNS_ADDR ]] || die "dnsmasq did not start: $(tail -3 "$RUN/dnsmasq.log")"
+  log "dnsmasq pid $DNS_PID on $DNS_ADDR:53: $(python3 "$BENCH_DIR/tools/dnsquery.py" "$DNS_ADDR" d00001.bench.test MX)"
+fi
+
 # Sink capacity, two ways, 100 RCPTs a transaction, the figures taken from the sink's own
 # clock (first to last RCPT): (1) smtp-source, 20 sessions reusing their connections; it
 # does not pipeline, so it measures round trips more than the sink; (2) our pipelined
@@ -200,19 +280,19 @@ print(json.dumps({"rcpts_per_s": max(a["rcpts_per_s"], b["rcpts_per_s"]),
                   "note": "smtp-source -s 20 -d -r 100 does not pipeline RCPTs; pipelined = our client"}))' "$cap1" "$cap2")"
 log "sink capacity: $(cat "$RES/sink-capacity.json")"
 
-# fanout SYSTEM INJECT_JSON_FILE ROOT_PIDS...: waits for the sink, records the fan-out blob.
+# fanout_collect OUT_JSON INJECT_JSON ROOT_PIDS...: waits for the sink, writes the fan-out blob.
 # The caller has reset the sink, taken a CPU snap into $RUN/cpu0.json and started a sampler.
 fanout_collect() {
-  local sys=$1 inject=$2
+  local out=$1 inject=$2
   shift 2
   local waited cpu1
   waited=$(python3 "$BENCH_DIR/tools/waitsink.py" --control "$SINK_CTL" --expect "$N" \
     --timeout "$FANOUT_TIMEOUT" --stall "$STALL") || return 1
   cpu1=$(python3 "$BENCH_DIR/tools/procstat.py" snap "$@")
-  python3 - "$RES/$sys-fanout.json" "$inject" "$waited" "$RUN/cpu0.json" "$cpu1" "$RUN/sample-$sys.json" \
-    "$RES/workload.json" "$RUN/cpu0b.json" <<'EOF'
+  python3 - "$out" "$inject" "$waited" "$RUN/cpu0.json" "$cpu1" "$RUN/sample-$(basename "$out" .json).json" \
+    "$RES/workload.json" "$RUN/cpu0b.json" "$ROUTING" <<'EOF2'
 import json, sys
-out, inject, waited, cpu0f, cpu1, samplef, wlf, cpu0bf = sys.argv[1:9]
+out, inject, waited, cpu0f, cpu1, samplef, wlf, cpu0bf, routing = sys.argv[1:10]
 def load(path):
     try:
         return json.load(open(path))
@@ -222,9 +302,11 @@ inj, w, c0, c1, smp, wl = json.loads(inject), json.loads(waited), load(cpu0f), j
 secs = (w["last_rcpt_ms"] - inj["t250_ms"]) / 1000 if w.get("last_rcpt_ms") else None
 r = {"recipients": w["expected"], "distinct": w["distinct"], "missing": w["expected"] - w["distinct"],
      "rcpts": w["rcpts"], "duplicates": w["duplicates"], "connections": w["connections"],
-     "transactions": w["transactions"],
+     "transactions": w["transactions"], "routing": routing,
      "min_transactions_100": wl["min_transactions_per_host_100"],
-     "min_transactions_50": wl["min_transactions_per_host_50"],
+     # Postfix's next hop: the host ([127.0.1.x]:port) with transport maps, the domain with MX
+     "min_transactions_50": wl["min_transactions_per_host_50"] if routing == "transport"
+         else wl.get("min_transactions_per_domain_50"),
      "seconds": round(secs, 3) if secs else None,
      "first_rcpt_after_s": round((w["first_rcpt_ms"] - inj["t250_ms"]) / 1000, 3) if w.get("first_rcpt_ms") else None,
      "rcpts_per_s": round(w["distinct"] / secs) if secs and secs > 0 else None,
@@ -236,17 +318,70 @@ r = {"recipients": w["expected"], "distinct": w["distinct"], "missing": w["expec
      "hwm_kb": c1.get("hwm_kb"), "inject": inj}
 json.dump(r, open(out, "w"))
 print(json.dumps({k: v for k, v in r.items() if k != "inject"}))
-EOF
+EOF2
 }
 
-# warm_wait SYSTEM: waits (untimed) until the sink has seen the W warm-up recipients, then
-# empties its counters
-warm_wait() {
-  local waited
-  waited=$(python3 "$BENCH_DIR/tools/waitsink.py" --control "$SINK_CTL" --expect "$W" \
-    --timeout "$FANOUT_TIMEOUT" --stall "$STALL") || return 1
-  log "$1 warm-up fan-out ($W recipients, not timed): $waited"
+# timed_post SYSTEM LABEL PORT PID [PG_PID] -- INJECT ARGS...: one post fanned out to the N
+# recipients, timed from the 250 to the last RCPT at the sink, into $RES/SYSTEM-LABEL.json
+# (with the embedded database's CPU and memory when PG_PID is given)
+timed_post() {
+  local sys=$1 label=$2 port=$3 pid=$4 pg=""
+  shift 4
+  if [[ $1 != -- ]]; then pg=$1; shift; fi
+  shift
+  local name=$sys-$label pg_sampler=""
   sink_cmd "$SINK_CTL" reset >/dev/null
+  python3 "$BENCH_DIR/tools/procstat.py" snap "$pid" >"$RUN/cpu0.json"
+  if [[ -n $pg ]]; then
+    python3 "$BENCH_DIR/tools/procstat.py" snap "$pg" >"$RUN/cpu0-pg.json"
+    start_sampler "$name-pg" "$pg"
+    pg_sampler=$SAMPLER_PID
+  fi
+  start_sampler "$name" "$pid"
+  timeout 900 python3 "$BENCH_DIR/tools/smtpclient.py" inject --port "$port" --timeout 300 \
+    --snap-pid "$pid" --snap-out "$RUN/cpu0b.json" "$@" >"$RUN/$name-inject.json" \
+    || { log "$name: posting failed: $(cat "$RUN/$name-inject.json")"; return 1; }
+  fanout_collect "$RES/$name.json" "$(cat "$RUN/$name-inject.json")" "$pid" >/dev/null || return 1
+  stop_pid "$SAMPLER_PID"
+  if [[ -n $pg_sampler ]]; then
+    stop_pid "$pg_sampler"
+    fanout_collect_pg "$RES/$name.json" "$(python3 "$BENCH_DIR/tools/procstat.py" snap "$pg")" "$RUN/sample-$name-pg.json"
+  fi
+  log "$name: $(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); r.pop("inject"); print(json.dumps(r))' "$RES/$name.json")"
+}
+
+# post_series SYSTEM PORT PID -- INJECT ARGS...: LAT posts one after another, each waited for
+# at the sink; a post's delivery time (250 -> last RCPT) and 250 -> first RCPT, their p50/p99,
+# into $RES/SYSTEM-series.json
+post_series() {
+  local sys=$1 port=$2 pid=$3 i
+  shift 4
+  ((LAT > 0)) || return 0
+  log "$sys: $LAT posts one after another (latency per post)"
+  : >"$RUN/$sys-series.lines"
+  for ((i = 1; i <= LAT; i++)); do
+    sink_cmd "$SINK_CTL" reset >/dev/null
+    timeout 900 python3 "$BENCH_DIR/tools/smtpclient.py" inject --port "$port" --timeout 300 "$@" \
+      >"$RUN/series-inject.json" || return 1
+    fanout_collect "$RUN/series-one.json" "$(cat "$RUN/series-inject.json")" "$pid" >>"$RUN/$sys-series.lines" || return 1
+  done
+  python3 - "$RUN/$sys-series.lines" "$RES/$sys-series.json" <<'EOF2'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+def pct(vals, p):
+    vals = sorted(v for v in vals if v is not None)
+    if not vals:
+        return None
+    return vals[min(len(vals) - 1, int(round(p / 100 * (len(vals) - 1))))]
+secs = [r["seconds"] for r in rows]
+first = [r["first_rcpt_after_s"] for r in rows]
+json.dump({"posts": len(rows), "seconds": secs, "first_rcpt_after_s": first,
+           "p50_s": pct(secs, 50), "p99_s": pct(secs, 99), "first_p50_s": pct(first, 50),
+           "first_p99_s": pct(first, 99), "transactions": [r["transactions"] for r in rows],
+           "missing": sum(r["missing"] for r in rows), "duplicates": sum(r["duplicates"] for r in rows)},
+          open(sys.argv[2], "w"))
+EOF2
+  log "$sys series: $(cat "$RES/$sys-series.json")"
 }
 
 # start_sampler NAME PID...: peak RSS of the trees into $RUN/sample-NAME.json
@@ -287,61 +422,70 @@ settle() {
   log "$label: still busy after 60 s, measuring anyway"
 }
 
-# ingest SYSTEM PORT TO PID...: smtp-source posts/s, the CPU the PIDs' process trees used in the
-# timed run (per post), then our own client's latencies
+# ingest SYSTEM PORT TO PID...: on a server started just before, smtp-source runs of SEGMENTS
+# posts one after another, each timed (posts/s, CPU per post of the PIDs' process trees, the
+# JIT compiler threads' share): the ingest curve against the posts sent before each. Then our
+# own client's latencies (M messages). The last segment also says how many copies were at the
+# sink when the client finished, and how long the rest took.
 ingest() {
-  local sys=$1 port=$2 to=$3 t0 t1 lat cpu0 cpu1 inwin drain
+  local sys=$1 port=$2 to=$3 t0 t1 lat cpu0 cpu1 inwin drain seg before=0
   shift 3
-  # Warm-up, not timed, the same for both systems: a long-running server is measured in its
-  # steady state (a JVM compiles a method that runs once per post with its optimizing compiler
-  # only after some 15,000 calls; Postfix's smtpd forks its processes). 30,000 messages through
-  # the same client (half of M with --smoke): after 3,000, fanmail's JIT compiler threads still
-  # used a third of its JVM's CPU in the timed run, after 30,000 a tenth (BENCHMARKS.md). The
-  # JSON gives the JIT's share (jit_cpu_s) so that a run that was not warm shows it.
-  local warm=${BENCH_INGEST_WARM:-30000}
-  ((SMOKE)) && warm=$((M / 2))
-  log "$sys ingest: warm-up, smtp-source -s 20 -m $warm to $to (not timed)"
-  timeout 600 /usr/sbin/smtp-source -s 20 -m "$warm" -l 2000 -M bench.client \
-    -f poster@bench.test -t "$to" "127.0.0.1:$port" >"$RUN/$sys-smtp-source-warm.log" 2>&1 || {
-    log "smtp-source warm-up against $sys failed: $(tail -3 "$RUN/$sys-smtp-source-warm.log")"
-    return 1
-  }
-  # The warm-up's copies delivered, the sink counts only the timed run's.
-  settle "$sys after the ingest warm-up" "$@"
-  sink_cmd "$SINK_CTL" reset >/dev/null
-  log "$sys ingest: smtp-source -s 20 -m $M to $to"
-  cpu0=$(cpu_each "$@")
-  t0=$(now_ms)
-  timeout 600 /usr/sbin/smtp-source -s 20 -m "$M" -l 2000 -M bench.client -f poster@bench.test \
-    -t "$to" "127.0.0.1:$port" >"$RUN/$sys-smtp-source.log" 2>&1 || {
-    log "smtp-source against $sys failed: $(tail -3 "$RUN/$sys-smtp-source.log")"
-    return 1
-  }
-  t1=$(now_ms)
-  # How much of what was accepted had reached the sink when the client finished, and how long
-  # the rest took: accepting faster than delivering shows here, not in posts/s.
-  inwin=$(python3 "$BENCH_DIR/tools/sinkcount.py" --control "$SINK_CTL") || inwin=-1
-  cpu1=$(cpu_each "$@")
-  drain=$(python3 "$BENCH_DIR/tools/sinkcount.py" --control "$SINK_CTL" --until "$M" --max 120) || drain=-1
+  : >"$RUN/$sys-ingest.lines"
+  for seg in $SEGMENTS; do
+    sink_cmd "$SINK_CTL" reset >/dev/null
+    cpu0=$(cpu_each "$@")
+    t0=$(now_ms)
+    timeout 600 /usr/sbin/smtp-source -s 20 -m "$seg" -l 2000 -M bench.client -f poster@bench.test \
+      -t "$to" "127.0.0.1:$port" >"$RUN/$sys-smtp-source.log" 2>&1 || {
+      log "smtp-source against $sys failed: $(tail -3 "$RUN/$sys-smtp-source.log")"
+      return 1
+    }
+    t1=$(now_ms)
+    inwin=$(python3 "$BENCH_DIR/tools/sinkcount.py" --control "$SINK_CTL") || inwin=-1
+    cpu1=$(cpu_each "$@")
+    python3 -c '
+import json, sys
+before, m, t0, t1 = map(int, sys.argv[1:5])
+c0, c1 = json.loads(sys.argv[5]), json.loads(sys.argv[6])
+secs = (t1 - t0) / 1000
+each = [round(b["cpu_s"] - a["cpu_s"], 2) for a, b in zip(c0, c1)]
+print(json.dumps({"after_posts": before, "messages": m, "seconds": secs, "posts_per_s": round(m / secs, 1),
+                  "cpu_s_each": each, "cpu_ms_per_post": round(sum(each) * 1000 / m, 2),
+                  "jit_cpu_s": round(sum(b["jit_cpu_s"] - a["jit_cpu_s"] for a, b in zip(c0, c1)), 2),
+                  "delivered_by_end": int(sys.argv[7])}))' "$before" "$seg" "$t0" "$t1" "$cpu0" "$cpu1" "$inwin" \
+      >>"$RUN/$sys-ingest.lines"
+    log "$sys ingest after $before posts: $(tail -1 "$RUN/$sys-ingest.lines")"
+    before=$((before + seg))
+  done
+  drain=$(python3 "$BENCH_DIR/tools/sinkcount.py" --control "$SINK_CTL" --until "$seg" --max 120) || drain=-1
   log "$sys ingest: latency client, 20 sessions, $M messages"
   lat=$(python3 "$BENCH_DIR/tools/smtpclient.py" latency --port "$port" --to "$to" \
     --sessions 20 --messages "$M" --deadline 600 --timeout 60) || return 1
   save "$sys-ingest" "$(python3 -c '
 import json, sys
-m, t0, t1, lat = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), json.loads(sys.argv[4])
-c0, c1 = json.loads(sys.argv[5]), json.loads(sys.argv[6])
-inwin, drain = int(sys.argv[7]), float(sys.argv[8])
-secs = (t1 - t0) / 1000
-each = [round(b["cpu_s"] - a["cpu_s"], 2) for a, b in zip(c0, c1)]
-jit = round(sum(b["jit_cpu_s"] - a["jit_cpu_s"] for a, b in zip(c0, c1)), 2)
-cpu = sum(each)
-print(json.dumps({"messages": m, "smtp_source_s": secs, "posts_per_s": round(m / secs, 1),
-                  "cpu_s": round(cpu, 2), "cpu_s_each": each, "cpu_ms_per_post": round(cpu * 1000 / m, 2),
-                  "jit_cpu_s": jit,
-                  "delivered_by_end": inwin, "all_delivered_after_s": drain if drain >= 0 else None,
-                  "latency": lat}))' \
-    "$M" "$t0" "$t1" "$lat" "$cpu0" "$cpu1" "$inwin" "$drain")"
+segs = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+last, drain = segs[-1], float(sys.argv[3])
+def at(n):  # the segment that started after n posts
+    return next((s["posts_per_s"] for s in segs if s["after_posts"] == n), None)
+print(json.dumps({"segments": segs, "cold_posts_per_s": segs[0]["posts_per_s"],
+                  "after_1000_posts_per_s": at(1000),
+                  # the steady-state figure of the earlier stops: the last segment
+                  "posts_per_s": last["posts_per_s"], "after_posts": last["after_posts"],
+                  "messages": last["messages"], "cpu_ms_per_post": last["cpu_ms_per_post"],
+                  "cpu_s_each": last["cpu_s_each"], "jit_cpu_s": last["jit_cpu_s"],
+                  "delivered_by_end": last["delivered_by_end"],
+                  "all_delivered_after_s": drain if drain >= 0 else None,
+                  "latency": json.loads(sys.argv[2])}))' "$RUN/$sys-ingest.lines" "$lat" "$drain")"
   log "$sys ingest: $(cat "$RES/$sys-ingest.json")"
+}
+
+# pf_drain: until Postfix's queue is empty (bounded: 120 s)
+pf_drain() {
+  local i
+  for ((i = 0; i < 1200; i++)); do
+    [[ $(pf_queue_size) -eq 0 ]] && return 0
+    sleep 0.1
+  done
 }
 
 # ======================================================================================
@@ -350,7 +494,8 @@ print(json.dumps({"messages": m, "smtp_source_s": secs, "posts_per_s": round(m /
 if ((DO_POSTFIX)); then
   log "=== Postfix $(postconf -c /dev/null -d -h mail_version 2>/dev/null || echo '?')"
   PF_PORT=$(free_port)
-  pf_setup "$RUN/postfix" "$PF_PORT" "$RUN/wl/postfix-transport" "$((N + 100))"
+  pf_setup "$RUN/postfix" "$PF_PORT" "$RUN/wl/postfix-transport" "$((N + 100))" \
+    ${DNS_ADDR:+"$DNS_ADDR" "$SINK_PORT"}
   t0=$(now_ms)
   pf_start
   t1=$(now_ms)
@@ -363,38 +508,31 @@ s = json.loads(sys.argv[3])
 print(json.dumps({"startup_s": round((int(sys.argv[2]) - int(sys.argv[1])) / 1000, 2), "idle_rss_kb": s["rss_kb"], "idle_pss_kb": s["pss_kb"], "idle_procs": s["procs"]}))' "$t0" "$t1" "$idle")"
   log "postfix start-up: $(cat "$RES/postfix-startup.json")"
 
+  # cold: the first post after the start; warm: the same post again; then the series
+  pf_post=(--from bench-bounces@lists.bench.test --header-to bench@lists.bench.test
+    --rcpts-file "$RUN/wl/recipients.txt")
+  log "postfix fan-out: one message with $N recipients, cold"
+  timed_post postfix fanout-cold "$PF_PORT" "$pf_master_pid" -- "${pf_post[@]}" || die "postfix cold fan-out failed"
+  pf_drain
   if ((WARM)); then
-    sink_cmd "$SINK_CTL" reset >/dev/null
-    head -n "$W" "$RUN/wl/recipients.txt" >"$RUN/wl/warm-recipients.txt"
-    timeout 900 python3 "$BENCH_DIR/tools/smtpclient.py" inject --port "$PF_PORT" \
-      --from bench-bounces@lists.bench.test --header-to bench@lists.bench.test \
-      --rcpts-file "$RUN/wl/warm-recipients.txt" --timeout 300 >"$RUN/postfix-warm.json" \
-      || die "postfix warm-up injection failed"
-    warm_wait postfix || die "postfix warm-up fan-out did not finish"
-    for ((i = 0; i < 1200; i++)); do # and let its queue drain (bounded: 120 s)
-      [[ $(pf_queue_size) -eq 0 ]] && break
-      sleep 0.1
-    done
+    log "postfix fan-out: the same message again, warm"
+    timed_post postfix fanout "$PF_PORT" "$pf_master_pid" -- "${pf_post[@]}" || die "postfix warm fan-out failed"
+    pf_drain
+    post_series postfix "$PF_PORT" "$pf_master_pid" -- "${pf_post[@]}" || die "postfix post series failed"
+    pf_drain
   fi
-  log "postfix fan-out: injecting one message with $N recipients"
-  sink_cmd "$SINK_CTL" reset >/dev/null
-  python3 "$BENCH_DIR/tools/procstat.py" snap "$pf_master_pid" >"$RUN/cpu0.json"
-  start_sampler postfix "$pf_master_pid"
-  timeout 900 python3 "$BENCH_DIR/tools/smtpclient.py" inject --port "$PF_PORT" \
-    --from bench-bounces@lists.bench.test --header-to bench@lists.bench.test \
-    --rcpts-file "$RUN/wl/recipients.txt" --timeout 300 \
-    --snap-pid "$pf_master_pid" --snap-out "$RUN/cpu0b.json" >"$RUN/postfix-inject.json"
-  fanout_collect postfix "$(cat "$RUN/postfix-inject.json")" "$pf_master_pid" >/dev/null
-  stop_pid "$SAMPLER_PID"
-  log "postfix fan-out: $(cat "$RES/postfix-fanout.json")"
 
+  # ingest from a fresh start (Postfix has no JIT; its smtpd processes are forked anew)
+  pf_stop
+  t0=$(now_ms)
+  pf_start
+  t1=$(now_ms)
+  remember postfix-master "$pf_master_pid"
+  python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); r["restart_s"]=round((int(sys.argv[3])-int(sys.argv[2]))/1000,2); json.dump(r,open(sys.argv[1],"w"))' \
+    "$RES/postfix-startup.json" "$t0" "$t1"
   sink_cmd "$SINK_CTL" reset >/dev/null
-  settle "postfix before ingest" "$pf_master_pid"
   ingest postfix "$PF_PORT" bench@ingest.bench.test "$pf_master_pid" || die "postfix ingest failed"
-  for ((i = 0; i < 1200; i++)); do # let it drain (bounded: 120 s)
-    [[ $(pf_queue_size) -eq 0 ]] && break
-    sleep 0.1
-  done
+  pf_drain
   cp "$pf_root/maillog" "$RUN/postfix-maillog" 2>/dev/null || true
   pf_stop
   if [[ -d $pf_root/spool/pid ]] && pgrep -F "$pf_root/spool/pid/master.pid" >/dev/null 2>&1; then
@@ -406,11 +544,26 @@ fi
 # ======================================================================================
 # fanmail (in a subshell with errexit, so a missing feature is recorded, not fatal)
 # ======================================================================================
+# fm_restart KEY: stops fanmail, starts it again on the same data, records the seconds to
+# ready under KEY in fanmail-startup.json
+fm_restart() {
+  local key=$1 secs
+  fm_stop
+  fm_start "$ROOT" "$RUN/fanmail" "$RUN/wl/fanmail-transport" ${DNS_ADDR:+"$DNS_ADDR" "$SINK_PORT"}
+  remember fanmail "$fm_pid"
+  secs=$(fm_wait_ready 300) || { echo "not ready after restart: $(tail -5 "$fm_dir/fanmail.log")" >"$RES/fanmail-error.txt"; return 1; }
+  fm_find_pg
+  if [[ -n $fm_pg_pid ]]; then remember fanmail-pg "$fm_pg_pid"; fi
+  python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); r[sys.argv[2]]=float(sys.argv[3]); json.dump(r,open(sys.argv[1],"w"))' \
+    "$RES/fanmail-startup.json" "$key" "$secs"
+  log "fanmail restarted on its data in $secs s ($key)"
+}
+
 fanmail_side() {
   trap 'fm_stop' EXIT
   trap 'exit 130' INT TERM
   fm_build "$ROOT"
-  fm_start "$ROOT" "$RUN/fanmail" "$RUN/wl/fanmail-transport"
+  fm_start "$ROOT" "$RUN/fanmail" "$RUN/wl/fanmail-transport" ${DNS_ADDR:+"$DNS_ADDR" "$SINK_PORT"}
   remember fanmail "$fm_pid"
   local startup
   startup=$(fm_wait_ready 300) || { echo "not ready: $(tail -5 "$fm_dir/fanmail.log")" >"$RES/fanmail-error.txt"; return 1; }
@@ -429,7 +582,7 @@ print(json.dumps({"startup_s": float(sys.argv[1]), "idle_rss_kb": s["rss_kb"], "
   # lists: the bench list (N members) and a one-member list for the ingest test
   local resp code
   local lists="bench ingest import"
-  ((WARM)) && lists="$lists warm import2"
+  ((WARM)) && lists="$lists import2"
   ((PERSONALIZE)) && lists="$lists benchp"
   for l in $lists; do
     resp=$(fm_api POST /api/lists -H 'Content-Type: application/json' \
@@ -473,42 +626,26 @@ print(json.dumps({"rows": rows, "http": int(code), "seconds": secs, "members_per
     [[ ${resp%% *} == 200 || ${resp%% *} == 201 ]] || { echo "members import answered ${resp%%$'\n'*}" >"$RES/fanmail-error.txt"; return 1; }
   done
 
+  # cold means the first post after a start: a restart on the data just imported (the import
+  # has run the JDBC and JSON code already), timed as the restart with data
+  fm_restart restart_s || return 1
+  log "fanmail fan-out: one post to bench@lists.bench.test, cold"
+  local fm_post=(--to bench@lists.bench.test)
+  timed_post fanmail fanout-cold "$fm_smtp" "$fm_pid" ${fm_pg_pid:+"$fm_pg_pid"} -- "${fm_post[@]}" \
+    || { echo "cold fan-out failed" >"$RES/fanmail-error.txt"; return 1; }
   if ((WARM)); then
-    head -n "$W" "$RUN/wl/members.csv" >"$RUN/warm.csv"
-    resp=$(fm_api POST /api/lists/warm@lists.bench.test/members/import -H 'Content-Type: text/csv' --data-binary "@$RUN/warm.csv")
-    [[ ${resp%% *} == 200 || ${resp%% *} == 201 ]] || { echo "members import (warm) answered ${resp%%$'\n'*}" >"$RES/fanmail-error.txt"; return 1; }
-    sink_cmd "$SINK_CTL" reset >/dev/null
-    timeout 300 python3 "$BENCH_DIR/tools/smtpclient.py" inject --port "$fm_smtp" \
-      --to warm@lists.bench.test --timeout 120 >"$RUN/fanmail-warm.json" \
-      || { echo "warm-up post failed: $(cat "$RUN/fanmail-warm.json")" >"$RES/fanmail-error.txt"; return 1; }
-    warm_wait fanmail || { echo "warm-up fan-out did not finish" >"$RES/fanmail-error.txt"; return 1; }
-  fi
-  log "fanmail fan-out: one post to bench@lists.bench.test"
-  sink_cmd "$SINK_CTL" reset >/dev/null
-  python3 "$BENCH_DIR/tools/procstat.py" snap "$fm_pid" >"$RUN/cpu0.json"
-  local pg_sampler=""
-  if [[ -n $fm_pg_pid ]]; then
-    python3 "$BENCH_DIR/tools/procstat.py" snap "$fm_pg_pid" >"$RUN/cpu0-pg.json"
-    start_sampler fanmail-pg "$fm_pg_pid"
-    pg_sampler=$SAMPLER_PID
-  fi
-  start_sampler fanmail "$fm_pid"
-  timeout 300 python3 "$BENCH_DIR/tools/smtpclient.py" inject --port "$fm_smtp" \
-    --to bench@lists.bench.test --timeout 120 \
-    --snap-pid "$fm_pid" --snap-out "$RUN/cpu0b.json" >"$RUN/fanmail-inject.json" \
-    || { echo "posting over SMTP failed: $(cat "$RUN/fanmail-inject.json")" >"$RES/fanmail-error.txt"; return 1; }
-  fanout_collect fanmail "$(cat "$RUN/fanmail-inject.json")" "$fm_pid" >/dev/null
-  stop_pid "$SAMPLER_PID"
-  if [[ -n $pg_sampler ]]; then
-    stop_pid "$pg_sampler"
-    FM_PG_CPU1=$(python3 "$BENCH_DIR/tools/procstat.py" snap "$fm_pg_pid")
-    fanout_collect_pg
+    log "fanmail fan-out: the same post again, warm"
+    timed_post fanmail fanout "$fm_smtp" "$fm_pid" ${fm_pg_pid:+"$fm_pg_pid"} -- "${fm_post[@]}" \
+      || { echo "warm fan-out failed" >"$RES/fanmail-error.txt"; return 1; }
   fi
   # fanmail's own view of the post
   local id
-  id=$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["reply"].split(); print(r[-1].strip("<>") if r else "")' "$RUN/fanmail-inject.json")
+  id=$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["reply"].split(); print(r[-1].strip("<>") if r else "")' "$RUN/fanmail-fanout-cold-inject.json")
   fm_api GET "/api/posts/$id" >"$RES/fanmail-post-status.txt" || true
-  log "fanmail fan-out: $(cat "$RES/fanmail-fanout.json")"
+  if ((WARM)); then
+    post_series fanmail "$fm_smtp" "$fm_pid" -- "${fm_post[@]}" \
+      || { echo "post series failed" >"$RES/fanmail-error.txt"; return 1; }
+  fi
 
   if ((PERSONALIZE)); then
     # The same N members on a personalized list: one transaction per recipient.
@@ -518,27 +655,22 @@ print(json.dumps({"rows": rows, "http": int(code), "seconds": secs, "members_per
       [[ ${resp%% *} == 200 || ${resp%% *} == 201 ]] || { echo "members import (benchp) answered ${resp%%$'\n'*}" >"$RES/fanmail-error.txt"; return 1; }
     done
     log "fanmail personalized fan-out: one post to benchp@lists.bench.test"
-    sink_cmd "$SINK_CTL" reset >/dev/null
-    python3 "$BENCH_DIR/tools/procstat.py" snap "$fm_pid" >"$RUN/cpu0.json"
-    start_sampler fanmail-personal "$fm_pid"
-    timeout 300 python3 "$BENCH_DIR/tools/smtpclient.py" inject --port "$fm_smtp" \
-      --to benchp@lists.bench.test --timeout 120 \
-      --snap-pid "$fm_pid" --snap-out "$RUN/cpu0b.json" >"$RUN/fanmail-personal-inject.json" \
-      || { echo "posting to the personalized list failed: $(cat "$RUN/fanmail-personal-inject.json")" >"$RES/fanmail-error.txt"; return 1; }
-    fanout_collect fanmail-personal "$(cat "$RUN/fanmail-personal-inject.json")" "$fm_pid" >/dev/null
-    stop_pid "$SAMPLER_PID"
-    log "fanmail personalized fan-out: $(cat "$RES/fanmail-personal-fanout.json")"
+    timed_post fanmail personal-fanout "$fm_smtp" "$fm_pid" -- --to benchp@lists.bench.test \
+      || { echo "posting to the personalized list failed" >"$RES/fanmail-error.txt"; return 1; }
   fi
 
+  # ingest from a fresh start too: a restart on the data the fan-outs left
+  fm_restart restart2_s || return 1
   sink_cmd "$SINK_CTL" reset >/dev/null
   settle "fanmail before ingest" "$fm_pid" ${fm_pg_pid:+"$fm_pg_pid"}
   ingest fanmail "$fm_smtp" ingest@lists.bench.test "$fm_pid" ${fm_pg_pid:+"$fm_pg_pid"}
   fm_stop
 }
 
-# fanout_collect_pg: adds the embedded postgres's CPU to the fanmail fan-out blob
+# fanout_collect_pg OUT_JSON PG_CPU1 PG_SAMPLE_JSON: adds the embedded postgres's CPU and
+# memory to a fan-out blob
 fanout_collect_pg() {
-  python3 - "$RES/fanmail-fanout.json" "$RUN/cpu0-pg.json" "$FM_PG_CPU1" "$RUN/sample-fanmail-pg.json" <<'EOF'
+  python3 - "$1" "$RUN/cpu0-pg.json" "$2" "$3" <<'EOF'
 import json, sys
 r = json.load(open(sys.argv[1]))
 c0, c1 = json.load(open(sys.argv[2])), json.loads(sys.argv[3])
@@ -572,8 +704,8 @@ fi
 cat /proc/loadavg >"$RES/loadavg-end.txt"
 SUFFIX=""
 if ((SMOKE)); then SUFFIX=-smoke; fi
-RESULT=$OUT_DIR/$PRESET$SUFFIX-$TS.json
-python3 "$BENCH_DIR/tools/report.py" "$RES" "$RESULT" "$PRESET" "$SMOKE"
+RESULT=$OUT_DIR/$PRESET-$ROUTING$SUFFIX-$TS.json
+python3 "$BENCH_DIR/tools/report.py" "$RES" "$RESULT" "$PRESET" "$SMOKE" "$ROUTING"
 log "result written to ${RESULT#"$ROOT"/}"
 exit 0
 }

@@ -1,9 +1,9 @@
 # shellcheck shell=bash
 # fanmail.sh: build, start, drive over REST and stop fanmail for the benchmark (sourced).
 #
-# fanmail runs from target/quarkus-app/quarkus-run.jar on its embedded PostgreSQL in a temp
-# dir, HTTP and SMTP on 127.0.0.1 only, with a fixed admin token we generate, and the
-# workload's transport map. The embedded postgres is found through DIR/db/postmaster.pid so
+# fanmail runs from target/quarkus-app through bin/fanmail (its class-data sharing archive in a
+# temp dir) on its embedded PostgreSQL in that temp dir, HTTP and SMTP on 127.0.0.1 only, with a
+# fixed admin token we generate, and the workload's routing (transport map or DNS). The embedded postgres is found through DIR/db/postmaster.pid so
 # that its memory can be sampled apart, and stopped by that PID if it outlives fanmail.
 
 fm_pid=""        # the java process
@@ -23,15 +23,18 @@ fm_build() {
   fi
 }
 
-# fm_start PROJECT_ROOT DIR TRANSPORT_MAP: launches java; sets fm_pid and the ports
+# fm_start PROJECT_ROOT DIR TRANSPORT_MAP [DNS_ADDR SINK_PORT]: launches java; sets fm_pid and
+# the ports. With DNS_ADDR, routing by MX records through the resolver at DNS_ADDR:53 (MX hosts
+# on loopback allowed) to port SINK_PORT, no transport map. Called again with the same DIR it
+# restarts on the data the first run left (same admin token, new ports).
 fm_start() {
-  local root=$1 transport=$3
+  local root=$1 transport=$3 dns=${4:-} sink_port=${5:-}
   fm_dir=$2
   mkdir -p "$fm_dir"
   fm_http=$(free_port)
   fm_smtp=$(free_port)
   fm_mgmt=$(free_port) # health and metrics: the management port
-  fm_token=$(python3 -c 'import secrets; print(secrets.token_hex(24))')
+  [[ -n $fm_token ]] || fm_token=$(python3 -c 'import secrets; print(secrets.token_hex(24))')
   local -a jopts=()
   read -ra jopts <<<"${BENCH_FANMAIL_JAVA_OPTS:-}" # extra JVM options, e.g. -Xmx512m
   fm_started_ms=$(now_ms)
@@ -43,15 +46,25 @@ fm_start() {
     -Dfanmail.public-url="http://127.0.0.1:$fm_http"
     -Dfanmail.embedded-db.dir="$fm_dir/db"
     -Dfanmail.admin.token="$fm_token"
-    -Dfanmail.delivery.transport-map="$transport"
     -Dfanmail.delivery.max-recipients-per-transaction=100
     -Dfanmail.delivery.tls=none
     -Dfanmail.smtp.max-connections-per-ip=500
     -Dfanmail.smtp.max-messages-per-ip=1000000
   )
+  if [[ -n $dns ]]; then
+    props+=(-Dfanmail.delivery.dns-servers="$dns:53" -Dfanmail.delivery.allowed-mx-networks=127.0.0.0/8
+      -Dfanmail.delivery.port="$sink_port")
+  else
+    props+=(-Dfanmail.delivery.transport-map="$transport")
+  fi
   if [[ ${BENCH_FANMAIL_MOCK:-0} == 1 ]]; then # harness self-test only, see mockfanmail.py
     python3 "$BENCH_DIR/tools/mockfanmail.py" "${props[@]}" >"$fm_dir/fanmail.log" 2>&1 &
-  else
+  elif [[ -x $root/bin/fanmail ]]; then
+    # the launcher as a user runs it: the first start of this instance records the class-data
+    # sharing archive when it stops, the restarts map it (BENCH_FANMAIL_CDS=off: none)
+    FANMAIL_APP=$root/target/quarkus-app FANMAIL_CDS_ARCHIVE=${BENCH_FANMAIL_CDS:-$fm_dir/cds.jsa} \
+      "$root/bin/fanmail" "${jopts[@]}" "${props[@]}" >"$fm_dir/fanmail.log" 2>&1 &
+  else # a build from before bin/fanmail
     java "${jopts[@]}" "${props[@]}" -jar "$root/target/quarkus-app/quarkus-run.jar" >"$fm_dir/fanmail.log" 2>&1 &
   fi
   fm_pid=$!

@@ -18,18 +18,38 @@
 #  * No chroot anywhere (column 5 "n" in master.cf): a chroot would need copies of
 #    /etc/resolv.conf, services, libraries... under the queue directory.
 #  * maillog_file needs the postlog service in master.cf (postlogd), no syslog involved.
+#  * DNS routing (pf_setup given DNS_ADDR): Postfix resolves through the C library, which reads
+#    /etc/resolv.conf and cannot name a port. So master is started in a mount namespace of its
+#    own (`unshare -m`) where PFROOT/etc/resolv.conf, naming the bench's dnsmasq on a loopback
+#    address at port 53, is bind-mounted over /etc/resolv.conf; its daemons inherit it, nothing
+#    outside sees it. smtp_tcp_port is the sink's port (MX records carry no port).
 #  * Stop with `postfix -c DIR stop`, then wait for master's PID (PFROOT/spool/pid/
 #    master.pid) to vanish, and kill that PID only if it lingers.
 
 pf_root=""        # temp dir of the instance
 pf_port=""        # smtpd port on 127.0.0.1
 pf_master_pid=""  # master's PID once started
+pf_dns=""         # the resolver's loopback address (port 53) when routing by DNS
 
-# pf_setup ROOT SMTPD_PORT TRANSPORT_SOURCE MAX_RCPTS
+# pf_setup ROOT SMTPD_PORT TRANSPORT_SOURCE MAX_RCPTS [DNS_ADDR SINK_PORT]: with DNS_ADDR,
+# routing by MX records through the resolver at DNS_ADDR:53 to port SINK_PORT
 pf_setup() {
   pf_root=$1
   pf_port=$2
   local transport_src=$3 max_rcpts=$4
+  pf_dns=${5:-}
+  local routing
+  if [[ -n $pf_dns ]]; then
+    routing="disable_dns_lookups = no
+smtp_dns_support_level = enabled
+smtp_host_lookup = dns
+smtp_tcp_port = $6"
+  else
+    routing="transport_maps = hash:$pf_root/etc/transport
+disable_dns_lookups = yes
+smtp_dns_support_level = disabled
+smtp_host_lookup = native"
+  fi
   mkdir -p "$pf_root/etc" "$pf_root/spool" "$pf_root/data"
   chmod 0755 "$pf_root" "$pf_root/etc" "$pf_root/spool"
   chown postfix "$pf_root/data"
@@ -54,10 +74,7 @@ mynetworks_style = host
 smtpd_relay_restrictions = permit_mynetworks, reject
 smtpd_recipient_restrictions =
 relay_domains =
-transport_maps = hash:$pf_root/etc/transport
-disable_dns_lookups = yes
-smtp_dns_support_level = disabled
-smtp_host_lookup = native
+$routing
 smtpd_recipient_limit = $max_rcpts
 message_size_limit = 1073741824
 smtputf8_enable = no
@@ -97,6 +114,7 @@ scache    unix  -       -       n       -       1       scache
 postlog   unix-dgram n  -       n       -       1       postlogd
 EOF
   cp "$transport_src" "$pf_root/etc/transport"
+  [[ -z $pf_dns ]] || printf 'nameserver %s\noptions attempts:2 timeout:2\n' "$pf_dns" >"$pf_root/etc/resolv.conf"
   chown -R root:root "$pf_root/etc"
   chmod 0644 "$pf_root/etc/"*
   postmap -c "$pf_root/etc" "hash:$pf_root/etc/transport"
@@ -107,8 +125,15 @@ EOF
 
 # pf_start: starts master and waits (bounded) until smtpd answers on its port
 pf_start() {
-  postfix -c "$pf_root/etc" start >>"$pf_root/start.log" 2>&1 \
-    || { cat "$pf_root/start.log" "$pf_root/maillog" >&2 2>/dev/null; return 1; }
+  if [[ -n $pf_dns ]]; then
+    unshare -m --propagation private sh -c \
+      'mount --bind "$1/etc/resolv.conf" /etc/resolv.conf && exec postfix -c "$1/etc" start' \
+      sh "$pf_root" >>"$pf_root/start.log" 2>&1 \
+      || { cat "$pf_root/start.log" "$pf_root/maillog" >&2 2>/dev/null; return 1; }
+  else
+    postfix -c "$pf_root/etc" start >>"$pf_root/start.log" 2>&1 \
+      || { cat "$pf_root/start.log" "$pf_root/maillog" >&2 2>/dev/null; return 1; }
+  fi
   local i
   for ((i = 0; i < 100; i++)); do
     if [[ -s $pf_root/spool/pid/master.pid ]]; then

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """report.py: turns the result blobs of one bench/run.sh run into the table and the JSON.
 
-Usage: report.py RES_DIR RESULT_JSON PRESET SMOKE
+Usage: report.py RES_DIR RESULT_JSON PRESET SMOKE [ROUTING]
 Reads RES_DIR/*.json (machine, workload, sink-capacity, postfix-*, fanmail-*), writes one
 JSON document to RESULT_JSON and prints a Markdown table: one row per figure, with fanmail,
 Postfix and the ratio fanmail/Postfix. Missing figures show as "pending" (fanmail not
@@ -53,6 +53,7 @@ def fmt(v):
 
 def main():
     res, result, preset, smoke = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4] == "1"
+    routing = sys.argv[5] if len(sys.argv) > 5 else "transport"
     b = load_all(res)
     fm_pending = "fanmail-error" in b or "fanmail-fanout" not in b
 
@@ -60,22 +61,39 @@ def main():
         f, p = get(b, "fanmail-" + name, *keys), get(b, "postfix-" + name, *keys)
         return (conv(f) if conv and f is not None else f), (conv(p) if conv and p is not None else p)
 
-    def txn(sysname):
-        t = get(b, sysname + "-fanout", "transactions")
-        m = get(b, sysname + "-fanout", "min_transactions_100" if sysname == "fanmail" else "min_transactions_50")
+    def txn(sysname, blob="-fanout"):
+        t = get(b, sysname + blob, "transactions")
+        m = get(b, sysname + blob, "min_transactions_100" if sysname == "fanmail" else "min_transactions_50")
         return None if t is None else "%s (min %s)" % (fmt(t), fmt(m))
 
+    def ms(v):
+        return None if v is None else round(v * 1000, 1)
+
     rows = [
-        ("start-up to ready, s", *both("startup", "startup_s"), "lower"),
+        ("start-up to ready, s (fanmail: first start, fresh database)", *both("startup", "startup_s"), "lower"),
+        ("restart to ready on the imported data, s", *both("startup", "restart_s"), "lower"),
+        ("restart to ready after the fan-outs, s", get(b, "fanmail-startup", "restart2_s"), None, "lower"),
+        ("COLD fan-out (first post after start) recipients/s", *both("fanout-cold", "rcpts_per_s"), "higher"),
+        ("cold fan-out seconds (250 -> last RCPT)", *both("fanout-cold", "seconds"), "lower"),
+        ("cold: 250 -> first RCPT, ms", *both("fanout-cold", "first_rcpt_after_s", conv=ms), "lower"),
+        ("cold transactions", txn("fanmail", "-fanout-cold"), txn("postfix", "-fanout-cold"), None),
+        ("cold CPU s after the 250 (fanmail java; Postfix all processes)", *both("fanout-cold", "cpu_s"), "lower"),
+        ("WARM fan-out (the same post again) recipients/s", *both("fanout", "rcpts_per_s"), "higher"),
+        ("warm: 250 -> first RCPT, ms", *both("fanout", "first_rcpt_after_s", conv=ms), "lower"),
+        ("per-post delivery time p50, s (%s posts one after another)" % fmt(get(b, "fanmail-series", "posts")),
+         *both("series", "p50_s"), "lower"),
+        ("per-post delivery time p99, s", *both("series", "p99_s"), "lower"),
+        ("per-post 250 -> first RCPT p50 / p99, ms", *(
+            (lambda sysname: None if get(b, sysname + "-series", "first_p50_s") is None else "%s / %s" % (
+                fmt(ms(get(b, sysname + "-series", "first_p50_s"))), fmt(ms(get(b, sysname + "-series", "first_p99_s")))))(x)
+            for x in ("fanmail", "postfix")), None),
         ("idle RSS, MB (fanmail: java + embedded pg)", *(
             (lambda f, p: (None if f is None else f + (mb(get(b, "fanmail-startup", "idle_pg_rss_kb")) or 0), p))(
                 *both("startup", "idle_rss_kb", conv=mb))), "lower"),
         ("idle PSS, MB (fanmail: java + embedded pg)", *(
             (lambda f, p: (None if f is None else f + (mb(get(b, "fanmail-startup", "idle_pg_pss_kb")) or 0), p))(
                 *both("startup", "idle_pss_kb", conv=mb))), "lower"),
-        ("fan-out recipients/s (250 after DATA -> last RCPT)", *both("fanout", "rcpts_per_s"), "higher"),
-        ("fan-out seconds", *both("fanout", "seconds"), "lower"),
-        ("first RCPT after the 250, s", *both("fanout", "first_rcpt_after_s"), "lower"),
+        ("fan-out seconds (warm)", *both("fanout", "seconds"), "lower"),
         ("transactions (minimum: 100/txn fanmail, 50/txn Postfix)", txn("fanmail"), txn("postfix"), None),
         ("connections", *both("fanout", "connections"), None),
         ("duplicates", *both("fanout", "duplicates"), None),
@@ -88,7 +106,13 @@ def main():
         ("CPU s in fan-out after the 250 (fanmail java; Postfix all processes)", *both("fanout", "cpu_s"), "lower"),
         ("CPU s incl. intake of the post (from before MAIL)", *both("fanout", "cpu_with_intake_s"), "lower"),
         ("CPU s of embedded pg in fan-out", get(b, "fanmail-fanout", "pg_cpu_s"), None, None),
-        ("ingest posts/s (smtp-source -s 20)", *both("ingest", "posts_per_s"), "higher"),
+        ("ingest posts/s, cold: the first %s posts after a start (smtp-source -s 20)"
+         % fmt(((get(b, "fanmail-ingest", "segments") or get(b, "postfix-ingest", "segments") or [{}])[0]).get("messages")),
+         *both("ingest", "cold_posts_per_s"), "higher"),
+        ("ingest posts/s after 1,000 posts of warm-up", *both("ingest", "after_1000_posts_per_s"), "higher"),
+        ("ingest posts/s after %s posts of warm-up (steady state)" % fmt(get(b, "fanmail-ingest", "after_posts")
+                                                                       or get(b, "postfix-ingest", "after_posts")),
+         *both("ingest", "posts_per_s"), "higher"),
         ("ingest CPU ms per post in the timed run (fanmail: java + embedded pg; Postfix: all processes)",
          *both("ingest", "cpu_ms_per_post"), "lower"),
         ("ingest CPU s of JIT compiler threads in it (a JVM not yet warm shows here)",
@@ -105,14 +129,20 @@ def main():
     ]
     table = []
     for name, f, p, better in rows:
-        ratio = None
+        ratio = adv = None
         if isinstance(f, (int, float)) and isinstance(p, (int, float)) and p:
             ratio = "%.2f" % (f / p)
-        table.append({"figure": name, "fanmail": f, "postfix": p, "ratio": ratio, "better": better})
+            # how many times better fanmail is: f/p where higher is better, p/f where lower is
+            if better == "higher":
+                adv = "%.2f" % (f / p)
+            elif better == "lower" and f:
+                adv = "%.2f" % (p / f)
+        table.append({"figure": name, "fanmail": f, "postfix": p, "ratio": ratio, "advantage": adv,
+                      "better": better})
 
     cap = b.get("sink-capacity", {})
     doc = {
-        "preset": preset, "smoke": smoke,
+        "preset": preset, "smoke": smoke, "routing": routing,
         "finished_utc": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "machine": b.get("machine"), "loadavg_end": b.get("loadavg-end"),
         "workload": {k: v for k, v in (b.get("workload") or {}).items() if k != "per_host"},
@@ -126,8 +156,8 @@ def main():
 
     wl = doc["workload"]
     print()
-    print("fanmail vs Postfix, preset %s%s: %s recipients, %s domains, %s hosts"
-          % (preset, " (smoke)" if smoke else "", fmt(wl.get("recipients")), fmt(wl.get("domains")), fmt(wl.get("hosts"))))
+    print("fanmail vs Postfix, preset %s%s, routing %s: %s recipients, %s domains, %s hosts"
+          % (preset, " (smoke)" if smoke else "", routing, fmt(wl.get("recipients")), fmt(wl.get("domains")), fmt(wl.get("hosts"))))
     print("sink capacity: %s RCPT/s pipelined, %s RCPT/s with smtp-source (100 RCPTs a transaction)"
           % (fmt(get(b, "sink-capacity", "pipelined", "rcpts_per_s")), fmt(get(b, "sink-capacity", "smtp_source", "rcpts_per_s"))))
     print()
@@ -137,15 +167,15 @@ def main():
         json.dump(doc, f, indent=1)
     if mock:
         print("NOTE: BENCH_FANMAIL_MOCK=1: the fanmail column is the harness's mock, not fanmail")
-    print("| figure | fanmail%s | Postfix | fanmail/Postfix |" % (" (MOCK)" if mock else ""))
-    print("| --- | ---: | ---: | ---: |")
+    print("| figure | fanmail%s | Postfix | fanmail/Postfix | fanmail better by (x) |" % (" (MOCK)" if mock else ""))
+    print("| --- | ---: | ---: | ---: | ---: |")
     for r in table:
         fv = fmt(r["fanmail"]) if r["fanmail"] is not None else ("pending" if fm_pending else "n/a")
         pv = fmt(r["postfix"]) if r["postfix"] is not None else "n/a"
-        print("| %s | %s | %s | %s |" % (r["figure"], fv, pv, r["ratio"] or ""))
+        print("| %s | %s | %s | %s | %s |" % (r["figure"], fv, pv, r["ratio"] or "", r["advantage"] or ""))
     print()
     cap_rate = cap.get("rcpts_per_s") or 0
-    for r in [x for x in table if x["figure"].startswith("fan-out recipients/s")]:
+    for r in [x for x in table if "fan-out" in x["figure"] and x["figure"].endswith("recipients/s")]:
         for who in ("fanmail", "postfix"):
             v = r[who]
             if isinstance(v, (int, float)) and cap_rate and v > 0.5 * cap_rate:

@@ -11,6 +11,9 @@ Writes into OUTDIR:
   recipients.txt     one address a line (the same N, for the Postfix injection)
   fanmail-transport  "domain 127.0.1.x:PORT" lines (fanmail.delivery.transport-map)
   postfix-transport  "domain smtp:[127.0.1.x]:PORT" lines (run postmap on it)
+  dnsmasq.conf       the DNS routing of the same workload: an MX record for every domain
+                     (mxH.bench.test, preference 10) and an A record for every host
+                     mxH.bench.test (its loopback address), TTL 300 s; dnsmasq serves it
   import.csv         IMPORT_ROWS extra members for the import benchmark (other domain)
   workload.json      the shape: per-host counts and the minimum transaction counts
 
@@ -74,6 +77,18 @@ def main():
         fm.write("ingest.bench.test %s:%d\n" % (host_addr(1), port))
         pf.write("ingest.bench.test smtp:[%s]:%d\n" % (host_addr(1), port))
 
+    # DNS routing: the same domain -> host assignment as MX records; the port is not in DNS
+    # (fanmail.delivery.port, Postfix's smtp_tcp_port name the sink's)
+    with open(os.path.join(out, "dnsmasq.conf"), "w") as dns:
+        dns.write("# bench workload: MX and A records\nlocal-ttl=300\n")
+        mx_of = {}
+        for h in range(1, k + 1):
+            mx_of[host_addr(h)] = "mx%d.bench.test" % h
+            dns.write("host-record=mx%d.bench.test,%s\n" % (h, host_addr(h)))
+        for dom, h in zip(domains, host_of):
+            dns.write("mx-host=%s,%s,10\n" % (dom, mx_of[h]))
+        dns.write("mx-host=ingest.bench.test,%s,10\n" % mx_of[host_addr(1)])
+
     with open(os.path.join(out, "import.csv"), "w") as imp:
         for i in range(import_rows):
             imp.write("i%d@import%d.bench.test,Imported %d\n" % (i + 1, i % 997, i + 1))
@@ -93,6 +108,8 @@ def main():
         "min_transactions_per_host_50": sum(math.ceil(c / 50) for c in per_host.values()),
         # grouping by domain instead (fanmail.delivery.group-by=domain)
         "min_transactions_per_domain_100": sum(math.ceil(c / 100) for c in counts),
+        # Postfix routing by MX records: its next hop is the domain, 50 a transaction
+        "min_transactions_per_domain_50": sum(math.ceil(c / 50) for c in counts),
         "import_rows": import_rows,
         "per_host": per_host,
     }

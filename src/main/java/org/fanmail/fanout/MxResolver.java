@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.Cache;
@@ -32,7 +33,13 @@ import org.xbill.DNS.Type;
  * implicit MX (the domain's own A/AAAA) when there is no MX, RFC 7505 null MX and NXDOMAIN as
  * permanent failures, SERVFAIL and timeouts as temporary ones. Answers are cached for the smallest
  * TTL of the records used (at most an hour); permanent failures for five minutes; temporary
- * failures are not cached.
+ * failures are not cached. A host's addresses (the A and AAAA look-ups of {@link #addresses}) are
+ * cached the same way, by the smallest TTL of the address records found: the non-public check of
+ * every MX host ran both look-ups again for every domain of every post, and a resolver whose empty
+ * AAAA answer carries no SOA (dnsmasq's local records) is never cached by dnsjava, so a post to
+ * 2,000 domains cost 2,000 AAAA round trips, warm or not. Each cache holds at most {@link
+ * #MAX_ENTRIES} entries; past that, the expired ones are dropped, and all of them if none has
+ * expired.
  *
  * <p>Blocking: call it on worker threads only. Uses the given resolvers ({@code host:port}) or the
  * system's.
@@ -41,12 +48,18 @@ public final class MxResolver {
   private static final Duration MAX_TTL = Duration.ofHours(1);
   private static final Duration NEGATIVE_TTL = Duration.ofMinutes(5);
 
+  /** Entries in each cache at most (domains, hosts). */
+  static final int MAX_ENTRIES = 100_000;
+
   private record Cached(Destination destination, Instant expires) {}
+
+  private record CachedAddresses(List<InetAddress> addresses, Instant expires) {}
 
   private final Resolver resolver;
   private final boolean systemResolvers;
   private final Cache dnsCache = new Cache(DClass.IN);
   private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+  private final Map<String, CachedAddresses> addressCache = new ConcurrentHashMap<>();
   private final Clock clock;
 
   /**
@@ -81,14 +94,26 @@ public final class MxResolver {
     Answer answer = lookupMx(domain, port);
     Destination d = answer.destination();
     if (d.outcome() == Destination.Outcome.PERMANENT) {
-      cache.put(key, new Cached(d, now.plus(NEGATIVE_TTL)));
+      bounded(cache, now, Cached::expires).put(key, new Cached(d, now.plus(NEGATIVE_TTL)));
     } else if (d.routable()) {
       Duration ttl = answer.ttl().compareTo(MAX_TTL) > 0 ? MAX_TTL : answer.ttl();
       if (!ttl.isZero()) {
-        cache.put(key, new Cached(d, now.plus(ttl)));
+        bounded(cache, now, Cached::expires).put(key, new Cached(d, now.plus(ttl)));
       }
     }
     return d;
+  }
+
+  /** {@code map}, with room for one more entry (see the class comment). */
+  private static <V> Map<String, V> bounded(
+      Map<String, V> map, Instant now, Function<V, Instant> expires) {
+    if (map.size() >= MAX_ENTRIES) {
+      map.values().removeIf(v -> !expires.apply(v).isAfter(now));
+      if (map.size() >= MAX_ENTRIES) {
+        map.clear();
+      }
+    }
+    return map;
   }
 
   private record Answer(Destination destination, Duration ttl) {}
@@ -199,6 +224,11 @@ public final class MxResolver {
     if (TransportMap.isIpLiteral(host) || systemResolvers) {
       return List.of(InetAddress.getAllByName(host));
     }
+    Instant now = clock.instant();
+    CachedAddresses hit = addressCache.get(host);
+    if (hit != null && hit.expires().isAfter(now)) {
+      return hit.addresses();
+    }
     Name name;
     try {
       name = Name.fromString(host.endsWith(".") ? host : host + ".");
@@ -206,6 +236,7 @@ public final class MxResolver {
       throw new UnknownHostException(host);
     }
     List<InetAddress> out = new ArrayList<>();
+    long ttl = Long.MAX_VALUE;
     for (int type : new int[] {Type.A, Type.AAAA}) {
       Lookup l = lookup(name, type);
       Record[] rs = l.run();
@@ -213,8 +244,10 @@ public final class MxResolver {
         for (Record r : rs) {
           if (r instanceof ARecord ar) {
             out.add(ar.getAddress());
+            ttl = Math.min(ttl, r.getTTL());
           } else if (r instanceof AAAARecord ar) {
             out.add(ar.getAddress());
+            ttl = Math.min(ttl, r.getTTL());
           }
         }
       }
@@ -222,7 +255,13 @@ public final class MxResolver {
     if (out.isEmpty()) {
       throw new UnknownHostException(host + " has no address record");
     }
-    return out;
+    List<InetAddress> addresses = List.copyOf(out);
+    if (ttl > 0 && ttl != Long.MAX_VALUE) {
+      Instant expires = now.plus(Duration.ofSeconds(Math.min(ttl, MAX_TTL.toSeconds())));
+      bounded(addressCache, now, CachedAddresses::expires)
+          .put(host, new CachedAddresses(addresses, expires));
+    }
+    return addresses;
   }
 
   private Lookup lookup(Name name, int type) {

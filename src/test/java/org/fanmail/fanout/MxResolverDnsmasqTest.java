@@ -9,6 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -19,8 +22,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * MX resolution against a real DNS server: dnsmasq started on a free loopback UDP port with local
- * records only ({@code --local=/test/}: every other name under {@code test} is NXDOMAIN), stopped
- * by its PID afterwards.
+ * records only ({@code --local=/test/}: every other name under {@code test} is NXDOMAIN; TTL 600 s;
+ * every query logged), stopped by its PID afterwards.
  */
 class MxResolverDnsmasqTest {
   private static Process dnsmasq;
@@ -39,12 +42,15 @@ class MxResolverDnsmasqTest {
             port,
             dir,
             List.of(
+                "--local-ttl=600",
+                "--log-queries",
                 "--mx-host=multi.test,mx-b.multi.test,10",
                 "--mx-host=multi.test,mx-a.multi.test,10",
                 "--mx-host=multi.test,backup.multi.test,20",
                 "--host-record=mx-a.multi.test,127.0.1.1",
                 "--host-record=mx-b.multi.test,127.0.1.2",
                 "--host-record=backup.multi.test,127.0.1.3",
+                "--host-record=cached.multi.test,127.0.1.4",
                 "--host-record=implicit.test,127.0.1.9",
                 "--dns-rr=nullmx.test,15,000000"));
     MxResolver probe = resolver();
@@ -91,6 +97,64 @@ class MxResolverDnsmasqTest {
   void mxHostAddressesComeFromTheConfiguredServer() throws Exception {
     assertEquals(
         List.of(InetAddress.getByName("127.0.1.1")), resolver().addresses("mx-a.multi.test"));
+  }
+
+  /**
+   * The non-public check asks for every MX host's addresses for every domain of every post: within
+   * the records' TTL they come from the cache, A and AAAA asked of the server once (dnsmasq's empty
+   * AAAA answer has no SOA, so dnsjava's own cache never keeps it), and again once the TTL is over
+   * (the AAAA at least: dnsjava's cache, on the real clock, may still answer the A).
+   */
+  @Test
+  void hostAddressesAreAskedOnceWhileTheirTtlLasts() throws Exception {
+    MutableClock clock = new MutableClock();
+    MxResolver r = new MxResolver(List.of("127.0.0.1:" + port), Duration.ofSeconds(2), clock);
+    List<InetAddress> expected = List.of(InetAddress.getByName("127.0.1.4"));
+    for (int i = 0; i < 5; i++) {
+      assertEquals(expected, r.addresses("cached.multi.test"));
+    }
+    assertTrue(
+        Await.until(Duration.ofSeconds(5), () -> queries("cached.multi.test") >= 2),
+        () -> DmarcDns.log(dir));
+    assertEquals(2, queries("cached.multi.test"), "one A and one AAAA query in five look-ups");
+
+    clock.advance(Duration.ofSeconds(601));
+    assertEquals(expected, r.addresses("cached.multi.test"));
+    assertTrue(
+        Await.until(Duration.ofSeconds(5), () -> queries("cached.multi.test") >= 3),
+        () -> "asked again after the TTL: " + DmarcDns.log(dir));
+  }
+
+  /** Queries for {@code name} in dnsmasq's log so far. */
+  private static long queries(String name) {
+    return DmarcDns.log(dir)
+        .lines()
+        .filter(l -> l.contains("query[") && l.contains(" " + name + " "))
+        .count();
+  }
+
+  /** A clock the test moves forward. */
+  private static final class MutableClock extends Clock {
+    private Instant now = Instant.parse("2026-01-01T00:00:00Z");
+
+    void advance(Duration d) {
+      now = now.plus(d);
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
   }
 
   @Test
