@@ -14,6 +14,7 @@ import org.fanmail.delivery.RecipientOutcome.Recipient;
 import org.fanmail.delivery.RecipientOutcome.State;
 import org.fanmail.fanout.Destination;
 import org.fanmail.fanout.HostPort;
+import org.fanmail.shaping.Site;
 import org.jboss.logging.Logger;
 
 /**
@@ -31,6 +32,13 @@ import org.jboss.logging.Logger;
  * <p>When no candidate host can be reached, the row is deferred with the reason and so is every
  * further row this runner takes for the destination, without another connect attempt: a dead
  * destination costs one round of connection timeouts, not one per row.
+ *
+ * <p>The destination's {@link Site} shapes the sending: at most its recipients per transaction in
+ * one transaction, its messages per connection on one session, new connections no faster than its
+ * connection rate, and each transaction paced by the site's cluster-wide messages-per-minute
+ * bucket. Every attempted row tells the site how it went (its concurrency window and reply rules);
+ * a recipient deferred with a reply that one of the site's rules matches is retried when the site
+ * opens again, if that is sooner than its retry schedule.
  */
 final class DestinationRunner {
   private static final Logger LOG = Logger.getLogger(DestinationRunner.class);
@@ -39,6 +47,10 @@ final class DestinationRunner {
   private final RunnerQueue queue;
   private final Context context;
   private OutboundSession session;
+
+  /** Transactions written on {@link #session} (for the site's messages per connection). */
+  private int sessionTransactions;
+
   private String deadReason;
   private long lingerTimer = -1;
   private long lingerGeneration;
@@ -138,7 +150,7 @@ final class DestinationRunner {
               if (w.attempt() == null) {
                 done(job);
               } else if (w.attempt().recipients().isEmpty()) {
-                finish(job, w.attempt(), List.of());
+                finish(job, w.attempt(), List.of(), Set.of(), false);
               } else if (w.message() == null) {
                 LOG.warnf(
                     "post %d: delivery %d has no message (post or list gone); lease left to expire",
@@ -154,21 +166,26 @@ final class DestinationRunner {
 
   private void attempt(DeliveryJob job, DeliveryStore.Attempt a, PreparedMessage m) {
     if (deadReason != null) {
-      finish(job, a, decideAll(a.recipients(), State.DEFERRED, deadReason));
+      finish(job, a, decideAll(a.recipients(), State.DEFERRED, deadReason), Set.of(), false);
       return;
     }
     hostsOf(job)
         .onComplete(
             hr -> {
               if (hr.failed()) {
-                finish(job, a, decideAll(a.recipients(), State.DEFERRED, msg(hr.cause())));
+                finish(
+                    job,
+                    a,
+                    decideAll(a.recipients(), State.DEFERRED, msg(hr.cause())),
+                    Set.of(),
+                    false);
                 return;
               }
               Destination d = hr.result();
               if (!d.routable()) {
                 State s =
                     d.outcome() == Destination.Outcome.PERMANENT ? State.FAILED : State.DEFERRED;
-                finish(job, a, decideAll(a.recipients(), s, d.reason()));
+                finish(job, a, decideAll(a.recipients(), s, d.reason()), Set.of(), false);
                 return;
               }
               List<RecipientOutcome> acc = new ArrayList<>();
@@ -186,9 +203,9 @@ final class DestinationRunner {
                           LOG.infof(
                               "post %d: delivery %d to %s deferred: %s",
                               job.postId(), job.deliveryId(), job.destination(), deadReason);
-                          finish(job, a, all, relay);
+                          finish(job, a, all, relay, true);
                         } else {
-                          finish(job, a, acc, relay);
+                          finish(job, a, acc, relay, true);
                         }
                       });
             });
@@ -210,31 +227,48 @@ final class DestinationRunner {
     if (rcpts.isEmpty() || round > acc.size() + rcpts.size()) {
       return Future.succeededFuture();
     }
-    return session(hosts)
-        .compose(s -> s.deliver(m, rcpts))
+    Site site = queue.site();
+    int per = site.profile().recipientsPerTransaction();
+    List<Recipient> batch = rcpts.size() > per ? rcpts.subList(0, per) : rcpts;
+    List<Recipient> rest = rcpts.size() > per ? rcpts.subList(per, rcpts.size()) : List.of();
+    int messages = m.personalized() ? batch.size() : 1;
+    return SiteFeedback.pace(ctx, site, messages)
+        .compose(v -> session(hosts, site))
+        .compose(s -> s.deliver(m, batch))
         .compose(
             result -> {
+              site.sent(messages, Instant.now());
+              sessionTransactions += messages;
               acc.addAll(result.outcomes());
               relay.addAll(result.relayRefused());
               if (!result.unattempted().isEmpty()) {
+                List<Recipient> next = new ArrayList<>(result.unattempted());
+                next.addAll(rest);
                 Future<Void> q = session == null ? Future.succeededFuture() : session.quit();
                 session = null;
-                return q.compose(
-                    v -> sendAll(job, hosts, m, result.unattempted(), acc, relay, round + 1));
+                return q.compose(v -> sendAll(job, hosts, m, next, acc, relay, round + 1));
+              }
+              if (!rest.isEmpty()) {
+                return sendAll(job, hosts, m, new ArrayList<>(rest), acc, relay, round + 1);
               }
               return Future.succeededFuture();
             });
   }
 
-  private Future<OutboundSession> session(List<HostPort> hosts) {
+  private Future<OutboundSession> session(List<HostPort> hosts, Site site) {
     if (session != null && session.usable()) {
-      return Future.succeededFuture(session);
+      int perConnection = site.profile().messagesPerConnection();
+      if (perConnection == 0 || sessionTransactions < perConnection) {
+        return Future.succeededFuture(session);
+      }
     }
     if (session != null) {
       session.quit();
       session = null;
     }
-    return OutboundConnector.open(ctx.vertx(), ctx.client(), hosts, ctx.session())
+    sessionTransactions = 0;
+    return SiteFeedback.sleep(ctx, site.connectWait(Instant.now()))
+        .compose(v -> OutboundConnector.open(ctx.vertx(), ctx.client(), hosts, ctx.session()))
         .onSuccess(s -> session = s);
   }
 
@@ -250,12 +284,16 @@ final class DestinationRunner {
     return blocking(() -> ctx.resolver().resolve(job.destination()));
   }
 
-  private void finish(DeliveryJob job, DeliveryStore.Attempt a, List<RecipientOutcome> raw) {
-    finish(job, a, raw, Set.of());
-  }
-
+  /**
+   * Records the outcomes of one row; {@code attempted}: they come from talking to the site (or
+   * failing to connect to it), so the site hears how it went.
+   */
   private void finish(
-      DeliveryJob job, DeliveryStore.Attempt a, List<RecipientOutcome> raw, Set<Long> relay) {
+      DeliveryJob job,
+      DeliveryStore.Attempt a,
+      List<RecipientOutcome> raw,
+      Set<Long> relay,
+      boolean attempted) {
     Instant now = Instant.now();
     List<RecipientOutcome> fallback = new ArrayList<>();
     boolean mixed = a.recipients().stream().map(r -> domainOf(r.email())).distinct().count() > 1;
@@ -288,9 +326,16 @@ final class DestinationRunner {
     if (lastReply == null && !outcomes.isEmpty()) {
       lastReply = outcomes.get(outcomes.size() - 1).reply();
     }
-    Instant next = now.plus(retry.delayAfter(job.attempts()));
+    Instant scheduled = now.plus(retry.delayAfter(job.attempts()));
     String reply = lastReply;
-    blocking(() -> ctx.store().finish(job, ctx.owner(), outcomes, fallback, next, reply))
+    Site site = queue.site();
+    blocking(
+            () -> {
+              Instant next =
+                  SiteFeedback.shape(
+                      ctx, site, outcomes, scheduled, attempted, deadReason != null, now);
+              return ctx.store().finish(job, ctx.owner(), outcomes, fallback, next, reply);
+            })
         .onComplete(
             ar -> {
               if (ar.failed()) {
@@ -301,7 +346,7 @@ final class DestinationRunner {
                     job.postId(),
                     job.deliveryId());
               } else {
-                log(job, outcomes, ar.result());
+                OutcomeLog.row(job, outcomes, ar.result());
                 if (ar.result().fellBack() > 0) {
                   LOG.infof(
                       "post %d: delivery %d to %s: %d recipients refused as relaying fall back to"
@@ -325,36 +370,6 @@ final class DestinationRunner {
               }
               done(job);
             });
-  }
-
-  private void log(DeliveryJob job, List<RecipientOutcome> outcomes, DeliveryStore.Finished f) {
-    int delivered = 0;
-    int deferred = 0;
-    int failed = 0;
-    for (RecipientOutcome o : outcomes) {
-      switch (o.state()) {
-        case DELIVERED -> delivered++;
-        case DEFERRED -> deferred++;
-        case FAILED -> failed++;
-      }
-    }
-    // Concatenated, not infof: java.util.Formatter on every transaction's line was a visible share
-    // of a small-post workload's CPU (the same for the other per-post lines).
-    LOG.info(
-        "post "
-            + job.postId()
-            + ": delivery "
-            + job.deliveryId()
-            + " to "
-            + job.destination()
-            + ": "
-            + delivered
-            + " delivered, "
-            + deferred
-            + " deferred, "
-            + failed
-            + " failed; row "
-            + (f.deliveryState() == null ? "no longer ours" : f.deliveryState()));
   }
 
   private void done(DeliveryJob job) {

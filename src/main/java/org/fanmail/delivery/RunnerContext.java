@@ -9,6 +9,7 @@ import org.fanmail.config.DeliveryConfig;
 import org.fanmail.config.DeliveryConfig.TlsPolicy;
 import org.fanmail.config.FanmailConfig;
 import org.fanmail.fanout.DestinationResolver;
+import org.fanmail.shaping.Sites;
 
 /**
  * Everything a {@link DestinationRunner} needs from the process, built once by {@link
@@ -16,6 +17,7 @@ import org.fanmail.fanout.DestinationResolver;
  * What a runner tells the scheduler back (its destination's next row, whether to linger, a row or
  * the runner done) goes through its {@link RunnerQueue}, not through this record.
  *
+ * @param sites the delivery sites: limits, state, feedback
  * @param owner the id written into {@code lease_owner} by this process
  * @param lease how long a claimed row stays ours
  * @param defaultPort the port of a row's host given without one
@@ -29,6 +31,7 @@ record RunnerContext(
     PreparedMessages messages,
     DestinationResolver resolver,
     DeliveryMetrics metrics,
+    Sites sites,
     RetrySchedule retry,
     String owner,
     Duration lease,
@@ -44,6 +47,7 @@ record RunnerContext(
       PreparedMessages messages,
       DestinationResolver resolver,
       DeliveryMetrics metrics,
+      Sites sites,
       RetrySchedule retry,
       String owner,
       long lingerMillis) {
@@ -74,6 +78,7 @@ record RunnerContext(
         messages,
         resolver,
         metrics,
+        sites,
         retry,
         owner,
         d.lease(),

@@ -53,7 +53,12 @@ class QueriesTest {
             .toList();
     assertTrue(
         classes.containsAll(
-            List.of("DeliveryQueries", "FanoutQueries", "StatusQueries", "ModerationQueries")),
+            List.of(
+                "DeliveryQueries",
+                "FanoutQueries",
+                "StatusQueries",
+                "ModerationQueries",
+                "ShapingQueries")),
         "found " + classes);
     List<String> failures = new ArrayList<>();
     try (Connection c = dataSource.getConnection()) {
