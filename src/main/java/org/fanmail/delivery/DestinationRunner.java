@@ -229,6 +229,13 @@ final class DestinationRunner {
     }
     Site site = queue.site();
     int per = site.profile().recipientsPerTransaction();
+    int perConnection = site.profile().messagesPerConnection();
+    if (m.personalized() && perConnection > 0) {
+      // One transaction per recipient: the session's budget bounds the batch, so that a fresh
+      // connection is opened after messages-per-connection transactions, not after the row.
+      boolean fresh = session == null || sessionTransactions >= perConnection;
+      per = Math.min(per, fresh ? perConnection : perConnection - sessionTransactions);
+    }
     List<Recipient> batch = rcpts.size() > per ? rcpts.subList(0, per) : rcpts;
     List<Recipient> rest = rcpts.size() > per ? rcpts.subList(per, rcpts.size()) : List.of();
     int messages = m.personalized() ? batch.size() : 1;

@@ -38,6 +38,9 @@ public final class Site {
   private final long[] sentSecond = new long[60];
   private final long[] sentCount = new long[60];
 
+  /** When the scheduler last asked for the site (epoch ms): idle sites are forgotten. */
+  volatile long lastUsed = System.currentTimeMillis();
+
   /** Connections of this instance open to the site (the scheduler's count, under its lock). */
   public volatile int active;
 

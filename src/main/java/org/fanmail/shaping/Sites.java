@@ -42,6 +42,12 @@ import org.jboss.logging.Logger;
 public class Sites {
   private static final Logger LOG = Logger.getLogger(Sites.class);
 
+  /**
+   * A NORMAL site without connections that nobody asked for this long is forgotten (made again on
+   * its next row), so the sites in memory are those of the last hour, not of all time.
+   */
+  static final Duration IDLE_SITE = Duration.ofHours(1);
+
   /** A site's bucket holds this many seconds of its rate: the burst it allows. */
   static final int BURST_SECONDS = 5;
 
@@ -111,7 +117,9 @@ public class Sites {
   public Site siteFor(String destination, List<String> hosts) {
     ShapingPolicy p = policy;
     String key = p.siteOf(destination, hosts);
-    return sites.computeIfAbsent(key, k -> new Site(k, hosts, p.profileFor(hosts)));
+    Site site = sites.computeIfAbsent(key, k -> new Site(k, hosts, p.profileFor(hosts)));
+    site.lastUsed = System.currentTimeMillis();
+    return site;
   }
 
   /** The site called {@code key}, if this instance knows it. */
@@ -138,11 +146,19 @@ public class Sites {
       concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
   public void refresh() {
     reloadIfChanged();
+    forgetIdle(Instant.now());
     try {
       readStates();
     } catch (SQLException | RuntimeException e) {
       LOG.warnf(e, "reading the sites' shared state failed; retried at the next refresh");
     }
+  }
+
+  private void forgetIdle(Instant now) {
+    long before = now.minus(IDLE_SITE).toEpochMilli();
+    sites
+        .values()
+        .removeIf(s -> s.active == 0 && s.lastUsed < before && s.state(now) == SiteState.NORMAL);
   }
 
   /** Re-reads the shaping file if it changed; returns whether a new policy is in force. */
