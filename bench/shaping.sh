@@ -171,10 +171,13 @@ fanmail_run() { # $1: name (shaping-on | shaping-off)
     -Dfanmail.delivery.shaping-file=$RUN/$name.yaml ${BENCH_FANMAIL_JAVA_OPTS:-}" \
     fm_start "$ROOT" "$RUN/$name" "$RUN/empty-transport"
   fm_wait_ready 180 >/dev/null || die "fanmail did not start"
-  fm_api POST /api/lists -H 'Content-Type: application/json' \
-    -d "{\"address\":\"shape@lists.bench.test\",\"postingPolicy\":\"OPEN\",\"personalize\":$PERSONALIZE}" | head -1 >&2
-  fm_api POST /api/lists/shape@lists.bench.test/members/import -H 'Content-Type: text/csv' \
-    --data-binary "@$RUN/members.csv" | head -1 >&2
+  local r # (read whole: head -1 on the pipe would SIGPIPE fm_api under pipefail)
+  r=$(fm_api POST /api/lists -H 'Content-Type: application/json' \
+    -d "{\"address\":\"shape@lists.bench.test\",\"postingPolicy\":\"OPEN\",\"personalize\":$PERSONALIZE}")
+  log "list: ${r%%$'\n'*}"
+  r=$(fm_api POST /api/lists/shape@lists.bench.test/members/import -H 'Content-Type: text/csv' \
+    --data-binary "@$RUN/members.csv")
+  log "import: ${r%%$'\n'*}"
   local inj t0
   inj=$(python3 "$BENCH_DIR/tools/smtpclient.py" inject --port "$fm_smtp" \
     --to shape@lists.bench.test --timeout 300) || die "post to fanmail failed"
