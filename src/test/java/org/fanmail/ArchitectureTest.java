@@ -148,6 +148,38 @@ class ArchitectureTest {
               "org.fanmail.bounce..")
           .allowEmptyShould(true);
 
+  /**
+   * Traffic shaping (sites, the shaping file, site state) knows no stage: delivery asks it and
+   * tells it, the REST layer reads it; its SQL is its own.
+   */
+  @ArchTest
+  static final ArchRule shapingKnowsNoStage =
+      noClasses()
+          .that()
+          .resideInAPackage("org.fanmail.shaping..")
+          .should()
+          .dependOnClassesThat(
+              resideInAPackage("org.fanmail..")
+                  .and(
+                      resideOutsideOfPackages(
+                          "org.fanmail.shaping..",
+                          "org.fanmail.config..",
+                          "org.fanmail.mail..",
+                          "org.fanmail.stage..")))
+          .allowEmptyShould(true);
+
+  /** Only delivery and the REST layer use shaping. */
+  @ArchTest
+  static final ArchRule onlyDeliveryAndAdminUseShaping =
+      noClasses()
+          .that()
+          .resideOutsideOfPackages(
+              "org.fanmail.shaping..", "org.fanmail.delivery..", "org.fanmail.admin..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAPackage("org.fanmail.shaping..")
+          .allowEmptyShould(true);
+
   @ArchTest
   static final ArchRule nothingImportsThePublicPages =
       noClasses()

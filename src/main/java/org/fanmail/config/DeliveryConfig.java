@@ -133,6 +133,15 @@ public interface DeliveryConfig {
   @WithDefault("5s")
   Duration scanInterval();
 
+  /**
+   * Traffic shaping file (YAML: defaults and per-site provider profiles, reply rules; see README
+   * "Traffic shaping"), checked at start-up and re-read when it changes. Default: the shipped
+   * provider profiles, with {@code max-connections-per-host} and {@code
+   * max-recipients-per-transaction} as the defaults.
+   */
+  @WithName("shaping-file")
+  Optional<Path> shapingFile();
+
   /** Outbound SMTP timeouts (RFC 5321 section 4.5.3.2 defaults). */
   DeliveryTimeoutsConfig timeouts();
 

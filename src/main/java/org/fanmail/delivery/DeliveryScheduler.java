@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.ObservesAsync;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -24,13 +25,18 @@ import org.fanmail.config.FanmailConfig;
 import org.fanmail.fanout.DestinationResolver;
 import org.fanmail.queue.DeliveriesReady;
 import org.fanmail.queue.DeliveryHandoff;
+import org.fanmail.shaping.Site;
+import org.fanmail.shaping.Sites;
 import org.jboss.logging.Logger;
 
 /**
  * Claims due delivery rows (leased to this process) and hands them to per-destination connections,
  * in Postfix qmgr's shape: a bounded in-memory queue per destination, at most {@code
- * max-connections} connections in all and {@code max-connections-per-host} to one destination, each
- * connection working through its destination's rows one transaction after another. Every {@link
+ * max-connections} connections in all and, to one site (the MX host set of a destination, see
+ * {@link Sites}), as many as its concurrency window and state allow, each connection working
+ * through its destination's rows one transaction after another. A suspended site's rows are not
+ * sent: they go back to the database due when the site opens ({@code
+ * ShapingQueries.POSTPONE_DELIVERIES}), untouched by the retry schedule. Every {@link
  * DestinationRunner} gets the one {@link RunnerContext} built at start and its destination's {@link
  * DestinationQueue} as a {@link RunnerQueue}, the only way back into the scheduler.
  *
@@ -64,6 +70,7 @@ public class DeliveryScheduler implements DeliveryHandoff {
   private final FanmailConfig config;
   private final DeliveryMetrics metrics;
   private final InstanceLock lock;
+  private final Sites sites;
   private String owner;
   private final RetrySchedule retry;
   private final int capacity;
@@ -111,8 +118,10 @@ public class DeliveryScheduler implements DeliveryHandoff {
       DestinationResolver resolver,
       FanmailConfig config,
       DeliveryMetrics metrics,
-      InstanceLock lock) {
+      InstanceLock lock,
+      Sites sites) {
     this.vertx = vertx;
+    this.sites = sites;
     this.store = store;
     this.messages = messages;
     this.resolver = resolver;
@@ -130,7 +139,7 @@ public class DeliveryScheduler implements DeliveryHandoff {
     owner = lock.owner();
     runnerContext =
         RunnerContext.create(
-            vertx, config, store, messages, resolver, metrics, retry, owner, LINGER_MILLIS);
+            vertx, config, store, messages, resolver, metrics, sites, retry, owner, LINGER_MILLIS);
     LOG.infof("delivery scheduler %s: up to %d rows in memory", owner, capacity);
   }
 
@@ -170,7 +179,10 @@ public class DeliveryScheduler implements DeliveryHandoff {
       return false;
     }
     for (DestinationQueue q : queues.values()) {
-      if (q != except && !q.jobs.isEmpty() && q.active == 0) {
+      if (q != except
+          && !q.jobs.isEmpty()
+          && q.active == 0
+          && q.site.active < q.site.connectionLimit(Instant.now())) {
         return true;
       }
     }
@@ -244,17 +256,14 @@ public class DeliveryScheduler implements DeliveryHandoff {
       LOG.warnf(e, "claiming due deliveries failed; the next scan retries");
       return;
     }
-    moreDue.set(jobs.size() == room || fullPost(jobs));
+    moreDue.set(jobs.size() == room || DeliveryJob.somePostGave(jobs, perPost));
     if (jobs.isEmpty()) {
       return;
     }
     synchronized (this) {
       for (DeliveryJob job : jobs) {
         if (held.add(job.deliveryId())) {
-          queues
-              .computeIfAbsent(job.destination(), d -> new DestinationQueue(this, d))
-              .jobs
-              .add(job);
+          queueOf(job.destination(), job.hosts()).jobs.add(job);
         }
       }
       metrics.inMemory(held.size());
@@ -285,8 +294,7 @@ public class DeliveryScheduler implements DeliveryHandoff {
       }
       for (LeasedDelivery d : rows) {
         if (held.add(d.deliveryId())) {
-          queues
-              .computeIfAbsent(d.destination(), dest -> new DestinationQueue(this, dest))
+          queueOf(d.destination(), d.hosts())
               .jobs
               .add(
                   new DeliveryJob(
@@ -304,39 +312,48 @@ public class DeliveryScheduler implements DeliveryHandoff {
     reserved -= r.rows();
   }
 
-  /** Whether some post gave {@code jobs} as many rows as a claim takes of one post. */
-  private boolean fullPost(List<DeliveryJob> jobs) {
-    Map<Long, Integer> perPostClaimed = new HashMap<>();
-    for (DeliveryJob j : jobs) {
-      if (perPostClaimed.merge(j.postId(), 1, Integer::sum) >= perPost) {
-        return true;
-      }
+  /** The queue of {@code destination}, made with its site on first sight (under the lock). */
+  private DestinationQueue queueOf(String destination, List<String> hosts) {
+    DestinationQueue q = queues.get(destination);
+    if (q == null) {
+      q = new DestinationQueue(this, destination, sites.siteFor(destination, hosts));
+      queues.put(destination, q);
     }
-    return false;
+    return q;
   }
 
   private void dispatch() {
     List<DestinationRunner> resume = new ArrayList<>();
     List<DestinationRunner> close = List.of();
+    Map<Site, List<DeliveryJob>> postpone = new HashMap<>();
+    Instant now = Instant.now();
     synchronized (this) {
-      int maxPerHost = config.delivery().maxConnectionsPerHost();
       int max = config.delivery().maxConnections();
       boolean starved = false;
       Iterator<DestinationQueue> it = queues.values().iterator();
       while (it.hasNext()) {
         DestinationQueue q = it.next();
+        int limit = q.site.connectionLimit(now);
+        if (limit == 0 && !q.jobs.isEmpty()) {
+          // Suspended: the rows wait in the database, not in memory under a running lease.
+          List<DeliveryJob> rows = postpone.computeIfAbsent(q.site, x -> new ArrayList<>());
+          rows.addAll(q.jobs);
+          q.jobs.forEach(j -> held.remove(j.deliveryId()));
+          q.jobs.clear();
+        }
         if (!q.jobs.isEmpty() && q.lingering != null) {
           resume.add(q.lingering);
           q.lingering = null;
         }
         // Another connection only for more rows than runners: a runner finishing its row takes
         // the next one on its open session (rows of a busy destination arrive one by one).
-        while (q.jobs.size() > q.active && q.active < maxPerHost && connections < max) {
+        while (q.jobs.size() > q.active && q.site.active < limit && connections < max) {
           q.active++;
+          q.site.active++;
           connections++;
           new DestinationRunner(runnerContext, q).start();
         }
-        if (!q.jobs.isEmpty() && q.active == 0) {
+        if (!q.jobs.isEmpty() && q.active == 0 && q.site.active < limit) {
           starved = true;
         }
         if (q.jobs.isEmpty() && q.active == 0) {
@@ -347,15 +364,27 @@ public class DeliveryScheduler implements DeliveryHandoff {
         // Every slot is taken and some destination has none: idle connections give theirs up.
         close = takeLingering();
       }
+      if (!postpone.isEmpty()) {
+        metrics.inMemory(held.size());
+      }
     }
     resume.forEach(DestinationRunner::resume);
     close.forEach(DestinationRunner::closeNow);
+    // Off the caller's thread (a runner's event loop, the claim thread): one update per site.
+    postpone.forEach(
+        (site, rows) ->
+            vertx.executeBlocking(
+                () ->
+                    sites.postpone(
+                        site, rows.stream().map(DeliveryJob::deliveryId).toList(), owner),
+                false));
   }
 
   /** A runner of {@code q} ended: its connection slot goes to whoever waits. */
   void runnerDone(DestinationQueue q) {
     synchronized (this) {
       q.active--;
+      q.site.active--;
       connections--;
     }
     dispatch();

@@ -1,6 +1,8 @@
 package org.fanmail.delivery;
 
+import java.time.Instant;
 import java.util.ArrayDeque;
+import org.fanmail.shaping.Site;
 
 /**
  * The rows of one destination that {@link DeliveryScheduler} holds in memory, and how many
@@ -8,31 +10,51 @@ import java.util.ArrayDeque;
  * and written under the scheduler's lock (the scheduler object itself), whether by the scheduler
  * (claims, hand-offs, dispatch) or by a runner through the calls below; a runner never holds it
  * while it talks to a peer.
+ *
+ * <p>Several queues may share one {@link Site} (domains of one provider); the site's limit is
+ * counted across them in {@link Site#active}. A runner beyond that limit (the site was throttled or
+ * its window shrank) takes no further row and closes, so the site's connections come down to its
+ * limit as transactions end.
  */
 final class DestinationQueue implements RunnerQueue {
   private final DeliveryScheduler scheduler;
   final String destination;
+  final Site site;
   final ArrayDeque<DeliveryJob> jobs = new ArrayDeque<>();
   int active;
 
   /** A runner (counted in {@link #active}) keeping its connection open, waiting for rows. */
   DestinationRunner lingering;
 
-  DestinationQueue(DeliveryScheduler scheduler, String destination) {
+  DestinationQueue(DeliveryScheduler scheduler, String destination, Site site) {
     this.scheduler = scheduler;
     this.destination = destination;
+    this.site = site;
+  }
+
+  @Override
+  public Site site() {
+    return site;
+  }
+
+  /** More connections to the site than it may have now (under the scheduler's lock). */
+  private boolean overLimit() {
+    return site.active > site.connectionLimit(Instant.now());
   }
 
   @Override
   public DeliveryJob next() {
     synchronized (scheduler) {
-      return jobs.poll();
+      return overLimit() ? null : jobs.poll();
     }
   }
 
   @Override
   public Idle idle(DestinationRunner runner, boolean open) {
     synchronized (scheduler) {
+      if (overLimit()) {
+        return Idle.CLOSE;
+      }
       if (!jobs.isEmpty()) {
         return Idle.WORK;
       }

@@ -15,6 +15,7 @@ import org.fanmail.delivery.RecipientOutcome.Recipient;
 import org.fanmail.delivery.RecipientOutcome.State;
 import org.fanmail.fanout.Destination;
 import org.fanmail.fanout.HostPort;
+import org.fanmail.shaping.Site;
 import org.fanmail.tlspolicy.HostTls;
 import org.fanmail.tlspolicy.TlsUse;
 import org.jboss.logging.Logger;
@@ -40,6 +41,13 @@ import org.jboss.logging.Logger;
  * <p>When no candidate host can be reached, the row is deferred with the reason and so is every
  * further row this runner takes for the destination, without another connect attempt: a dead
  * destination costs one round of connection timeouts, not one per row.
+ *
+ * <p>The destination's {@link Site} shapes the sending: at most its recipients per transaction in
+ * one transaction, its messages per connection on one session, new connections no faster than its
+ * connection rate, and each transaction paced by the site's cluster-wide messages-per-minute
+ * bucket. Every attempted row tells the site how it went (its concurrency window and reply rules);
+ * a recipient deferred with a reply that one of the site's rules matches is retried when the site
+ * opens again, if that is sooner than its retry schedule.
  */
 final class DestinationRunner {
   private static final Logger LOG = Logger.getLogger(DestinationRunner.class);
@@ -48,6 +56,10 @@ final class DestinationRunner {
   private final RunnerQueue queue;
   private final Context context;
   private OutboundSession session;
+
+  /** Transactions written on {@link #session} (for the site's messages per connection). */
+  private int sessionTransactions;
+
   private String deadReason;
   private long lingerTimer = -1;
   private long lingerGeneration;
@@ -147,7 +159,7 @@ final class DestinationRunner {
               if (w.attempt() == null) {
                 done(job);
               } else if (w.attempt().recipients().isEmpty()) {
-                finish(job, w.attempt(), List.of());
+                finish(job, w.attempt(), List.of(), Set.of(), null, false);
               } else if (w.message() == null) {
                 LOG.warnf(
                     "post %d: delivery %d has no message (post or list gone); lease left to expire",
@@ -163,21 +175,27 @@ final class DestinationRunner {
 
   private void attempt(DeliveryJob job, DeliveryStore.Attempt a, PreparedMessage m) {
     if (deadReason != null) {
-      finish(job, a, decideAll(a.recipients(), State.DEFERRED, deadReason));
+      finish(job, a, decideAll(a.recipients(), State.DEFERRED, deadReason), Set.of(), null, false);
       return;
     }
     hostsOf(job)
         .onComplete(
             hr -> {
               if (hr.failed()) {
-                finish(job, a, decideAll(a.recipients(), State.DEFERRED, msg(hr.cause())));
+                finish(
+                    job,
+                    a,
+                    decideAll(a.recipients(), State.DEFERRED, msg(hr.cause())),
+                    Set.of(),
+                    null,
+                    false);
                 return;
               }
               Destination d = hr.result();
               if (!d.routable()) {
                 State s =
                     d.outcome() == Destination.Outcome.PERMANENT ? State.FAILED : State.DEFERRED;
-                finish(job, a, decideAll(a.recipients(), s, d.reason()));
+                finish(job, a, decideAll(a.recipients(), s, d.reason()), Set.of(), null, false);
                 return;
               }
               List<RecipientOutcome> acc = new ArrayList<>();
@@ -205,9 +223,9 @@ final class DestinationRunner {
                           LOG.infof(
                               "post %d: delivery %d to %s deferred: %s",
                               job.postId(), job.deliveryId(), job.destination(), reason);
-                          finish(job, a, all, relay, tls);
+                          finish(job, a, all, relay, tls, true);
                         } else {
-                          finish(job, a, acc, relay, tls);
+                          finish(job, a, acc, relay, tls, true);
                         }
                       });
             });
@@ -230,27 +248,49 @@ final class DestinationRunner {
     if (rcpts.isEmpty() || round > acc.size() + rcpts.size()) {
       return Future.succeededFuture();
     }
-    return session(hosts, policies)
-        .compose(s -> s.deliver(m, rcpts))
+    Site site = queue.site();
+    int per = site.profile().recipientsPerTransaction();
+    int perConnection = site.profile().messagesPerConnection();
+    if (m.personalized() && perConnection > 0) {
+      // One transaction per recipient: the session's budget bounds the batch, so that a fresh
+      // connection is opened after messages-per-connection transactions, not after the row.
+      boolean fresh = session == null || sessionTransactions >= perConnection;
+      per = Math.min(per, fresh ? perConnection : perConnection - sessionTransactions);
+    }
+    List<Recipient> batch = rcpts.size() > per ? rcpts.subList(0, per) : rcpts;
+    List<Recipient> rest = rcpts.size() > per ? rcpts.subList(per, rcpts.size()) : List.of();
+    int messages = m.personalized() ? batch.size() : 1;
+    return SiteFeedback.pace(ctx, site, messages)
+        .compose(v -> session(hosts, policies, site))
+        .compose(s -> s.deliver(m, batch))
         .compose(
             result -> {
+              site.sent(messages, Instant.now());
+              sessionTransactions += messages;
               acc.addAll(result.outcomes());
               relay.addAll(result.relayRefused());
               if (!result.unattempted().isEmpty()) {
+                List<Recipient> next = new ArrayList<>(result.unattempted());
+                next.addAll(rest);
                 Future<Void> q = session == null ? Future.succeededFuture() : session.quit();
                 session = null;
                 return q.compose(
-                    v ->
-                        sendAll(
-                            job, hosts, policies, m, result.unattempted(), acc, relay, round + 1));
+                    v -> sendAll(job, hosts, policies, m, next, acc, relay, round + 1));
+              }
+              if (!rest.isEmpty()) {
+                return sendAll(
+                    job, hosts, policies, m, new ArrayList<>(rest), acc, relay, round + 1);
               }
               return Future.succeededFuture();
             });
   }
 
   private Future<OutboundSession> session(
-      List<HostPort> hosts, Function<HostPort, Future<HostTls>> policies) {
-    if (session != null && session.usable()) {
+      List<HostPort> hosts, Function<HostPort, Future<HostTls>> policies, Site site) {
+    int perConnection = site.profile().messagesPerConnection();
+    if (session != null
+        && session.usable()
+        && (perConnection == 0 || sessionTransactions < perConnection)) {
       // The open session serves this row only under the same TLS policy: the row may be for
       // domains whose policy asks more (or refuses the host).
       OutboundSession open = session;
@@ -265,19 +305,23 @@ final class DestinationRunner {
                 if (session == open) {
                   session = null;
                 }
-                return connect(hosts, policies);
+                return connect(hosts, policies, site);
               });
     }
     if (session != null) {
       session.quit();
       session = null;
     }
-    return connect(hosts, policies);
+    return connect(hosts, policies, site);
   }
 
+  /** A new session, once the site's connection rate allows one. */
   private Future<OutboundSession> connect(
-      List<HostPort> hosts, Function<HostPort, Future<HostTls>> policies) {
-    return OutboundConnector.open(ctx.vertx(), ctx.client(), hosts, ctx.session(), policies)
+      List<HostPort> hosts, Function<HostPort, Future<HostTls>> policies, Site site) {
+    sessionTransactions = 0;
+    return SiteFeedback.sleep(ctx, site.connectWait(Instant.now()))
+        .compose(
+            v -> OutboundConnector.open(ctx.vertx(), ctx.client(), hosts, ctx.session(), policies))
         .onSuccess(s -> session = s);
   }
 
@@ -293,17 +337,18 @@ final class DestinationRunner {
     return blocking(() -> ctx.resolver().resolve(job.destination()));
   }
 
-  private void finish(DeliveryJob job, DeliveryStore.Attempt a, List<RecipientOutcome> raw) {
-    finish(job, a, raw, Set.of(), null);
-  }
-
-  /** Records the outcomes, and the TLS policy of the attempt's session when there was one. */
+  /**
+   * Records the outcomes of one row, and the TLS policy of the attempt's session when there was
+   * one; {@code attempted}: they come from talking to the site (or failing to connect to it), so
+   * the site hears how it went.
+   */
   private void finish(
       DeliveryJob job,
       DeliveryStore.Attempt a,
       List<RecipientOutcome> raw,
       Set<Long> relay,
-      TlsUse tls) {
+      TlsUse tls,
+      boolean attempted) {
     Instant now = Instant.now();
     List<RecipientOutcome> fallback = new ArrayList<>();
     boolean mixed = a.recipients().stream().map(r -> domainOf(r.email())).distinct().count() > 1;
@@ -336,9 +381,16 @@ final class DestinationRunner {
     if (lastReply == null && !outcomes.isEmpty()) {
       lastReply = outcomes.get(outcomes.size() - 1).reply();
     }
-    Instant next = now.plus(retry.delayAfter(job.attempts()));
+    Instant scheduled = now.plus(retry.delayAfter(job.attempts()));
     String reply = lastReply;
-    blocking(() -> ctx.store().finish(job, ctx.owner(), outcomes, fallback, next, reply, tls))
+    Site site = queue.site();
+    blocking(
+            () -> {
+              Instant next =
+                  SiteFeedback.shape(
+                      ctx, site, outcomes, scheduled, attempted, deadReason != null, now);
+              return ctx.store().finish(job, ctx.owner(), outcomes, fallback, next, reply, tls);
+            })
         .onComplete(
             ar -> {
               if (ar.failed()) {
@@ -349,7 +401,7 @@ final class DestinationRunner {
                     job.postId(),
                     job.deliveryId());
               } else {
-                log(job, outcomes, ar.result());
+                OutcomeLog.row(job, outcomes, ar.result());
                 if (ar.result().fellBack() > 0) {
                   LOG.infof(
                       "post %d: delivery %d to %s: %d recipients refused as relaying fall back to"
@@ -373,36 +425,6 @@ final class DestinationRunner {
               }
               done(job);
             });
-  }
-
-  private void log(DeliveryJob job, List<RecipientOutcome> outcomes, DeliveryStore.Finished f) {
-    int delivered = 0;
-    int deferred = 0;
-    int failed = 0;
-    for (RecipientOutcome o : outcomes) {
-      switch (o.state()) {
-        case DELIVERED -> delivered++;
-        case DEFERRED -> deferred++;
-        case FAILED -> failed++;
-      }
-    }
-    // Concatenated, not infof: java.util.Formatter on every transaction's line was a visible share
-    // of a small-post workload's CPU (the same for the other per-post lines).
-    LOG.info(
-        "post "
-            + job.postId()
-            + ": delivery "
-            + job.deliveryId()
-            + " to "
-            + job.destination()
-            + ": "
-            + delivered
-            + " delivered, "
-            + deferred
-            + " deferred, "
-            + failed
-            + " failed; row "
-            + (f.deliveryState() == null ? "no longer ours" : f.deliveryState()));
   }
 
   private void done(DeliveryJob job) {

@@ -15,6 +15,7 @@ import org.fanmail.config.FanmailConfig;
 import org.fanmail.delivery.RecipientOutcome.Recipient;
 import org.fanmail.fanout.DestinationResolver;
 import org.fanmail.fanout.HostPort;
+import org.fanmail.shaping.Sites;
 import org.fanmail.tlspolicy.HostTls;
 import org.fanmail.tlspolicy.TlsPolicies;
 
@@ -24,6 +25,7 @@ import org.fanmail.tlspolicy.TlsPolicies;
  * What a runner tells the scheduler back (its destination's next row, whether to linger, a row or
  * the runner done) goes through its {@link RunnerQueue}, not through this record.
  *
+ * @param sites the delivery sites: limits, state, feedback
  * @param owner the id written into {@code lease_owner} by this process
  * @param lease how long a claimed row stays ours
  * @param defaultPort the port of a row's host given without one
@@ -38,6 +40,7 @@ record RunnerContext(
     PreparedMessages messages,
     DestinationResolver resolver,
     DeliveryMetrics metrics,
+    Sites sites,
     RetrySchedule retry,
     String owner,
     Duration lease,
@@ -54,6 +57,7 @@ record RunnerContext(
       PreparedMessages messages,
       DestinationResolver resolver,
       DeliveryMetrics metrics,
+      Sites sites,
       RetrySchedule retry,
       String owner,
       long lingerMillis) {
@@ -89,6 +93,7 @@ record RunnerContext(
         messages,
         resolver,
         metrics,
+        sites,
         retry,
         owner,
         d.lease(),

@@ -17,7 +17,13 @@ interface RunnerQueue {
     CLOSE
   }
 
-  /** The destination's next row, or null when its queue is empty. */
+  /** The site of the destination: its limits, state and feedback. */
+  org.fanmail.shaping.Site site();
+
+  /**
+   * The destination's next row, or null when its queue is empty or the site has more connections
+   * than it may have now.
+   */
   DeliveryJob next();
 
   /** The queue of {@code runner} was empty; {@code open}: it has a session it could keep. */

@@ -57,6 +57,14 @@ class AdminAuthTest {
     assertTrue(scheme != null && "bearer".equals(scheme.get("scheme")), "bearer scheme: " + scheme);
     List<String[]> ops = apiOperations(doc);
     assertTrue(ops.size() >= 10, "operations found: " + ops.size());
+    List<String> named = ops.stream().map(op -> op[0] + " " + op[1]).toList();
+    for (String op :
+        List.of(
+            "get /api/destinations",
+            "post /api/destinations/{site}/suspend",
+            "post /api/destinations/{site}/resume")) {
+      assertTrue(named.contains(op), op + " documented and walked: " + named);
+    }
     for (String[] op : ops) {
       List<Object> security = doc.getList("paths.'" + op[1] + "'." + op[0] + ".security");
       assertTrue(security != null && !security.isEmpty(), op[0] + " " + op[1] + " lacks security");

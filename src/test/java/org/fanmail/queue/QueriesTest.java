@@ -58,7 +58,8 @@ class QueriesTest {
                 "FanoutQueries",
                 "StatusQueries",
                 "ModerationQueries",
-                "DigestQueries")),
+                "DigestQueries",
+                "ShapingQueries")),
         "found " + classes);
     List<String> failures = new ArrayList<>();
     try (Connection c = dataSource.getConnection()) {

@@ -26,6 +26,7 @@ import org.fanmail.list.MemberAuth;
 import org.fanmail.list.MemberRole;
 import org.fanmail.list.MemberStatus;
 import org.fanmail.request.SubscriptionRequestState;
+import org.fanmail.shaping.SiteState;
 import org.fanmail.tlspolicy.TlsMode;
 import org.junit.jupiter.api.Test;
 
@@ -60,7 +61,8 @@ class StateConstraintsTest {
           new Column("mailing_list", "mailing_list_dmarc_ck", DmarcMitigation.class),
           new Column("post", "post_dmarc_action_ck", DmarcAction.class),
           new Column("mailing_list", "mailing_list_member_auth_ck", MemberAuth.class),
-          new Column("delivery", "delivery_tls_policy_ck", TlsMode.class));
+          new Column("delivery", "delivery_tls_policy_ck", TlsMode.class),
+          new Column("shaping_site", "shaping_site_state_ck", SiteState.class));
 
   private static final Pattern QUOTED = Pattern.compile("'((?:[^']|'')*)'");
 
@@ -154,6 +156,10 @@ class StateConstraintsTest {
           s.isFinal(),
           s.name());
     }
+    assertTrue(SiteState.NORMAL.canMoveTo(SiteState.SUSPENDED));
+    assertTrue(
+        SiteState.THROTTLED.canMoveTo(SiteState.SUSPENDED), "a rule closes a throttled site");
+    assertTrue(SiteState.SUSPENDED.canMoveTo(SiteState.NORMAL), "time, or an operator");
     assertTrue(DeliveryState.PENDING.canMoveTo(DeliveryState.DONE));
     assertFalse(DeliveryState.DONE.canMoveTo(DeliveryState.PENDING));
     assertTrue(RecipientState.PENDING.canMoveTo(RecipientState.DEFERRED));
