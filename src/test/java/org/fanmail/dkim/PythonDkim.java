@@ -119,7 +119,13 @@ public final class PythonDkim {
               "else:",
               "  v = dkim.DKIM(m, logger=logging.getLogger('dkim'))",
               "  n = sum(1 for h in v.headers if h[0].lower() == b'dkim-signature')",
-              "  print(' '.join(str(v.verify(idx=i, dnsfunc=dnsfunc)) for i in range(n)))");
+              "  def one(i):",
+              "    try:",
+              "      return str(v.verify(idx=i, dnsfunc=dnsfunc))",
+              "    except dkim.DKIMException as e:",
+              "      print(e, file=sys.stderr)",
+              "      return 'Error'",
+              "  print(' '.join(one(i) for i in range(n)))");
       byte[] out =
           run(List.of(PYTHON.toString(), "-c", script, dir.toString(), arc ? "arc" : "dkim"), dir);
       return new String(out, StandardCharsets.UTF_8).strip();
