@@ -20,6 +20,7 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.fanmail.decorate.DmarcAction;
+import org.fanmail.dkim.SigningAlgorithm;
 import org.fanmail.list.DmarcMitigation;
 import org.fanmail.list.MemberRole;
 import org.fanmail.list.MemberStatus;
@@ -53,7 +54,8 @@ class StateConstraintsTest {
           new Column("member", "member_status_ck", MemberStatus.class),
           new Column("member", "member_role_ck", MemberRole.class),
           new Column("mailing_list", "mailing_list_dmarc_ck", DmarcMitigation.class),
-          new Column("post", "post_dmarc_action_ck", DmarcAction.class));
+          new Column("post", "post_dmarc_action_ck", DmarcAction.class),
+          new Column("dkim_key", "dkim_key_algorithm_ck", SigningAlgorithm.class));
 
   private static final Pattern QUOTED = Pattern.compile("'((?:[^']|'')*)'");
 
