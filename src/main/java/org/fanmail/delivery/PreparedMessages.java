@@ -3,6 +3,7 @@ package org.fanmail.delivery;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -14,6 +15,7 @@ import org.fanmail.decorate.HeaderDecorator;
 import org.fanmail.decorate.ListIdentity;
 import org.fanmail.decorate.OutgoingCopy;
 import org.fanmail.decorate.UnsubscribeLinks;
+import org.fanmail.dkim.DkimKeys;
 import org.fanmail.mail.LinkTokens;
 import org.fanmail.mail.VerpTags;
 
@@ -26,6 +28,10 @@ import org.fanmail.mail.VerpTags;
  * <p>A post of a personalized list keeps its decorated header and its body apart ({@link
  * PersonalParts}): each recipient's own {@code List-Unsubscribe} fields and VERP sender are added
  * when its transaction is written, the shared parts are held once.
+ *
+ * <p>When the list's domain has active DKIM keys, {@link CopySigning} puts the post's ARC set on
+ * the shared header and signs the copy: once here for a shared copy (cached with it), per recipient
+ * in {@link PersonalParts} for a personalized one.
  */
 @ApplicationScoped
 public class PreparedMessages {
@@ -38,8 +44,11 @@ public class PreparedMessages {
   private final LinkedHashMap<Long, PreparedMessage> cache = new LinkedHashMap<>(16, 0.75f, true);
   private long bytes;
 
-  public PreparedMessages(DeliveryStore store, FanmailConfig config) {
+  private final CopySigning signing;
+
+  public PreparedMessages(DeliveryStore store, FanmailConfig config, DkimKeys keys) {
     this.store = store;
+    this.signing = CopySigning.of(keys, config);
     this.links = new UnsubscribeLinks(config.publicUrl(), LinkTokens.of(config));
     this.verpTags = VerpTags.of(config);
   }
@@ -90,10 +99,14 @@ public class PreparedMessages {
     if (p.system()) {
       boolean eightBit = hasHighBit(raw, raw.length);
       int headerEnd = HeaderBlock.split(raw);
+      byte[] header = Arrays.copyOf(raw, headerEnd);
+      byte[] rest = Arrays.copyOfRange(raw, headerEnd, raw.length);
+      CopySigning.Sealed sealed = signing.seal(postId, raw, header, rest, p.domain(), false);
+      byte[] signedHeader = signedShared(sealed);
       return new PreparedMessage(
           postId,
-          DotStuffing.stuff(new byte[0], raw),
-          raw.length,
+          DotStuffing.stuff(signedHeader, rest),
+          signedHeader.length + rest.length,
           eightBit,
           hasHighBit(raw, headerEnd),
           p.envelopeFrom(),
@@ -112,8 +125,10 @@ public class PreparedMessages {
             p.personalize());
     DmarcAction dmarc = DmarcAction.of(p.dmarcAction());
     OutgoingCopy copy = OutgoingCopy.of(raw, headerEnd, list, dmarc, decorator);
-    byte[] header = copy.header();
     byte[] rest = copy.rest();
+    CopySigning.Sealed sealed =
+        signing.seal(postId, raw, copy.header(), rest, p.domain(), dmarc == DmarcAction.WRAP);
+    byte[] header = p.personalize() ? sealed.header() : signedShared(sealed);
     boolean headerUtf8 = hasHighBit(header, header.length);
     boolean eightBit = headerUtf8 || hasHighBit(rest, rest.length);
     if (p.personalize()) {
@@ -126,7 +141,8 @@ public class PreparedMessages {
           headerUtf8,
           p.localPart() + "-bounces@" + p.domain(),
           receivedAt,
-          new PersonalParts(DotStuffing.stuff(rest), list, p.listId(), links, verpTags));
+          new PersonalParts(
+              DotStuffing.stuff(rest), list, p.listId(), links, verpTags, sealed.plan(), header));
     }
     byte[] wire = DotStuffing.stuff(header, rest);
     return new PreparedMessage(
@@ -137,6 +153,12 @@ public class PreparedMessages {
         headerUtf8,
         p.localPart() + "-bounces@" + p.domain(),
         receivedAt);
+  }
+
+  /** A shared copy's header: its DKIM signatures on top of the sealed header. */
+  private static byte[] signedShared(CopySigning.Sealed sealed) {
+    byte[] sigs = CopySigning.signatures(sealed.plan(), sealed.header(), new byte[0]);
+    return sigs.length == 0 ? sealed.header() : CopySigning.concat(sigs, sealed.header());
   }
 
   private static long weight(PreparedMessage m) {

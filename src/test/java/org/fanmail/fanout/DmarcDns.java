@@ -17,8 +17,8 @@ import java.util.List;
  * records; every other name under {@code test} is NXDOMAIN. Answers carry a TTL of 600 s. Queries
  * are logged to {@code dnsmasq.log} in the given directory. Started and stopped by PID.
  */
-final class DmarcDns {
-  static final Path DNSMASQ = Path.of("/usr/sbin/dnsmasq");
+public final class DmarcDns {
+  public static final Path DNSMASQ = Path.of("/usr/sbin/dnsmasq");
 
   private DmarcDns() {}
 
@@ -26,7 +26,7 @@ final class DmarcDns {
    * A loopback port free for both UDP and TCP: dnsmasq listens on both, and a port free for UDP
    * only made it exit at start when a TCP socket held the same number (seen once in CI).
    */
-  static int freePort() throws IOException {
+  public static int freePort() throws IOException {
     InetAddress loopback = InetAddress.getByName("127.0.0.1");
     for (int attempt = 0; attempt < 50; attempt++) {
       try (DatagramSocket udp = new DatagramSocket(0, loopback)) {
@@ -63,7 +63,7 @@ final class DmarcDns {
    * dnsmasq on 127.0.0.1:{@code port} answering only for names under {@code test} (every other one
    * is NXDOMAIN) from {@code zone} (its record options); pid file, log and output in {@code dir}.
    */
-  static Process start(int port, Path dir, List<String> zone) throws IOException {
+  public static Process start(int port, Path dir, List<String> zone) throws IOException {
     if (!Files.isExecutable(DNSMASQ)) {
       throw new IllegalStateException("dnsmasq not installed: apt-get install dnsmasq-base");
     }
@@ -87,7 +87,7 @@ final class DmarcDns {
         .start();
   }
 
-  static void stop(Process p) throws InterruptedException {
+  public static void stop(Process p) throws InterruptedException {
     if (p != null) {
       ProcessHandle.of(p.pid()).ifPresent(ProcessHandle::destroy);
       p.waitFor();
@@ -103,7 +103,7 @@ final class DmarcDns {
   }
 
   /** The query log so far. */
-  static String log(Path dir) {
+  public static String log(Path dir) {
     try {
       return Files.readString(dir.resolve("dnsmasq.log"));
     } catch (IOException e) {
