@@ -249,6 +249,32 @@ class SignedCopiesTest {
   }
 
   @Test
+  void aReplyFromTheListIsSignedToo() throws Exception {
+    String d = domain("sys");
+    key(d, "rsa1", "RSA_SHA256");
+    key(d, "ed1", "ED25519_SHA256");
+    routeToSinkAnd(Map.of());
+    String l = list(d, "");
+    String request = l.replace("@", "-request@");
+    String id = TestMail.uniqueId();
+    TestMail.submit(
+        smtp.port(),
+        "asker@sink.test",
+        request,
+        ("From: asker@sink.test\r\nTo: "
+                + request
+                + "\r\nSubject: help\r\nMessage-ID: <"
+                + id
+                + ">\r\n\r\nhelp\r\n")
+            .getBytes(StandardCharsets.UTF_8));
+    SmtpSink.Message reply =
+        sink.awaitMessage(WAIT, "the help reply", m -> m.rcpts().contains("asker@sink.test"));
+    assertEquals("rsa1,ed1", selectors(reply), reply.text());
+    assertEquals(
+        "True True", PythonDkim.verify(reply.data(), published, false), PythonDkim.lastLog);
+  }
+
+  @Test
   void theArcChainVerifiesAcrossTwoHops() throws Exception {
     String first = domain("hopa");
     String second = domain("hopb");
