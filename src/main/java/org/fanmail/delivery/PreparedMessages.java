@@ -8,6 +8,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.fanmail.config.FanmailConfig;
 import org.fanmail.decorate.DmarcAction;
 import org.fanmail.decorate.HeaderBlock;
@@ -23,7 +24,8 @@ import org.fanmail.mail.VerpTags;
  * Builds each post's outgoing message once (decorated header block + the stored bytes after the
  * original header block, dot-stuffed) and keeps it for the post's later transactions. Bounded by
  * total bytes (least recently used first out); an evicted post is simply built again. Blocking on a
- * miss (it reads the post): call from worker threads.
+ * miss (it reads the post): call from worker threads. A post is built by one thread at a time: the
+ * others that want it meanwhile wait for that build (so a signed post is signed once).
  *
  * <p>A post of a personalized list keeps its decorated header and its body apart ({@link
  * PersonalParts}): each recipient's own {@code List-Unsubscribe} fields and VERP sender are added
@@ -43,6 +45,9 @@ public class PreparedMessages {
   private final VerpTags verpTags;
   private final LinkedHashMap<Long, PreparedMessage> cache = new LinkedHashMap<>(16, 0.75f, true);
   private long bytes;
+
+  /** Posts being built now, each with the lock its other first transactions wait on. */
+  private final ConcurrentHashMap<Long, Object> building = new ConcurrentHashMap<>();
 
   private final CopySigning signing;
 
@@ -70,6 +75,26 @@ public class PreparedMessages {
         return Optional.of(hit);
       }
     }
+    // One build per post: the first transactions of a post start on many runners at once, and a
+    // signed build costs several signatures (and may validate an ARC chain over DNS).
+    Object gate = building.computeIfAbsent(postId, id -> new Object());
+    try {
+      synchronized (gate) {
+        synchronized (this) {
+          PreparedMessage hit = cache.get(postId);
+          if (hit != null) {
+            return Optional.of(hit);
+          }
+        }
+        return buildAndKeep(postId, receivedAt, loaded);
+      }
+    } finally {
+      building.remove(postId, gate);
+    }
+  }
+
+  private Optional<PreparedMessage> buildAndKeep(long postId, Instant receivedAt, PostSource loaded)
+      throws SQLException {
     Optional<PostSource> source = loaded != null ? Optional.of(loaded) : store.loadPost(postId);
     if (source.isEmpty()) {
       return Optional.empty();
