@@ -3,8 +3,8 @@ package org.fanmail.decorate;
 import java.nio.charset.StandardCharsets;
 
 /**
- * RFC 2369 List-Post, List-Help, List-Subscribe and List-Unsubscribe (mailto: and the HTTPS link);
- * headers of the same names from upstream are replaced, and an upstream {@code
+ * RFC 2369 List-Post, List-Help, List-Subscribe, List-Owner and List-Unsubscribe (mailto: and the
+ * HTTPS link); headers of the same names from upstream are replaced, and an upstream {@code
  * List-Unsubscribe-Post} is always removed (it would vouch for a URL that is not ours).
  *
  * <p>Shared copies get the list-level link and no {@code List-Unsubscribe-Post}: RFC 8058 requires
@@ -12,6 +12,9 @@ import java.nio.charset.StandardCharsets;
  * copies get neither field here: each recipient's {@code List-Unsubscribe} with its own link and
  * {@code List-Unsubscribe-Post: List-Unsubscribe=One-Click} come from {@link #recipientFields},
  * spliced in per recipient after the shared header block.
+ *
+ * <p>No {@code List-Archive}: fanmail's archive is served only under the admin API (behind its
+ * token), and RFC 2369 names a place the recipient can reach.
  */
 public final class ListHeadersHandler implements HeaderHandler {
   @Override
@@ -19,6 +22,7 @@ public final class ListHeadersHandler implements HeaderHandler {
     headers.set("List-Post", "<mailto:" + list.address() + ">");
     headers.set("List-Help", "<mailto:" + list.subAddress("request") + "?subject=help>");
     headers.set("List-Subscribe", "<mailto:" + list.subAddress("join") + ">");
+    headers.set("List-Owner", "<mailto:" + list.subAddress("owner") + ">");
     headers.remove("List-Unsubscribe-Post");
     if (list.personalized()) {
       headers.remove("List-Unsubscribe");

@@ -142,6 +142,7 @@ final class DestinationRunner {
                   a.get(),
                   ctx.messages()
                       .get(job.postId(), a.get().receivedAt(), a.get().post())
+                      .map(m -> m.preparedFor(a.get().recipients()))
                       .orElse(null));
             })
         .onComplete(

@@ -16,6 +16,11 @@ import org.fanmail.mail.VerpTags;
  *
  * <p>A recipient without a member (0: not expanded from the members) gets the list-level link and
  * no {@code List-Unsubscribe-Post}, as a shared copy would.
+ *
+ * <p>When the post is signed ({@link CopySigning.Plan#signs}), each recipient's fields end with its
+ * own DKIM signatures over the shared header and its {@code List-Unsubscribe} fields (RFC 8058
+ * wants them signed): an RSA signature per copy, so {@link #costly} asks the runner to work them
+ * out on a worker thread ({@link PreparedMessage#preparedFor}), never on the event loop.
  */
 final class PersonalParts implements PreparedMessage.Personalization {
   private final byte[] tail;
@@ -25,8 +30,19 @@ final class PersonalParts implements PreparedMessage.Personalization {
   private final String bouncesLocal;
   private final VerpTags verpTags;
 
+  private final CopySigning.Plan plan;
+  private final byte[] sharedHeader;
+
   PersonalParts(
-      byte[] tail, ListIdentity list, long listId, UnsubscribeLinks links, VerpTags verpTags) {
+      byte[] tail,
+      ListIdentity list,
+      long listId,
+      UnsubscribeLinks links,
+      VerpTags verpTags,
+      CopySigning.Plan plan,
+      byte[] sharedHeader) {
+    this.plan = plan;
+    this.sharedHeader = sharedHeader;
     this.tail = tail;
     this.list = list;
     this.listId = listId;
@@ -42,6 +58,19 @@ final class PersonalParts implements PreparedMessage.Personalization {
 
   @Override
   public byte[] fieldsFor(Recipient r) {
+    byte[] own = unsubscribeFields(r);
+    if (!plan.signs()) {
+      return own;
+    }
+    return CopySigning.concat(own, CopySigning.signatures(plan, sharedHeader, own));
+  }
+
+  @Override
+  public boolean costly() {
+    return plan.signs();
+  }
+
+  private byte[] unsubscribeFields(Recipient r) {
     if (r.memberId() <= 0) {
       return ("List-Unsubscribe: <mailto:"
               + list.subAddress("leave")

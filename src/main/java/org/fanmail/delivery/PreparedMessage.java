@@ -3,6 +3,9 @@ package org.fanmail.delivery;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.fanmail.delivery.RecipientOutcome.Recipient;
 
 /**
@@ -58,6 +61,46 @@ public record PreparedMessage(
 
     /** The recipient's VERP envelope sender. */
     String envelopeSenderFor(Recipient r);
+
+    /** True when {@link #fieldsFor} costs enough (signing) to be worked out ahead, off the loop. */
+    default boolean costly() {
+      return false;
+    }
+  }
+
+  /**
+   * This message with the own fields of {@code recipients} worked out now, on the caller's (worker)
+   * thread, when they are {@link Personalization#costly}; itself otherwise. The session then reads
+   * them from memory, on the event loop; a recipient not among them is worked out there.
+   */
+  public PreparedMessage preparedFor(List<Recipient> recipients) {
+    if (personal == null || !personal.costly()) {
+      return this;
+    }
+    Map<Long, byte[]> fields = new HashMap<>(recipients.size() * 2);
+    for (Recipient r : recipients) {
+      fields.put(r.id(), personal.fieldsFor(r));
+    }
+    Personalization ahead =
+        new Personalization() {
+          @Override
+          public byte[] tail() {
+            return personal.tail();
+          }
+
+          @Override
+          public byte[] fieldsFor(Recipient r) {
+            byte[] f = fields.get(r.id());
+            return f != null ? f : personal.fieldsFor(r);
+          }
+
+          @Override
+          public String envelopeSenderFor(Recipient r) {
+            return personal.envelopeSenderFor(r);
+          }
+        };
+    return new PreparedMessage(
+        postId, wire, size, eightBit, needsSmtpUtf8, envelopeSender, receivedAt, ahead);
   }
 
   /** True when each recipient gets a transaction and bytes of its own. */

@@ -3,10 +3,12 @@ package org.fanmail.delivery;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.fanmail.config.FanmailConfig;
 import org.fanmail.decorate.DmarcAction;
 import org.fanmail.decorate.HeaderBlock;
@@ -14,6 +16,7 @@ import org.fanmail.decorate.HeaderDecorator;
 import org.fanmail.decorate.ListIdentity;
 import org.fanmail.decorate.OutgoingCopy;
 import org.fanmail.decorate.UnsubscribeLinks;
+import org.fanmail.dkim.DkimKeys;
 import org.fanmail.mail.LinkTokens;
 import org.fanmail.mail.VerpTags;
 
@@ -21,11 +24,16 @@ import org.fanmail.mail.VerpTags;
  * Builds each post's outgoing message once (decorated header block + the stored bytes after the
  * original header block, dot-stuffed) and keeps it for the post's later transactions. Bounded by
  * total bytes (least recently used first out); an evicted post is simply built again. Blocking on a
- * miss (it reads the post): call from worker threads.
+ * miss (it reads the post): call from worker threads. A post is built by one thread at a time: the
+ * others that want it meanwhile wait for that build (so a signed post is signed once).
  *
  * <p>A post of a personalized list keeps its decorated header and its body apart ({@link
  * PersonalParts}): each recipient's own {@code List-Unsubscribe} fields and VERP sender are added
  * when its transaction is written, the shared parts are held once.
+ *
+ * <p>When the list's domain has active DKIM keys, {@link CopySigning} puts the post's ARC set on
+ * the shared header and signs the copy: once here for a shared copy (cached with it), per recipient
+ * in {@link PersonalParts} for a personalized one.
  */
 @ApplicationScoped
 public class PreparedMessages {
@@ -38,8 +46,14 @@ public class PreparedMessages {
   private final LinkedHashMap<Long, PreparedMessage> cache = new LinkedHashMap<>(16, 0.75f, true);
   private long bytes;
 
-  public PreparedMessages(DeliveryStore store, FanmailConfig config) {
+  /** Posts being built now, each with the lock its other first transactions wait on. */
+  private final ConcurrentHashMap<Long, Object> building = new ConcurrentHashMap<>();
+
+  private final CopySigning signing;
+
+  public PreparedMessages(DeliveryStore store, FanmailConfig config, DkimKeys keys) {
     this.store = store;
+    this.signing = CopySigning.of(keys, config);
     this.links = new UnsubscribeLinks(config.publicUrl(), LinkTokens.of(config));
     this.verpTags = VerpTags.of(config);
   }
@@ -61,6 +75,26 @@ public class PreparedMessages {
         return Optional.of(hit);
       }
     }
+    // One build per post: the first transactions of a post start on many runners at once, and a
+    // signed build costs several signatures (and may validate an ARC chain over DNS).
+    Object gate = building.computeIfAbsent(postId, id -> new Object());
+    try {
+      synchronized (gate) {
+        synchronized (this) {
+          PreparedMessage hit = cache.get(postId);
+          if (hit != null) {
+            return Optional.of(hit);
+          }
+        }
+        return buildAndKeep(postId, receivedAt, loaded);
+      }
+    } finally {
+      building.remove(postId, gate);
+    }
+  }
+
+  private Optional<PreparedMessage> buildAndKeep(long postId, Instant receivedAt, PostSource loaded)
+      throws SQLException {
     Optional<PostSource> source = loaded != null ? Optional.of(loaded) : store.loadPost(postId);
     if (source.isEmpty()) {
       return Optional.empty();
@@ -90,10 +124,14 @@ public class PreparedMessages {
     if (p.system()) {
       boolean eightBit = hasHighBit(raw, raw.length);
       int headerEnd = HeaderBlock.split(raw);
+      byte[] header = Arrays.copyOf(raw, headerEnd);
+      byte[] rest = Arrays.copyOfRange(raw, headerEnd, raw.length);
+      CopySigning.Sealed sealed = signing.seal(postId, raw, header, rest, p.domain(), false);
+      byte[] signedHeader = signedShared(sealed);
       return new PreparedMessage(
           postId,
-          DotStuffing.stuff(new byte[0], raw),
-          raw.length,
+          DotStuffing.stuff(signedHeader, rest),
+          signedHeader.length + rest.length,
           eightBit,
           hasHighBit(raw, headerEnd),
           p.envelopeFrom(),
@@ -113,8 +151,10 @@ public class PreparedMessages {
             p.personalize());
     DmarcAction dmarc = DmarcAction.of(p.dmarcAction());
     OutgoingCopy copy = OutgoingCopy.of(raw, headerEnd, list, dmarc, decorator);
-    byte[] header = copy.header();
     byte[] rest = copy.rest();
+    CopySigning.Sealed sealed =
+        signing.seal(postId, raw, copy.header(), rest, p.domain(), dmarc == DmarcAction.WRAP);
+    byte[] header = p.personalize() ? sealed.header() : signedShared(sealed);
     boolean headerUtf8 = hasHighBit(header, header.length);
     boolean eightBit = headerUtf8 || hasHighBit(rest, rest.length);
     if (p.personalize()) {
@@ -127,7 +167,8 @@ public class PreparedMessages {
           headerUtf8,
           p.localPart() + "-bounces@" + p.domain(),
           receivedAt,
-          new PersonalParts(DotStuffing.stuff(rest), list, p.listId(), links, verpTags));
+          new PersonalParts(
+              DotStuffing.stuff(rest), list, p.listId(), links, verpTags, sealed.plan(), header));
     }
     byte[] wire = DotStuffing.stuff(header, rest);
     return new PreparedMessage(
@@ -138,6 +179,12 @@ public class PreparedMessages {
         headerUtf8,
         p.localPart() + "-bounces@" + p.domain(),
         receivedAt);
+  }
+
+  /** A shared copy's header: its DKIM signatures on top of the sealed header. */
+  private static byte[] signedShared(CopySigning.Sealed sealed) {
+    byte[] sigs = CopySigning.signatures(sealed.plan(), sealed.header(), new byte[0]);
+    return sigs.length == 0 ? sealed.header() : CopySigning.concat(sigs, sealed.header());
   }
 
   private static long weight(PreparedMessage m) {

@@ -1,14 +1,9 @@
 package org.fanmail.dkim;
 
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * Verifies every DKIM-Signature of a message (RFC 6376; {@code rsa-sha256} and RFC 8463 {@code
@@ -45,7 +40,7 @@ public final class DkimVerifier {
     List<DkimResult> results = new ArrayList<>();
     try {
       MessageFields message = MessageFields.of(rawMessage);
-      Check check = new Check(message);
+      SignatureCheck check = new SignatureCheck(message, dns, clock);
       for (MessageFields.Field f : message.fields()) {
         if (!f.is("DKIM-Signature")) {
           continue;
@@ -53,7 +48,7 @@ public final class DkimVerifier {
         if (results.size() >= MAX_SIGNATURES) {
           results.add(new DkimResult("", "", DkimResult.Status.PERMERROR, "too many signatures"));
         } else {
-          results.add(check.one(f));
+          results.add(one(check, f));
         }
       }
     } catch (RuntimeException e) {
@@ -65,106 +60,20 @@ public final class DkimVerifier {
     return results;
   }
 
-  /** The work for one message: canonical bodies and keys shared by its signatures. */
-  private final class Check {
-    private final MessageFields message;
-    private final Map<Canonicalization, byte[]> bodies = new EnumMap<>(Canonicalization.class);
-    private final Map<String, KeyAnswer> keys = new HashMap<>();
-
-    Check(MessageFields message) {
-      this.message = message;
+  private static DkimResult one(SignatureCheck check, MessageFields.Field field) {
+    SignatureTags sig;
+    try {
+      sig = SignatureTags.parse(field.value());
+    } catch (TagList.Malformed e) {
+      return new DkimResult(
+          domainOf(field), selectorOf(field), DkimResult.Status.PERMERROR, e.getMessage());
     }
-
-    DkimResult one(MessageFields.Field field) {
-      SignatureTags sig;
-      try {
-        sig = SignatureTags.parse(field.value());
-      } catch (TagList.Malformed e) {
-        return new DkimResult(
-            domainOf(field), selectorOf(field), DkimResult.Status.PERMERROR, e.getMessage());
-      }
-      String d = sig.domain();
-      String s = sig.selector();
-      String problem = problem(sig);
-      if (problem != null) {
-        return new DkimResult(d, s, DkimResult.Status.PERMERROR, problem);
-      }
-      if (sig.algorithm() == null) {
-        return new DkimResult(
-            d, s, DkimResult.Status.NEUTRAL, "unsupported algorithm " + sig.algorithmName());
-      }
-      if (sig.expiry() != null && sig.expiry() < clock.instant().getEpochSecond()) {
-        return new DkimResult(d, s, DkimResult.Status.FAIL, "signature expired");
-      }
-      byte[] body =
-          bodies.computeIfAbsent(
-              sig.bodyCanon(), c -> c.body(message.message(), message.bodyStart()));
-      long signedLength = body.length;
-      if (sig.length() != null) {
-        if (sig.length() > body.length) {
-          return new DkimResult(d, s, DkimResult.Status.FAIL, "l= longer than the body");
-        }
-        signedLength = sig.length();
-      }
-      if (!MessageDigest.isEqual(sha256(body, (int) signedLength), sig.bodyHash())) {
-        return new DkimResult(d, s, DkimResult.Status.FAIL, "body hash did not verify");
-      }
-      KeyAnswer key =
-          keys.computeIfAbsent(
-              s + "._domainkey." + d + "/" + sig.algorithm(), n -> lookUp(s, d, sig.algorithm()));
-      if (key.record() == null) {
-        return new DkimResult(d, s, key.status(), key.reason());
-      }
-      KeyRecord record = key.record();
-      if (record.strict() && !identityDomain(sig).equals(d)) {
-        return new DkimResult(d, s, DkimResult.Status.PERMERROR, "key forbids subdomains in i=");
-      }
-      byte[] data =
-          SignedData.of(sig.headerCanon(), message.select(sig.signedFields()), field.raw());
-      boolean good;
-      try {
-        good = sig.algorithm().verify(record.key(), data, sig.signature());
-      } catch (GeneralSecurityException e) {
-        good = false;
-      }
-      if (!good) {
-        return new DkimResult(d, s, DkimResult.Status.FAIL, "signature did not verify");
-      }
-      if (signedLength < body.length) {
-        return new DkimResult(
-            d,
-            s,
-            DkimResult.Status.NEUTRAL,
-            "l= leaves " + (body.length - signedLength) + " body octets unsigned");
-      }
-      return new DkimResult(d, s, DkimResult.Status.PASS, record.testing() ? "key in testing" : "");
+    String problem = problem(sig);
+    if (problem != null) {
+      return new DkimResult(sig.domain(), sig.selector(), DkimResult.Status.PERMERROR, problem);
     }
-
-    /** The key for selector {@code s} of {@code d}, or why there is none to use. */
-    private KeyAnswer lookUp(String s, String d, SigningAlgorithm alg) {
-      List<String> records;
-      try {
-        records = dns.txt(s + "._domainkey." + d);
-      } catch (TxtLookup.TemporaryFailure e) {
-        return new KeyAnswer(null, DkimResult.Status.TEMPERROR, "key look-up: " + e.getMessage());
-      }
-      if (records.isEmpty()) {
-        return new KeyAnswer(null, DkimResult.Status.PERMERROR, "no key for signature");
-      }
-      String reason = "";
-      for (String txt : records) {
-        try {
-          return new KeyAnswer(KeyRecord.parse(txt, alg), DkimResult.Status.PASS, "");
-        } catch (KeyRecord.Unusable e) {
-          reason = e.getMessage();
-        }
-      }
-      return new KeyAnswer(null, DkimResult.Status.PERMERROR, reason);
-    }
+    return check.verify(field, sig, identityDomain(sig));
   }
-
-  /** A key look-up's answer: the record, or the status and reason when there is none. */
-  private record KeyAnswer(KeyRecord record, DkimResult.Status status, String reason) {}
 
   /** What makes a readable signature unverifiable (RFC 6376 §6.1.1), or null. */
   private static String problem(SignatureTags sig) {
@@ -192,19 +101,9 @@ public final class DkimVerifier {
     return null;
   }
 
-  private static String identityDomain(SignatureTags sig) {
+  static String identityDomain(SignatureTags sig) {
     String i = sig.tags().get("i").orElse("@" + sig.domain());
     return i.substring(i.lastIndexOf('@') + 1).toLowerCase(Locale.ROOT);
-  }
-
-  private static byte[] sha256(byte[] data, int length) {
-    try {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      md.update(data, 0, length);
-      return md.digest();
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("SHA-256 is part of every JDK", e);
-    }
   }
 
   /** The d= of an unreadable signature, best effort, for the report only. */

@@ -46,6 +46,7 @@ class HeaderDecoratorTest {
     assertTrue(out.contains("List-Post: <mailto:dev@lists.example.org>\r\n"), out);
     assertTrue(out.contains("List-Help: <mailto:dev-request@lists.example.org?subject=help>"));
     assertTrue(out.contains("List-Subscribe: <mailto:dev-join@lists.example.org>\r\n"));
+    assertTrue(out.contains("List-Owner: <mailto:dev-owner@lists.example.org>\r\n"));
     assertTrue(
         out.contains(
             "List-Unsubscribe: <mailto:dev-leave@lists.example.org>,\r\n"

@@ -89,8 +89,9 @@ public final class PythonDkim {
   /**
    * Runs python-dkim's {@code dkim.verify} (or {@code dkim.arc_verify} when {@code arc}) on {@code
    * message} with {@code records} (name → TXT value) as its DNS; returns its verdict line: {@code
-   * True}/{@code False} for DKIM, the chain validation status ({@code pass}, {@code fail}, …) and
-   * its reason for ARC.
+   * True}/{@code False} for DKIM, the chain validation status ({@code pass}, {@code fail}, {@code
+   * none}; {@code terminated} for a chain whose newest seal says {@code cv=fail}) and its reason
+   * for ARC.
    */
   public static String verify(byte[] message, Map<String, String> records, boolean arc)
       throws IOException, InterruptedException {
@@ -115,11 +116,17 @@ public final class PythonDkim {
               "logging.basicConfig(stream=sys.stderr, level=logging.DEBUG)",
               "if sys.argv[2] == 'arc':",
               "  cv, results, reason = dkim.arc_verify(m, dnsfunc=dnsfunc)",
-              "  print(cv.decode(), reason)",
+              "  print(cv.decode() if cv else 'terminated', reason)",
               "else:",
               "  v = dkim.DKIM(m, logger=logging.getLogger('dkim'))",
               "  n = sum(1 for h in v.headers if h[0].lower() == b'dkim-signature')",
-              "  print(' '.join(str(v.verify(idx=i, dnsfunc=dnsfunc)) for i in range(n)))");
+              "  def one(i):",
+              "    try:",
+              "      return str(v.verify(idx=i, dnsfunc=dnsfunc))",
+              "    except dkim.DKIMException as e:",
+              "      print(e, file=sys.stderr)",
+              "      return 'Error'",
+              "  print(' '.join(one(i) for i in range(n)))");
       byte[] out =
           run(List.of(PYTHON.toString(), "-c", script, dir.toString(), arc ? "arc" : "dkim"), dir);
       return new String(out, StandardCharsets.UTF_8).strip();

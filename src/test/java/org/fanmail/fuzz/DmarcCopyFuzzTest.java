@@ -42,6 +42,7 @@ class DmarcCopyFuzzTest {
           "list-post",
           "list-help",
           "list-subscribe",
+          "list-owner",
           "list-unsubscribe",
           "precedence",
           "subject",

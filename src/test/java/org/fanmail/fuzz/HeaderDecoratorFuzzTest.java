@@ -31,6 +31,7 @@ class HeaderDecoratorFuzzTest {
           "list-post",
           "list-help",
           "list-subscribe",
+          "list-owner",
           "list-unsubscribe",
           "precedence",
           "subject",
