@@ -7,18 +7,22 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
+import org.fanmail.embedded.AwaitingSocketFactory;
 import org.fanmail.embedded.EmbeddedDatabase;
+import org.fanmail.embedded.PendingStart;
 import org.fanmail.embedded.SecretFile;
 import org.jboss.logging.Logger;
 
 /**
  * Entry point. When no {@code quarkus.datasource.jdbc.url} is configured, starts the embedded
- * PostgreSQL before Quarkus (Flyway migrates during start-up, so a {@code StartupEvent} would be
- * too late) and hands its URL to Quarkus as system properties. It also provides the admin token and
- * the link secret on the embedded default: each generated once and kept beside the data directory
- * (owner-only from creation). Neither is ever logged, only the files that keep them.
+ * PostgreSQL beside Quarkus's boot (begun before {@code Quarkus.run}: Flyway migrates during
+ * start-up, so a {@code StartupEvent} would be too late; connections wait for the start) and hands
+ * its URL to Quarkus as system properties. It also provides the admin token and the link secret on
+ * the embedded default: each generated once and kept beside the data directory (owner-only from
+ * creation). Neither is ever logged, only the files that keep them.
  *
  * <p>The embedded PostgreSQL exists only in the JVM build. The native build leaves zonky and its
  * binaries out (Maven profile {@code native}: zonky is only {@code provided} there), and
@@ -31,7 +35,7 @@ public final class FanmailMain {
   private static final Logger LOG = Logger.getLogger(FanmailMain.class);
 
   /** Dev-mode reloads call {@link #main} again: the running server is reused. */
-  private static volatile EmbeddedDatabase embedded;
+  private static volatile EmbeddedDatabase.Plan plan;
 
   private FanmailMain() {}
 
@@ -43,7 +47,14 @@ public final class FanmailMain {
     Quarkus.run(args);
   }
 
-  /** JVM only: native-image substitutes this method (keep its name and signature in step). */
+  /**
+   * JVM only: native-image substitutes this method (keep its name and signature in step).
+   *
+   * <p>The server starts on a thread of its own while Quarkus boots (the two used to run one after
+   * the other and were the two largest parts of a restart): its port and fanmail's password are
+   * chosen first and handed to Quarkus at once; the URL's socket factory and the migration wait for
+   * the start ({@link PendingStart}), and a failed start fails the boot at its first connection.
+   */
   private static synchronized void startEmbedded(Config config) {
     Path dir =
         config
@@ -51,9 +62,27 @@ public final class FanmailMain {
             .map(Path::of)
             .orElse(Path.of("./data/pg"));
     int port = config.getOptionalValue("fanmail.embedded-db.port", Integer.class).orElse(0);
-    if (embedded == null) {
-      embedded = EmbeddedDatabase.start(dir, port);
-      EmbeddedDatabase started = embedded;
+    if (plan == null) {
+      EmbeddedDatabase.Plan chosen = EmbeddedDatabase.plan(dir, port);
+      CompletableFuture<EmbeddedDatabase> running = new CompletableFuture<>();
+      PendingStart.begin(running.thenApply(db -> null));
+      Thread starter =
+          new Thread(
+              () -> {
+                try {
+                  EmbeddedDatabase db = EmbeddedDatabase.start(chosen);
+                  LOG.infof(
+                      "embedded PostgreSQL running: %s (data directory %s)",
+                      db.jdbcUrl(), db.dataDir());
+                  running.complete(db);
+                } catch (RuntimeException | Error e) {
+                  LOG.errorf(e, "the embedded PostgreSQL in %s did not start", chosen.dataDir());
+                  running.completeExceptionally(e);
+                }
+              },
+              "fanmail-embedded-db-start");
+      starter.setDaemon(true);
+      starter.start();
       Thread stopper =
           new Thread(
               () -> {
@@ -62,24 +91,29 @@ public final class FanmailMain {
                 if (app != null) {
                   app.awaitShutdown();
                 }
-                started.close();
+                // A start still running when the JVM stops finishes first, then stops.
+                running.handle((db, failure) -> db).join();
+                EmbeddedDatabase db = running.getNow(null);
+                if (db != null) {
+                  db.close();
+                }
               },
               "fanmail-embedded-db-stop");
       Runtime.getRuntime().addShutdownHook(stopper);
-      LOG.infof(
-          "embedded PostgreSQL running: %s (data directory %s)",
-          embedded.jdbcUrl(), embedded.dataDir());
+      plan = chosen;
     }
-    System.setProperty("quarkus.datasource.jdbc.url", embedded.jdbcUrl());
-    System.setProperty("quarkus.datasource.username", embedded.user());
-    System.setProperty("quarkus.datasource.password", embedded.password());
+    System.setProperty(
+        "quarkus.datasource.jdbc.url",
+        plan.jdbcUrl() + "?socketFactory=" + AwaitingSocketFactory.class.getName());
+    System.setProperty("quarkus.datasource.username", plan.user());
+    System.setProperty("quarkus.datasource.password", plan.password());
     Optional<String> token = config.getOptionalValue("fanmail.admin.token", String.class);
     if (token.isEmpty()) {
-      System.setProperty("fanmail.admin.token", embeddedToken(embedded.dataDir()));
+      System.setProperty("fanmail.admin.token", embeddedToken(plan.dataDir()));
     }
     Optional<String> linkSecret = config.getOptionalValue("fanmail.link-secret", String.class);
     if (linkSecret.isEmpty()) {
-      System.setProperty("fanmail.link-secret", embeddedLinkSecret(embedded.dataDir()));
+      System.setProperty("fanmail.link-secret", embeddedLinkSecret(plan.dataDir()));
     }
   }
 

@@ -55,9 +55,48 @@ public final class EmbeddedDatabase implements AutoCloseable {
    * @param port the port, or 0 for a free loopback port
    */
   public static EmbeddedDatabase start(Path dataDir, int port) {
+    return start(plan(dataDir, port));
+  }
+
+  /**
+   * Where a server on {@code dataDir} will listen and fanmail's password on it, known before it
+   * runs: {@code FanmailMain} hands them to Quarkus and starts the server beside the boot.
+   *
+   * @param port the port, or 0 for a free loopback port (chosen now)
+   */
+  public static Plan plan(Path dataDir, int port) {
     try {
       Path dir = dataDir.toAbsolutePath().normalize();
       Files.createDirectories(dir);
+      // fanmail's own password may be replaced: every start sets the role's from the file.
+      String appPassword = SecretFile.readOrCreate(dir.resolveSibling(PASSWORD_FILE), 32).value();
+      return new Plan(dir, port == 0 ? freePort() : port, appPassword);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot prepare the embedded PostgreSQL in " + dataDir, e);
+    }
+  }
+
+  /**
+   * A server to start: its data directory, port and fanmail's password.
+   *
+   * @param dataDir absolute and normalised
+   */
+  public record Plan(Path dataDir, int port, String password) {
+    /** JDBC URL of fanmail's database on this server, without credentials. */
+    public String jdbcUrl() {
+      return "jdbc:postgresql://localhost:" + port + "/" + ClusterAccess.APP_DATABASE;
+    }
+
+    /** The application role. */
+    public String user() {
+      return ClusterAccess.APP_ROLE;
+    }
+  }
+
+  /** Starts the server {@code plan} describes (see {@link #start(Path, int)}). */
+  public static EmbeddedDatabase start(Plan plan) {
+    Path dir = plan.dataDir();
+    try {
       stopLeftover(dir);
       ClusterAccess.State state = ClusterAccess.stateOf(dir);
       Path superuserFile = dir.resolveSibling(SUPERUSER_PASSWORD_FILE);
@@ -70,9 +109,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
                 + " takes passwords only and this file holds its superuser's; restore it");
       }
       String superuserPassword = SecretFile.readOrCreate(superuserFile, 32).value();
-      // fanmail's own password may be replaced: every start sets the role's from the file.
-      String appPassword = SecretFile.readOrCreate(dir.resolveSibling(PASSWORD_FILE), 32).value();
-      int chosen = port == 0 ? freePort() : port;
+      String appPassword = plan.password();
+      int chosen = plan.port();
       EmbeddedPostgres.Builder builder =
           EmbeddedPostgres.builder()
               .setDataDirectory(dir)
@@ -113,7 +151,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
       }
       return db;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot start the embedded PostgreSQL in " + dataDir, e);
+      throw new UncheckedIOException("cannot start the embedded PostgreSQL in " + dir, e);
     }
   }
 
