@@ -200,6 +200,15 @@ public class DigestAssembler {
       ps.setArray(2, c.createArrayOf("bigint", chosen.toArray()));
       ps.executeUpdate();
     }
+    try (PreparedStatement ps = c.prepareStatement(DigestQueries.DELETE_PENDING)) {
+      ps.setLong(1, listId);
+      ps.setArray(2, c.createArrayOf("bigint", chosen.toArray()));
+      if (ps.executeUpdate() != chosen.size()) {
+        // Under the period lock nobody else takes pending posts: a mismatch is a bug, not a race.
+        throw new IllegalStateException(
+            "list " + listId + ": pending posts changed under the lock");
+      }
+    }
     if (drained) {
       endPeriod(c, listId);
     }

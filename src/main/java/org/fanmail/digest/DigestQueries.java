@@ -4,15 +4,12 @@ package org.fanmail.digest;
  * The named SQL of digests: the period lock, the pending posts, the issue and its posts and members
  * written in the assembler's one transaction, the scan's look at every list, and the archive's
  * reads. A post is pending when it is a POST of the list that expansion has finished reading
- * members for (DELIVERING or DONE), newer than the list's history floor, and in no digest yet.
+ * members for (DELIVERING or DONE), newer than the list's history floor, and in no digest yet: it
+ * then has a {@code digest_pending} row (V32's trigger writes it, the assembly deletes it), so
+ * these reads cost the pending posts, not the list's history.
  */
 final class DigestQueries {
   private DigestQueries() {}
-
-  /** The pending condition on {@code p} for list {@code ld} (a fragment). */
-  private static final String PENDING =
-      " p.purpose = 'POST' and p.state in ('DELIVERING', 'DONE') and p.id > ld.first_post_id"
-          + " and not exists (select 1 from digest_post x where x.post_id = p.id)";
 
   /**
    * The list's digest period, locked for the assembly: two assemblers of one list (two instances,
@@ -42,10 +39,15 @@ final class DigestQueries {
    * limit.
    */
   public static final String PENDING_POSTS =
-      "select p.id, p.size from list_digest ld join post p on p.list_id = ld.list_id"
-          + " where ld.list_id = ? and"
-          + PENDING
-          + " order by p.id limit ?";
+      "select p.id, p.size from digest_pending d join post p on p.id = d.post_id"
+          + " where d.list_id = ? order by d.post_id limit ?";
+
+  /**
+   * The posts just written into the issue (or recorded as in none) leave the pending digest, in the
+   * assembly's transaction. Parameters: list id, post ids.
+   */
+  public static final String DELETE_PENDING =
+      "delete from digest_pending where list_id = ? and post_id = any(?::bigint[])";
 
   /** The chosen posts' bytes and DMARC action, in id order. Parameter: post ids. */
   public static final String POST_BYTES =
@@ -96,12 +98,13 @@ final class DigestQueries {
       "insert into digest_post (post_id, digest_id, position)"
           + " select u.id, ?, u.n from unnest(?::bigint[]) with ordinality as u(id, n)";
 
-  /** Every pending post of the list, for a period that ended without digest members. */
+  /**
+   * Every pending post of the list, for a period that ended without digest members: recorded as in
+   * no digest and taken out of the pending digest in one statement. Parameter: list id.
+   */
   public static final String SKIP_PENDING_POSTS =
-      "insert into digest_post (post_id, digest_id, position)"
-          + " select p.id, null, 0 from list_digest ld join post p on p.list_id = ld.list_id"
-          + " where ld.list_id = ? and"
-          + PENDING;
+      "with gone as (delete from digest_pending where list_id = ? returning post_id)"
+          + " insert into digest_post (post_id, digest_id, position) select post_id, null, 0 from gone";
 
   /**
    * The period ends: changes of mode made during it take effect (see V21). Only when the issue took
@@ -131,9 +134,8 @@ final class DigestQueries {
           + " l.digest_max_posts, pend.n, pend.bytes"
           + " from mailing_list l join list_digest ld on ld.list_id = l.id"
           + " cross join lateral (select count(*) as n, coalesce(sum(p.size), 0) as bytes"
-          + " from post p where p.list_id = l.id and"
-          + PENDING
-          + ") pend where l.digest_enabled";
+          + " from digest_pending d join post p on p.id = d.post_id where d.list_id = l.id) pend"
+          + " where l.digest_enabled";
 
   /** The number of issues of a list. Parameter: list id. */
   public static final String COUNT_ISSUES = "select count(*) from digest where list_id = ?";

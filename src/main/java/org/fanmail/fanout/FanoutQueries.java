@@ -44,16 +44,18 @@ final class FanoutQueries {
    * path and copied by the set-based and sliced ones. Only members whose mode in effect for the
    * digest period is REGULAR get posts one by one (NOMAIL members get nothing, digest members get
    * the post in their digest); a DIGEST post goes to the members fixed for it when it was
-   * assembled, still ACTIVE (the semi-join is hashed once, not probed per member). A member who
-   * turned off receiveOwnPosts is left out of their own posts, recognised by the envelope sender or
-   * the From address (the coalesce keeps a missing From from turning NOT IN into NULL for
-   * everyone). Parameters: list id, post id.
+   * assembled, still ACTIVE: one primary-key probe of {@code digest_member} per member (an {@code
+   * IN} here is correlated with {@code p}, so it cannot be hashed, and re-read the post's whole
+   * member set for every member: 100,000 digest members took over a minute and hit the socket
+   * timeout, so such a digest was never delivered). A member who turned off receiveOwnPosts is left
+   * out of their own posts, recognised by the envelope sender or the From address (the coalesce
+   * keeps a missing From from turning NOT IN into NULL for everyone). Parameters: list id, post id.
    */
   static final String DELIVERABLE_MEMBERS =
       " select m.id, m.email, m.domain from post p join member m on m.list_id = ?"
           + " where p.id = ? and m.status = 'ACTIVE'"
-          + " and case when p.purpose = 'DIGEST' then m.id in"
-          + "   (select d.member_id from digest_member d where d.post_id = p.id)"
+          + " and case when p.purpose = 'DIGEST' then exists (select 1 from digest_member d"
+          + "   where d.post_id = p.id and d.member_id = m.id)"
           + " else coalesce(m.period_mode, m.delivery_mode) = 'REGULAR'"
           + "   and (m.receive_own_posts or m.email_key not in ("
           + "     lower(p.envelope_from),"
