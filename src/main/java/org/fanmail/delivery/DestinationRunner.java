@@ -6,7 +6,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -36,7 +38,9 @@ import org.jboss.logging.Logger;
  * RunnerContext#tlsFor}); an open session serves the next row only under an equal policy. The
  * policy of the attempt's session (or of the host that refused) is recorded with the outcomes. A
  * row whose hosts its TLS policy refused is deferred with that reason alone (the refusal depends on
- * the row's domains, so it does not mark the destination dead).
+ * the row's domains, so it does not mark the destination dead). In a host-grouped row of several
+ * domains, the domains whose own policy refuses every host fall back to rows of their own like
+ * relay refusals (deferred there with the refusal) and the row's other domains are sent at once.
  *
  * <p>When no candidate host can be reached, the row is deferred with the reason and so is every
  * further row this runner takes for the destination, without another connect attempt: a dead
@@ -51,6 +55,9 @@ import org.jboss.logging.Logger;
  */
 final class DestinationRunner {
   private static final Logger LOG = Logger.getLogger(DestinationRunner.class);
+
+  /** A refusal by a TLS policy: it carries its own status (4.7.x). */
+  private static final String BY_POLICY = "4\\.7\\.\\d{1,3} .*";
 
   private final RunnerContext ctx;
   private final RunnerQueue queue;
@@ -203,6 +210,10 @@ final class DestinationRunner {
               Set<Long> relay = new HashSet<>();
               Function<HostPort, Future<HostTls>> policies = ctx.tlsFor(a.recipients());
               sendAll(job, d.hosts(), policies, m, a.recipients(), acc, relay, 0)
+                  .recover(
+                      e ->
+                          withoutRefusingDomains(
+                              job, d.hosts(), m, unsent(a.recipients(), acc), acc, relay, e))
                   .onComplete(
                       sr -> {
                         TlsUse tls =
@@ -214,12 +225,11 @@ final class DestinationRunner {
                           // A TLS policy's refusal carries its own status (4.7.x) and concerns
                           // this row's domains: the runner's next rows, other domains, still try.
                           String why = msg(sr.cause());
-                          boolean byPolicy = why.matches("4\\.7\\.\\d{1,3} .*");
+                          boolean byPolicy = why.matches(BY_POLICY);
                           String reason = byPolicy ? why : "4.4.1 " + why;
                           deadReason = byPolicy ? null : reason;
                           List<RecipientOutcome> all = new ArrayList<>(acc);
-                          List<Recipient> rest = new ArrayList<>(a.recipients());
-                          rest.removeIf(r -> acc.stream().anyMatch(o -> o.recipientId() == r.id()));
+                          List<Recipient> rest = unsent(a.recipients(), acc);
                           all.addAll(decideAll(rest, State.DEFERRED, reason));
                           LOG.infof(
                               "post %d: delivery %d to %s deferred: %s",
@@ -230,6 +240,83 @@ final class DestinationRunner {
                         }
                       });
             });
+  }
+
+  /**
+   * After a TLS policy refused every host of a row of several domains: the domains whose own policy
+   * refuses every host leave the row (into {@code split}, deferred with their refusal, to fall back
+   * to rows of their own in {@link #finish}) and the others are sent now. Anyone can publish an
+   * MTA-STS policy for a domain hosted by a big provider; without this, one such domain would hold
+   * back every other domain sharing the row. Fails with {@code refusal} when it does not apply (not
+   * a policy refusal, one domain, or no domain or every domain refusing alone).
+   */
+  private Future<Void> withoutRefusingDomains(
+      DeliveryJob job,
+      List<HostPort> hosts,
+      PreparedMessage m,
+      List<Recipient> rest,
+      List<RecipientOutcome> acc,
+      Set<Long> split,
+      Throwable refusal) {
+    Map<String, List<Recipient>> byDomain = new LinkedHashMap<>();
+    for (Recipient r : rest) {
+      byDomain.computeIfAbsent(domainOf(r.email()), k -> new ArrayList<>()).add(r);
+    }
+    if (!msg(refusal).matches(BY_POLICY) || byDomain.size() < 2) {
+      return Future.failedFuture(refusal);
+    }
+    List<String> domains = new ArrayList<>(byDomain.keySet());
+    List<Future<String>> checks = new ArrayList<>(domains.size());
+    for (String domain : domains) {
+      // A look-up that fails says nothing against the domain: it stays in the row.
+      checks.add(refusalOf(ctx.tlsFor(byDomain.get(domain)), hosts, 0, null).otherwise(e -> null));
+    }
+    return Future.join(checks)
+        .transform(
+            done -> {
+              List<Recipient> allowed = new ArrayList<>();
+              for (int i = 0; i < domains.size(); i++) {
+                // The row's own domain cannot fall back to a row of its own: it stays deferred.
+                if (checks.get(i).result() == null || domains.get(i).equals(job.destination())) {
+                  allowed.addAll(byDomain.get(domains.get(i)));
+                }
+              }
+              if (allowed.isEmpty() || allowed.size() == rest.size()) {
+                return Future.failedFuture(refusal);
+              }
+              for (int i = 0; i < domains.size(); i++) {
+                String why = checks.get(i).result();
+                if (why != null && !domains.get(i).equals(job.destination())) {
+                  List<Recipient> refused = byDomain.get(domains.get(i));
+                  acc.addAll(decideAll(refused, State.DEFERRED, why));
+                  refused.forEach(r -> split.add(r.id()));
+                }
+              }
+              return sendAll(job, hosts, ctx.tlsFor(allowed), m, allowed, acc, split, 0);
+            });
+  }
+
+  /** The refusal of the last host when {@code policies} refuse every one, else null. */
+  private static Future<String> refusalOf(
+      Function<HostPort, Future<HostTls>> policies, List<HostPort> hosts, int i, String last) {
+    if (i >= hosts.size()) {
+      return Future.succeededFuture(last);
+    }
+    return policies
+        .apply(hosts.get(i))
+        .compose(
+            p ->
+                p.usable()
+                    ? Future.succeededFuture(null)
+                    : refusalOf(policies, hosts, i + 1, p.refusal()));
+  }
+
+  private static List<Recipient> unsent(List<Recipient> all, List<RecipientOutcome> acc) {
+    Set<Long> done = new HashSet<>();
+    acc.forEach(o -> done.add(o.recipientId()));
+    List<Recipient> rest = new ArrayList<>(all);
+    rest.removeIf(r -> done.contains(r.id()));
+    return rest;
   }
 
   /**
@@ -405,8 +492,8 @@ final class DestinationRunner {
                 OutcomeLog.row(job, outcomes, ar.result());
                 if (ar.result().fellBack() > 0) {
                   LOG.infof(
-                      "post %d: delivery %d to %s: %d recipients refused as relaying fall back to"
-                          + " transactions per domain (%s)",
+                      "post %d: delivery %d to %s: %d recipients refused as relaying or by their"
+                          + " TLS policy fall back to transactions per domain (%s)",
                       job.postId(),
                       job.deliveryId(),
                       job.destination(),
