@@ -2,13 +2,10 @@ package org.fanmail.delivery;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -55,9 +52,6 @@ import org.jboss.logging.Logger;
  */
 final class DestinationRunner {
   private static final Logger LOG = Logger.getLogger(DestinationRunner.class);
-
-  /** A refusal by a TLS policy: it carries its own status (4.7.x). */
-  private static final String BY_POLICY = "4\\.7\\.\\d{1,3} .*";
 
   private final RunnerContext ctx;
   private final RunnerQueue queue;
@@ -183,7 +177,13 @@ final class DestinationRunner {
 
   private void attempt(DeliveryJob job, DeliveryStore.Attempt a, PreparedMessage m) {
     if (deadReason != null) {
-      finish(job, a, decideAll(a.recipients(), State.DEFERRED, deadReason), Set.of(), null, false);
+      finish(
+          job,
+          a,
+          RowOutcomes.decideAll(a.recipients(), State.DEFERRED, deadReason),
+          Set.of(),
+          null,
+          false);
       return;
     }
     hostsOf(job)
@@ -193,7 +193,7 @@ final class DestinationRunner {
                 finish(
                     job,
                     a,
-                    decideAll(a.recipients(), State.DEFERRED, msg(hr.cause())),
+                    RowOutcomes.decideAll(a.recipients(), State.DEFERRED, msg(hr.cause())),
                     Set.of(),
                     null,
                     false);
@@ -203,7 +203,13 @@ final class DestinationRunner {
               if (!d.routable()) {
                 State s =
                     d.outcome() == Destination.Outcome.PERMANENT ? State.FAILED : State.DEFERRED;
-                finish(job, a, decideAll(a.recipients(), s, d.reason()), Set.of(), null, false);
+                finish(
+                    job,
+                    a,
+                    RowOutcomes.decideAll(a.recipients(), s, d.reason()),
+                    Set.of(),
+                    null,
+                    false);
                 return;
               }
               List<RecipientOutcome> acc = new ArrayList<>();
@@ -212,8 +218,24 @@ final class DestinationRunner {
               sendAll(job, d.hosts(), policies, m, a.recipients(), acc, relay, 0)
                   .recover(
                       e ->
-                          withoutRefusingDomains(
-                              job, d.hosts(), m, unsent(a.recipients(), acc), acc, relay, e))
+                          RefusingDomains.sendOthers(
+                              ctx,
+                              job.destination(),
+                              d.hosts(),
+                              unsent(a.recipients(), acc),
+                              acc,
+                              relay,
+                              e,
+                              allowed ->
+                                  sendAll(
+                                      job,
+                                      d.hosts(),
+                                      ctx.tlsFor(allowed),
+                                      m,
+                                      allowed,
+                                      acc,
+                                      relay,
+                                      0)))
                   .onComplete(
                       sr -> {
                         TlsUse tls =
@@ -225,12 +247,12 @@ final class DestinationRunner {
                           // A TLS policy's refusal carries its own status (4.7.x) and concerns
                           // this row's domains: the runner's next rows, other domains, still try.
                           String why = msg(sr.cause());
-                          boolean byPolicy = why.matches(BY_POLICY);
+                          boolean byPolicy = why.matches(RefusingDomains.BY_POLICY);
                           String reason = byPolicy ? why : "4.4.1 " + why;
                           deadReason = byPolicy ? null : reason;
                           List<RecipientOutcome> all = new ArrayList<>(acc);
                           List<Recipient> rest = unsent(a.recipients(), acc);
-                          all.addAll(decideAll(rest, State.DEFERRED, reason));
+                          all.addAll(RowOutcomes.decideAll(rest, State.DEFERRED, reason));
                           LOG.infof(
                               "post %d: delivery %d to %s deferred: %s",
                               job.postId(), job.deliveryId(), job.destination(), reason);
@@ -240,75 +262,6 @@ final class DestinationRunner {
                         }
                       });
             });
-  }
-
-  /**
-   * After a TLS policy refused every host of a row of several domains: the domains whose own policy
-   * refuses every host leave the row (into {@code split}, deferred with their refusal, to fall back
-   * to rows of their own in {@link #finish}) and the others are sent now. Anyone can publish an
-   * MTA-STS policy for a domain hosted by a big provider; without this, one such domain would hold
-   * back every other domain sharing the row. Fails with {@code refusal} when it does not apply (not
-   * a policy refusal, one domain, or no domain or every domain refusing alone).
-   */
-  private Future<Void> withoutRefusingDomains(
-      DeliveryJob job,
-      List<HostPort> hosts,
-      PreparedMessage m,
-      List<Recipient> rest,
-      List<RecipientOutcome> acc,
-      Set<Long> split,
-      Throwable refusal) {
-    Map<String, List<Recipient>> byDomain = new LinkedHashMap<>();
-    for (Recipient r : rest) {
-      byDomain.computeIfAbsent(domainOf(r.email()), k -> new ArrayList<>()).add(r);
-    }
-    if (!msg(refusal).matches(BY_POLICY) || byDomain.size() < 2) {
-      return Future.failedFuture(refusal);
-    }
-    List<String> domains = new ArrayList<>(byDomain.keySet());
-    List<Future<String>> checks = new ArrayList<>(domains.size());
-    for (String domain : domains) {
-      // A look-up that fails says nothing against the domain: it stays in the row.
-      checks.add(refusalOf(ctx.tlsFor(byDomain.get(domain)), hosts, 0, null).otherwise(e -> null));
-    }
-    return Future.join(checks)
-        .transform(
-            done -> {
-              List<Recipient> allowed = new ArrayList<>();
-              for (int i = 0; i < domains.size(); i++) {
-                // The row's own domain cannot fall back to a row of its own: it stays deferred.
-                if (checks.get(i).result() == null || domains.get(i).equals(job.destination())) {
-                  allowed.addAll(byDomain.get(domains.get(i)));
-                }
-              }
-              if (allowed.isEmpty() || allowed.size() == rest.size()) {
-                return Future.failedFuture(refusal);
-              }
-              for (int i = 0; i < domains.size(); i++) {
-                String why = checks.get(i).result();
-                if (why != null && !domains.get(i).equals(job.destination())) {
-                  List<Recipient> refused = byDomain.get(domains.get(i));
-                  acc.addAll(decideAll(refused, State.DEFERRED, why));
-                  refused.forEach(r -> split.add(r.id()));
-                }
-              }
-              return sendAll(job, hosts, ctx.tlsFor(allowed), m, allowed, acc, split, 0);
-            });
-  }
-
-  /** The refusal of the last host when {@code policies} refuse every one, else null. */
-  private static Future<String> refusalOf(
-      Function<HostPort, Future<HostTls>> policies, List<HostPort> hosts, int i, String last) {
-    if (i >= hosts.size()) {
-      return Future.succeededFuture(last);
-    }
-    return policies
-        .apply(hosts.get(i))
-        .compose(
-            p ->
-                p.usable()
-                    ? Future.succeededFuture(null)
-                    : refusalOf(policies, hosts, i + 1, p.refusal()));
   }
 
   private static List<Recipient> unsent(List<Recipient> all, List<RecipientOutcome> acc) {
@@ -425,112 +378,21 @@ final class DestinationRunner {
     return blocking(() -> ctx.resolver().resolve(job.destination()));
   }
 
-  /**
-   * Records the outcomes of one row, and the TLS policy of the attempt's session when there was
-   * one; {@code attempted}: they come from talking to the site (or failing to connect to it), so
-   * the site hears how it went.
-   */
+  /** Records the row's outcomes ({@link RowOutcomes}), then takes the next row. */
   private void finish(
       DeliveryJob job,
       DeliveryStore.Attempt a,
       List<RecipientOutcome> raw,
-      Set<Long> relay,
+      Set<Long> split,
       TlsUse tls,
       boolean attempted) {
-    Instant now = Instant.now();
-    List<RecipientOutcome> fallback = new ArrayList<>();
-    boolean mixed = a.recipients().stream().map(r -> domainOf(r.email())).distinct().count() > 1;
-    RetrySchedule retry = ctx.retry();
-    boolean expired = retry.expired(a.receivedAt(), now);
-    List<RecipientOutcome> outcomes = new ArrayList<>(raw.size());
-    String lastReply = null;
-    for (RecipientOutcome o : raw) {
-      if (mixed
-          && relay.contains(o.recipientId())
-          && !job.destination().equals(domainOf(o.email()))) {
-        fallback.add(o);
-        continue;
-      }
-      RecipientOutcome f = o;
-      if (o.state() == State.DEFERRED && expired) {
-        f =
-            new RecipientOutcome(
-                o.recipientId(),
-                o.email(),
-                State.FAILED,
-                "gave up after max-age " + retry.maxAge() + ": " + o.reply(),
-                o.status());
-      }
-      if (f.state() != State.DELIVERED && lastReply == null) {
-        lastReply = f.reply();
-      }
-      outcomes.add(f);
-    }
-    if (lastReply == null && !outcomes.isEmpty()) {
-      lastReply = outcomes.get(outcomes.size() - 1).reply();
-    }
-    Instant scheduled = now.plus(retry.delayAfter(job.attempts()));
-    String reply = lastReply;
-    Site site = queue.site();
-    blocking(
-            () -> {
-              Instant next =
-                  SiteFeedback.shape(
-                      ctx, site, outcomes, scheduled, attempted, deadReason != null, now);
-              return ctx.store().finish(job, ctx.owner(), outcomes, fallback, next, reply, tls);
-            })
-        .onComplete(
-            ar -> {
-              if (ar.failed()) {
-                LOG.warnf(
-                    ar.cause(),
-                    "post %d: outcomes of delivery %d not recorded; the row is retried after its"
-                        + " lease",
-                    job.postId(),
-                    job.deliveryId());
-              } else {
-                OutcomeLog.row(job, outcomes, ar.result());
-                if (ar.result().fellBack() > 0) {
-                  LOG.infof(
-                      "post %d: delivery %d to %s: %d recipients refused as relaying or by their"
-                          + " TLS policy fall back to transactions per domain (%s)",
-                      job.postId(),
-                      job.deliveryId(),
-                      job.destination(),
-                      ar.result().fellBack(),
-                      fallback.get(0).reply());
-                }
-                for (RecipientOutcome o : outcomes) {
-                  ctx.metrics().recipient(o.state());
-                }
-                ar.result()
-                    .postDoneReceivedAt()
-                    .ifPresent(
-                        r -> {
-                          ctx.metrics().postDone(Duration.between(r, Instant.now()));
-                          LOG.info("post " + job.postId() + ": done");
-                        });
-              }
-              done(job);
-            });
+    RowOutcomes.record(ctx, queue.site(), job, a, raw, split, tls, attempted, deadReason != null)
+        .onComplete(v -> done(job));
   }
 
   private void done(DeliveryJob job) {
     queue.jobDone(job);
     nextJob();
-  }
-
-  private static List<RecipientOutcome> decideAll(List<Recipient> rs, State s, String reason) {
-    List<RecipientOutcome> out = new ArrayList<>(rs.size());
-    String status = RecipientOutcome.statusOf(reason);
-    for (Recipient r : rs) {
-      out.add(new RecipientOutcome(r.id(), r.email(), s, reason, status));
-    }
-    return out;
-  }
-
-  private static String domainOf(String email) {
-    return email.substring(email.lastIndexOf('@') + 1).toLowerCase(java.util.Locale.ROOT);
   }
 
   private static String msg(Throwable e) {
