@@ -2,7 +2,6 @@ package org.fanmail.delivery;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -36,7 +35,9 @@ import org.jboss.logging.Logger;
  * RunnerContext#tlsFor}); an open session serves the next row only under an equal policy. The
  * policy of the attempt's session (or of the host that refused) is recorded with the outcomes. A
  * row whose hosts its TLS policy refused is deferred with that reason alone (the refusal depends on
- * the row's domains, so it does not mark the destination dead).
+ * the row's domains, so it does not mark the destination dead). In a host-grouped row of several
+ * domains, the domains whose own policy refuses every host fall back to rows of their own like
+ * relay refusals (deferred there with the refusal) and the row's other domains are sent at once.
  *
  * <p>When no candidate host can be reached, the row is deferred with the reason and so is every
  * further row this runner takes for the destination, without another connect attempt: a dead
@@ -176,7 +177,13 @@ final class DestinationRunner {
 
   private void attempt(DeliveryJob job, DeliveryStore.Attempt a, PreparedMessage m) {
     if (deadReason != null) {
-      finish(job, a, decideAll(a.recipients(), State.DEFERRED, deadReason), Set.of(), null, false);
+      finish(
+          job,
+          a,
+          RowOutcomes.decideAll(a.recipients(), State.DEFERRED, deadReason),
+          Set.of(),
+          null,
+          false);
       return;
     }
     hostsOf(job)
@@ -186,7 +193,7 @@ final class DestinationRunner {
                 finish(
                     job,
                     a,
-                    decideAll(a.recipients(), State.DEFERRED, msg(hr.cause())),
+                    RowOutcomes.decideAll(a.recipients(), State.DEFERRED, msg(hr.cause())),
                     Set.of(),
                     null,
                     false);
@@ -196,13 +203,39 @@ final class DestinationRunner {
               if (!d.routable()) {
                 State s =
                     d.outcome() == Destination.Outcome.PERMANENT ? State.FAILED : State.DEFERRED;
-                finish(job, a, decideAll(a.recipients(), s, d.reason()), Set.of(), null, false);
+                finish(
+                    job,
+                    a,
+                    RowOutcomes.decideAll(a.recipients(), s, d.reason()),
+                    Set.of(),
+                    null,
+                    false);
                 return;
               }
               List<RecipientOutcome> acc = new ArrayList<>();
               Set<Long> relay = new HashSet<>();
               Function<HostPort, Future<HostTls>> policies = ctx.tlsFor(a.recipients());
               sendAll(job, d.hosts(), policies, m, a.recipients(), acc, relay, 0)
+                  .recover(
+                      e ->
+                          RefusingDomains.sendOthers(
+                              ctx,
+                              job.destination(),
+                              d.hosts(),
+                              unsent(a.recipients(), acc),
+                              acc,
+                              relay,
+                              e,
+                              allowed ->
+                                  sendAll(
+                                      job,
+                                      d.hosts(),
+                                      ctx.tlsFor(allowed),
+                                      m,
+                                      allowed,
+                                      acc,
+                                      relay,
+                                      0)))
                   .onComplete(
                       sr -> {
                         TlsUse tls =
@@ -214,13 +247,12 @@ final class DestinationRunner {
                           // A TLS policy's refusal carries its own status (4.7.x) and concerns
                           // this row's domains: the runner's next rows, other domains, still try.
                           String why = msg(sr.cause());
-                          boolean byPolicy = why.matches("4\\.7\\.\\d{1,3} .*");
+                          boolean byPolicy = why.matches(RefusingDomains.BY_POLICY);
                           String reason = byPolicy ? why : "4.4.1 " + why;
                           deadReason = byPolicy ? null : reason;
                           List<RecipientOutcome> all = new ArrayList<>(acc);
-                          List<Recipient> rest = new ArrayList<>(a.recipients());
-                          rest.removeIf(r -> acc.stream().anyMatch(o -> o.recipientId() == r.id()));
-                          all.addAll(decideAll(rest, State.DEFERRED, reason));
+                          List<Recipient> rest = unsent(a.recipients(), acc);
+                          all.addAll(RowOutcomes.decideAll(rest, State.DEFERRED, reason));
                           LOG.infof(
                               "post %d: delivery %d to %s deferred: %s",
                               job.postId(), job.deliveryId(), job.destination(), reason);
@@ -230,6 +262,14 @@ final class DestinationRunner {
                         }
                       });
             });
+  }
+
+  private static List<Recipient> unsent(List<Recipient> all, List<RecipientOutcome> acc) {
+    Set<Long> done = new HashSet<>();
+    acc.forEach(o -> done.add(o.recipientId()));
+    List<Recipient> rest = new ArrayList<>(all);
+    rest.removeIf(r -> done.contains(r.id()));
+    return rest;
   }
 
   /**
@@ -338,112 +378,21 @@ final class DestinationRunner {
     return blocking(() -> ctx.resolver().resolve(job.destination()));
   }
 
-  /**
-   * Records the outcomes of one row, and the TLS policy of the attempt's session when there was
-   * one; {@code attempted}: they come from talking to the site (or failing to connect to it), so
-   * the site hears how it went.
-   */
+  /** Records the row's outcomes ({@link RowOutcomes}), then takes the next row. */
   private void finish(
       DeliveryJob job,
       DeliveryStore.Attempt a,
       List<RecipientOutcome> raw,
-      Set<Long> relay,
+      Set<Long> split,
       TlsUse tls,
       boolean attempted) {
-    Instant now = Instant.now();
-    List<RecipientOutcome> fallback = new ArrayList<>();
-    boolean mixed = a.recipients().stream().map(r -> domainOf(r.email())).distinct().count() > 1;
-    RetrySchedule retry = ctx.retry();
-    boolean expired = retry.expired(a.receivedAt(), now);
-    List<RecipientOutcome> outcomes = new ArrayList<>(raw.size());
-    String lastReply = null;
-    for (RecipientOutcome o : raw) {
-      if (mixed
-          && relay.contains(o.recipientId())
-          && !job.destination().equals(domainOf(o.email()))) {
-        fallback.add(o);
-        continue;
-      }
-      RecipientOutcome f = o;
-      if (o.state() == State.DEFERRED && expired) {
-        f =
-            new RecipientOutcome(
-                o.recipientId(),
-                o.email(),
-                State.FAILED,
-                "gave up after max-age " + retry.maxAge() + ": " + o.reply(),
-                o.status());
-      }
-      if (f.state() != State.DELIVERED && lastReply == null) {
-        lastReply = f.reply();
-      }
-      outcomes.add(f);
-    }
-    if (lastReply == null && !outcomes.isEmpty()) {
-      lastReply = outcomes.get(outcomes.size() - 1).reply();
-    }
-    Instant scheduled = now.plus(retry.delayAfter(job.attempts()));
-    String reply = lastReply;
-    Site site = queue.site();
-    blocking(
-            () -> {
-              Instant next =
-                  SiteFeedback.shape(
-                      ctx, site, outcomes, scheduled, attempted, deadReason != null, now);
-              return ctx.store().finish(job, ctx.owner(), outcomes, fallback, next, reply, tls);
-            })
-        .onComplete(
-            ar -> {
-              if (ar.failed()) {
-                LOG.warnf(
-                    ar.cause(),
-                    "post %d: outcomes of delivery %d not recorded; the row is retried after its"
-                        + " lease",
-                    job.postId(),
-                    job.deliveryId());
-              } else {
-                OutcomeLog.row(job, outcomes, ar.result());
-                if (ar.result().fellBack() > 0) {
-                  LOG.infof(
-                      "post %d: delivery %d to %s: %d recipients refused as relaying fall back to"
-                          + " transactions per domain (%s)",
-                      job.postId(),
-                      job.deliveryId(),
-                      job.destination(),
-                      ar.result().fellBack(),
-                      fallback.get(0).reply());
-                }
-                for (RecipientOutcome o : outcomes) {
-                  ctx.metrics().recipient(o.state());
-                }
-                ar.result()
-                    .postDoneReceivedAt()
-                    .ifPresent(
-                        r -> {
-                          ctx.metrics().postDone(Duration.between(r, Instant.now()));
-                          LOG.info("post " + job.postId() + ": done");
-                        });
-              }
-              done(job);
-            });
+    RowOutcomes.record(ctx, queue.site(), job, a, raw, split, tls, attempted, deadReason != null)
+        .onComplete(v -> done(job));
   }
 
   private void done(DeliveryJob job) {
     queue.jobDone(job);
     nextJob();
-  }
-
-  private static List<RecipientOutcome> decideAll(List<Recipient> rs, State s, String reason) {
-    List<RecipientOutcome> out = new ArrayList<>(rs.size());
-    String status = RecipientOutcome.statusOf(reason);
-    for (Recipient r : rs) {
-      out.add(new RecipientOutcome(r.id(), r.email(), s, reason, status));
-    }
-    return out;
-  }
-
-  private static String domainOf(String email) {
-    return email.substring(email.lastIndexOf('@') + 1).toLowerCase(java.util.Locale.ROOT);
   }
 
   private static String msg(Throwable e) {

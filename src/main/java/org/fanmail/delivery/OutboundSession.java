@@ -1,6 +1,8 @@
 package org.fanmail.delivery;
 
 import static org.fanmail.delivery.OutboundConnector.messageOf;
+import static org.fanmail.delivery.RecipientOutcome.decide;
+import static org.fanmail.delivery.RecipientOutcome.stateOf;
 
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -377,32 +379,6 @@ final class OutboundSession {
   private String lostReason() {
     Throwable c = conn.cause();
     return "4.4.2 connection to " + host + " lost: " + (c == null ? "unknown" : messageOf(c));
-  }
-
-  private static void decide(
-      List<Recipient> rs, State state, String reason, Map<Long, RecipientOutcome> out) {
-    decide(rs, state, reason, RecipientOutcome.statusOf(reason), out);
-  }
-
-  private static void decide(
-      List<Recipient> rs, State state, PeerReply reply, Map<Long, RecipientOutcome> out) {
-    decide(rs, state, reply.text(), reply.status(), out);
-  }
-
-  /** One text and status for all of {@code rs} (a transaction's DATA reply decides hundreds). */
-  private static void decide(
-      List<Recipient> rs,
-      State state,
-      String reply,
-      String status,
-      Map<Long, RecipientOutcome> out) {
-    for (Recipient r : rs) {
-      out.put(r.id(), new RecipientOutcome(r.id(), r.email(), state, reply, status));
-    }
-  }
-
-  private static State stateOf(PeerReply r) {
-    return r.permanentFailure() ? State.FAILED : State.DEFERRED;
   }
 
   private static PeerReply replyOf(Future<PeerReply> f) {

@@ -1,5 +1,8 @@
 package org.fanmail.delivery;
 
+import java.util.List;
+import java.util.Map;
+
 /**
  * The decided state of one recipient after one attempt, with the reply (or our reason) that decided
  * it as recorded in {@code last_reply}, and the RFC 3463 status that goes with it: the peer's,
@@ -49,6 +52,34 @@ public record RecipientOutcome(
       return PeerReply.of(reason).status();
     }
     return PeerReply.enhancedAt(reason, 0, (char) 0);
+  }
+
+  /** Decides every one of {@code rs} in {@code out} with {@code reason} (its status parsed). */
+  static void decide(
+      List<Recipient> rs, State state, String reason, Map<Long, RecipientOutcome> out) {
+    decide(rs, state, reason, statusOf(reason), out);
+  }
+
+  static void decide(
+      List<Recipient> rs, State state, PeerReply reply, Map<Long, RecipientOutcome> out) {
+    decide(rs, state, reply.text(), reply.status(), out);
+  }
+
+  /** One text and status for all of {@code rs} (a transaction's DATA reply decides hundreds). */
+  static void decide(
+      List<Recipient> rs,
+      State state,
+      String reply,
+      String status,
+      Map<Long, RecipientOutcome> out) {
+    for (Recipient r : rs) {
+      out.put(r.id(), new RecipientOutcome(r.id(), r.email(), state, reply, status));
+    }
+  }
+
+  /** A refusal's state: FAILED for 5xx, DEFERRED otherwise. */
+  static State stateOf(PeerReply r) {
+    return r.permanentFailure() ? State.FAILED : State.DEFERRED;
   }
 
   private static boolean isCode(String s) {

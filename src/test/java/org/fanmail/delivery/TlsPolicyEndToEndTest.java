@@ -132,6 +132,63 @@ class TlsPolicyEndToEndTest {
     assertEquals(fetched, TlsPolicyTestProfile.fetches.get(), "read back, not fetched");
   }
 
+  /**
+   * A host-grouped row of three domains on one shared host, one of which (grabbed.test) publishes
+   * an MTA-STS enforce policy that does not list the host: the two others are delivered at once in
+   * the row, over TLS; grabbed.test's recipients move to a row of their own, deferred with the
+   * policy's reason, and never reach the host.
+   */
+  @Test
+  void aDomainWhosePolicyRefusesTheSharedHostDoesNotHoldBackTheOthers() throws Exception {
+    TestMail db = new TestMail(dataSource);
+    String list = AdminApi.createList(AdminApi.uniqueAddress("tlsshared", "lists.test"), "");
+    long listId = db.listId(list);
+    for (String d : List.of("shared1.test", "grabbed.test", "shared2.test")) {
+      db.member(listId, "a@" + d, "ACTIVE", "REGULAR");
+      db.member(listId, "b@" + d, "ACTIVE", "REGULAR");
+    }
+    String id = TestMail.uniqueId();
+    long post =
+        db.acceptedPost(
+            listId, list, TestMail.message(id, list, "tls shared", "Hello.\r\n"), Instant.now());
+    committed.fire(new PostCommitted(List.of(post)));
+    for (String d : List.of("shared1.test", "shared2.test")) {
+      db.awaitRecipient(post, "a@" + d, "DELIVERED", WAIT);
+      db.awaitRecipient(post, "b@" + d, "DELIVERED", WAIT);
+    }
+    for (String r : List.of("a@grabbed.test", "b@grabbed.test")) {
+      db.awaitRecipient(post, r, "DEFERRED", WAIT);
+      assertTrue(
+          db.recipient(post, r, "last_reply")
+              .startsWith(
+                  "4.7.0 MTA-STS: mx.shared.test is not an MX host of the policy of grabbed.test"),
+          db.recipient(post, r, "last_reply"));
+    }
+    // The refused domain left the shared row for one of its own; the others stayed in it.
+    assertEquals(
+        "grabbed.test",
+        db.scalar(
+            "select d.destination from recipient r join delivery d on d.id = r.delivery_id"
+                + " where d.post_id = ? and r.email = 'a@grabbed.test'",
+            post));
+    assertEquals(
+        "1",
+        db.scalar(
+            "select count(distinct r.delivery_id) from recipient r join delivery d"
+                + " on d.id = r.delivery_id where d.post_id = ? and r.email like '%@shared_.test'",
+            post));
+
+    List<SmtpSink.Message> copies =
+        TlsPolicyTestProfile.sink.messages().stream()
+            .filter(m -> m.text().contains("<" + id + ">"))
+            .toList();
+    assertFalse(copies.isEmpty());
+    assertTrue(copies.stream().allMatch(SmtpSink.Message::tls), "over TLS");
+    assertEquals(
+        List.of("a@shared1.test", "a@shared2.test", "b@shared1.test", "b@shared2.test"),
+        copies.stream().flatMap(m -> m.rcpts().stream()).sorted().toList());
+  }
+
   private static List<Map<String, Object>> hosts(long post) {
     JsonPath doc = api().get("/api/posts/" + post).then().statusCode(200).extract().jsonPath();
     return doc.getList("hosts");

@@ -22,8 +22,10 @@ import org.fanmail.testing.sink.SmtpSink;
  * {@value #MX} (allowed by {@code fanmail.delivery.allowed-mx-networks}, reached on the sink's port
  * as {@code fanmail.delivery.port}); a local HTTPS server serves the policies on {@code
  * fanmail.delivery.mta-sts-port}; the test authority that signed the sink's and the server's
- * certificates is {@code fanmail.delivery.tls-trust-store}. Everything starts when the application
- * is configured and is stopped, dnsmasq by its PID, by {@link #stop}.
+ * certificates is {@code fanmail.delivery.tls-trust-store}. {@code shared1.test}, {@code
+ * shared2.test} and {@code grabbed.test} (MTA-STS enforce, not listing it) share {@code
+ * mx.shared.test}. Everything starts when the application is configured and is stopped, dnsmasq by
+ * its PID, by {@link #stop}.
  */
 public class TlsPolicyTestProfile implements QuarkusTestProfile {
   static final String MX = "127.0.5.1";
@@ -43,10 +45,12 @@ public class TlsPolicyTestProfile implements QuarkusTestProfile {
     dir = Files.createTempDirectory("fanmail-tls-e2e");
     TestPki pki = TestPki.create(Files.createDirectory(dir.resolve("ca")), "fanmail e2e CA");
     sink = SmtpSink.start(MX);
-    sink.startTls(MX, pki.issue("mx.sts.test", "mx.stsbad.test", "mx.nosts.test").server());
+    sink.startTls(
+        MX, pki.issue("mx.sts.test", "mx.stsbad.test", "mx.nosts.test", "mx.shared.test").server());
     https = HttpsServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 10);
     https.setHttpsConfigurator(
-        new HttpsConfigurator(pki.issue("mta-sts.sts.test", "mta-sts.stsbad.test").server()));
+        new HttpsConfigurator(
+            pki.issue("mta-sts.sts.test", "mta-sts.stsbad.test", "mta-sts.grabbed.test").server()));
     https.createContext(
         "/.well-known/mta-sts.txt",
         exchange -> {
@@ -78,7 +82,15 @@ public class TlsPolicyTestProfile implements QuarkusTestProfile {
                 "--txt-record=_mta-sts.sts.test,v=STSv1; id=1",
                 "--txt-record=_mta-sts.stsbad.test,v=STSv1; id=1",
                 "--host-record=mta-sts.sts.test,127.0.0.1",
-                "--host-record=mta-sts.stsbad.test,127.0.0.1"));
+                "--host-record=mta-sts.stsbad.test,127.0.0.1",
+                // Three domains on one provider's host, so grouped into one row: grabbed.test
+                // publishes an enforce policy that does not list the shared host.
+                "--mx-host=shared1.test,mx.shared.test,10",
+                "--mx-host=shared2.test,mx.shared.test,10",
+                "--mx-host=grabbed.test,mx.shared.test,10",
+                "--host-record=mx.shared.test," + MX,
+                "--txt-record=_mta-sts.grabbed.test,v=STSv1; id=1",
+                "--host-record=mta-sts.grabbed.test,127.0.0.1"));
     Process started = dnsmasq;
     Runtime.getRuntime()
         .addShutdownHook(

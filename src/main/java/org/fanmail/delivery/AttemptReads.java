@@ -1,0 +1,115 @@
+package org.fanmail.delivery;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.fanmail.delivery.RecipientOutcome.Recipient;
+import org.fanmail.queue.DeliveryQueries;
+
+/**
+ * The reads that begin an attempt on a claimed delivery row, for {@link DeliveryStore#begin}: the
+ * lease checked (renewed only when little is left), the open recipients and, when asked, the post,
+ * in as few statements as the lease allows. Empty when the row is no longer ours; SQL errors
+ * propagate to the caller.
+ */
+final class AttemptReads {
+  private AttemptReads() {}
+
+  /** See {@link DeliveryStore#begin}; on the caller's connection. */
+  static Optional<DeliveryStore.Attempt> begin(
+      Connection c, DeliveryJob job, String owner, Duration lease, boolean withPost)
+      throws SQLException {
+    // A row claimed moments ago still has most of its lease: checked without a write. Only a
+    // row that waited long in the runner's queue has its lease renewed.
+    if (withPost) {
+      Optional<DeliveryStore.Attempt> a = checkAndLoad(c, job, owner, lease);
+      if (a.isPresent()) {
+        return a;
+      }
+      return renewAndRead(c, job, owner, lease);
+    }
+    Instant receivedAt = null;
+    List<Recipient> recipients = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(DeliveryQueries.CHECK_LEASE_AND_RECIPIENTS)) {
+      ps.setLong(1, job.deliveryId());
+      ps.setString(2, owner);
+      ps.setDouble(3, lease.toMillis() / 2000.0);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          receivedAt = rs.getTimestamp(1).toInstant();
+          long id = rs.getLong(2);
+          if (!rs.wasNull()) {
+            recipients.add(new Recipient(id, rs.getString(3), rs.getLong(4)));
+          }
+        }
+      }
+    }
+    if (receivedAt != null) {
+      return Optional.of(new DeliveryStore.Attempt(receivedAt, recipients));
+    }
+    return renewAndRead(c, job, owner, lease);
+  }
+
+  /** {@link DeliveryQueries#CHECK_LEASE_AND_LOAD}: empty when the lease needs renewing. */
+  private static Optional<DeliveryStore.Attempt> checkAndLoad(
+      Connection c, DeliveryJob job, String owner, Duration lease) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(DeliveryQueries.CHECK_LEASE_AND_LOAD)) {
+      ps.setLong(1, job.deliveryId());
+      ps.setString(2, owner);
+      ps.setDouble(3, lease.toMillis() / 2000.0);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return Optional.empty();
+        }
+        Instant receivedAt = rs.getTimestamp(1).toInstant();
+        List<Recipient> recipients = new ArrayList<>();
+        Array ids = rs.getArray(2);
+        if (ids != null) {
+          Long[] id = (Long[]) ids.getArray();
+          String[] email = (String[]) rs.getArray(3).getArray();
+          Long[] member = (Long[]) rs.getArray(4).getArray();
+          for (int i = 0; i < id.length; i++) {
+            recipients.add(new Recipient(id[i], email[i], member[i]));
+          }
+        }
+        rs.getLong(14);
+        PostSource post = rs.wasNull() ? null : PostSource.read(rs, 5);
+        return Optional.of(new DeliveryStore.Attempt(receivedAt, recipients, post));
+      }
+    }
+  }
+
+  /** The lease renewed (empty when the row is no longer ours), then the open recipients. */
+  private static Optional<DeliveryStore.Attempt> renewAndRead(
+      Connection c, DeliveryJob job, String owner, Duration lease) throws SQLException {
+    Instant receivedAt;
+    List<Recipient> recipients = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(DeliveryQueries.RENEW_LEASE)) {
+      ps.setDouble(1, lease.toMillis() / 1000.0);
+      ps.setLong(2, job.deliveryId());
+      ps.setString(3, owner);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return Optional.empty();
+        }
+        receivedAt = rs.getTimestamp(1).toInstant();
+      }
+    }
+    try (PreparedStatement ps = c.prepareStatement(DeliveryQueries.OPEN_RECIPIENTS)) {
+      ps.setLong(1, job.deliveryId());
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          recipients.add(new Recipient(rs.getLong(1), rs.getString(2), rs.getLong(3)));
+        }
+      }
+    }
+    return Optional.of(new DeliveryStore.Attempt(receivedAt, recipients));
+  }
+}
