@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.fanmail.fanout.DmarcDns;
+import org.fanmail.testing.Await;
 import org.xbill.DNS.Type;
 
 /**
@@ -97,15 +98,19 @@ public final class AuthZone implements AutoCloseable {
     Process p = DmarcDns.start(port, dir, zone);
     AuthZone z = new AuthZone(port, dir, p);
     InboundDns dns = new InboundDns(List.of(new InetSocketAddress("127.0.0.1", port)));
-    for (int i = 0; i < 100; i++) {
-      LookupBudget b = LookupBudget.of(Duration.ofSeconds(1), Duration.ofMillis(200));
-      if (dns.query("pass.test", Type.TXT, b).status() == InboundDns.Status.FOUND) {
-        return z;
-      }
-      if (!p.isAlive()) {
-        break;
-      }
-      Thread.sleep(50);
+    boolean answers =
+        Await.until(
+            Duration.ofSeconds(10),
+            () ->
+                !p.isAlive()
+                    || dns.query(
+                                "pass.test",
+                                Type.TXT,
+                                LookupBudget.of(Duration.ofSeconds(1), Duration.ofMillis(200)))
+                            .status()
+                        == InboundDns.Status.FOUND);
+    if (answers && p.isAlive()) {
+      return z;
     }
     z.close();
     throw new IllegalStateException("dnsmasq did not answer: " + DmarcDns.output(dir));

@@ -1,7 +1,6 @@
 package org.fanmail.embedded;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,6 +12,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,8 +47,11 @@ class PendingStartTest {
                 throw new IllegalStateException(e);
               }
             });
-    Thread.sleep(500);
-    assertFalse(answer.isDone(), "the connection waits while nothing listens on the port");
+    // Asked for its answer with a deadline: it must still be waiting then (nothing listens yet).
+    assertThrows(
+        TimeoutException.class,
+        () -> answer.get(500, TimeUnit.MILLISECONDS),
+        "the connection waits while nothing listens on the port");
     try (EmbeddedDatabase db = EmbeddedDatabase.start(plan)) {
       assertEquals(plan.port(), db.port());
       started.complete(null);
