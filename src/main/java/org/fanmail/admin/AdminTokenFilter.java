@@ -10,6 +10,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Locale;
+import org.fanmail.account.CurrentPrincipal;
+import org.fanmail.account.Principal;
 import org.fanmail.config.FanmailConfig;
 import org.fanmail.config.SecretsCheck;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
@@ -27,8 +29,11 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 public class AdminTokenFilter {
   private final byte[] expectedDigest;
 
-  public AdminTokenFilter(FanmailConfig config) {
+  private final CurrentPrincipal principal;
+
+  public AdminTokenFilter(FanmailConfig config, CurrentPrincipal principal) {
     this.expectedDigest = digest(SecretsCheck.requireAdminToken(config.admin().token()));
+    this.principal = principal;
   }
 
   @ServerRequestFilter(preMatching = true, priority = Priorities.AUTHENTICATION)
@@ -45,6 +50,7 @@ public class AdminTokenFilter {
     } else if (!MessageDigest.isEqual(expectedDigest, digest(header.substring(7).strip()))) {
       detail = "the bearer token is not valid";
     } else {
+      principal.set(Principal.bootstrap());
       return null;
     }
     Response problem = Problem.response(401, "unauthorized", "Unauthorized", detail);
