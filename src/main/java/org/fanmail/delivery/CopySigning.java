@@ -40,31 +40,39 @@ final class CopySigning {
   private final TxtLookup dns;
   private final String authservId;
   private final Clock clock;
+  private final Signed counted;
 
-  CopySigning(DkimKeys keys, TxtLookup dns, String authservId, Clock clock) {
+  /** Told how many signatures were made, by kind ({@code dkim}, {@code arc}): the metrics. */
+  interface Signed {
+    void signed(String kind, long n);
+  }
+
+  CopySigning(DkimKeys keys, TxtLookup dns, String authservId, Clock clock, Signed counted) {
     this.keys = keys;
     this.dns = dns;
     this.authservId = authservId;
     this.clock = clock;
+    this.counted = counted;
   }
 
-  static CopySigning of(DkimKeys keys, FanmailConfig config) {
+  static CopySigning of(DkimKeys keys, FanmailConfig config, Signed counted) {
     List<String> servers = config.delivery().dnsServers().orElse(List.of());
     return new CopySigning(
         keys,
         new DnsTxtLookup(servers, DNS_TIMEOUT),
         config.smtp().hostname().orElseGet(CopySigning::machineName),
-        Clock.systemUTC());
+        Clock.systemUTC(),
+        counted);
   }
 
   /** What a post's copies are signed with; {@link #NONE} when its domain has no active key. */
-  record Plan(List<SigningKey> keys, byte[] bodyHash, long now, long postId) {
+  record Plan(List<SigningKey> keys, byte[] bodyHash, long now, long postId, Signed counted) {
     boolean signs() {
       return !keys.isEmpty();
     }
   }
 
-  static final Plan NONE = new Plan(List.of(), new byte[0], 0, 0);
+  static final Plan NONE = new Plan(List.of(), new byte[0], 0, 0, (kind, n) -> {});
 
   /** The shared header of a post's copies (ARC set on top) and the plan for its signatures. */
   record Sealed(byte[] header, Plan plan) {}
@@ -97,11 +105,12 @@ final class CopySigning {
       }
       try {
         sealed = concat(ArcSealer.seal(header, bodyHash, chain, sealer, authservId, now), header);
+        counted.signed("arc", 1);
       } catch (GeneralSecurityException e) {
         LOG.errorf("post %d: ARC seal with %s failed: %s", postId, sealer, e.getMessage());
       }
     }
-    return new Sealed(sealed, new Plan(active, bodyHash, now, postId));
+    return new Sealed(sealed, new Plan(active, bodyHash, now, postId, counted));
   }
 
   /**
@@ -114,7 +123,9 @@ final class CopySigning {
     }
     byte[] all = extra.length == 0 ? header : concat(header, extra);
     try {
-      return DkimSigner.sign(all, plan.bodyHash(), plan.keys(), plan.now());
+      byte[] fields = DkimSigner.sign(all, plan.bodyHash(), plan.keys(), plan.now());
+      plan.counted().signed("dkim", plan.keys().size());
+      return fields;
     } catch (GeneralSecurityException e) {
       // One key refused: the others still sign (found below, key by key).
     }
@@ -122,6 +133,7 @@ final class CopySigning {
     for (SigningKey k : plan.keys()) {
       try {
         out.writeBytes(DkimSigner.sign(all, plan.bodyHash(), List.of(k), plan.now()));
+        plan.counted().signed("dkim", 1);
       } catch (GeneralSecurityException e) {
         LOG.errorf("post %d: DKIM signing with %s failed: %s", plan.postId(), k, e.getMessage());
       }

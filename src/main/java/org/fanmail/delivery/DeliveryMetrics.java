@@ -15,7 +15,7 @@ import org.fanmail.tlspolicy.TlsMode;
  * result, rows taken into memory by source (claim or handoff), the latency from a post's receipt to
  * its last delivery, and queue depth gauges (delivery rows pending in the database, as of the last
  * scan; deliveries held in memory), and TLS: sessions by policy and use, certificate check failures
- * and hosts refused by policy.
+ * and hosts refused by policy; signatures made for outgoing copies by kind.
  */
 @ApplicationScoped
 public class DeliveryMetrics {
@@ -33,6 +33,14 @@ public class DeliveryMetrics {
             .register(registry);
     registry.gauge("fanmail.queue.depth", pendingDeliveries);
     registry.gauge("fanmail.queue.in.memory", inMemory);
+  }
+
+  /**
+   * {@code n} signatures made for outgoing copies: {@code kind} {@code dkim} (one per active key
+   * per signed copy) or {@code arc} (one per ARC set: its message signature and seal).
+   */
+  void signed(String kind, long n) {
+    counter("fanmail.delivery.signatures", "kind", kind).increment(n);
   }
 
   void recipient(RecipientOutcome.State outcome) {

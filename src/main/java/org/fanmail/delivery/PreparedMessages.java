@@ -51,9 +51,10 @@ public class PreparedMessages {
 
   private final CopySigning signing;
 
-  public PreparedMessages(DeliveryStore store, FanmailConfig config, DkimKeys keys) {
+  public PreparedMessages(
+      DeliveryStore store, FanmailConfig config, DkimKeys keys, DeliveryMetrics metrics) {
     this.store = store;
-    this.signing = CopySigning.of(keys, config);
+    this.signing = CopySigning.of(keys, config, metrics::signed);
     this.links = new UnsubscribeLinks(config.publicUrl(), LinkTokens.of(config));
     this.verpTags = VerpTags.of(config);
   }

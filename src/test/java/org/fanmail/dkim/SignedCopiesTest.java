@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
@@ -49,6 +51,7 @@ class SignedCopiesTest {
       new ClassSink(() -> SmtpSink.start(SINK_HOST), sink -> SignedCopiesProfile.routes(Map.of()));
 
   @Inject SmtpServer smtp;
+  @Inject MeterRegistry registry;
 
   private final Map<String, String> published = new LinkedHashMap<>();
   private Process dns;
@@ -220,6 +223,49 @@ class SignedCopiesTest {
       assertTrue(String.join("", fields(m, "ARC-Seal")).contains("cv=none"));
       assertTrue(String.join("", fields(m, "DKIM-Signature")).contains("d=" + d));
     }
+  }
+
+  /**
+   * A shared post is signed once however many transactions carry it (issue 20: "a shared copy is
+   * signed once per post"): five recipients behind a host that takes two RCPTs per transaction are
+   * three transactions, and the signature counter moves by one DKIM signature per key and one ARC
+   * set, not three times that.
+   */
+  @Test
+  void aSharedPostIsSignedOncePerPostNotPerTransaction() throws Exception {
+    String d = domain("once");
+    key(d, "rsa1", "RSA_SHA256");
+    key(d, "ed1", "ED25519_SHA256");
+    routeToSinkAnd(Map.of());
+    String l = list(d, "");
+    List<String> rcpts = new ArrayList<>();
+    for (int i = 1; i <= 5; i++) {
+      rcpts.add("once" + i + "@sink.test");
+      member(l, rcpts.get(i - 1));
+    }
+    double dkim0 = signatures("dkim");
+    double arc0 = signatures("arc");
+    int transactions0 = sink.transactions(SINK_HOST);
+    sink.rcptMax(SINK_HOST, 2, true);
+    List<SmtpSink.Message> copies;
+    try {
+      copies = send(l, rcpts);
+    } finally {
+      sink.rcptMax(SINK_HOST, 10_000, false);
+    }
+    assertEquals(3, sink.transactions(SINK_HOST) - transactions0, "5 RCPTs at 2 per transaction");
+    assertEquals(2.0, signatures("dkim") - dkim0, "one DKIM signature per active key");
+    assertEquals(1.0, signatures("arc") - arc0, "one ARC set");
+    for (SmtpSink.Message m : copies) {
+      assertEquals("rsa1,ed1", selectors(m), m.text());
+      assertEquals(
+          fields(copies.get(0), "DKIM-Signature"), fields(m, "DKIM-Signature"), "the same fields");
+    }
+  }
+
+  private double signatures(String kind) {
+    Counter c = registry.find("fanmail.delivery.signatures").tag("kind", kind).counter();
+    return c == null ? 0 : c.count();
   }
 
   @Test
