@@ -7,6 +7,10 @@
   latency  SESSIONS concurrent sessions send MESSAGES messages in total (each session
            reuses its connection); per message, the time from MAIL FROM to the 250 after
            DATA. Prints JSON {posts_per_s, p50_ms, p99_ms, max_ms, ok, failed, elapsed_s}.
+  each     one message per recipient of --rcpts-file (a personalized list's copies, for an MTA
+           that gets them one by one), over --sessions connections each reusing its
+           connection. Prints JSON {"t250_ms": epoch ms of the first message's 250,
+           "last250_ms": of the last one, "messages", "refused", "inject_s"}.
   blast    load generator for the sink's own capacity: SESSIONS connections each send
            their share of MESSAGES transactions of RCPTS recipients, MAIL+RCPTs+DATA
            pipelined in one write (RFC 2920), then the body. Prints {rcpts, seconds,
@@ -70,6 +74,51 @@ def inject(a):
                       "refused": refused, "inject_s": round(t250 - t0, 3)}))
     if code != 250:
         sys.exit(1)
+
+
+def each(a):
+    with open(a.rcpts_file) as f:
+        rcpts = [line.strip() for line in f if line.strip()]
+    shares = [rcpts[i::a.sessions] for i in range(a.sessions)]
+    lock = threading.Lock()
+    firsts, lasts, refused = [], [], [0]
+
+    def session(share):
+        if not share:
+            return
+        s = smtplib.SMTP(a.host, a.port, local_hostname="bench.client", timeout=a.timeout)
+        s.ehlo()
+        first = last = None
+        bad = 0
+        for r in share:
+            try:
+                s.sendmail(a.sender, [r], message(a.sender, r, a.subject, a.size))
+                last = time.time()
+                first = first or last
+            except smtplib.SMTPException:
+                bad += 1
+        try:
+            s.quit()
+        except smtplib.SMTPException:
+            pass
+        with lock:
+            refused[0] += bad
+            if first:
+                firsts.append(first)
+                lasts.append(last)
+
+    t0 = time.time()
+    threads = [threading.Thread(target=session, args=(sh,)) for sh in shares]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if not firsts:
+        raise SystemExit("no message accepted")
+    print(json.dumps({"t250_ms": int(min(firsts) * 1000), "last250_ms": int(max(lasts) * 1000),
+                      "messages": len(rcpts) - refused[0], "refused": refused[0],
+                      "inject_s": round(max(lasts) - t0, 3)}))
+    sys.exit(1 if refused[0] else 0)
 
 
 def latency(a):
@@ -178,7 +227,7 @@ def blast(a):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("mode", choices=["inject", "latency", "blast"])
+    p.add_argument("mode", choices=["inject", "each", "latency", "blast"])
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, required=True)
     p.add_argument("--from", dest="sender", default="poster@bench.test")
@@ -200,6 +249,10 @@ def main():
         if not a.to and not a.rcpts_file:
             p.error("inject needs --to or --rcpts-file")
         inject(a)
+    elif a.mode == "each":
+        if not a.rcpts_file:
+            p.error("each needs --rcpts-file")
+        each(a)
     else:
         if not a.to:
             p.error(a.mode + " needs --to")
