@@ -19,12 +19,12 @@ import org.fanmail.config.SecretsCheck;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
- * Guards every JAX-RS request whose path lies under {@code /api}: without {@code Authorization:
- * Bearer <token>} the answer is 401 problem+json with {@code WWW-Authenticate: Bearer}. The token
- * is the bootstrap {@code fanmail.admin.token} (ADMIN) or an account's API token ({@code fmt_…},
- * see {@link ApiTokens}); an unknown, revoked or expired one is a 401 too. Once the caller is
- * known, {@link ApiScopes} decides whether it may call the matched operation (403 problem
- * otherwise).
+ * Guards every JAX-RS request whose path lies under {@code /api} (and, with {@link
+ * AdminPageAccess}, the web admin under {@code /admin}): without {@code Authorization: Bearer
+ * <token>} the answer is 401 problem+json with {@code WWW-Authenticate: Bearer}. The token is the
+ * bootstrap {@code fanmail.admin.token} (ADMIN) or an account's API token ({@code fmt_…}, see
+ * {@link ApiTokens}); an unknown, revoked or expired one is a 401 too. Once the caller is known,
+ * {@link ApiScopes} decides whether it may call the matched operation (403 problem otherwise).
  *
  * <p>Two steps, because the first runs on the event loop: before resource matching (so unknown
  * {@code /api} paths are covered without any annotation) the header is checked and the bootstrap
@@ -41,24 +41,31 @@ public class AdminTokenFilter {
   private final CurrentPrincipal principal;
   private final ApiTokens tokens;
   private final ApiAuthorization authorization;
+  private final AdminPageAccess pages;
 
   public AdminTokenFilter(
       FanmailConfig config,
       CurrentPrincipal principal,
       ApiTokens tokens,
-      ApiAuthorization authorization) {
+      ApiAuthorization authorization,
+      AdminPageAccess pages) {
     this.expectedDigest = ApiTokens.digest(SecretsCheck.requireAdminToken(config.admin().token()));
     this.principal = principal;
     this.tokens = tokens;
     this.authorization = authorization;
+    this.pages = pages;
   }
 
   @ServerRequestFilter(preMatching = true, priority = Priorities.AUTHENTICATION)
   public Response checkToken(ContainerRequestContext request) {
-    if (!isAdminPath(request.getUriInfo().getPath())) {
+    String first = firstSegment(request.getUriInfo().getPath());
+    String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
+    if ("admin".equals(first) && (header == null || header.isBlank())) {
+      return pages.beforeMatching(request);
+    }
+    if (!"api".equals(first) && !"admin".equals(first)) {
       return null;
     }
-    String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
     if (header == null || header.isBlank()) {
       return unauthorized("this call needs the header Authorization: Bearer <token>");
     }
@@ -93,6 +100,10 @@ public class AdminTokenFilter {
       }
       principal.set(account.get());
     }
+    Response page = pages.afterMatching(request);
+    if (page != null) {
+      return page;
+    }
     if (!isAdminPath(request.getUriInfo().getPath())) {
       return null;
     }
@@ -104,7 +115,7 @@ public class AdminTokenFilter {
     return authorization.decide(p, request, resource).orElse(null);
   }
 
-  private static Response unauthorized(String detail) {
+  static Response unauthorized(String detail) {
     Response problem = Problem.response(401, "unauthorized", "Unauthorized", detail);
     return Response.fromResponse(problem).header(HttpHeaders.WWW_AUTHENTICATE, "Bearer").build();
   }
@@ -116,10 +127,20 @@ public class AdminTokenFilter {
 
   /** The first segment of {@code path} once normalized (lower case), or null for the root. */
   static String firstSegment(String path) {
-    if (path == null) {
-      return null;
-    }
+    Deque<String> segments = segments(path);
+    return segments.peekFirst();
+  }
+
+  /** {@code path} normalized: lower case, no empty or dot segments, no matrix parameters. */
+  static String normalized(String path) {
+    return "/" + String.join("/", segments(path));
+  }
+
+  private static Deque<String> segments(String path) {
     Deque<String> segments = new ArrayDeque<>();
+    if (path == null) {
+      return segments;
+    }
     for (String raw : path.split("/")) {
       int matrix = raw.indexOf(';');
       String segment = (matrix >= 0 ? raw.substring(0, matrix) : raw).strip();
@@ -132,6 +153,6 @@ public class AdminTokenFilter {
         segments.addLast(segment.toLowerCase(Locale.ROOT));
       }
     }
-    return segments.peekFirst();
+    return segments;
   }
 }
