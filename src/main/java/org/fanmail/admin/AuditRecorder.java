@@ -21,13 +21,14 @@ import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 
 /**
  * Records every successful change made through REST ({@code /api}) or the web admin ({@code
- * /admin}) in the {@link AuditLog}: a 2xx answer to POST, PUT, PATCH or DELETE. The entry names the
- * principal's actor, the action ({@link ApiScopes}' name, else the operation), the target (the
- * created resource's path, else the request's path), the list concerned, and details: method,
- * operation, path parameters and a summary of the answer's body, from which every field whose name
- * speaks of a token, password, secret or private key is removed before it is written, so no secret
- * lands in the log. The body the client sent is not recorded. The entry is written after the change
- * committed: a failed write is logged at ERROR and the change stands.
+ * /admin}) in the {@link AuditLog}: a 2xx answer to POST, PUT, PATCH or DELETE (under {@code
+ * /admin} also a 303, the answer of a form that worked). The entry names the principal's actor, the
+ * action ({@link ApiScopes}' name, else the operation), the target (the created resource's path,
+ * else the request's path), the list concerned, and details: method, operation, path parameters and
+ * a summary of the answer's body, from which every field whose name speaks of a token, password,
+ * secret or private key is removed before it is written, so no secret lands in the log. The body
+ * the client sent is not recorded. The entry is written after the change committed: a failed write
+ * is logged at ERROR and the change stands.
  */
 public class AuditRecorder {
   private static final Logger LOG = Logger.getLogger(AuditRecorder.class);
@@ -58,14 +59,18 @@ public class AuditRecorder {
   public void record(
       ContainerRequestContext request, ContainerResponseContext response, ResourceInfo resource) {
     if (!UNSAFE.contains(request.getMethod().toUpperCase(Locale.ROOT))
-        || response.getStatus() < 200
-        || response.getStatus() > 299
         || resource == null
         || resource.getResourceMethod() == null) {
       return;
     }
     String first = AdminTokenFilter.firstSegment(request.getUriInfo().getPath());
-    if (!"api".equals(first) && !"admin".equals(first)) {
+    int status = response.getStatus();
+    boolean done =
+        "api".equals(first)
+            ? status >= 200 && status <= 299
+            // A web form answers a change with 303 to the page that shows it.
+            : "admin".equals(first) && ((status >= 200 && status <= 299) || status == 303);
+    if (!done) {
       return;
     }
     Principal p = principal.get().orElse(null);

@@ -31,7 +31,9 @@ import org.fanmail.list.UnknownEntityException;
 
 /**
  * {@code /api/lists}: create, page, read, change and remove mailing lists. HTTP only: every rule
- * and transaction lives in {@link ListService}; failures become problems through the mappers.
+ * and transaction lives in {@link ListService}; failures become problems through the mappers. The
+ * page shows a LIST_OWNER or MODERATOR only the lists it holds (who may call what: {@link
+ * ApiScopes}).
  */
 @Path("/api/lists")
 @Produces(MediaType.APPLICATION_JSON)

@@ -174,6 +174,16 @@ class WebLoginTest {
         .statusCode(200)
         .body(equalTo("changed b by " + email.toLowerCase()));
 
+    // Changes through the web admin are audited under the account, without the CSRF token.
+    assertEquals(
+        "2",
+        rows.scalar(
+            "select count(*) from audit where actor = ? and action = 'POST /admin/accounts-probe'",
+            email.toLowerCase()));
+    assertEquals(
+        "0",
+        rows.scalar("select count(*) from audit where details::text like '%' || ? || '%'", csrf));
+
     // The bootstrap token works on /admin too, and needs no CSRF token.
     browser()
         .header("Authorization", TestSecrets.BEARER)
