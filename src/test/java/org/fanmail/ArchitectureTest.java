@@ -55,6 +55,27 @@ class ArchitectureTest {
                           "org.fanmail.stage..")))
           .allowEmptyShould(true);
 
+  /**
+   * Accounts, tokens, sessions and the login pages sit beside lists: they read list addresses and
+   * use the shared value types, and know no stage.
+   */
+  @ArchTest
+  static final ArchRule accountsKnowOnlyListsAndSharedTypes =
+      noClasses()
+          .that()
+          .resideInAPackage("org.fanmail.account..")
+          .should()
+          .dependOnClassesThat(
+              resideInAPackage("org.fanmail..")
+                  .and(
+                      resideOutsideOfPackages(
+                          "org.fanmail.account..",
+                          "org.fanmail.config..",
+                          "org.fanmail.mail..",
+                          "org.fanmail.stage..",
+                          "org.fanmail.list..")))
+          .allowEmptyShould(true);
+
   /** Only delivery asks for receivers' TLS policies. */
   @ArchTest
   static final ArchRule onlyDeliveryUsesTlsPolicies =

@@ -15,18 +15,25 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriBuilder;
+import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.fanmail.account.CurrentPrincipal;
+import org.fanmail.account.Principal;
 import org.fanmail.list.InvalidInputException;
 import org.fanmail.list.ListOverview;
 import org.fanmail.list.ListService;
+import org.fanmail.list.Page;
+import org.fanmail.list.UnknownEntityException;
 
 /**
  * {@code /api/lists}: create, page, read, change and remove mailing lists. HTTP only: every rule
- * and transaction lives in {@link ListService}; failures become problems through the mappers.
+ * and transaction lives in {@link ListService}; failures become problems through the mappers. The
+ * page shows a LIST_OWNER or MODERATOR only the lists it holds (who may call what: {@link
+ * ApiScopes}).
  */
 @Path("/api/lists")
 @Produces(MediaType.APPLICATION_JSON)
@@ -36,10 +43,12 @@ import org.fanmail.list.ListService;
 public class ListResource {
   private final ListService lists;
   private final ObjectMapper mapper;
+  private final CurrentPrincipal principal;
 
-  public ListResource(ListService lists, ObjectMapper mapper) {
+  public ListResource(ListService lists, ObjectMapper mapper, CurrentPrincipal principal) {
     this.lists = lists;
     this.mapper = mapper;
+    this.principal = principal;
   }
 
   @POST
@@ -58,7 +67,22 @@ public class ListResource {
   public PageDocument<ListDocument> page(
       @QueryParam("page") String page, @QueryParam("size") String size) {
     Paging paging = Paging.of(page, size);
-    return PageDocument.of(lists.page(paging.page(), paging.size()).map(ListDocument::of));
+    Principal p = principal.get().orElseThrow();
+    if (p.isAdmin()) {
+      return PageDocument.of(lists.page(paging.page(), paging.size()).map(ListDocument::of));
+    }
+    // A list owner or moderator sees the lists it holds (at most Accounts.MAX_LISTS).
+    List<String> held = p.lists().stream().sorted().toList();
+    int from = (int) Math.min(held.size(), (long) paging.page() * paging.size());
+    List<ListDocument> items = new java.util.ArrayList<>();
+    for (String address : held.subList(from, Math.min(held.size(), from + paging.size()))) {
+      try {
+        items.add(ListDocument.of(lists.get(address)));
+      } catch (UnknownEntityException e) {
+        // Deleted since the request began: not shown.
+      }
+    }
+    return PageDocument.of(new Page<>(items, held.size(), paging.page(), paging.size()));
   }
 
   @GET

@@ -24,6 +24,9 @@ public interface FanmailConfig {
   /** The REST admin API. */
   AdminConfig admin();
 
+  /** Accounts, API tokens and web admin logins. */
+  AccountsConfig accounts();
+
   /** Outbound delivery (fan-out). */
   DeliveryConfig delivery();
 

@@ -59,7 +59,8 @@ class QueriesTest {
                 "StatusQueries",
                 "ModerationQueries",
                 "DigestQueries",
-                "ShapingQueries")),
+                "ShapingQueries",
+                "AccountQueries")),
         "found " + classes);
     List<String> failures = new ArrayList<>();
     try (Connection c = dataSource.getConnection()) {

@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.fanmail.account.Role;
 import org.fanmail.decorate.DmarcAction;
 import org.fanmail.dkim.SigningAlgorithm;
 import org.fanmail.list.DeliveryMode;
@@ -64,7 +65,8 @@ class StateConstraintsTest {
           new Column("mailing_list", "mailing_list_member_auth_ck", MemberAuth.class),
           new Column("delivery", "delivery_tls_policy_ck", TlsMode.class),
           new Column("shaping_site", "shaping_site_state_ck", SiteState.class),
-          new Column("dkim_key", "dkim_key_algorithm_ck", SigningAlgorithm.class));
+          new Column("dkim_key", "dkim_key_algorithm_ck", SigningAlgorithm.class),
+          new Column("account", "account_role_ck", Role.class));
 
   private static final Pattern QUOTED = Pattern.compile("'((?:[^']|'')*)'");
 

@@ -47,4 +47,38 @@ public final class AdminApi {
     api().body(body).post("/api/lists").then().statusCode(201);
     return address;
   }
+
+  /** An account email unique to this call. */
+  public static String uniqueEmail(String prefix) {
+    return prefix + "-" + UUID.randomUUID().toString().substring(0, 8) + "@people.example";
+  }
+
+  /** Creates an account with {@code role} holding {@code lists}; returns its email. */
+  public static String createUser(String email, String role, String... lists) {
+    StringBuilder body =
+        new StringBuilder("{\"email\":\"" + email + "\",\"role\":\"" + role + "\"");
+    body.append(",\"lists\":[");
+    for (int i = 0; i < lists.length; i++) {
+      body.append(i == 0 ? "" : ",").append('"').append(lists[i]).append('"');
+    }
+    body.append("]}");
+    api().body(body.toString()).post("/api/users").then().statusCode(201);
+    return email;
+  }
+
+  /** Makes an API token for the account {@code email} and returns it (shown once). */
+  public static String createToken(String email, String name) {
+    return api()
+        .body("{\"name\":\"" + name + "\"}")
+        .post("/api/users/" + email + "/tokens")
+        .then()
+        .statusCode(201)
+        .extract()
+        .path("token");
+  }
+
+  /** A request with an account's token and a JSON content type. */
+  public static RequestSpecification as(String token) {
+    return given().header("Authorization", "Bearer " + token).contentType(ContentType.JSON);
+  }
 }
