@@ -25,6 +25,7 @@ import org.fanmail.config.FanmailConfig;
 import org.fanmail.fanout.DestinationResolver;
 import org.fanmail.queue.DeliveriesReady;
 import org.fanmail.queue.DeliveryHandoff;
+import org.fanmail.shaping.ConnectionSlots;
 import org.fanmail.shaping.Site;
 import org.fanmail.shaping.Sites;
 import org.jboss.logging.Logger;
@@ -71,6 +72,7 @@ public class DeliveryScheduler implements DeliveryHandoff {
   private final DeliveryMetrics metrics;
   private final InstanceLock lock;
   private final Sites sites;
+  private final ConnectionSlots slots;
   private String owner;
   private final RetrySchedule retry;
   private final int capacity;
@@ -119,8 +121,10 @@ public class DeliveryScheduler implements DeliveryHandoff {
       FanmailConfig config,
       DeliveryMetrics metrics,
       InstanceLock lock,
-      Sites sites) {
+      Sites sites,
+      ConnectionSlots slots) {
     this.vertx = vertx;
+    this.slots = slots;
     this.sites = sites;
     this.store = store;
     this.messages = messages;
@@ -139,7 +143,17 @@ public class DeliveryScheduler implements DeliveryHandoff {
     owner = lock.owner();
     runnerContext =
         RunnerContext.create(
-            vertx, config, store, messages, resolver, metrics, sites, retry, owner, LINGER_MILLIS);
+            vertx,
+            config,
+            store,
+            messages,
+            resolver,
+            metrics,
+            sites,
+            retry,
+            owner,
+            LINGER_MILLIS,
+            slots);
     LOG.infof("delivery scheduler %s: up to %d rows in memory", owner, capacity);
   }
 
@@ -220,6 +234,7 @@ public class DeliveryScheduler implements DeliveryHandoff {
       concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
   void scan() {
     lock.takeOverDeadLeases();
+    slots.renew(owner);
     wake();
     try {
       int closed = store.finishIdlePosts();
@@ -347,13 +362,18 @@ public class DeliveryScheduler implements DeliveryHandoff {
         }
         // Another connection only for more rows than runners: a runner finishing its row takes
         // the next one on its open session (rows of a busy destination arrive one by one).
-        while (q.jobs.size() > q.active && q.site.active < limit && connections < max) {
+        // One runner of a site at a time takes a slot (see DestinationQueue).
+        while (q.jobs.size() > q.active
+            && q.site.active < limit
+            && q.site.taking == 0
+            && connections < max) {
           q.active++;
           q.site.active++;
+          q.site.taking++;
           connections++;
           new DestinationRunner(runnerContext, q).start();
         }
-        if (!q.jobs.isEmpty() && q.active == 0 && q.site.active < limit) {
+        if (!q.jobs.isEmpty() && q.active == 0 && q.site.active < limit && q.site.taking == 0) {
           starved = true;
         }
         if (q.jobs.isEmpty() && q.active == 0) {
@@ -386,6 +406,14 @@ public class DeliveryScheduler implements DeliveryHandoff {
       q.active--;
       q.site.active--;
       connections--;
+    }
+    dispatch();
+  }
+
+  /** A runner of {@code q} took its connection slot or gave up: the site's next may start. */
+  void slotSettled(DestinationQueue q) {
+    synchronized (this) {
+      q.site.taking--;
     }
     dispatch();
   }

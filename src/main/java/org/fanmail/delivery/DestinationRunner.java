@@ -14,6 +14,7 @@ import org.fanmail.delivery.RecipientOutcome.Recipient;
 import org.fanmail.delivery.RecipientOutcome.State;
 import org.fanmail.fanout.Destination;
 import org.fanmail.fanout.HostPort;
+import org.fanmail.shaping.ConnectionSlots;
 import org.fanmail.shaping.Site;
 import org.fanmail.tlspolicy.HostTls;
 import org.fanmail.tlspolicy.TlsUse;
@@ -43,12 +44,14 @@ import org.jboss.logging.Logger;
  * further row this runner takes for the destination, without another connect attempt: a dead
  * destination costs one round of connection timeouts, not one per row.
  *
- * <p>The destination's {@link Site} shapes the sending: at most its recipients per transaction in
- * one transaction, its messages per connection on one session, new connections no faster than its
- * connection rate, and each transaction paced by the site's cluster-wide messages-per-minute
- * bucket. Every attempted row tells the site how it went (its concurrency window and reply rules);
- * a recipient deferred with a reply that one of the site's rules matches is retried when the site
- * opens again, if that is sooner than its retry schedule.
+ * <p>The destination's {@link Site} shapes the sending: the runner holds one of the site's
+ * cluster-wide connection slots from before its first connection to after its last ({@link
+ * SiteSlots}), at most its recipients per transaction in one transaction, its messages per
+ * connection on one session, new connections no faster than its cluster-wide connection rate, and
+ * each transaction paced by the site's cluster-wide messages-per-minute bucket. Every attempted row
+ * tells the site how it went (its concurrency window and reply rules); a recipient deferred with a
+ * reply that one of the site's rules matches is retried when the site opens again, if that is
+ * sooner than its retry schedule.
  */
 final class DestinationRunner {
   private static final Logger LOG = Logger.getLogger(DestinationRunner.class);
@@ -61,6 +64,9 @@ final class DestinationRunner {
   /** Transactions written on {@link #session} (for the site's messages per connection). */
   private int sessionTransactions;
 
+  /** The site's cluster-wide connection slot this runner holds from start to close. */
+  private ConnectionSlots.Slot slot;
+
   private String deadReason;
   private long lingerTimer = -1;
   private long lingerGeneration;
@@ -71,8 +77,19 @@ final class DestinationRunner {
     this.context = ctx.vertx().getOrCreateContext();
   }
 
+  /** Takes a connection slot of the site (waiting for one), then works through the rows. */
   void start() {
-    context.runOnContext(v -> nextJob());
+    context.runOnContext(
+        v ->
+            ctx.slots()
+                .acquire(
+                    queue,
+                    context,
+                    s -> {
+                      slot = s;
+                      nextJob();
+                    },
+                    this::close));
   }
 
   /** Rows arrived while this runner lingered: go on with the same session. */
@@ -99,7 +116,9 @@ final class DestinationRunner {
   private void close() {
     Future<Void> closing = session == null ? Future.succeededFuture() : session.quit();
     session = null;
-    closing.onComplete(ar -> queue.runnerDone());
+    ConnectionSlots.Slot held = slot;
+    slot = null;
+    closing.onComplete(ar -> ctx.slots().release(held).onComplete(r -> queue.runnerDone()));
   }
 
   private <T> Future<T> blocking(Callable<T> work) {
@@ -342,25 +361,25 @@ final class DestinationRunner {
                 if (p.succeeded() && p.result().equals(open.policy()) && open.usable()) {
                   return Future.succeededFuture(open);
                 }
-                open.quit();
                 if (session == open) {
                   session = null;
                 }
-                return connect(hosts, policies, site);
+                // The next connection only after this one closed: one slot, one connection.
+                return open.quit().compose(v -> connect(hosts, policies, site));
               });
     }
-    if (session != null) {
-      session.quit();
-      session = null;
-    }
-    return connect(hosts, policies, site);
+    Future<Void> closing = session == null ? Future.succeededFuture() : session.quit();
+    session = null;
+    return closing.compose(v -> connect(hosts, policies, site));
   }
 
   /** A new session, once the site's connection rate allows one. */
   private Future<OutboundSession> connect(
       List<HostPort> hosts, Function<HostPort, Future<HostTls>> policies, Site site) {
     sessionTransactions = 0;
-    return SiteFeedback.sleep(ctx, site.connectWait(Instant.now()))
+    return ctx.slots()
+        .connectWait(site)
+        .compose(ms -> SiteFeedback.sleep(ctx, ms))
         .compose(
             v -> OutboundConnector.open(ctx.vertx(), ctx.client(), hosts, ctx.session(), policies))
         .onSuccess(s -> session = s);

@@ -15,6 +15,7 @@ import org.fanmail.config.FanmailConfig;
 import org.fanmail.delivery.RecipientOutcome.Recipient;
 import org.fanmail.fanout.DestinationResolver;
 import org.fanmail.fanout.HostPort;
+import org.fanmail.shaping.ConnectionSlots;
 import org.fanmail.shaping.Sites;
 import org.fanmail.tlspolicy.HostTls;
 import org.fanmail.tlspolicy.TlsPolicies;
@@ -32,6 +33,7 @@ import org.fanmail.tlspolicy.TlsPolicies;
  * @param session what every outbound session is opened with
  * @param lingerMillis how long a runner whose queue ran empty keeps its connection open
  * @param tlsPolicies the TLS policy of each candidate host (receivers' MTA-STS and DANE)
+ * @param slots the sites' cluster-wide connection slots and connection rates
  */
 record RunnerContext(
     Vertx vertx,
@@ -47,7 +49,8 @@ record RunnerContext(
     int defaultPort,
     SessionSettings session,
     long lingerMillis,
-    TlsPolicies tlsPolicies) {
+    TlsPolicies tlsPolicies,
+    SiteSlots slots) {
 
   /** The context of {@code config}, with the one {@link NetClient} all runners connect through. */
   static RunnerContext create(
@@ -60,7 +63,8 @@ record RunnerContext(
       Sites sites,
       RetrySchedule retry,
       String owner,
-      long lingerMillis) {
+      long lingerMillis,
+      ConnectionSlots slots) {
     DeliveryConfig d = config.delivery();
     NetClientOptions options =
         new NetClientOptions()
@@ -100,7 +104,8 @@ record RunnerContext(
         d.port(),
         session,
         lingerMillis,
-        policies);
+        policies,
+        new SiteSlots(vertx, slots, owner));
   }
 
   /**
