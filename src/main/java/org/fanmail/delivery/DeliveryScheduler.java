@@ -143,17 +143,7 @@ public class DeliveryScheduler implements DeliveryHandoff {
     owner = lock.owner();
     runnerContext =
         RunnerContext.create(
-            vertx,
-            config,
-            store,
-            messages,
-            resolver,
-            metrics,
-            sites,
-            retry,
-            owner,
-            LINGER_MILLIS,
-            slots);
+            vertx, config, store, messages, resolver, metrics, sites, retry, owner, slots);
     LOG.infof("delivery scheduler %s: up to %d rows in memory", owner, capacity);
   }
 
@@ -337,7 +327,8 @@ public class DeliveryScheduler implements DeliveryHandoff {
     return q;
   }
 
-  private void dispatch() {
+  /** Starts runners where rows wait and limits allow; resumes and closes lingering ones. */
+  void dispatch() {
     List<DestinationRunner> resume = new ArrayList<>();
     List<DestinationRunner> close = List.of();
     Map<Site, List<DeliveryJob>> postpone = new HashMap<>();
@@ -362,18 +353,14 @@ public class DeliveryScheduler implements DeliveryHandoff {
         }
         // Another connection only for more rows than runners: a runner finishing its row takes
         // the next one on its open session (rows of a busy destination arrive one by one).
-        // One runner of a site at a time takes a slot (see DestinationQueue).
-        while (q.jobs.size() > q.active
-            && q.site.active < limit
-            && q.site.taking == 0
-            && connections < max) {
+        while (q.jobs.size() > q.active && q.siteHasRoom(limit) && connections < max) {
           q.active++;
           q.site.active++;
           q.site.taking++;
           connections++;
           new DestinationRunner(runnerContext, q).start();
         }
-        if (!q.jobs.isEmpty() && q.active == 0 && q.site.active < limit && q.site.taking == 0) {
+        if (!q.jobs.isEmpty() && q.active == 0 && q.siteHasRoom(limit)) {
           starved = true;
         }
         if (q.jobs.isEmpty() && q.active == 0) {
@@ -406,14 +393,6 @@ public class DeliveryScheduler implements DeliveryHandoff {
       q.active--;
       q.site.active--;
       connections--;
-    }
-    dispatch();
-  }
-
-  /** A runner of {@code q} took its connection slot or gave up: the site's next may start. */
-  void slotSettled(DestinationQueue q) {
-    synchronized (this) {
-      q.site.taking--;
     }
     dispatch();
   }

@@ -61,7 +61,18 @@ final class DestinationQueue implements RunnerQueue {
 
   @Override
   public void slotSettled() {
-    scheduler.slotSettled(this);
+    synchronized (scheduler) {
+      site.taking--;
+    }
+    scheduler.dispatch();
+  }
+
+  /**
+   * Whether another runner of the site may start under {@code limit} (under the scheduler's lock):
+   * one at a time takes a connection slot, so the slots are asked for one by one.
+   */
+  boolean siteHasRoom(int limit) {
+    return site.active < limit && site.taking == 0;
   }
 
   @Override

@@ -205,7 +205,7 @@ final class DestinationRunner {
           false);
       return;
     }
-    hostsOf(job)
+    ctx.hostsOf(job)
         .onComplete(
             hr -> {
               if (hr.failed()) {
@@ -241,7 +241,7 @@ final class DestinationRunner {
                               ctx,
                               job.destination(),
                               d.hosts(),
-                              unsent(a.recipients(), acc),
+                              RowOutcomes.unsent(a.recipients(), acc),
                               acc,
                               relay,
                               e,
@@ -270,7 +270,7 @@ final class DestinationRunner {
                           String reason = byPolicy ? why : "4.4.1 " + why;
                           deadReason = byPolicy ? null : reason;
                           List<RecipientOutcome> all = new ArrayList<>(acc);
-                          List<Recipient> rest = unsent(a.recipients(), acc);
+                          List<Recipient> rest = RowOutcomes.unsent(a.recipients(), acc);
                           all.addAll(RowOutcomes.decideAll(rest, State.DEFERRED, reason));
                           LOG.infof(
                               "post %d: delivery %d to %s deferred: %s",
@@ -281,14 +281,6 @@ final class DestinationRunner {
                         }
                       });
             });
-  }
-
-  private static List<Recipient> unsent(List<Recipient> all, List<RecipientOutcome> acc) {
-    Set<Long> done = new HashSet<>();
-    acc.forEach(o -> done.add(o.recipientId()));
-    List<Recipient> rest = new ArrayList<>(all);
-    rest.removeIf(r -> done.contains(r.id()));
-    return rest;
   }
 
   /**
@@ -383,18 +375,6 @@ final class DestinationRunner {
         .compose(
             v -> OutboundConnector.open(ctx.vertx(), ctx.client(), hosts, ctx.session(), policies))
         .onSuccess(s -> session = s);
-  }
-
-  /** The row's hosts, or a fresh resolution when expansion could not resolve its domain. */
-  private Future<Destination> hostsOf(DeliveryJob job) {
-    if (!job.hosts().isEmpty()) {
-      List<HostPort> hosts = new ArrayList<>();
-      for (String h : job.hosts()) {
-        hosts.add(HostPort.parse(h, ctx.defaultPort()));
-      }
-      return Future.succeededFuture(Destination.of(hosts));
-    }
-    return blocking(() -> ctx.resolver().resolve(job.destination()));
   }
 
   /** Records the row's outcomes ({@link RowOutcomes}), then takes the next row. */

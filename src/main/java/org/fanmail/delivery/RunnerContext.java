@@ -7,12 +7,14 @@ import io.vertx.core.net.NetClientOptions;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
 import org.fanmail.config.DeliveryConfig;
 import org.fanmail.config.FanmailConfig;
 import org.fanmail.delivery.RecipientOutcome.Recipient;
+import org.fanmail.fanout.Destination;
 import org.fanmail.fanout.DestinationResolver;
 import org.fanmail.fanout.HostPort;
 import org.fanmail.shaping.ConnectionSlots;
@@ -63,7 +65,6 @@ record RunnerContext(
       Sites sites,
       RetrySchedule retry,
       String owner,
-      long lingerMillis,
       ConnectionSlots slots) {
     DeliveryConfig d = config.delivery();
     NetClientOptions options =
@@ -103,9 +104,21 @@ record RunnerContext(
         d.lease(),
         d.port(),
         session,
-        lingerMillis,
+        DeliveryScheduler.LINGER_MILLIS,
         policies,
         new SiteSlots(vertx, slots, owner));
+  }
+
+  /** A row's hosts, or a fresh resolution (off the loop) when expansion could not resolve them. */
+  Future<Destination> hostsOf(DeliveryJob job) {
+    if (!job.hosts().isEmpty()) {
+      List<HostPort> hosts = new ArrayList<>();
+      for (String h : job.hosts()) {
+        hosts.add(HostPort.parse(h, defaultPort));
+      }
+      return Future.succeededFuture(Destination.of(hosts));
+    }
+    return vertx.executeBlocking(() -> resolver.resolve(job.destination()), false);
   }
 
   /**

@@ -28,6 +28,11 @@ import org.jboss.logging.Logger;
  * instance's slots come back as soon as its database session ends, and within a lease at worst.
  * Also the site's connections per minute, a bucket in {@code shaping_site} ({@link #connectWait}).
  *
+ * <p>An instance whose instance lock is lost (its lock connection broke) looks dead to the others
+ * until it takes the lock again, and they may take its slots meanwhile: the site may then have that
+ * instance's connections too many until they close, the same bound as for the delivery rows it
+ * holds ({@code delivery.InstanceLock}); its next renewal logs how many slots it lost.
+ *
  * <p>Blocking (JDBC): callers run it off the event loop. A database failure never stops delivery:
  * the connection goes ahead on an unshared slot (only this instance's own limit holds) or unpaced
  * by the cluster (this instance's own spacing holds), and the failure is logged.
