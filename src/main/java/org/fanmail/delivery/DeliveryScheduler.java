@@ -25,6 +25,7 @@ import org.fanmail.config.FanmailConfig;
 import org.fanmail.fanout.DestinationResolver;
 import org.fanmail.queue.DeliveriesReady;
 import org.fanmail.queue.DeliveryHandoff;
+import org.fanmail.shaping.ConnectionSlots;
 import org.fanmail.shaping.Site;
 import org.fanmail.shaping.Sites;
 import org.jboss.logging.Logger;
@@ -71,6 +72,7 @@ public class DeliveryScheduler implements DeliveryHandoff {
   private final DeliveryMetrics metrics;
   private final InstanceLock lock;
   private final Sites sites;
+  private final ConnectionSlots slots;
   private String owner;
   private final RetrySchedule retry;
   private final int capacity;
@@ -119,8 +121,10 @@ public class DeliveryScheduler implements DeliveryHandoff {
       FanmailConfig config,
       DeliveryMetrics metrics,
       InstanceLock lock,
-      Sites sites) {
+      Sites sites,
+      ConnectionSlots slots) {
     this.vertx = vertx;
+    this.slots = slots;
     this.sites = sites;
     this.store = store;
     this.messages = messages;
@@ -139,7 +143,7 @@ public class DeliveryScheduler implements DeliveryHandoff {
     owner = lock.owner();
     runnerContext =
         RunnerContext.create(
-            vertx, config, store, messages, resolver, metrics, sites, retry, owner, LINGER_MILLIS);
+            vertx, config, store, messages, resolver, metrics, sites, retry, owner, slots);
     LOG.infof("delivery scheduler %s: up to %d rows in memory", owner, capacity);
   }
 
@@ -220,6 +224,7 @@ public class DeliveryScheduler implements DeliveryHandoff {
       concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
   void scan() {
     lock.takeOverDeadLeases();
+    slots.renew(owner);
     wake();
     try {
       int closed = store.finishIdlePosts();
@@ -322,7 +327,8 @@ public class DeliveryScheduler implements DeliveryHandoff {
     return q;
   }
 
-  private void dispatch() {
+  /** Starts runners where rows wait and limits allow; resumes and closes lingering ones. */
+  void dispatch() {
     List<DestinationRunner> resume = new ArrayList<>();
     List<DestinationRunner> close = List.of();
     Map<Site, List<DeliveryJob>> postpone = new HashMap<>();
@@ -347,13 +353,14 @@ public class DeliveryScheduler implements DeliveryHandoff {
         }
         // Another connection only for more rows than runners: a runner finishing its row takes
         // the next one on its open session (rows of a busy destination arrive one by one).
-        while (q.jobs.size() > q.active && q.site.active < limit && connections < max) {
+        while (q.jobs.size() > q.active && q.siteHasRoom(limit) && connections < max) {
           q.active++;
           q.site.active++;
+          q.site.taking++;
           connections++;
           new DestinationRunner(runnerContext, q).start();
         }
-        if (!q.jobs.isEmpty() && q.active == 0 && q.site.active < limit) {
+        if (!q.jobs.isEmpty() && q.active == 0 && q.siteHasRoom(limit)) {
           starved = true;
         }
         if (q.jobs.isEmpty() && q.active == 0) {

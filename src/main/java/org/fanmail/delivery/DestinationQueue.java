@@ -14,7 +14,10 @@ import org.fanmail.shaping.Site;
  * <p>Several queues may share one {@link Site} (domains of one provider); the site's limit is
  * counted across them in {@link Site#active}. A runner beyond that limit (the site was throttled or
  * its window shrank) takes no further row and closes, so the site's connections come down to its
- * limit as transactions end.
+ * limit as transactions end. Before its first connection a runner takes one of the site's
+ * cluster-wide connection slots ({@link SiteSlots}); while it waits for one it counts in {@link
+ * #active} and in the site's {@link Site#taking}, and the scheduler starts no other runner for the
+ * site meanwhile.
  */
 final class DestinationQueue implements RunnerQueue {
   private final DeliveryScheduler scheduler;
@@ -47,6 +50,29 @@ final class DestinationQueue implements RunnerQueue {
     synchronized (scheduler) {
       return overLimit() ? null : jobs.poll();
     }
+  }
+
+  @Override
+  public boolean wantsConnection() {
+    synchronized (scheduler) {
+      return !scheduler.stopping() && !overLimit() && !jobs.isEmpty();
+    }
+  }
+
+  @Override
+  public void slotSettled() {
+    synchronized (scheduler) {
+      site.taking--;
+    }
+    scheduler.dispatch();
+  }
+
+  /**
+   * Whether another runner of the site may start under {@code limit} (under the scheduler's lock):
+   * one at a time takes a connection slot, so the slots are asked for one by one.
+   */
+  boolean siteHasRoom(int limit) {
+    return site.active < limit && site.taking == 0;
   }
 
   @Override

@@ -14,6 +14,7 @@ import org.fanmail.delivery.RecipientOutcome.Recipient;
 import org.fanmail.delivery.RecipientOutcome.State;
 import org.fanmail.fanout.Destination;
 import org.fanmail.fanout.HostPort;
+import org.fanmail.shaping.ConnectionSlots;
 import org.fanmail.shaping.Site;
 import org.fanmail.tlspolicy.HostTls;
 import org.fanmail.tlspolicy.TlsUse;
@@ -43,12 +44,14 @@ import org.jboss.logging.Logger;
  * further row this runner takes for the destination, without another connect attempt: a dead
  * destination costs one round of connection timeouts, not one per row.
  *
- * <p>The destination's {@link Site} shapes the sending: at most its recipients per transaction in
- * one transaction, its messages per connection on one session, new connections no faster than its
- * connection rate, and each transaction paced by the site's cluster-wide messages-per-minute
- * bucket. Every attempted row tells the site how it went (its concurrency window and reply rules);
- * a recipient deferred with a reply that one of the site's rules matches is retried when the site
- * opens again, if that is sooner than its retry schedule.
+ * <p>The destination's {@link Site} shapes the sending: the runner holds one of the site's
+ * cluster-wide connection slots from before its first connection to after its last ({@link
+ * SiteSlots}), at most its recipients per transaction in one transaction, its messages per
+ * connection on one session, new connections no faster than its cluster-wide connection rate, and
+ * each transaction paced by the site's cluster-wide messages-per-minute bucket. Every attempted row
+ * tells the site how it went (its concurrency window and reply rules); a recipient deferred with a
+ * reply that one of the site's rules matches is retried when the site opens again, if that is
+ * sooner than its retry schedule.
  */
 final class DestinationRunner {
   private static final Logger LOG = Logger.getLogger(DestinationRunner.class);
@@ -61,6 +64,9 @@ final class DestinationRunner {
   /** Transactions written on {@link #session} (for the site's messages per connection). */
   private int sessionTransactions;
 
+  /** The site's cluster-wide connection slot this runner holds from start to close. */
+  private ConnectionSlots.Slot slot;
+
   private String deadReason;
   private long lingerTimer = -1;
   private long lingerGeneration;
@@ -71,8 +77,19 @@ final class DestinationRunner {
     this.context = ctx.vertx().getOrCreateContext();
   }
 
+  /** Takes a connection slot of the site (waiting for one), then works through the rows. */
   void start() {
-    context.runOnContext(v -> nextJob());
+    context.runOnContext(
+        v ->
+            ctx.slots()
+                .acquire(
+                    queue,
+                    context,
+                    s -> {
+                      slot = s;
+                      nextJob();
+                    },
+                    this::close));
   }
 
   /** Rows arrived while this runner lingered: go on with the same session. */
@@ -99,7 +116,9 @@ final class DestinationRunner {
   private void close() {
     Future<Void> closing = session == null ? Future.succeededFuture() : session.quit();
     session = null;
-    closing.onComplete(ar -> queue.runnerDone());
+    ConnectionSlots.Slot held = slot;
+    slot = null;
+    closing.onComplete(ar -> ctx.slots().release(held).onComplete(r -> queue.runnerDone()));
   }
 
   private <T> Future<T> blocking(Callable<T> work) {
@@ -186,7 +205,7 @@ final class DestinationRunner {
           false);
       return;
     }
-    hostsOf(job)
+    ctx.hostsOf(job)
         .onComplete(
             hr -> {
               if (hr.failed()) {
@@ -222,7 +241,7 @@ final class DestinationRunner {
                               ctx,
                               job.destination(),
                               d.hosts(),
-                              unsent(a.recipients(), acc),
+                              RowOutcomes.unsent(a.recipients(), acc),
                               acc,
                               relay,
                               e,
@@ -251,7 +270,7 @@ final class DestinationRunner {
                           String reason = byPolicy ? why : "4.4.1 " + why;
                           deadReason = byPolicy ? null : reason;
                           List<RecipientOutcome> all = new ArrayList<>(acc);
-                          List<Recipient> rest = unsent(a.recipients(), acc);
+                          List<Recipient> rest = RowOutcomes.unsent(a.recipients(), acc);
                           all.addAll(RowOutcomes.decideAll(rest, State.DEFERRED, reason));
                           LOG.infof(
                               "post %d: delivery %d to %s deferred: %s",
@@ -262,14 +281,6 @@ final class DestinationRunner {
                         }
                       });
             });
-  }
-
-  private static List<Recipient> unsent(List<Recipient> all, List<RecipientOutcome> acc) {
-    Set<Long> done = new HashSet<>();
-    acc.forEach(o -> done.add(o.recipientId()));
-    List<Recipient> rest = new ArrayList<>(all);
-    rest.removeIf(r -> done.contains(r.id()));
-    return rest;
   }
 
   /**
@@ -342,40 +353,28 @@ final class DestinationRunner {
                 if (p.succeeded() && p.result().equals(open.policy()) && open.usable()) {
                   return Future.succeededFuture(open);
                 }
-                open.quit();
                 if (session == open) {
                   session = null;
                 }
-                return connect(hosts, policies, site);
+                // The next connection only after this one closed: one slot, one connection.
+                return open.quit().compose(v -> connect(hosts, policies, site));
               });
     }
-    if (session != null) {
-      session.quit();
-      session = null;
-    }
-    return connect(hosts, policies, site);
+    Future<Void> closing = session == null ? Future.succeededFuture() : session.quit();
+    session = null;
+    return closing.compose(v -> connect(hosts, policies, site));
   }
 
   /** A new session, once the site's connection rate allows one. */
   private Future<OutboundSession> connect(
       List<HostPort> hosts, Function<HostPort, Future<HostTls>> policies, Site site) {
     sessionTransactions = 0;
-    return SiteFeedback.sleep(ctx, site.connectWait(Instant.now()))
+    return ctx.slots()
+        .connectWait(site)
+        .compose(ms -> SiteFeedback.sleep(ctx, ms))
         .compose(
             v -> OutboundConnector.open(ctx.vertx(), ctx.client(), hosts, ctx.session(), policies))
         .onSuccess(s -> session = s);
-  }
-
-  /** The row's hosts, or a fresh resolution when expansion could not resolve its domain. */
-  private Future<Destination> hostsOf(DeliveryJob job) {
-    if (!job.hosts().isEmpty()) {
-      List<HostPort> hosts = new ArrayList<>();
-      for (String h : job.hosts()) {
-        hosts.add(HostPort.parse(h, ctx.defaultPort()));
-      }
-      return Future.succeededFuture(Destination.of(hosts));
-    }
-    return blocking(() -> ctx.resolver().resolve(job.destination()));
   }
 
   /** Records the row's outcomes ({@link RowOutcomes}), then takes the next row. */

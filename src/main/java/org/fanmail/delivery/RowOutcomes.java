@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -118,6 +119,15 @@ final class RowOutcomes {
                       });
               return Future.succeededFuture();
             });
+  }
+
+  /** The recipients of {@code all} that {@code acc} has no outcome for yet. */
+  static List<Recipient> unsent(List<Recipient> all, List<RecipientOutcome> acc) {
+    Set<Long> done = new HashSet<>();
+    acc.forEach(o -> done.add(o.recipientId()));
+    List<Recipient> rest = new ArrayList<>(all);
+    rest.removeIf(r -> done.contains(r.id()));
+    return rest;
   }
 
   static List<RecipientOutcome> decideAll(List<Recipient> rs, State s, String reason) {

@@ -7,14 +7,17 @@ import io.vertx.core.net.NetClientOptions;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
 import org.fanmail.config.DeliveryConfig;
 import org.fanmail.config.FanmailConfig;
 import org.fanmail.delivery.RecipientOutcome.Recipient;
+import org.fanmail.fanout.Destination;
 import org.fanmail.fanout.DestinationResolver;
 import org.fanmail.fanout.HostPort;
+import org.fanmail.shaping.ConnectionSlots;
 import org.fanmail.shaping.Sites;
 import org.fanmail.tlspolicy.HostTls;
 import org.fanmail.tlspolicy.TlsPolicies;
@@ -32,6 +35,7 @@ import org.fanmail.tlspolicy.TlsPolicies;
  * @param session what every outbound session is opened with
  * @param lingerMillis how long a runner whose queue ran empty keeps its connection open
  * @param tlsPolicies the TLS policy of each candidate host (receivers' MTA-STS and DANE)
+ * @param slots the sites' cluster-wide connection slots and connection rates
  */
 record RunnerContext(
     Vertx vertx,
@@ -47,7 +51,8 @@ record RunnerContext(
     int defaultPort,
     SessionSettings session,
     long lingerMillis,
-    TlsPolicies tlsPolicies) {
+    TlsPolicies tlsPolicies,
+    SiteSlots slots) {
 
   /** The context of {@code config}, with the one {@link NetClient} all runners connect through. */
   static RunnerContext create(
@@ -60,7 +65,7 @@ record RunnerContext(
       Sites sites,
       RetrySchedule retry,
       String owner,
-      long lingerMillis) {
+      ConnectionSlots slots) {
     DeliveryConfig d = config.delivery();
     NetClientOptions options =
         new NetClientOptions()
@@ -99,8 +104,21 @@ record RunnerContext(
         d.lease(),
         d.port(),
         session,
-        lingerMillis,
-        policies);
+        DeliveryScheduler.LINGER_MILLIS,
+        policies,
+        new SiteSlots(vertx, slots, owner));
+  }
+
+  /** A row's hosts, or a fresh resolution (off the loop) when expansion could not resolve them. */
+  Future<Destination> hostsOf(DeliveryJob job) {
+    if (!job.hosts().isEmpty()) {
+      List<HostPort> hosts = new ArrayList<>();
+      for (String h : job.hosts()) {
+        hosts.add(HostPort.parse(h, defaultPort));
+      }
+      return Future.succeededFuture(Destination.of(hosts));
+    }
+    return vertx.executeBlocking(() -> resolver.resolve(job.destination()), false);
   }
 
   /**

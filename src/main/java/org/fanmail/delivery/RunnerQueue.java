@@ -26,6 +26,15 @@ interface RunnerQueue {
    */
   DeliveryJob next();
 
+  /**
+   * Whether a runner waiting for a connection slot should go on waiting: the queue has rows, the
+   * site is within its limit, and no shutdown began.
+   */
+  boolean wantsConnection();
+
+  /** A runner took its connection slot, or gave up waiting: the site's next runner may start. */
+  void slotSettled();
+
   /** The queue of {@code runner} was empty; {@code open}: it has a session it could keep. */
   Idle idle(DestinationRunner runner, boolean open);
 

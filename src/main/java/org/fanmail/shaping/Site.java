@@ -44,6 +44,12 @@ public final class Site {
   /** Connections of this instance open to the site (the scheduler's count, under its lock). */
   public volatile int active;
 
+  /**
+   * Of {@link #active}, the runners still taking a cluster-wide connection slot (the scheduler's
+   * count, under its lock): it lets one at a time take, so the slots are asked for one by one.
+   */
+  public volatile int taking;
+
   /** A change of state that the cluster must hear of (see {@link Sites#persist}). */
   public record Transition(
       SiteState state, Instant until, String reason, int connections, int messagesPerMinute) {}

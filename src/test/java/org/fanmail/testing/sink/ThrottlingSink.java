@@ -72,6 +72,11 @@ public final class ThrottlingSink implements AutoCloseable {
       return peakOpen.get();
     }
 
+    /** The most open at once counts from now: the connections open now. */
+    public void resetPeak() {
+      peakOpen.set(open.get());
+    }
+
     /** Every recipient accepted, in order (a recipient twice: delivered twice). */
     public List<String> delivered() {
       return List.copyOf(delivered);
@@ -170,6 +175,7 @@ public final class ThrottlingSink implements AutoCloseable {
     int open = site.open.incrementAndGet();
     site.peakOpen.accumulateAndGet(open, Math::max);
     ArrayDeque<Long> mine = new ArrayDeque<>();
+    boolean counted = true;
     try (s;
         BufferedReader in =
             new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
@@ -220,6 +226,10 @@ public final class ThrottlingSink implements AutoCloseable {
           rcpts.clear();
           write(out, "250 2.0.0 Ok");
         } else if (upper.startsWith("QUIT")) {
+          // No longer open before the client hears 221: a client that connects again (or lets
+          // another connect) after the 221 is never counted twice.
+          counted = false;
+          site.open.decrementAndGet();
           write(out, "221 2.0.0 Bye");
           return;
         } else {
@@ -231,7 +241,9 @@ public final class ThrottlingSink implements AutoCloseable {
     } catch (IOException e) {
       // a test peer that went away
     } finally {
-      site.open.decrementAndGet();
+      if (counted) {
+        site.open.decrementAndGet();
+      }
       sockets.remove(s);
     }
   }
