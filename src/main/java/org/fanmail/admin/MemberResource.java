@@ -154,7 +154,9 @@ public class MemberResource {
     return memberImport.run(address, new JsonImportRows(mapper.createParser(body)));
   }
 
-  /** CSV export {@code email,name,deliveryMode,role,status}, streamed page by page. */
+  /**
+   * CSV export {@code email,name,deliveryMode,role,status,receiveOwnPosts}, streamed page by page.
+   */
   @GET
   @Path("/export")
   @Produces(TEXT_CSV)
