@@ -6,11 +6,11 @@ import java.util.TreeSet;
 /**
  * The names of the columns or fields an import met but has no place for, for the answer's {@code
  * ignored}. Bounded: at most {@link #MAX_NAMES} names of at most {@link #MAX_NAME_LENGTH}
- * characters each are kept (a hostile header of ten thousand columns reports fifty), so the answer
- * stays small whatever the input.
+ * characters each are kept (a hostile header of ten thousand columns reports a hundred), so the
+ * answer stays small whatever the input.
  */
 public final class IgnoredFields {
-  public static final int MAX_NAMES = 50;
+  public static final int MAX_NAMES = 100;
   public static final int MAX_NAME_LENGTH = 100;
 
   private final TreeSet<String> names = new TreeSet<>();
