@@ -371,4 +371,33 @@ class ArchitectureTest {
           .dependOnClassesThat()
           .resideInAPackage("org.fanmail.embedded..")
           .allowEmptyShould(true);
+
+  /** Migration imports translate foreign exports into list imports: only admin calls them. */
+  @ArchTest
+  static final ArchRule onlyAdminImportsMigrate =
+      noClasses()
+          .that()
+          .resideOutsideOfPackages("org.fanmail.migrate..", "org.fanmail.admin..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAPackage("org.fanmail.migrate..")
+          .allowEmptyShould(true);
+
+  /** Migration sits on list alone (and the shared config, mail and stage). */
+  @ArchTest
+  static final ArchRule migrateIsAboveOnlyList =
+      noClasses()
+          .that()
+          .resideInAPackage("org.fanmail.migrate..")
+          .should()
+          .dependOnClassesThat(
+              resideInAPackage("org.fanmail..")
+                  .and(
+                      resideOutsideOfPackages(
+                          "org.fanmail.migrate..",
+                          "org.fanmail.list..",
+                          "org.fanmail.config..",
+                          "org.fanmail.mail..",
+                          "org.fanmail.stage..")))
+          .allowEmptyShould(true);
 }

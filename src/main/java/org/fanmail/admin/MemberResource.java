@@ -133,7 +133,7 @@ public class MemberResource {
   }
 
   /** The charset named in Content-Type, UTF-8 when none is. */
-  private static Charset charset(HttpHeaders headers) {
+  static Charset charset(HttpHeaders headers) {
     MediaType type = headers.getMediaType();
     String name = type == null ? null : type.getParameters().get(MediaType.CHARSET_PARAMETER);
     if (name == null || name.isBlank()) {
@@ -154,7 +154,9 @@ public class MemberResource {
     return memberImport.run(address, new JsonImportRows(mapper.createParser(body)));
   }
 
-  /** CSV export {@code email,name,deliveryMode,role,status}, streamed page by page. */
+  /**
+   * CSV export {@code email,name,deliveryMode,role,status,receiveOwnPosts}, streamed page by page.
+   */
   @GET
   @Path("/export")
   @Produces(TEXT_CSV)

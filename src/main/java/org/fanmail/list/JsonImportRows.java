@@ -3,17 +3,21 @@ package org.fanmail.list;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
+import java.util.List;
 
 /**
- * Import rows from a JSON array of {@code {"email": ..., "name": ..., "deliveryMode": ...}} objects
- * (name and deliveryMode optional), read element by element from a streaming parser. Line numbers
- * are array index + 1. An element that is not an object, or whose email or name is not a string,
- * becomes a problem row; other properties are ignored (an export turned into JSON re-imports).
- * Input that is not an array, is malformed, or has content after the array throws ({@link
- * InvalidInputException} or the parser's exception).
+ * Import rows from a JSON array of member objects as the admin API shows them ({@code email}
+ * required; {@code name}, {@code deliveryMode}, {@code role}, {@code status} strings and {@code
+ * receiveOwnPosts} a boolean, each optional), read element by element from a streaming parser. Line
+ * numbers are array index + 1. An element that is not an object, or whose properties have the wrong
+ * JSON type, becomes a problem row; other properties with a value are named in the answer's {@code
+ * ignored} (so a page of member documents re-imports, telling that {@code bounceScore} and the like
+ * were left out). Input that is not an array, is malformed, or has content after the array throws
+ * ({@link InvalidInputException} or the parser's exception).
  */
 public final class JsonImportRows implements ImportRows {
   private final JsonParser parser;
+  private final IgnoredFields ignored = new IgnoredFields();
   private long index;
   private boolean started;
 
@@ -49,6 +53,9 @@ public final class JsonImportRows implements ImportRows {
     String email = null;
     String name = null;
     String mode = null;
+    String role = null;
+    String status = null;
+    String ownPosts = null;
     String problem = null;
     String badValue = null;
     for (JsonToken t = parser.nextToken(); t != JsonToken.END_OBJECT; t = parser.nextToken()) {
@@ -68,12 +75,24 @@ public final class JsonImportRows implements ImportRows {
         } else if (value != JsonToken.VALUE_NULL && problem == null) {
           problem = "name is not a string";
         }
-      } else if ("deliveryMode".equals(field)) {
+      } else if ("deliveryMode".equals(field) || "role".equals(field) || "status".equals(field)) {
         if (text) {
-          mode = parser.getText();
+          switch (field) {
+            case "deliveryMode" -> mode = parser.getText();
+            case "role" -> role = parser.getText();
+            default -> status = parser.getText();
+          }
         } else if (value != JsonToken.VALUE_NULL && problem == null) {
-          problem = "deliveryMode is not a string";
+          problem = field + " is not a string";
         }
+      } else if ("receiveOwnPosts".equals(field)) {
+        if (value == JsonToken.VALUE_TRUE || value == JsonToken.VALUE_FALSE) {
+          ownPosts = parser.getText();
+        } else if (value != JsonToken.VALUE_NULL && problem == null) {
+          problem = "receiveOwnPosts is not true or false";
+        }
+      } else if (value != JsonToken.VALUE_NULL) {
+        ignored.add(field);
       }
       parser.skipChildren();
     }
@@ -83,6 +102,11 @@ public final class JsonImportRows implements ImportRows {
     if (email == null) {
       return new ImportRow(line, null, null, "email is missing");
     }
-    return new ImportRow(line, email, name, null, mode);
+    return new ImportRow(line, email, name, null, mode, role, status, ownPosts, null);
+  }
+
+  @Override
+  public List<String> ignored() {
+    return ignored.names();
   }
 }

@@ -10,16 +10,17 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 
 /**
- * Writes a list's members as CSV ({@code email,name,deliveryMode,role,status}, RFC 4180 quoting) to
- * a stream, keyset-paged through {@link MemberQueries#EXPORT_PAGE}: the heap holds one page,
- * whatever the list's size. Each page is its own short read, so a long export holds no transaction
- * open; members added or removed meanwhile may or may not appear. A database failure mid-stream
- * surfaces as an {@link IOException} (the response is already under way).
+ * Writes a list's members as CSV ({@code email,name,deliveryMode,role,status,receiveOwnPosts}:
+ * every member setting an import reads back, RFC 4180 quoting) to a stream, keyset-paged through
+ * {@link MemberQueries#EXPORT_PAGE}: the heap holds one page, whatever the list's size. Each page
+ * is its own short read, so a long export holds no transaction open; members added or removed
+ * meanwhile may or may not appear. A database failure mid-stream surfaces as an {@link IOException}
+ * (the response is already under way).
  */
 @ApplicationScoped
 public class MemberExport {
   public static final int PAGE_SIZE = 1000;
-  public static final String HEADER = "email,name,deliveryMode,role,status";
+  public static final String HEADER = "email,name,deliveryMode,role,status,receiveOwnPosts";
 
   private final AgroalDataSource dataSource;
 
@@ -43,11 +44,11 @@ public class MemberExport {
           while (rs.next()) {
             rows++;
             lastId = rs.getLong(1);
-            for (int col = 2; col <= 6; col++) {
+            for (int col = 2; col <= 7; col++) {
               if (col > 2) {
                 out.write(',');
               }
-              out.write(quote(rs.getString(col)));
+              out.write(col == 7 ? String.valueOf(rs.getBoolean(col)) : quote(rs.getString(col)));
             }
             out.write("\r\n");
           }

@@ -9,8 +9,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -31,7 +34,9 @@ import org.fanmail.stage.Transactions;
  * <p>The whole import is one transaction: if the input turns out malformed or longer than {@code
  * fanmail.admin.max-import-rows}, nothing of it is kept. Heap use is one batch plus the set of
  * address keys already seen (so an address repeated in the file counts once), bounded by the row
- * cap. Invalid rows (bad address, over-long name) are reported with their line and skipped.
+ * cap. Invalid rows (bad address, over-long name, a delivery mode, role, status or receiveOwnPosts
+ * that is none of fanmail's) are reported with their line and skipped; the rest are imported with
+ * every attribute they name ({@link ImportedMember}).
  */
 @ApplicationScoped
 public class MemberImport {
@@ -59,9 +64,10 @@ public class MemberImport {
           dataSource,
           c -> {
             try (PreparedStatement upsert = c.prepareStatement(MemberQueries.UPSERT_MEMBERS);
-                PreparedStatement modes = c.prepareStatement(MemberQueries.SET_IMPORTED_MODES)) {
+                PreparedStatement attributes =
+                    c.prepareStatement(MemberQueries.SET_IMPORTED_ATTRIBUTES)) {
               long listId = lockList(c, listAddress);
-              try (Batch batch = new Batch(c, upsert, modes, listId)) {
+              try (Batch batch = new Batch(c, upsert, attributes, listId)) {
                 return readAll(rows, maxRows, batch);
               }
             }
@@ -76,54 +82,50 @@ public class MemberImport {
     List<InvalidRow> invalid = new ArrayList<>();
     long invalidTotal = 0;
     long duplicates = 0;
-    Set<String> seen = new HashSet<>();
+    long skipped = 0;
+    // The role each address got from its first row, for a repeat that may raise it (Mailman).
+    Map<String, MemberRole> seen = new HashMap<>();
+    Map<String, String> raised = new LinkedHashMap<>();
     long count = 0;
     for (ImportRow row = rows.next(); row != null; row = rows.next()) {
       if (++count > maxRows) {
         throw new ImportTooLargeException(maxRows);
       }
-      String problem = row.problem();
-      EmailAddress address = null;
-      String name = row.name() == null ? "" : row.name().strip();
-      if (problem == null) {
-        String email = row.email() == null ? "" : row.email().strip();
-        try {
-          address = EmailAddress.parse(email);
-        } catch (InvalidAddressException e) {
-          problem = e.getMessage();
-        }
+      if (row.skip() != null) {
+        skipped++;
+        continue;
       }
-      DeliveryMode mode = null;
-      if (problem == null && row.deliveryMode() != null && !row.deliveryMode().isBlank()) {
-        mode = DeliveryMode.parse(row.deliveryMode());
-        if (mode == null) {
-          problem =
-              "deliveryMode must be one of REGULAR, DIGEST_MIME, DIGEST_PLAIN, NOMAIL"
-                  + " (DIGEST is DIGEST_MIME)";
-        }
-      }
-      if (problem == null) {
-        String nameProblem = TextRules.singleLineProblem(name, TextRules.MAX_NAME);
-        if (nameProblem != null) {
-          problem = "name " + nameProblem;
-        }
-      }
-      if (problem != null) {
+      ImportedMember m = ImportedMember.check(row);
+      if (m.problem() != null) {
         invalidTotal++;
         if (invalid.size() < MAX_REPORTED_INVALID) {
-          invalid.add(new InvalidRow(row.line(), shorten(row.email()), problem));
+          invalid.add(new InvalidRow(row.line(), shorten(row.email()), m.problem()));
         }
         continue;
       }
-      if (!seen.add(address.key())) {
+      String key = m.address().key();
+      MemberRole role = m.role() == null ? MemberRole.MEMBER : m.role();
+      MemberRole first = seen.putIfAbsent(key, role);
+      if (first != null) {
         duplicates++;
+        if (rows.repeatsRaiseRole() && role.compareTo(first) > 0) {
+          seen.put(key, role);
+          raised.put(m.address().toString(), role.name());
+        }
         continue;
       }
-      batch.add(address.toString(), address.domain(), name, mode == null ? null : mode.name());
+      batch.add(m);
     }
     batch.flush();
+    batch.raiseRoles(raised);
     return new ImportReport(
-        batch.added, batch.updated, batch.unchanged + duplicates, invalid, invalidTotal);
+        batch.added,
+        batch.updated,
+        batch.unchanged + duplicates,
+        skipped,
+        invalid,
+        invalidTotal,
+        rows.ignored());
   }
 
   private static long lockList(Connection c, String address) throws SQLException {
@@ -153,6 +155,24 @@ public class MemberImport {
         : value.substring(0, MAX_REPORTED_VALUE) + "...";
   }
 
+  /** One batch's values, column by column, as the upsert binds them (null: not given). */
+  private record Columns(
+      String[] emails,
+      String[] domains,
+      String[] names,
+      String[] modes,
+      String[] roles,
+      String[] statuses,
+      Boolean[] ownPosts) {
+
+    boolean namesAnAttribute() {
+      return Arrays.stream(modes).anyMatch(Objects::nonNull)
+          || Arrays.stream(roles).anyMatch(Objects::nonNull)
+          || Arrays.stream(statuses).anyMatch(Objects::nonNull)
+          || Arrays.stream(ownPosts).anyMatch(Objects::nonNull);
+    }
+  }
+
   /**
    * Rows waiting for the next upsert, and the counts of the upserts so far. A full batch goes to
    * the database on the writer thread while the caller reads and checks the next one (parsing and
@@ -174,7 +194,10 @@ public class MemberImport {
     private String[] domains = new String[BATCH_SIZE];
     private String[] names = new String[BATCH_SIZE];
     private String[] modes = new String[BATCH_SIZE];
-    private final PreparedStatement setModes;
+    private String[] roles = new String[BATCH_SIZE];
+    private String[] statuses = new String[BATCH_SIZE];
+    private Boolean[] ownPosts = new Boolean[BATCH_SIZE];
+    private final PreparedStatement setAttributes;
     private int size;
     private Future<?> inFlight;
     long added;
@@ -182,18 +205,24 @@ public class MemberImport {
     long unchanged;
 
     Batch(
-        Connection connection, PreparedStatement upsert, PreparedStatement setModes, long listId) {
+        Connection connection,
+        PreparedStatement upsert,
+        PreparedStatement setAttributes,
+        long listId) {
       this.connection = connection;
       this.upsert = upsert;
-      this.setModes = setModes;
+      this.setAttributes = setAttributes;
       this.listId = listId;
     }
 
-    void add(String email, String domain, String name, String mode) throws SQLException {
-      emails[size] = email;
-      domains[size] = domain;
-      names[size] = name;
-      modes[size] = mode;
+    void add(ImportedMember m) throws SQLException {
+      emails[size] = m.address().toString();
+      domains[size] = m.address().domain();
+      names[size] = m.name();
+      modes[size] = m.mode() == null ? null : m.mode().name();
+      roles[size] = m.role() == null ? null : m.role().name();
+      statuses[size] = m.status() == null ? null : m.status().name();
+      ownPosts[size] = m.receiveOwnPosts();
       size++;
       if (size == BATCH_SIZE) {
         send();
@@ -209,13 +238,24 @@ public class MemberImport {
       String[] e = size == BATCH_SIZE ? emails : Arrays.copyOf(emails, size);
       String[] d = size == BATCH_SIZE ? domains : Arrays.copyOf(domains, size);
       String[] n = size == BATCH_SIZE ? names : Arrays.copyOf(names, size);
-      String[] m = size == BATCH_SIZE ? modes : Arrays.copyOf(modes, size);
+      Columns columns =
+          new Columns(
+              e,
+              d,
+              n,
+              size == BATCH_SIZE ? modes : Arrays.copyOf(modes, size),
+              size == BATCH_SIZE ? roles : Arrays.copyOf(roles, size),
+              size == BATCH_SIZE ? statuses : Arrays.copyOf(statuses, size),
+              size == BATCH_SIZE ? ownPosts : Arrays.copyOf(ownPosts, size));
       int rows = size;
-      inFlight = writer.submit(() -> upsert(e, d, n, m, rows));
+      inFlight = writer.submit(() -> upsert(columns, rows));
       emails = new String[BATCH_SIZE];
       domains = new String[BATCH_SIZE];
       names = new String[BATCH_SIZE];
       modes = new String[BATCH_SIZE];
+      roles = new String[BATCH_SIZE];
+      statuses = new String[BATCH_SIZE];
+      ownPosts = new Boolean[BATCH_SIZE];
       size = 0;
     }
 
@@ -244,25 +284,20 @@ public class MemberImport {
       }
     }
 
-    private Void upsert(String[] e, String[] d, String[] n, String[] m, int rows)
-        throws SQLException {
-      // Modes of existing members first: the upsert then adds the new ones with theirs.
+    private Void upsert(Columns b, int rows) throws SQLException {
+      // Attributes of existing members first: the upsert then adds the new ones with theirs.
       Set<String> changed = new HashSet<>();
-      if (Arrays.stream(m).anyMatch(Objects::nonNull)) {
-        setModes.setArray(1, connection.createArrayOf("text", e));
-        setModes.setArray(2, connection.createArrayOf("text", m));
-        setModes.setLong(3, listId);
-        try (ResultSet rs = setModes.executeQuery()) {
-          while (rs.next()) {
-            changed.add(rs.getString(1));
-          }
-        }
+      if (b.namesAnAttribute()) {
+        changed.addAll(setAttributes(b.emails, b.modes, b.roles, b.statuses, b.ownPosts));
       }
       upsert.setLong(1, listId);
-      upsert.setArray(2, connection.createArrayOf("text", e));
-      upsert.setArray(3, connection.createArrayOf("text", d));
-      upsert.setArray(4, connection.createArrayOf("text", n));
-      upsert.setArray(5, connection.createArrayOf("text", m));
+      upsert.setArray(2, connection.createArrayOf("text", b.emails));
+      upsert.setArray(3, connection.createArrayOf("text", b.domains));
+      upsert.setArray(4, connection.createArrayOf("text", b.names));
+      upsert.setArray(5, connection.createArrayOf("text", b.modes));
+      upsert.setArray(6, connection.createArrayOf("text", b.roles));
+      upsert.setArray(7, connection.createArrayOf("text", b.statuses));
+      upsert.setArray(8, connection.createArrayOf("boolean", b.ownPosts));
       long inserted = 0;
       try (ResultSet rs = upsert.executeQuery()) {
         while (rs.next()) {
@@ -278,6 +313,39 @@ public class MemberImport {
       updated += changed.size();
       unchanged += rows - inserted - changed.size();
       return null;
+    }
+
+    private Set<String> setAttributes(
+        String[] e, String[] modes, String[] roles, String[] statuses, Boolean[] own)
+        throws SQLException {
+      Set<String> changed = new HashSet<>();
+      setAttributes.setArray(1, connection.createArrayOf("text", e));
+      setAttributes.setArray(2, connection.createArrayOf("text", modes));
+      setAttributes.setArray(3, connection.createArrayOf("text", roles));
+      setAttributes.setArray(4, connection.createArrayOf("text", statuses));
+      setAttributes.setArray(5, connection.createArrayOf("boolean", own));
+      setAttributes.setLong(6, listId);
+      try (ResultSet rs = setAttributes.executeQuery()) {
+        while (rs.next()) {
+          changed.add(rs.getString(1));
+        }
+      }
+      return changed;
+    }
+
+    /**
+     * Raises the role of members whose address came again with a higher role (after every batch is
+     * written, so the member exists), a thousand at a time. Counted as already counted: the first
+     * row of the address made it added, updated or unchanged.
+     */
+    void raiseRoles(Map<String, String> raised) throws SQLException {
+      List<String> emails = new ArrayList<>(raised.keySet());
+      for (int from = 0; from < emails.size(); from += BATCH_SIZE) {
+        List<String> part = emails.subList(from, Math.min(emails.size(), from + BATCH_SIZE));
+        String[] e = part.toArray(String[]::new);
+        String[] r = part.stream().map(raised::get).toArray(String[]::new);
+        setAttributes(e, new String[e.length], r, new String[e.length], new Boolean[e.length]);
+      }
     }
 
     /** Waits for an upsert still running (an error path), then stops the writer. */

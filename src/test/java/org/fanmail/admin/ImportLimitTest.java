@@ -58,4 +58,41 @@ class ImportLimitTest {
         .body("detail", containsString("fanmail.admin.max-import-rows"));
     api().get("/api/lists/" + otherList).then().body("memberCount", equalTo(0));
   }
+
+  /** The migration imports share the cap: skipped rows (listmonk's blocklisted) count too. */
+  @Test
+  void migrationImportsShareTheCap() {
+    String list = createList("capmig");
+    StringBuilder six = new StringBuilder("uuid,email,name,attributes,status\n");
+    for (int i = 0; i < 6; i++) {
+      six.append("u").append(i).append(",m").append(i).append("@example.com,M,{},");
+      six.append(i == 0 ? "enabled" : "blocklisted").append('\n');
+    }
+    given()
+        .header("Authorization", TestSecrets.BEARER)
+        .contentType("text/csv")
+        .body(six.toString())
+        .post("/api/lists/" + list + "/import/listmonk")
+        .then()
+        .statusCode(413)
+        .contentType("application/problem+json")
+        .body("detail", containsString("fanmail.admin.max-import-rows"));
+    StringBuilder entries = new StringBuilder("{\"members\": {\"entries\": [");
+    for (int i = 0; i < 6; i++) {
+      entries
+          .append(i == 0 ? "" : ",")
+          .append("{\"email\": \"j")
+          .append(i)
+          .append("@example.com\"}");
+    }
+    entries.append("]}}");
+    given()
+        .header("Authorization", TestSecrets.BEARER)
+        .contentType("application/json")
+        .body(entries.toString())
+        .post("/api/lists/" + list + "/import/mailman")
+        .then()
+        .statusCode(413);
+    api().get("/api/lists/" + list).then().body("memberCount", equalTo(0));
+  }
 }

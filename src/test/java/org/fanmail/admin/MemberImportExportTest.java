@@ -242,10 +242,10 @@ class MemberImportExportTest {
             .extract()
             .asString();
     assertEquals(
-        "email,name,deliveryMode,role,status\r\n"
-            + "q@example.com,\"Quote \"\"Q\"\", comma\",REGULAR,MEMBER,ACTIVE\r\n"
-            + "r@example.com,R,REGULAR,MEMBER,ACTIVE\r\n"
-            + "S@example.com,,REGULAR,MEMBER,ACTIVE\r\n",
+        "email,name,deliveryMode,role,status,receiveOwnPosts\r\n"
+            + "q@example.com,\"Quote \"\"Q\"\", comma\",REGULAR,MEMBER,ACTIVE,true\r\n"
+            + "r@example.com,R,REGULAR,MEMBER,ACTIVE,true\r\n"
+            + "S@example.com,,REGULAR,MEMBER,ACTIVE,true\r\n",
         exported);
     String target = createList("exporttgt");
     csv()
