@@ -48,9 +48,12 @@ public final class AccountQueries {
   public static final String UPDATE_ACCOUNT =
       "update account set name = ?, role = ?, updated_at = now() where id = ?";
 
-  /** Sets (or, with null, clears) the password hash; logs the account out everywhere. */
+  /** Sets the password hash; returns the account's id for {@link #END_SESSIONS}. */
   public static final String SET_PASSWORD =
-      "update account set password_hash = ?, updated_at = now() where email = ?";
+      "update account set password_hash = ?, updated_at = now() where email = ? returning id";
+
+  /** Ends every web session of an account (its password changed): it logs in anew. */
+  public static final String END_SESSIONS = "delete from web_session where account_id = ?";
 
   /** Deletes an account; its tokens, grants and sessions go with it (cascades). */
   public static final String DELETE_ACCOUNT = "delete from account where email = ?";

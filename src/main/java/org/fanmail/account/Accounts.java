@@ -152,18 +152,32 @@ public class Accounts {
     }
   }
 
-  /** Sets the password of an account; 404 when there is none. */
+  /**
+   * Sets the password of an account and ends its web sessions (whoever changed it logs in anew; API
+   * tokens stay); 404 when there is no such account.
+   */
   public void setPassword(String email, String password) throws SQLException {
     String key = emailKey(email);
     String hash = Passwords.hash(password);
-    try (Connection conn = dataSource.getConnection();
-        PreparedStatement ps = conn.prepareStatement(AccountQueries.SET_PASSWORD)) {
-      ps.setString(1, hash);
-      ps.setString(2, key);
-      if (ps.executeUpdate() == 0) {
-        throw unknown(key);
-      }
-    }
+    Transactions.inTransaction(
+        dataSource,
+        conn -> {
+          long id;
+          try (PreparedStatement ps = conn.prepareStatement(AccountQueries.SET_PASSWORD)) {
+            ps.setString(1, hash);
+            ps.setString(2, key);
+            try (ResultSet rs = ps.executeQuery()) {
+              if (!rs.next()) {
+                throw unknown(key);
+              }
+              id = rs.getLong(1);
+            }
+          }
+          try (PreparedStatement ps = conn.prepareStatement(AccountQueries.END_SESSIONS)) {
+            ps.setLong(1, id);
+            ps.executeUpdate();
+          }
+        });
   }
 
   /**

@@ -218,6 +218,16 @@ class WebLoginTest {
     browser().cookie("fanmail_session", s2).get(PROBE).then().statusCode(200);
     api().delete("/api/users/" + email).then().statusCode(204);
     browser().cookie("fanmail_session", s2).get(PROBE).then().statusCode(401);
+    // A new password ends the sessions opened with the old one.
+    String other = account();
+    String s3 = login(other, PASSWORD, "/admin/").getCookie("fanmail_session");
+    browser().cookie("fanmail_session", s3).get(PROBE).then().statusCode(200);
+    api()
+        .body("{\"password\":\"" + PASSWORD + " new\"}")
+        .put("/api/users/" + other + "/password")
+        .then()
+        .statusCode(204);
+    browser().cookie("fanmail_session", s3).get(PROBE).then().statusCode(401);
   }
 
   @Test
