@@ -58,6 +58,8 @@ public final class ApiScopes {
     op("DELETE /api/lists/{address}/members/{email}", Rule.MANAGE_LIST, "member.remove");
     op("POST /api/lists/{address}/members/import", Rule.MANAGE_LIST, "member.import");
     op("GET /api/lists/{address}/members/export", Rule.MANAGE_LIST, null);
+    op("POST /api/lists/{address}/import/mailman", Rule.MANAGE_LIST, "member.import.mailman");
+    op("POST /api/lists/{address}/import/listmonk", Rule.MANAGE_LIST, "member.import.listmonk");
     op("GET /api/lists/{address}/members/{email}/bounces", Rule.MANAGE_LIST, null);
     op("POST /api/lists/{address}/members/{email}/enable", Rule.MANAGE_LIST, "member.enable");
 
