@@ -59,7 +59,9 @@ class QueriesTest {
                 "StatusQueries",
                 "ModerationQueries",
                 "DigestQueries",
-                "ShapingQueries")),
+                "ShapingQueries",
+                "ArchiveIndexQueries",
+                "ListPageQueries")),
         "found " + classes);
     List<String> failures = new ArrayList<>();
     try (Connection c = dataSource.getConnection()) {
