@@ -169,9 +169,11 @@ public class Subscriptions {
    * own it, so the address always confirms (a third-party request, whatever the policy; the
    * policy's owner approval still follows), and nothing tells the caller whether it is a member
    * already. The confirmation mail counts against {@code source} (the client's network, {@link
-   * SystemMailCaps}) and the per-address daily cap. Own transaction; an unknown list does nothing.
+   * SystemMailCaps}) and the per-address daily cap. {@code name} (null: none; a single line the
+   * caller checked) waits with the request and becomes the member's name when it completes. Own
+   * transaction; an unknown list does nothing.
    */
-  public void subscribeFromPage(long listId, EmailAddress address, String source)
+  public void subscribeFromPage(long listId, EmailAddress address, String name, String source)
       throws SQLException {
     List<Long> queued = new ArrayList<>();
     Transactions.inTransaction(
@@ -181,6 +183,15 @@ public class Subscriptions {
           if (list.isPresent()) {
             Outbox out = outbox(c, list.get(), source, "auto-generated", queued);
             Outcome o = request(out, RequestAction.SUBSCRIBE, address, null, "web", null);
+            if (name != null && !name.isBlank()) {
+              try (PreparedStatement ps =
+                  c.prepareStatement(RequestQueries.SET_OPEN_REQUEST_NAME)) {
+                ps.setString(1, name.strip());
+                ps.setLong(2, listId);
+                ps.setString(3, address.toString());
+                ps.executeUpdate();
+              }
+            }
             LOG.infof("list %s: subscription from the list page: %s", list.get().address(), o);
           }
         });

@@ -38,6 +38,9 @@ import org.jboss.logging.Logger;
 public class ListPageResource {
   private static final Logger LOG = Logger.getLogger(ListPageResource.class);
 
+  /** Longest name kept with a subscription (as member names, V41's check). */
+  static final int MAX_NAME = 200;
+
   private final ListPageService service;
   private final FormRate rate;
 
@@ -111,12 +114,24 @@ public class ListPageResource {
         return html(
             400, ListPages.list(shown(l), "That is not an email address: " + e.getMessage()));
       }
+      String name = null;
+      if (subscribe) {
+        name = UnsubscribeResource.formField(contentType, read.body(), "name");
+        name = name == null || name.isBlank() ? null : name.strip();
+        if (name != null
+            && (name.length() > MAX_NAME || name.chars().anyMatch(Character::isISOControl))) {
+          return html(
+              400,
+              ListPages.list(
+                  shown(l), "A name is one line of at most " + MAX_NAME + " characters."));
+        }
+      }
       String ip = clientIp(request);
       if (!rate.take(ip)) {
         return html(429, ListPages.tooMany());
       }
       if (subscribe) {
-        service.subscribe(l, email, ip);
+        service.subscribe(l, email, name, ip);
         return html(200, ListPages.subscribeSent(shown(l), email.toString()));
       }
       service.mailManageLink(l, email, ip);

@@ -141,10 +141,13 @@ public class ListPageService {
     }
   }
 
-  /** Asks for a subscription of {@code address}; the address confirms by the mailed link. */
-  public void subscribe(PublicList list, EmailAddress address, String clientIp)
+  /**
+   * Asks for a subscription of {@code address} with {@code name} (null: none); the address confirms
+   * by the mailed link.
+   */
+  public void subscribe(PublicList list, EmailAddress address, String name, String clientIp)
       throws SQLException {
-    subscriptions.subscribeFromPage(list.id(), address, SystemMailCaps.network(clientIp));
+    subscriptions.subscribeFromPage(list.id(), address, name, SystemMailCaps.network(clientIp));
   }
 
   /** A member's settings, if member {@code memberId} of the list is still there. */

@@ -40,6 +40,8 @@ final class ListPages {
         .append(esc(path))
         .append("/subscribe\"><label>Your address <input type=\"email\" name=\"email\" required")
         .append(" maxlength=\"254\" autocomplete=\"email\"></label> ")
+        .append("<label>Your name (optional) <input type=\"text\" name=\"name\"")
+        .append(" maxlength=\"200\" autocomplete=\"name\"></label> ")
         .append("<button type=\"submit\">Subscribe</button></form>\n")
         .append(
             "<p>We mail the address a link; the subscription starts once it is confirmed.</p>\n")

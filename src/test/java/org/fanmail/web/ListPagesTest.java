@@ -150,10 +150,19 @@ class ListPagesTest {
         .then()
         .statusCode(413);
 
+    given()
+        .contentType(FORM)
+        .formParam("email", stranger)
+        .formParam("name", "Two\r\nLines")
+        .post("/lists/" + list + "/subscribe")
+        .then()
+        .statusCode(400)
+        .body(containsString("one line"));
     String forStranger =
         given()
             .contentType(FORM)
             .formParam("email", stranger)
+            .formParam("name", "Ann <b>Example</b>")
             .post("/lists/" + list + "/subscribe")
             .then()
             .statusCode(200)
@@ -187,6 +196,10 @@ class ListPagesTest {
             "select count(*) from subscription_request where email = ? and source = 'web'"
                 + " and state = 'DONE'",
             stranger));
+    assertEquals(
+        "Ann <b>Example</b>",
+        db.scalar("select name from member where email = ?", stranger),
+        "the typed name becomes the member's");
   }
 
   @Test
