@@ -350,14 +350,54 @@ class ArchitectureTest {
               "org.fanmail.web..")
           .allowEmptyShould(true);
 
+  /**
+   * Only the REST layer and the archive (which shows a message's text as digests do, through {@code
+   * PlainTextParts}) import digest.
+   */
   @ArchTest
   static final ArchRule onlyAdminImportsDigest =
       noClasses()
           .that()
-          .resideOutsideOfPackages("org.fanmail.digest..", "org.fanmail.admin..")
+          .resideOutsideOfPackages(
+              "org.fanmail.digest..", "org.fanmail.admin..", "org.fanmail.archive..")
           .should()
           .dependOnClassesThat()
           .resideInAPackage("org.fanmail.digest..")
+          .allowEmptyShould(true);
+
+  /**
+   * The public archive (thread index, pages' reads, mbox import) stands on list, decorate's header
+   * parsing and digest's text parts; no stage, no delivery, no request handling.
+   */
+  @ArchTest
+  static final ArchRule archiveKnowsNoStage =
+      noClasses()
+          .that()
+          .resideInAPackage("org.fanmail.archive..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(
+              "org.fanmail.smtp..",
+              "org.fanmail.moderation..",
+              "org.fanmail.fanout..",
+              "org.fanmail.delivery..",
+              "org.fanmail.bounce..",
+              "org.fanmail.request..",
+              "org.fanmail.web..",
+              "org.fanmail.auth..",
+              "org.fanmail.dkim..")
+          .allowEmptyShould(true);
+
+  /** Only the public pages and the REST layer (the mbox import) use the archive. */
+  @ArchTest
+  static final ArchRule onlyWebAndAdminUseTheArchive =
+      noClasses()
+          .that()
+          .resideOutsideOfPackages(
+              "org.fanmail.archive..", "org.fanmail.web..", "org.fanmail.admin..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAPackage("org.fanmail.archive..")
           .allowEmptyShould(true);
 
   @ArchTest

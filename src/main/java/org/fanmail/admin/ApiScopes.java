@@ -79,6 +79,7 @@ public final class ApiScopes {
 
     op("GET /api/lists/{address}/posts", Rule.MANAGE_LIST, null);
     op("GET /api/lists/{address}/archive.mbox", Rule.MANAGE_LIST, null);
+    op("POST /api/lists/{address}/archive.mbox", Rule.MANAGE_LIST, "archive.import");
     op("POST /api/lists/{address}/digests", Rule.MANAGE_LIST, "digest.send");
     op("GET /api/lists/{address}/digests", Rule.MANAGE_LIST, null);
     op("GET /api/lists/{address}/digests/{volume}/{issue}/raw", Rule.MANAGE_LIST, null);

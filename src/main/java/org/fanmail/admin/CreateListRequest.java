@@ -2,6 +2,7 @@ package org.fanmail.admin;
 
 import java.util.List;
 import java.util.Optional;
+import org.fanmail.list.ArchiveAccess;
 import org.fanmail.list.DigestSettings;
 import org.fanmail.list.DmarcMitigation;
 import org.fanmail.list.ListChanges;
@@ -31,7 +32,9 @@ public record CreateListRequest(
     DmarcMitigation dmarcMitigation,
     Boolean dmarcMitigateAlways,
     MemberAuth memberAuth,
-    DigestSettings digest) {
+    DigestSettings digest,
+    ArchiveAccess archive,
+    Boolean advertised) {
 
   ListChanges settings() {
     return new ListChanges(
@@ -50,6 +53,8 @@ public record CreateListRequest(
         dmarcMitigateAlways,
         memberAuth,
         digest,
-        false);
+        false,
+        archive,
+        advertised);
   }
 }

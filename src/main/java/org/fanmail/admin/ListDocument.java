@@ -2,6 +2,7 @@ package org.fanmail.admin;
 
 import java.time.OffsetDateTime;
 import java.util.List;
+import org.fanmail.list.ArchiveAccess;
 import org.fanmail.list.DigestSettings;
 import org.fanmail.list.DmarcMitigation;
 import org.fanmail.list.ListOverview;
@@ -31,7 +32,9 @@ public record ListDocument(
     DmarcMitigation dmarcMitigation,
     boolean dmarcMitigateAlways,
     MemberAuth memberAuth,
-    DigestSettings digest) {
+    DigestSettings digest,
+    ArchiveAccess archive,
+    boolean advertised) {
 
   static ListDocument of(ListOverview overview) {
     MailingList l = overview.list();
@@ -54,6 +57,8 @@ public record ListDocument(
         l.dmarcMitigateAlways,
         l.memberAuth,
         new DigestSettings(
-            l.digestEnabled, l.digestSchedule, l.digestSizeThresholdKb, l.digestMaxPosts));
+            l.digestEnabled, l.digestSchedule, l.digestSizeThresholdKb, l.digestMaxPosts),
+        l.archive,
+        l.advertised);
   }
 }

@@ -38,7 +38,9 @@ record ListPatchRequest(JsonNode sent, CreateListRequest values) {
         required("dmarcMitigateAlways", values.dmarcMitigateAlways()),
         required("memberAuth", values.memberAuth()),
         digest(),
-        sent.path("digest").has("maxPosts") && values.digest().maxPosts() == null);
+        sent.path("digest").has("maxPosts") && values.digest().maxPosts() == null,
+        required("archive", values.archive()),
+        required("advertised", values.advertised()));
   }
 
   /** The digest settings sent; only {@code maxPosts} may be null (no limit but the built-in). */

@@ -72,4 +72,7 @@ public interface FanmailConfig {
 
   /** The public unsubscribe pages. */
   UnsubscribeConfig unsubscribe();
+
+  /** The public list, archive and manage pages. */
+  PagesConfig pages();
 }

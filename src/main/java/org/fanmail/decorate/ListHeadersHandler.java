@@ -13,8 +13,10 @@ import java.nio.charset.StandardCharsets;
  * {@code List-Unsubscribe-Post: List-Unsubscribe=One-Click} come from {@link #recipientFields},
  * spliced in per recipient after the shared header block.
  *
- * <p>No {@code List-Archive}: fanmail's archive is served only under the admin API (behind its
- * token), and RFC 2369 names a place the recipient can reach.
+ * <p>{@code List-Archive} names the list's archive pages when its readers may open them (archive
+ * PUBLIC or MEMBERS, {@link ListIdentity#archiveUrl}); otherwise an upstream one is removed, since
+ * a PRIVATE archive is served only under the admin API and RFC 2369 names a place the recipient can
+ * reach.
  */
 public final class ListHeadersHandler implements HeaderHandler {
   @Override
@@ -23,6 +25,11 @@ public final class ListHeadersHandler implements HeaderHandler {
     headers.set("List-Help", "<mailto:" + list.subAddress("request") + "?subject=help>");
     headers.set("List-Subscribe", "<mailto:" + list.subAddress("join") + ">");
     headers.set("List-Owner", "<mailto:" + list.subAddress("owner") + ">");
+    if (list.archiveUrl() != null) {
+      headers.set("List-Archive", "<" + list.archiveUrl() + ">");
+    } else {
+      headers.remove("List-Archive");
+    }
     headers.remove("List-Unsubscribe-Post");
     if (list.personalized()) {
       headers.remove("List-Unsubscribe");

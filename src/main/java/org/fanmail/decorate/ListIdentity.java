@@ -12,6 +12,8 @@ package org.fanmail.decorate;
  * @param unsubscribeUrl list-level HTTPS link for List-Unsubscribe (shared copies)
  * @param personalized true when each recipient gets its own copy: List-Unsubscribe is then added
  *     per recipient, not by the handlers
+ * @param archiveUrl the list's archive page for {@code List-Archive} (RFC 2369), or null when the
+ *     list's archive is not shown to its readers
  */
 public record ListIdentity(
     String address,
@@ -21,7 +23,30 @@ public record ListIdentity(
     String subjectPrefix,
     boolean replyToList,
     String unsubscribeUrl,
-    boolean personalized) {
+    boolean personalized,
+    String archiveUrl) {
+
+  /** A list whose archive is not named in its copies. */
+  public ListIdentity(
+      String address,
+      String localPart,
+      String domain,
+      String name,
+      String subjectPrefix,
+      boolean replyToList,
+      String unsubscribeUrl,
+      boolean personalized) {
+    this(
+        address,
+        localPart,
+        domain,
+        name,
+        subjectPrefix,
+        replyToList,
+        unsubscribeUrl,
+        personalized,
+        null);
+  }
 
   /** A list whose copies are shared by all recipients of a transaction. */
   public ListIdentity(

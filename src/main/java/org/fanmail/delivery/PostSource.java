@@ -7,7 +7,8 @@ import org.fanmail.queue.PostPurpose;
 /**
  * The raw post and its list, as {@link DeliveryQueries#LOAD_POST} and {@link
  * DeliveryQueries#CHECK_LEASE_AND_LOAD} read them, for building the outgoing message ({@link
- * PreparedMessages}). The list's columns are null when the list is gone.
+ * PreparedMessages}). The list's columns are null when the list is gone; {@code archiveShown}: its
+ * copies name its archive pages ({@code List-Archive}, archive PUBLIC or MEMBERS).
  */
 record PostSource(
     byte[] raw,
@@ -21,7 +22,8 @@ record PostSource(
     String envelopeFrom,
     long listId,
     boolean personalize,
-    String dmarcAction) {
+    String dmarcAction,
+    boolean archiveShown) {
 
   /** System mail goes out as written, with its own envelope sender. */
   boolean system() {
@@ -47,6 +49,7 @@ record PostSource(
         rs.getString(at + 8),
         rs.getLong(at + 9),
         rs.getBoolean(at + 10),
-        rs.getString(at + 11));
+        rs.getString(at + 11),
+        rs.getBoolean(at + 12));
   }
 }

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.fanmail.config.FanmailConfig;
+import org.fanmail.decorate.ArchiveLinks;
 import org.fanmail.decorate.DmarcAction;
 import org.fanmail.decorate.HeaderBlock;
 import org.fanmail.decorate.HeaderDecorator;
@@ -42,6 +43,7 @@ public class PreparedMessages {
   private final DeliveryStore store;
   private final HeaderDecorator decorator = new HeaderDecorator();
   private final UnsubscribeLinks links;
+  private final ArchiveLinks archiveLinks;
   private final VerpTags verpTags;
   private final LinkedHashMap<Long, PreparedMessage> cache = new LinkedHashMap<>(16, 0.75f, true);
   private long bytes;
@@ -56,6 +58,7 @@ public class PreparedMessages {
     this.store = store;
     this.signing = CopySigning.of(keys, config, metrics::signed);
     this.links = new UnsubscribeLinks(config.publicUrl(), LinkTokens.of(config));
+    this.archiveLinks = new ArchiveLinks(config.publicUrl());
     this.verpTags = VerpTags.of(config);
   }
 
@@ -149,7 +152,8 @@ public class PreparedMessages {
             p.digest() ? null : p.subjectPrefix(),
             "LIST".equals(p.replyTo()),
             links.forList(p.listId()),
-            p.personalize());
+            p.personalize(),
+            p.archiveShown() ? archiveLinks.forList(p.address()) : null);
     DmarcAction dmarc = DmarcAction.of(p.dmarcAction());
     OutgoingCopy copy = OutgoingCopy.of(raw, headerEnd, list, dmarc, decorator);
     byte[] rest = copy.rest();

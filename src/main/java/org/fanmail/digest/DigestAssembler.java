@@ -16,12 +16,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.fanmail.config.FanmailConfig;
+import org.fanmail.decorate.ArchiveLinks;
 import org.fanmail.decorate.DmarcAction;
 import org.fanmail.decorate.HeaderBlock;
 import org.fanmail.decorate.HeaderDecorator;
 import org.fanmail.decorate.ListIdentity;
 import org.fanmail.decorate.OutgoingCopy;
 import org.fanmail.decorate.UnsubscribeLinks;
+import org.fanmail.list.ArchiveAccess;
 import org.fanmail.list.DeliveryMode;
 import org.fanmail.list.DigestSettings;
 import org.fanmail.mail.LinkTokens;
@@ -49,6 +51,7 @@ public class DigestAssembler {
   private final AgroalDataSource dataSource;
   private final Event<PostCommitted> committed;
   private final UnsubscribeLinks links;
+  private final ArchiveLinks archiveLinks;
   private final HeaderDecorator decorator = new HeaderDecorator();
 
   public DigestAssembler(
@@ -56,6 +59,7 @@ public class DigestAssembler {
     this.dataSource = dataSource;
     this.committed = committed;
     this.links = new UnsubscribeLinks(config.publicUrl(), LinkTokens.of(config));
+    this.archiveLinks = new ArchiveLinks(config.publicUrl());
   }
 
   /** The list's period as locked, with its settings. */
@@ -240,7 +244,10 @@ public class DigestAssembler {
                 rs.getString(9),
                 "LIST".equals(rs.getString(10)),
                 links.forList(listId),
-                rs.getBoolean(11));
+                rs.getBoolean(11),
+                ArchiveAccess.valueOf(rs.getString(16)).shown()
+                    ? archiveLinks.forList(rs.getString(5))
+                    : null);
         return new Period(
             listId,
             rs.getInt(1),

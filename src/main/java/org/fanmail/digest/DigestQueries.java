@@ -21,7 +21,7 @@ final class DigestQueries {
       "select ld.volume, ld.next_issue, ld.volume_year, ld.period_started, l.address, l.local_part,"
           + " l.domain, l.name, l.subject_prefix, l.reply_to, l.personalize, l.digest_schedule,"
           + " l.digest_size_threshold_kb, l.digest_max_posts,"
-          + " extract(year from now() at time zone 'UTC')::int"
+          + " extract(year from now() at time zone 'UTC')::int, l.archive_access"
           + " from list_digest ld join mailing_list l on l.id = ld.list_id"
           + " where ld.list_id = ? for update of ld";
 

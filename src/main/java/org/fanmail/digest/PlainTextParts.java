@@ -17,9 +17,10 @@ import org.fanmail.decorate.HeaderField;
  * the declared charset) in order; of a multipart/alternative, the plain part only; every other part
  * named as {@code [Attachment: name (type, N bytes), not included]}. Bounded and forgiving: at most
  * {@link #MAX_PARTS} parts and {@link #MAX_DEPTH} levels, a missing boundary leaves a part whole,
- * an unknown charset reads as UTF-8; it never throws on bad input. Pure.
+ * an unknown charset reads as UTF-8; it never throws on bad input. Pure. Also the text of a message
+ * on the archive pages ({@code archive.ArchiveReader}): never HTML, whatever the message holds.
  */
-final class PlainTextParts {
+public final class PlainTextParts {
   static final int MAX_PARTS = 100;
   static final int MAX_DEPTH = 5;
 
@@ -32,7 +33,7 @@ final class PlainTextParts {
   private PlainTextParts() {}
 
   /** The text of {@code message}, whose header section ends at {@code headerEnd}. */
-  static String of(byte[] message, int headerEnd) {
+  public static String of(byte[] message, int headerEnd) {
     PlainTextParts p = new PlainTextParts();
     p.entity(message, 0, message.length, headerEnd, 0, "text/plain");
     return String.join("\r\n", p.out);

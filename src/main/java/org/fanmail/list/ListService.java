@@ -259,6 +259,12 @@ public class ListService {
     if (c.memberAuth() != null) {
       list.memberAuth = c.memberAuth();
     }
+    if (c.archive() != null) {
+      list.archive = c.archive();
+    }
+    if (c.advertised() != null) {
+      list.advertised = c.advertised();
+    }
     DigestSettings d = c.digest();
     if (d != null) {
       if (d.enabled() != null) {

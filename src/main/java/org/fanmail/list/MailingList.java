@@ -55,6 +55,15 @@ public class MailingList {
   @Column(name = "member_auth", nullable = false)
   public MemberAuth memberAuth = MemberAuth.NONE;
 
+  /** Who may read the archive pages (README "For members"). */
+  @Enumerated(EnumType.STRING)
+  @Column(name = "archive_access", nullable = false)
+  public ArchiveAccess archive = ArchiveAccess.PRIVATE;
+
+  /** Whether {@code /lists/{address}} shows the list and its forms. */
+  @Column(nullable = false)
+  public boolean advertised;
+
   @Column(name = "subject_prefix")
   public String subjectPrefix;
 

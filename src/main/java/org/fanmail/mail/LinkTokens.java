@@ -90,7 +90,13 @@ public final class LinkTokens {
      * list-confirm+TOKEN}: compact form only, names the request (the subject id), which carries the
      * list and the expiry.
      */
-    CONFIRM(5);
+    CONFIRM(5),
+    /**
+     * The link mailed to a member who asked for it on the list page: names the list and the member,
+     * opens {@code /manage/{token}} (delivery mode, own posts, leaving; on a MEMBERS archive, the
+     * archive), expires.
+     */
+    MANAGE(6);
 
     final byte code;
 

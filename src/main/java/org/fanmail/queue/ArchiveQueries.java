@@ -48,12 +48,13 @@ public final class ArchiveQueries {
   /**
    * The next posts of a list's mbox export, oldest first by id after the last one written (keyset,
    * not offset: the walk costs the same at the end of a large archive as at its start). Only posts
-   * that were accepted: ACCEPTED, DELIVERING, DONE, and whose bytes are kept (a list whose archive
-   * is off loses them after the retention). Parameters: list id, last id, limit.
+   * that were accepted: ACCEPTED, DELIVERING, DONE, and messages imported into the archive
+   * (ARCHIVED, always DONE), whose bytes are kept (a list whose archive is off loses them after the
+   * retention). Parameters: list id, last id, limit.
    */
   public static final String MBOX_NEXT =
       "select id, envelope_from, received_at, size from post"
-          + " where list_id = ? and purpose = 'POST' and id > ?"
+          + " where list_id = ? and purpose in ('POST', 'ARCHIVED') and id > ?"
           + " and state in ('ACCEPTED', 'DELIVERING', 'DONE') and raw_purged_at is null"
           + " order by id limit ?";
 }

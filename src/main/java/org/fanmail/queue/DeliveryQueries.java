@@ -58,7 +58,8 @@ public final class DeliveryQueries {
   public static final String CHECK_LEASE_AND_LOAD =
       "select p.received_at, o.ids, o.emails, o.members,"
           + " p.raw, l.address, l.local_part, l.domain, l.name, l.subject_prefix, l.reply_to,"
-          + " p.purpose, p.envelope_from, l.id, l.personalize, p.dmarc_action"
+          + " p.purpose, p.envelope_from, l.id, l.personalize, p.dmarc_action,"
+          + " l.archive_access <> 'PRIVATE'"
           + " from delivery d join post p on p.id = d.post_id"
           + " left join mailing_list l on l.id = p.list_id"
           + " cross join lateral (select array_agg(r.id order by r.id) as ids,"
@@ -252,7 +253,8 @@ public final class DeliveryQueries {
   /** The raw post and what decoration needs to know about its list. */
   public static final String LOAD_POST =
       "select p.raw, l.address, l.local_part, l.domain, l.name, l.subject_prefix, l.reply_to,"
-          + " p.purpose, p.envelope_from, l.id, l.personalize, p.dmarc_action"
+          + " p.purpose, p.envelope_from, l.id, l.personalize, p.dmarc_action,"
+          + " l.archive_access <> 'PRIVATE'"
           + " from post p join mailing_list l on l.id = p.list_id where p.id = ?";
 
   /** Queue depth for the gauge: delivery rows (transactions) still to be made. */

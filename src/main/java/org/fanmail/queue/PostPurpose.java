@@ -27,5 +27,10 @@ public enum PostPurpose {
    * One form of a digest issue, written by the digest assembler ACCEPTED, expanded to the members
    * fixed for it in {@code digest_member}, decorated like a post but without the subject prefix.
    */
-  DIGEST
+  DIGEST,
+  /**
+   * A message imported into a list's archive from an mbox: written DONE, never expanded, never in a
+   * digest; read by the archive pages and the mbox export like a delivered post.
+   */
+  ARCHIVED
 }

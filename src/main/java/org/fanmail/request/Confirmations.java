@@ -98,6 +98,9 @@ public class Confirmations {
     }
     SubscriptionRows.setState(c, r.id(), DONE, null, true);
     MemberChanges.complete(out, r.action(), r.email());
+    if (r.action() == RequestAction.SUBSCRIBE) {
+      SubscriptionRows.copyName(c, r.id());
+    }
     return new ConfirmResult(
         ConfirmResult.Status.COMPLETED, r.action(), r.email(), list.address(), list.name());
   }

@@ -93,6 +93,9 @@ public class OwnerDecisions {
       }
       SubscriptionRows.setState(c, requestId, DONE, null, true);
       MemberChanges.complete(out, r.action(), r.email());
+      if (r.action() == RequestAction.SUBSCRIBE) {
+        SubscriptionRows.copyName(c, requestId);
+      }
     } else {
       if (!state.isOpen()) {
         throw new RequestStateException(

@@ -195,4 +195,22 @@ public final class RequestQueries {
   public static final String SET_DELIVERY_MODE =
       "update member set delivery_mode = ?, updated_at = now() where list_id = ? and email_key = ?"
           + " returning id";
+
+  /**
+   * The name typed with a subscription on a list page, kept on the open request it started.
+   * Parameters: name, list id, email.
+   */
+  public static final String SET_OPEN_REQUEST_NAME =
+      "update subscription_request set name = ?, updated_at = now()"
+          + " where list_id = ? and email_key = lower(?) and action = 'SUBSCRIBE'"
+          + " and state in ('CONFIRMING', 'MODERATING')";
+
+  /**
+   * A completed subscription's name becomes the member's, unless the member has one already.
+   * Parameter: request id.
+   */
+  public static final String NAME_FROM_REQUEST =
+      "update member m set name = r.name, updated_at = now() from subscription_request r"
+          + " where r.id = ? and r.name is not null and m.list_id = r.list_id"
+          + " and m.email_key = r.email_key and m.name = ''";
 }

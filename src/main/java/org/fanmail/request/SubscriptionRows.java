@@ -113,4 +113,12 @@ final class SubscriptionRows {
   static SubscriptionRequestState state(SubscriptionRequest r) {
     return SubscriptionRequestState.valueOf(r.state());
   }
+
+  /** A completed subscription's typed name becomes the member's ({@code NAME_FROM_REQUEST}). */
+  static void copyName(Connection c, long requestId) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(RequestQueries.NAME_FROM_REQUEST)) {
+      ps.setLong(1, requestId);
+      ps.executeUpdate();
+    }
+  }
 }

@@ -87,7 +87,8 @@ public class Subscriptions {
 
   /**
    * Asks for {@code action} on {@code address}, on behalf of {@code requester} (the address the
-   * request came from; another address than {@code address} makes it a third-party request).
+   * request came from; another address than {@code address} makes it a third-party request, and so
+   * does null: a requester nobody knows, such as a web form).
    */
   Outcome request(
       Outbox out,
@@ -100,7 +101,7 @@ public class Subscriptions {
     Connection c = out.connection();
     ListRef list = out.list();
     String email = address.toString();
-    boolean thirdParty = requester != null && !requester.key().equals(address.key());
+    boolean thirdParty = requester == null || !requester.key().equals(address.key());
     MemberStatus status = SubscriptionRows.memberStatus(c, list.id(), email);
     boolean pointless =
         action == RequestAction.SUBSCRIBE
@@ -161,6 +162,40 @@ public class Subscriptions {
     }
     SubscriptionRows.insert(c, list.id(), email, action, DONE, null, null, false, source, postId);
     return MemberChanges.complete(out, action, email);
+  }
+
+  /**
+   * A subscription asked for on the list's public page: whoever typed the address is not known to
+   * own it, so the address always confirms (a third-party request, whatever the policy; the
+   * policy's owner approval still follows), and nothing tells the caller whether it is a member
+   * already. The confirmation mail counts against {@code source} (the client's network, {@link
+   * SystemMailCaps}) and the per-address daily cap. {@code name} (null: none; a single line the
+   * caller checked) waits with the request and becomes the member's name when it completes. Own
+   * transaction; an unknown list does nothing.
+   */
+  public void subscribeFromPage(long listId, EmailAddress address, String name, String source)
+      throws SQLException {
+    List<Long> queued = new ArrayList<>();
+    Transactions.inTransaction(
+        dataSource,
+        c -> {
+          Optional<ListRef> list = ListRef.load(c, listId);
+          if (list.isPresent()) {
+            Outbox out = outbox(c, list.get(), source, "auto-generated", queued);
+            Outcome o = request(out, RequestAction.SUBSCRIBE, address, null, "web", null);
+            if (name != null && !name.isBlank()) {
+              try (PreparedStatement ps =
+                  c.prepareStatement(RequestQueries.SET_OPEN_REQUEST_NAME)) {
+                ps.setString(1, name.strip());
+                ps.setLong(2, listId);
+                ps.setString(3, address.toString());
+                ps.executeUpdate();
+              }
+            }
+            LOG.infof("list %s: subscription from the list page: %s", list.get().address(), o);
+          }
+        });
+    systemMail.wake(queued);
   }
 
   /**

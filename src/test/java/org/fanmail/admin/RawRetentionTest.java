@@ -93,6 +93,39 @@ class RawRetentionTest {
     assertEquals(3, mbox.lines().filter(l -> l.startsWith("From s@example.test ")).count(), mbox);
   }
 
+  /**
+   * Archive pages that readers may open keep their posts: a list whose {@code archive} is PUBLIC or
+   * MEMBERS keeps its delivered and imported (ARCHIVED) posts' bytes even with {@code
+   * mailing_list.archive} off; a PRIVATE one with it off loses both.
+   */
+  @Test
+  void shownArchivesKeepDeliveredAndImportedPosts() throws SQLException {
+    TestMail rows = new TestMail(dataSource);
+    String shown =
+        createList(org.fanmail.testing.AdminApi.uniqueAddress("shown"), "\"archive\":\"MEMBERS\"");
+    String hidden =
+        createList(org.fanmail.testing.AdminApi.uniqueAddress("hidden"), "\"archive\":\"PRIVATE\"");
+    setArchive(shown, false);
+    setArchive(hidden, false);
+    Map<String, Long> ids = new LinkedHashMap<>();
+    for (String list : new String[] {shown, hidden}) {
+      String name = list.equals(shown) ? "shown" : "hidden";
+      ids.put(name + " POST", post(rows, list, "DONE", 31));
+      long imported = post(rows, list, "DONE", 31);
+      setPurpose(imported, "ARCHIVED");
+      ids.put(name + " ARCHIVED", imported);
+      long refused = post(rows, list, "REJECTED", 31);
+      ids.put(name + " REJECTED", refused);
+    }
+
+    retention.purge();
+
+    for (Map.Entry<String, Long> e : ids.entrySet()) {
+      boolean purged = e.getKey().startsWith("hidden") || e.getKey().endsWith("REJECTED");
+      assertEquals(purged, purgedAt(e.getValue()) != null, e.getKey());
+    }
+  }
+
   private static byte[] bytes() {
     return "Subject: kept\r\n\r\nbody\r\n".getBytes(StandardCharsets.UTF_8);
   }

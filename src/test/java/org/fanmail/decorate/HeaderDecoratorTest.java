@@ -144,4 +144,29 @@ class HeaderDecoratorTest {
             + "List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n",
         fields);
   }
+
+  @Test
+  void listArchiveNamesTheArchivePagesOnlyWhenTheyAreShown() {
+    String upstream = HEADERS + "List-Archive: <https://elsewhere.example/archive>\r\n";
+    String url =
+        new ArchiveLinks(java.net.URI.create("https://lists.example.org"))
+            .forList("dev@lists.example.org");
+    assertEquals("https://lists.example.org/lists/dev@lists.example.org/archive", url);
+    ListIdentity shown =
+        new ListIdentity(
+            LIST.address(), "dev", LIST.domain(), "Developers", null, false, "u", false, url);
+    String out = decorate(upstream, shown);
+    assertTrue(
+        out.contains(
+            "List-Archive: <https://lists.example.org/lists/dev@lists.example.org/archive>\r\n"),
+        out);
+    assertFalse(out.contains("elsewhere.example"), out);
+    // PRIVATE: no List-Archive, and an upstream one (naming someone else's archive) goes.
+    String hidden = decorate(upstream, LIST);
+    assertFalse(hidden.contains("List-Archive"), hidden);
+    // A base with a path and a trailing slash; an odd local part is percent-encoded.
+    assertEquals(
+        "https://x.test/fm/lists/a%20b%2Bc@x.test/archive",
+        new ArchiveLinks(java.net.URI.create("https://x.test/fm/")).forList("a b+c@x.test"));
+  }
 }

@@ -60,7 +60,9 @@ class QueriesTest {
                 "ModerationQueries",
                 "DigestQueries",
                 "ShapingQueries",
-                "AccountQueries")),
+                "AccountQueries",
+                "ArchiveIndexQueries",
+                "ListPageQueries")),
         "found " + classes);
     List<String> failures = new ArrayList<>();
     try (Connection c = dataSource.getConnection()) {

@@ -22,6 +22,7 @@ import java.util.regex.Pattern;
 import org.fanmail.account.Role;
 import org.fanmail.decorate.DmarcAction;
 import org.fanmail.dkim.SigningAlgorithm;
+import org.fanmail.list.ArchiveAccess;
 import org.fanmail.list.DeliveryMode;
 import org.fanmail.list.DmarcMitigation;
 import org.fanmail.list.MemberAuth;
@@ -66,7 +67,8 @@ class StateConstraintsTest {
           new Column("delivery", "delivery_tls_policy_ck", TlsMode.class),
           new Column("shaping_site", "shaping_site_state_ck", SiteState.class),
           new Column("dkim_key", "dkim_key_algorithm_ck", SigningAlgorithm.class),
-          new Column("account", "account_role_ck", Role.class));
+          new Column("account", "account_role_ck", Role.class),
+          new Column("mailing_list", "mailing_list_archive_access_ck", ArchiveAccess.class));
 
   private static final Pattern QUOTED = Pattern.compile("'((?:[^']|'')*)'");
 
