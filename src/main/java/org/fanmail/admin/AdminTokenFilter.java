@@ -17,10 +17,11 @@ import org.fanmail.config.SecretsCheck;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
- * Guards every JAX-RS request whose path lies under {@code /api}: without {@code Authorization:
- * Bearer <fanmail.admin.token>} the answer is 401 problem+json with {@code WWW-Authenticate:
- * Bearer}. It runs before resource matching, so resources added later under {@code /api} and
- * unknown {@code /api} paths are covered without any annotation.
+ * Guards every JAX-RS request whose path lies under {@code /api} or {@code /admin} (the web admin's
+ * pages): without {@code Authorization: Bearer <fanmail.admin.token>} the answer is 401
+ * problem+json with {@code WWW-Authenticate: Bearer}. It runs before resource matching, so
+ * resources added later under {@code /api} and unknown {@code /api} paths are covered without any
+ * annotation.
  *
  * <p>The path is normalized first (case, repeated slashes, dot segments, matrix parameters) so no
  * spelling of an {@code /api} path slips past. Tokens are compared as SHA-256 digests with {@link
@@ -57,7 +58,9 @@ public class AdminTokenFilter {
     return Response.fromResponse(problem).header(HttpHeaders.WWW_AUTHENTICATE, "Bearer").build();
   }
 
-  /** True when {@code path}, once normalized, is {@code /api} or lies under it. */
+  /**
+   * True when {@code path}, once normalized, is {@code /api} or {@code /admin} or lies under one.
+   */
   static boolean isAdminPath(String path) {
     if (path == null) {
       return false;
@@ -75,7 +78,9 @@ public class AdminTokenFilter {
         segments.addLast(segment.toLowerCase(Locale.ROOT));
       }
     }
-    return "api".equals(segments.peekFirst());
+    String first = segments.peekFirst();
+    // /admin: the web admin's pages, guarded by the same token until login sessions exist.
+    return "api".equals(first) || "admin".equals(first);
   }
 
   private static byte[] digest(String token) {

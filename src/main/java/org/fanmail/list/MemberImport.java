@@ -53,6 +53,12 @@ public class MemberImport {
    * from the thread of its transaction). Must not be called inside a JTA transaction.
    */
   public ImportReport run(String listAddress, ImportRows rows) throws IOException {
+    return run(listAddress, rows, ImportProgress.NONE);
+  }
+
+  /** As {@link #run(String, ImportRows)}, telling {@code progress} after every batch written. */
+  public ImportReport run(String listAddress, ImportRows rows, ImportProgress progress)
+      throws IOException {
     int maxRows = config.admin().maxImportRows();
     try {
       return Transactions.fromTransaction(
@@ -62,7 +68,7 @@ public class MemberImport {
                 PreparedStatement modes = c.prepareStatement(MemberQueries.SET_IMPORTED_MODES)) {
               long listId = lockList(c, listAddress);
               try (Batch batch = new Batch(c, upsert, modes, listId)) {
-                return readAll(rows, maxRows, batch);
+                return readAll(rows, maxRows, batch, progress);
               }
             }
           });
@@ -71,7 +77,7 @@ public class MemberImport {
     }
   }
 
-  private ImportReport readAll(ImportRows rows, int maxRows, Batch batch)
+  private ImportReport readAll(ImportRows rows, int maxRows, Batch batch, ImportProgress progress)
       throws IOException, SQLException {
     List<InvalidRow> invalid = new ArrayList<>();
     long invalidTotal = 0;
@@ -119,7 +125,15 @@ public class MemberImport {
         duplicates++;
         continue;
       }
-      batch.add(address.toString(), address.domain(), name, mode == null ? null : mode.name());
+      if (batch.add(
+          address.toString(), address.domain(), name, mode == null ? null : mode.name())) {
+        progress.update(
+            count,
+            batch.doneAdded,
+            batch.doneUpdated,
+            batch.doneUnchanged + duplicates,
+            invalidTotal);
+      }
     }
     batch.flush();
     return new ImportReport(
@@ -180,6 +194,11 @@ public class MemberImport {
     long added;
     long updated;
     long unchanged;
+    // The counts as of the last completed upsert, copied on the caller's thread after it waited
+    // for that upsert: what a progress listener may read while the next one runs.
+    long doneAdded;
+    long doneUpdated;
+    long doneUnchanged;
 
     Batch(
         Connection connection, PreparedStatement upsert, PreparedStatement setModes, long listId) {
@@ -189,7 +208,8 @@ public class MemberImport {
       this.listId = listId;
     }
 
-    void add(String email, String domain, String name, String mode) throws SQLException {
+    /** Adds a row; true when that filled the batch and handed it to the writer. */
+    boolean add(String email, String domain, String name, String mode) throws SQLException {
       emails[size] = email;
       domains[size] = domain;
       names[size] = name;
@@ -197,7 +217,9 @@ public class MemberImport {
       size++;
       if (size == BATCH_SIZE) {
         send();
+        return true;
       }
+      return false;
     }
 
     /** Hands the batch to the writer once the previous upsert is done. */
@@ -206,6 +228,9 @@ public class MemberImport {
         return;
       }
       await();
+      doneAdded = added;
+      doneUpdated = updated;
+      doneUnchanged = unchanged;
       String[] e = size == BATCH_SIZE ? emails : Arrays.copyOf(emails, size);
       String[] d = size == BATCH_SIZE ? domains : Arrays.copyOf(domains, size);
       String[] n = size == BATCH_SIZE ? names : Arrays.copyOf(names, size);
