@@ -1,7 +1,7 @@
 // fanmail web admin: the only script. Pages work without it (they refresh themselves through a
 // <noscript> meta refresh); with it, an element carrying data-poll="URL" is updated from that
 // JSON every second: each [data-field=NAME] inside it gets the value NAME, a <progress> gets
-// "percent", and once "finished" is true the page is loaded again to show the result.
+// "percent"; once "finished" is true the page is loaded again (the server renders the result).
 (function () {
   "use strict";
   var root = document.querySelector("[data-poll]");
@@ -18,6 +18,11 @@
         return response.json();
       })
       .then(function (data) {
+        if (data.finished) {
+          // The page as the server renders it now: the final counts and the result in full.
+          window.location.reload();
+          return;
+        }
         root.querySelectorAll("[data-field]").forEach(function (element) {
           var name = element.getAttribute("data-field");
           if (Object.prototype.hasOwnProperty.call(data, name)) {
@@ -28,11 +33,7 @@
         if (bar && typeof data.percent === "number") {
           bar.value = data.percent;
         }
-        if (data.finished) {
-          window.location.reload();
-        } else {
-          window.setTimeout(tick, 1000);
-        }
+        window.setTimeout(tick, 1000);
       })
       .catch(function () {
         window.setTimeout(tick, 3000);
