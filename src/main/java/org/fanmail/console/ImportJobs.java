@@ -178,6 +178,7 @@ public class ImportJobs {
 
   private void run(long id, String listAddress, Path spooled, long size) {
     AtomicLong bytes = new AtomicLong();
+    long started = System.nanoTime();
     try (InputStream in = new CountingStream(Files.newInputStream(spooled), bytes)) {
       if (!markRunning(id)) {
         return;
@@ -192,13 +193,14 @@ public class ImportJobs {
                   progress(id, bytes.get(), read, added, updated, unchanged, invalid));
       finish(id, ImportJobState.DONE, size, report, report.invalidTotal(), invalidRows(report));
       LOG.infof(
-          "member import %d into %s: %d added, %d updated, %d unchanged, %d invalid",
+          "member import %d into %s: %d added, %d updated, %d unchanged, %d invalid in %d ms",
           id,
           listAddress,
           report.added(),
           report.updated(),
           report.unchanged(),
-          report.invalidTotal());
+          report.invalidTotal(),
+          (System.nanoTime() - started) / 1_000_000);
     } catch (ImportTooLargeException | InvalidInputException | UnknownListException e) {
       failQuietly(id, bytes.get(), e.getMessage());
     } catch (Exception e) {
