@@ -6,8 +6,10 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
 
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import java.net.URL;
 import org.fanmail.testing.TestSecrets;
 import org.junit.jupiter.api.Test;
 
@@ -43,6 +45,26 @@ class ListPagesTest {
         .post("/admin/lists")
         .then()
         .statusCode(401);
+  }
+
+  /** The management interface, where the OpenAPI document is served. */
+  @TestHTTPResource(value = "/", management = true)
+  URL management;
+
+  /** The HTML pages are no part of the REST API the OpenAPI document describes. */
+  @Test
+  void theOpenApiDocumentLeavesThePagesOut() {
+    String doc =
+        given()
+            .baseUri("http://" + management.getHost())
+            .port(management.getPort())
+            .get("/q/openapi?format=json")
+            .then()
+            .statusCode(200)
+            .extract()
+            .asString();
+    org.junit.jupiter.api.Assertions.assertTrue(doc.contains("\"/api/lists\""), "the API is there");
+    org.junit.jupiter.api.Assertions.assertFalse(doc.contains("/admin/"), "no /admin page in it");
   }
 
   @Test
