@@ -154,3 +154,32 @@ test("approve a held post and see its delivery complete", async () => {
   await screenshot(page, "post-delivery");
   await page.close();
 });
+
+test("a DKIM key created with the keyboard shows its TXT record; the sites page", async () => {
+  const page = await context.newPage();
+  const errors = [];
+  watch(page, errors);
+  const domain = `k${Date.now()}.example.test`;
+  await page.goto("/admin/dkim");
+  await page.getByLabel("Domain").fill(domain);
+  await page.keyboard.press("Tab");
+  await page.keyboard.type("browser1");
+  // Enter in a text field submits its form (the algorithm keeps its first choice, RSA).
+  await Promise.all([page.waitForNavigation(), page.keyboard.press("Enter")]);
+  const row = page.locator("tr", { hasText: `browser1._domainkey.${domain}` });
+  assert.match(await row.innerText(), /v=DKIM1; k=rsa; p=/);
+  await screenshot(page, "dkim");
+  await Promise.all([
+    page.waitForNavigation(),
+    row.getByRole("button", { name: "Deactivate browser1" }).click(),
+  ]);
+  assert.match(
+    await page.locator("tr", { hasText: `browser1._domainkey.${domain}` }).innerText(),
+    /Activate browser1/,
+  );
+  await page.goto("/admin/sites");
+  assert.equal(await page.locator("h1").innerText(), "Delivery sites");
+  await screenshot(page, "sites");
+  assert.deepEqual(errors, []);
+  await page.close();
+});
