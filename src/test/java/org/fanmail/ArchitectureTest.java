@@ -189,13 +189,16 @@ class ArchitectureTest {
                           "org.fanmail.stage..")))
           .allowEmptyShould(true);
 
-  /** Only delivery and the REST layer use shaping. */
+  /** Only delivery, the REST layer and the web admin use shaping. */
   @ArchTest
   static final ArchRule onlyDeliveryAndAdminUseShaping =
       noClasses()
           .that()
           .resideOutsideOfPackages(
-              "org.fanmail.shaping..", "org.fanmail.delivery..", "org.fanmail.admin..")
+              "org.fanmail.shaping..",
+              "org.fanmail.delivery..",
+              "org.fanmail.admin..",
+              "org.fanmail.console..")
           .should()
           .dependOnClassesThat()
           .resideInAPackage("org.fanmail.shaping..")
@@ -225,6 +228,40 @@ class ArchitectureTest {
               "org.fanmail.delivery..",
               "org.fanmail.decorate..",
               "org.fanmail.bounce..")
+          .allowEmptyShould(true);
+
+  /** Nothing imports the web admin's pages. */
+  @ArchTest
+  static final ArchRule nothingImportsTheConsole =
+      noClasses()
+          .that()
+          .resideOutsideOfPackage("org.fanmail.console..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAPackage("org.fanmail.console..")
+          .allowEmptyShould(true);
+
+  /**
+   * The web admin calls the services and queries of the packages it shows (never the REST layer,
+   * whose documents and mappers are its own, and no stage's machinery).
+   */
+  @ArchTest
+  static final ArchRule consoleUsesServicesNotStages =
+      noClasses()
+          .that()
+          .resideInAPackage("org.fanmail.console..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(
+              "org.fanmail.admin..",
+              "org.fanmail.web..",
+              "org.fanmail.smtp..",
+              "org.fanmail.auth..",
+              "org.fanmail.fanout..",
+              "org.fanmail.delivery..",
+              "org.fanmail.decorate..",
+              "org.fanmail.tlspolicy..",
+              "org.fanmail.embedded..")
           .allowEmptyShould(true);
 
   @ArchTest

@@ -30,9 +30,10 @@ import org.fanmail.account.WebSessions;
  * AdminTokenFilter}) or a valid session cookie. Without either, a browser asking for HTML is sent
  * to {@code /admin/login?next=…} (303), anything else gets 401. A session's principal is looked up
  * after matching (worker thread), and an unsafe request with a session must carry the session's
- * CSRF token, in the header {@code X-CSRF-Token} or the form field {@code csrf} of a urlencoded
- * body (at most {@value #MAX_FORM_BYTES} bytes); otherwise 403. Bearer requests carry no ambient
- * credential and need no CSRF token.
+ * CSRF token, in the header {@code X-CSRF-Token}, the form field {@code csrf} of a urlencoded body
+ * (at most {@value #MAX_FORM_BYTES} bytes) or, for a multipart upload only, the query parameter
+ * {@code csrf} of its action URL; otherwise 403. Bearer requests carry no ambient credential and
+ * need no CSRF token.
  */
 @ApplicationScoped
 public class AdminPageAccess {
@@ -88,6 +89,12 @@ public class AdminPageAccess {
     if (given == null) {
       given = formField(request, "csrf");
     }
+    if (given == null && isMultipart(request)) {
+      // A file upload form cannot set a header and its body is not read here: its token rides in
+      // the form's action URL (never logged by fanmail; pages send no Referer, see
+      // PublicPageHeaders).
+      given = request.getUriInfo().getQueryParameters().getFirst("csrf");
+    }
     if (given != null
         && MessageDigest.isEqual(
             expected.getBytes(StandardCharsets.UTF_8), given.getBytes(StandardCharsets.UTF_8))) {
@@ -123,6 +130,11 @@ public class AdminPageAccess {
     }
     return AdminTokenFilter.unauthorized(
         "this page needs a login (session cookie) or Authorization: Bearer <token>");
+  }
+
+  private static boolean isMultipart(ContainerRequestContext request) {
+    MediaType type = request.getMediaType();
+    return type != null && type.isCompatible(MediaType.MULTIPART_FORM_DATA_TYPE);
   }
 
   /** A field of a urlencoded body, the body put back for the resource; null when absent. */

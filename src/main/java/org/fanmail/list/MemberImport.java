@@ -58,6 +58,12 @@ public class MemberImport {
    * from the thread of its transaction). Must not be called inside a JTA transaction.
    */
   public ImportReport run(String listAddress, ImportRows rows) throws IOException {
+    return run(listAddress, rows, ImportProgress.NONE);
+  }
+
+  /** As {@link #run(String, ImportRows)}, telling {@code progress} after every batch written. */
+  public ImportReport run(String listAddress, ImportRows rows, ImportProgress progress)
+      throws IOException {
     int maxRows = config.admin().maxImportRows();
     try {
       return Transactions.fromTransaction(
@@ -68,7 +74,7 @@ public class MemberImport {
                     c.prepareStatement(MemberQueries.SET_IMPORTED_ATTRIBUTES)) {
               long listId = lockList(c, listAddress);
               try (Batch batch = new Batch(c, upsert, attributes, listId)) {
-                return readAll(rows, maxRows, batch);
+                return readAll(rows, maxRows, batch, progress);
               }
             }
           });
@@ -77,7 +83,7 @@ public class MemberImport {
     }
   }
 
-  private ImportReport readAll(ImportRows rows, int maxRows, Batch batch)
+  private ImportReport readAll(ImportRows rows, int maxRows, Batch batch, ImportProgress progress)
       throws IOException, SQLException {
     List<InvalidRow> invalid = new ArrayList<>();
     long invalidTotal = 0;
@@ -114,7 +120,14 @@ public class MemberImport {
         }
         continue;
       }
-      batch.add(m);
+      if (batch.add(m)) {
+        progress.update(
+            count,
+            batch.doneAdded,
+            batch.doneUpdated,
+            batch.doneUnchanged + duplicates,
+            invalidTotal);
+      }
     }
     batch.flush();
     batch.raiseRoles(raised);
@@ -203,6 +216,11 @@ public class MemberImport {
     long added;
     long updated;
     long unchanged;
+    // The counts as of the last completed upsert, copied on the caller's thread after it waited
+    // for that upsert: what a progress listener may read while the next one runs.
+    long doneAdded;
+    long doneUpdated;
+    long doneUnchanged;
 
     Batch(
         Connection connection,
@@ -215,7 +233,8 @@ public class MemberImport {
       this.listId = listId;
     }
 
-    void add(ImportedMember m) throws SQLException {
+    /** Adds a row; true when that filled the batch and handed it to the writer. */
+    boolean add(ImportedMember m) throws SQLException {
       emails[size] = m.address().toString();
       domains[size] = m.address().domain();
       names[size] = m.name();
@@ -226,7 +245,9 @@ public class MemberImport {
       size++;
       if (size == BATCH_SIZE) {
         send();
+        return true;
       }
+      return false;
     }
 
     /** Hands the batch to the writer once the previous upsert is done. */
@@ -235,6 +256,9 @@ public class MemberImport {
         return;
       }
       await();
+      doneAdded = added;
+      doneUpdated = updated;
+      doneUnchanged = unchanged;
       String[] e = size == BATCH_SIZE ? emails : Arrays.copyOf(emails, size);
       String[] d = size == BATCH_SIZE ? domains : Arrays.copyOf(domains, size);
       String[] n = size == BATCH_SIZE ? names : Arrays.copyOf(names, size);

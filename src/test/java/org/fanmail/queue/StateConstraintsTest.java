@@ -20,6 +20,7 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.fanmail.account.Role;
+import org.fanmail.console.ImportJobState;
 import org.fanmail.decorate.DmarcAction;
 import org.fanmail.dkim.SigningAlgorithm;
 import org.fanmail.list.ArchiveAccess;
@@ -68,7 +69,8 @@ class StateConstraintsTest {
           new Column("shaping_site", "shaping_site_state_ck", SiteState.class),
           new Column("dkim_key", "dkim_key_algorithm_ck", SigningAlgorithm.class),
           new Column("account", "account_role_ck", Role.class),
-          new Column("mailing_list", "mailing_list_archive_access_ck", ArchiveAccess.class));
+          new Column("mailing_list", "mailing_list_archive_access_ck", ArchiveAccess.class),
+          new Column("import_job", "import_job_state_ck", ImportJobState.class));
 
   private static final Pattern QUOTED = Pattern.compile("'((?:[^']|'')*)'");
 
@@ -179,6 +181,11 @@ class StateConstraintsTest {
         "only a confirmation token expires");
     assertFalse(SubscriptionRequestState.DONE.canMoveTo(SubscriptionRequestState.REJECTED));
     assertTrue(MemberStatus.ACTIVE.canMoveTo(MemberStatus.DISABLED_BY_BOUNCE));
+    assertTrue(ImportJobState.QUEUED.canMoveTo(ImportJobState.RUNNING));
+    assertTrue(ImportJobState.RUNNING.canMoveTo(ImportJobState.DONE));
+    assertTrue(ImportJobState.QUEUED.canMoveTo(ImportJobState.FAILED), "the sweep, or busy");
+    assertFalse(ImportJobState.DONE.canMoveTo(ImportJobState.RUNNING), "DONE is final");
+    assertFalse(ImportJobState.RUNNING.canMoveTo(ImportJobState.QUEUED));
     assertEquals(
         List.of(MemberStatus.ACTIVE),
         Arrays.stream(MemberStatus.values()).filter(MemberStatus::receivesMail).toList());
