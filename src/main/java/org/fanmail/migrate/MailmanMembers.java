@@ -26,7 +26,14 @@ final class MailmanMembers implements RecordMapping {
   static final List<String> DEFAULT_COLUMNS = List.of("email", "display_name");
 
   private static final Set<String> MAPPED =
-      Set.of("email", "display_name", "delivery_mode", "delivery_status", "role");
+      Set.of(
+          "email",
+          "display_name",
+          "display name",
+          "name",
+          "delivery_mode",
+          "delivery_status",
+          "role");
   private static final Set<String> BOOKKEEPING =
       Set.of("address", "http_etag", "self_link", "member_id", "user", "list_id");
   private static final Map<String, String> MODES =
@@ -54,7 +61,10 @@ final class MailmanMembers implements RecordMapping {
       }
     }
     String email = r.get("email");
+    // A CSV written by hand or by a spreadsheet may title the column "Display Name" or "name".
     String name = r.get("display_name");
+    name = name != null ? name : r.get("display name");
+    name = name != null ? name : r.get("name");
     if (email != null && email.endsWith(">") && email.indexOf('<') >= 0) {
       int open = email.lastIndexOf('<');
       if (name == null) {

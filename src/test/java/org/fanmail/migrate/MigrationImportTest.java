@@ -176,6 +176,14 @@ class MigrationImportTest {
         .body("ignored", hasSize(0));
     api().get(members + "bart@example.com").then().body("name", equalTo("Bart Person"));
     api().get(members + "carl@example.com").then().body("name", equalTo(""));
+    // A header typed by hand: "Email" and "Display Name".
+    as("text/csv")
+        .body("Email,Display Name\nzed@example.com,Zed Z\n")
+        .post(path)
+        .then()
+        .body("added", equalTo(1))
+        .body("ignored", hasSize(0));
+    api().get(members + "zed@example.com").then().body("name", equalTo("Zed Z"));
   }
 
   @Test
