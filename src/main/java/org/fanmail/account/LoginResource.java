@@ -17,6 +17,7 @@ import java.net.URI;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.fanmail.mail.ClientNetwork;
 
 /**
@@ -42,6 +43,7 @@ public class LoginResource {
   }
 
   @GET
+  @Operation(hidden = true)
   @Path("/login")
   @Produces(MediaType.TEXT_HTML)
   public Response form(@QueryParam("next") String next) {
@@ -49,6 +51,7 @@ public class LoginResource {
   }
 
   @POST
+  @Operation(hidden = true)
   @Path("/login")
   @Produces(MediaType.TEXT_HTML)
   public Response login(
@@ -80,6 +83,7 @@ public class LoginResource {
   }
 
   @POST
+  @Operation(hidden = true)
   @Path("/logout")
   public Response logout(@CookieParam(COOKIE) String session, @Context UriInfo uri)
       throws SQLException {

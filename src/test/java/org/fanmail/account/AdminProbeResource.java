@@ -7,6 +7,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
 
 /**
  * A page under {@code /admin} for the login tests only (the real pages belong to the web admin): it
@@ -24,6 +25,7 @@ public class AdminProbeResource {
   }
 
   @GET
+  @Operation(hidden = true)
   public String show() {
     return principal.get().map(Principal::actor).orElse("-")
         + " "
@@ -31,6 +33,7 @@ public class AdminProbeResource {
   }
 
   @POST
+  @Operation(hidden = true)
   @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
   public String change(@FormParam("value") String value) {
     return "changed " + value + " by " + principal.get().map(Principal::actor).orElse("-");
