@@ -2,8 +2,10 @@
 // through playwright-core. Started by org.fanmail.console.BrowserTest, which runs fanmail, a
 // PostgreSQL and an SMTP sink and hands over through the environment:
 //   FANMAIL_URL     the application's base URL (http://localhost:PORT)
-//   FANMAIL_TOKEN   the bootstrap admin token, sent as a bearer header until login lands
+//   FANMAIL_TOKEN   the bootstrap admin token: the scenarios use it only to make accounts over
+//                   the API and to check results; the pages are used through a login session
 //   HELD_LIST       a list with a held post, HELD_POST its id, HELD_MEMBERS its member count
+//   MANAGE_URL      a member's /manage/{token} link on HELD_LIST, MANAGE_MEMBER that member
 //   IMPORT_ROWS     members to import (10,000 by default)
 //   SCREENSHOTS     a directory to write screenshots of the main pages into (optional)
 import { test, before, after } from "node:test";
@@ -21,6 +23,34 @@ const listAddress = `browser-${Date.now()}@lists.test`;
 
 let browser;
 let context;
+const password = `browser-${Date.now()}-pass`;
+
+// The REST API with the bootstrap token (accounts are made there, results read back).
+async function api(method, path, body) {
+  const r = await fetch(base + path, {
+    method,
+    headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await r.text();
+  assert.ok(r.status < 300, `${method} ${path}: ${r.status} ${text}`);
+  return text ? JSON.parse(text) : null;
+}
+
+// A fresh browser context signed in through the login page as email (no bearer header: the
+// session cookie and the forms' CSRF tokens carry every change).
+async function loggedIn(email) {
+  const ctx = await browser.newContext({ baseURL: base, viewport: { width: 1280, height: 900 } });
+  const page = await ctx.newPage();
+  await page.goto("/admin/lists");
+  await page.waitForURL(/\/admin\/login\?next=/);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Log in" }).click();
+  await page.waitForURL("**/admin/lists");
+  await page.close();
+  return ctx;
+}
 
 function required(name) {
   const value = process.env[name];
@@ -66,11 +96,9 @@ before(async () => {
       "--disable-component-update",
     ],
   });
-  context = await browser.newContext({
-    baseURL: base,
-    viewport: { width: 1280, height: 900 },
-    extraHTTPHeaders: { Authorization: `Bearer ${token}` },
-  });
+  const admin = `admin-${Date.now()}@browser.test`;
+  await api("POST", "/api/users", { email: admin, name: "Browser admin", role: "ADMIN", password });
+  context = await loggedIn(admin);
 });
 
 after(async () => {
@@ -182,4 +210,47 @@ test("a DKIM key created with the keyboard shows its TXT record; the sites page"
   await screenshot(page, "sites");
   assert.deepEqual(errors, []);
   await page.close();
+});
+
+test("a moderator logs in, sees its list's queue and is refused another list", async () => {
+  const list = required("HELD_LIST");
+  const moderator = `mod-${Date.now()}@browser.test`;
+  await api("POST", "/api/users", {
+    email: moderator,
+    name: "Browser moderator",
+    role: "MODERATOR",
+    lists: [list],
+    password,
+  });
+  const ctx = await loggedIn(moderator);
+  const page = await ctx.newPage();
+  const queue = await page.goto("/admin/moderation");
+  assert.equal(queue.status(), 200);
+  const other = await page.goto(`/admin/lists/${listAddress}/members`);
+  assert.equal(other.status(), 403, "a moderator of one list cannot open another's members");
+  const settings = await page.goto(`/admin/lists/${list}`);
+  assert.equal(settings.status(), 403, "nor its own list's settings");
+  await ctx.close();
+});
+
+test("a member changes its delivery mode on its manage page", async () => {
+  const list = required("HELD_LIST");
+  const member = required("MANAGE_MEMBER");
+  const ctx = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const page = await ctx.newPage();
+  const errors = [];
+  watch(page, errors);
+  await page.goto(required("MANAGE_URL"));
+  assert.match(await page.locator("main").innerText(), new RegExp(member.replace(".", "\\.")));
+  await page.locator("input[name=mode][value=NOMAIL]").check();
+  await Promise.all([
+    page.waitForNavigation(),
+    page.getByRole("button", { name: "Save" }).first().click(),
+  ]);
+  assert.equal(await page.locator("input[name=mode][value=NOMAIL]").isChecked(), true);
+  await screenshot(page, "manage-phone");
+  const m = await api("GET", `/api/lists/${list}/members/${member}`);
+  assert.equal(m.deliveryMode, "NOMAIL");
+  assert.deepEqual(errors, []);
+  await ctx.close();
 });

@@ -12,11 +12,19 @@ import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
+import org.fanmail.config.FanmailConfig;
 import org.fanmail.fanout.FanoutTestProfile;
+import org.fanmail.mail.LinkTokens;
+import org.fanmail.mail.LinkTokens.Purpose;
 import org.fanmail.testing.TestMail;
 import org.fanmail.testing.TestSecrets;
 import org.fanmail.testing.sink.ClassSink;
@@ -47,6 +55,7 @@ class BrowserTest {
   URL base;
 
   @Inject DataSource dataSource;
+  @Inject FanmailConfig config;
 
   @Test
   void theWebAdminInARealBrowser() throws Exception {
@@ -80,6 +89,25 @@ class BrowserTest {
     env.put("HELD_LIST", list);
     env.put("HELD_POST", Long.toString(post));
     env.put("HELD_MEMBERS", "17");
+    // A member's manage link, as the list page would mail it (the mail itself is ListPagesTest's).
+    long memberId;
+    String memberEmail;
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT id, email FROM member WHERE list_id = ? ORDER BY id LIMIT 1")) {
+      ps.setLong(1, listId);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        memberId = rs.getLong(1);
+        memberEmail = rs.getString(2);
+      }
+    }
+    String token =
+        LinkTokens.of(config)
+            .sign(Purpose.MANAGE, listId, memberId, Instant.now().plus(Duration.ofHours(1)));
+    env.put("MANAGE_URL", url + "/manage/" + token);
+    env.put("MANAGE_MEMBER", memberEmail);
     env.put("CHROMIUM", CHROMIUM);
     String shots = System.getProperty("browser.screenshots");
     if (shots != null && !shots.isBlank()) {
