@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jose4j.jwk.JsonWebKeySet;
@@ -26,11 +27,11 @@ import org.jose4j.lang.JoseException;
 
 /**
  * A small real OpenID provider on loopback for {@link OidcLoginTest}: discovery, {@code /authorize}
- * (redirects straight back with a one-time code and the state, as if the user had logged in as
- * {@link #nextLogin}), {@code /token} (checks the client's secret and the code, answers an RS256 ID
- * token) and {@code /jwks} (the public half of {@link #KEY} only). A login may ask for its token to
- * be signed by {@link #FOREIGN_KEY} instead, which the JWKS does not publish. Started before
- * Quarkus; its URL goes into the {@code quarkus.oidc.*} overrides.
+ * (wants scopes openid and email; redirects straight back with a one-time code and the state, as if
+ * the user had logged in as {@link #nextLogin}), {@code /token} (checks the client's secret and the
+ * code, answers an RS256 ID token) and {@code /jwks} (the public half of {@link #KEY} only). A
+ * login may ask for its token to be signed by {@link #FOREIGN_KEY} instead, which the JWKS does not
+ * publish. Started before Quarkus; its URL goes into the {@code quarkus.oidc.*} overrides.
  */
 public class TestOpenIdProvider implements QuarkusTestResourceLifecycleManager {
   static final String CLIENT_ID = "fanmail-test";
@@ -114,6 +115,7 @@ public class TestOpenIdProvider implements QuarkusTestResourceLifecycleManager {
     if (login == null
         || !CLIENT_ID.equals(q.get("client_id"))
         || !"code".equals(q.get("response_type"))
+        || !List.of(q.getOrDefault("scope", "").split(" ")).containsAll(List.of("openid", "email"))
         || q.get("redirect_uri") == null) {
       send(ex, 400, "text/plain", "bad authorization request");
       return;
