@@ -5,6 +5,7 @@ import static org.fanmail.testing.AdminApi.api;
 import static org.fanmail.testing.AdminApi.createUser;
 import static org.fanmail.testing.AdminApi.uniqueEmail;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -118,12 +119,18 @@ class OidcLoginTest {
   }
 
   @Test
-  void anEmailWithoutTheVerifiedClaimIsTakenAsGiven() {
+  void anEmailWithoutTheVerifiedClaimIsTakenAsGivenAndNextStaysLocal() {
     String email = uniqueEmail("oidc-plain");
     createUser(email, "MODERATOR");
-    Outcome o = login(email, null, TestOpenIdProvider.KEY, "/admin/oidc/login");
+    Outcome o =
+        login(
+            email,
+            null,
+            TestOpenIdProvider.KEY,
+            "/admin/oidc/login?next=https%3A%2F%2Fevil.example%2Fadmin%2F");
     assertEquals(200, o.last().getStatusCode(), o.last().asString());
-    o.last().then().body(containsString("url=/admin/\""));
+    // An off-site next is not followed: the local start page instead.
+    o.last().then().body(containsString("url=/admin/\"")).body(not(containsString("evil")));
     assertTrue(o.cookies().containsKey(LoginResource.COOKIE));
   }
 
