@@ -26,7 +26,8 @@ import org.fanmail.mail.ClientNetwork;
  * next} (a local {@code /admin} path only, else {@code /admin/}) with the session cookie {@value
  * #COOKIE} ({@code HttpOnly}, {@code SameSite=Strict}, {@code Path=/admin}, {@code Secure} when the
  * request came over TLS); a failure shows the form again with one generic text (401, or 429 past
- * the attempt limits). {@code POST /admin/logout} ends the session (it needs the CSRF token, like
+ * the attempt limits). When an identity provider is configured the form also links to {@link
+ * OidcLoginResource}. {@code POST /admin/logout} ends the session (it needs the CSRF token, like
  * every unsafe request under {@code /admin/}) and clears the cookie.
  */
 @Path("/admin")
@@ -37,9 +38,11 @@ public class LoginResource {
   static final int MAX_FIELD_CHARS = 1000;
 
   private final WebSessions sessions;
+  private final boolean oidc;
 
   public LoginResource(WebSessions sessions) {
     this.sessions = sessions;
+    this.oidc = OidcLoginResource.configured();
   }
 
   @GET
@@ -47,7 +50,7 @@ public class LoginResource {
   @Path("/login")
   @Produces(MediaType.TEXT_HTML)
   public Response form(@QueryParam("next") String next) {
-    return page(200, LoginPage.form(localNext(next), null));
+    return page(200, LoginPage.form(localNext(next), null, oidc));
   }
 
   @POST
@@ -66,7 +69,7 @@ public class LoginResource {
         || password == null
         || email.length() > MAX_FIELD_CHARS
         || password.length() > MAX_FIELD_CHARS) {
-      return page(400, LoginPage.form(target, LoginPage.FAILED));
+      return page(400, LoginPage.form(target, LoginPage.FAILED, oidc));
     }
     String ip =
         http == null || http.remoteAddress() == null ? null : http.remoteAddress().hostAddress();
@@ -79,7 +82,7 @@ public class LoginResource {
           .build();
     }
     int status = result instanceof WebSessions.Limited ? 429 : 401;
-    return page(status, LoginPage.form(target, LoginPage.FAILED));
+    return page(status, LoginPage.form(target, LoginPage.FAILED, oidc));
   }
 
   @POST
@@ -110,7 +113,7 @@ public class LoginResource {
     return next;
   }
 
-  private static boolean isTls(UriInfo uri) {
+  static boolean isTls(UriInfo uri) {
     return uri != null && "https".equalsIgnoreCase(uri.getRequestUri().getScheme());
   }
 
@@ -125,7 +128,7 @@ public class LoginResource {
         .build();
   }
 
-  private static Response page(int status, String html) {
+  static Response page(int status, String html) {
     return Response.status(status)
         .type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8"))
         .entity(html)

@@ -75,25 +75,40 @@ public class WebSessions {
         }
         return new Refused();
       }
-      byte[] random = new byte[32];
-      RANDOM.nextBytes(random);
-      String id = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-      Instant expires = Instant.now().plus(config.accounts().sessionLifetime());
-      try (PreparedStatement ps = c.prepareStatement(SessionQueries.INSERT_SESSION)) {
-        ps.setBytes(1, ApiTokens.digest(id));
-        ps.setLong(2, account.get());
-        ps.setTimestamp(3, Timestamp.from(expires));
-        ps.executeUpdate();
-      }
+      Opened opened = open(c, account.get());
       try (PreparedStatement ps = c.prepareStatement(SessionQueries.CLEAR_FAILURES)) {
         ps.setString(1, accountKey);
         ps.executeUpdate();
       }
-      try (PreparedStatement ps = c.prepareStatement(SessionQueries.PURGE_SESSIONS)) {
-        ps.executeUpdate();
-      }
-      return new Opened(id, expires);
+      return opened;
     }
+  }
+
+  /**
+   * Opens a session for an account whose owner proved who they are elsewhere (an OpenID provider's
+   * verified ID token): no password is checked and nothing is counted against the login limits.
+   */
+  public Opened openWithoutPassword(long accountId) throws SQLException {
+    try (Connection c = dataSource.getConnection()) {
+      return open(c, accountId);
+    }
+  }
+
+  private Opened open(Connection c, long accountId) throws SQLException {
+    byte[] random = new byte[32];
+    RANDOM.nextBytes(random);
+    String id = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+    Instant expires = Instant.now().plus(config.accounts().sessionLifetime());
+    try (PreparedStatement ps = c.prepareStatement(SessionQueries.INSERT_SESSION)) {
+      ps.setBytes(1, ApiTokens.digest(id));
+      ps.setLong(2, accountId);
+      ps.setTimestamp(3, Timestamp.from(expires));
+      ps.executeUpdate();
+    }
+    try (PreparedStatement ps = c.prepareStatement(SessionQueries.PURGE_SESSIONS)) {
+      ps.executeUpdate();
+    }
+    return new Opened(id, expires);
   }
 
   /** The principal of a live session, or empty (unknown, expired, account deleted). */

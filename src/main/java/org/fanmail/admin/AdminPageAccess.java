@@ -25,15 +25,15 @@ import org.fanmail.account.WebSession;
 import org.fanmail.account.WebSessions;
 
 /**
- * Access to the web admin under {@code /admin}: the login page and {@code /admin/static/} are open;
- * everything else needs the bootstrap or an account bearer token (checked by {@link
- * AdminTokenFilter}) or a valid session cookie. Without either, a browser asking for HTML is sent
- * to {@code /admin/login?next=…} (303), anything else gets 401. A session's principal is looked up
- * after matching (worker thread), and an unsafe request with a session must carry the session's
- * CSRF token, in the header {@code X-CSRF-Token}, the form field {@code csrf} of a urlencoded body
- * (at most {@value #MAX_FORM_BYTES} bytes) or, for a multipart upload only, the query parameter
- * {@code csrf} of its action URL; otherwise 403. Bearer requests carry no ambient credential and
- * need no CSRF token.
+ * Access to the web admin under {@code /admin}: the login page, {@code /admin/static/} and the OIDC
+ * login {@code /admin/oidc/login} (guarded by quarkus-oidc) are open; everything else needs the
+ * bootstrap or an account bearer token (checked by {@link AdminTokenFilter}) or a valid session
+ * cookie. Without either, a browser asking for HTML is sent to {@code /admin/login?next=…} (303),
+ * anything else gets 401. A session's principal is looked up after matching (worker thread), and an
+ * unsafe request with a session must carry the session's CSRF token, in the header {@code
+ * X-CSRF-Token}, the form field {@code csrf} of a urlencoded body (at most {@value #MAX_FORM_BYTES}
+ * bytes) or, for a multipart upload only, the query parameter {@code csrf} of its action URL;
+ * otherwise 403. Bearer requests carry no ambient credential and need no CSRF token.
  */
 @ApplicationScoped
 public class AdminPageAccess {
@@ -107,10 +107,15 @@ public class AdminPageAccess {
         "this change needs the session's CSRF token (form field csrf or header X-CSRF-Token)");
   }
 
-  /** The login page and static assets need no login. */
+  /**
+   * The login page, static assets and the OIDC login need no login; the OIDC login is guarded by
+   * quarkus-oidc's code flow instead, and answers 404 to anyone it did not authenticate.
+   */
   static boolean isOpen(String path) {
     String p = AdminTokenFilter.normalized(path);
-    return p.equals("/admin/login") || p.startsWith("/admin/static/");
+    return p.equals("/admin/login")
+        || p.equals("/admin/oidc/login")
+        || p.startsWith("/admin/static/");
   }
 
   private static Response loginRequired(ContainerRequestContext request) {
