@@ -67,6 +67,11 @@ public final class ThrottlingSink implements AutoCloseable {
       return connections.get();
     }
 
+    /** The connections open now. */
+    public int open() {
+      return open.get();
+    }
+
     /** The most connections open at once. */
     public int peakOpen() {
       return peakOpen.get();
