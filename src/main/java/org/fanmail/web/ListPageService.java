@@ -11,10 +11,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import org.fanmail.config.FanmailConfig;
 import org.fanmail.list.ArchiveAccess;
@@ -38,10 +36,11 @@ import org.jboss.logging.Logger;
  *
  * <p>Invariants: neither form tells its caller whether the address is a member. A manage link is
  * mailed at most once per member per {@code fanmail.pages.manage-interval} (in memory, at most
- * {@link #MAX_REMEMBERED} members), always to the member's stored address, and never past the
- * hourly system mail caps ({@link SystemMailCaps}, counted per client network). A mode change is
- * the same update as the {@code set digest} command's ({@link RequestQueries#SET_DELIVERY_MODE}):
- * the change into or out of a digest takes effect when the digest period ends.
+ * {@link LinkPacing#MAX_REMEMBERED} members), always to the member's stored address, and never past
+ * the hourly system mail caps ({@link SystemMailCaps}, counted per client network). A mode change
+ * is the same update as the {@code set digest} command's ({@link
+ * RequestQueries#SET_DELIVERY_MODE}): the change into or out of a digest takes effect when the
+ * digest period ends.
  */
 @ApplicationScoped
 public class ListPageService {
@@ -50,8 +49,6 @@ public class ListPageService {
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC);
 
   /** Members whose last manage link time is remembered (least recently sent forgotten first). */
-  static final int MAX_REMEMBERED = 10_000;
-
   /** A list as its public pages see it. */
   public record PublicList(
       long id,
@@ -81,9 +78,8 @@ public class ListPageService {
   private final LinkTokens tokens;
   private final String manageBase;
   private final Duration manageTtl;
-  private final Duration manageInterval;
   private final Clock clock = Clock.systemUTC();
-  private final Map<Long, Instant> lastManageLink = new LinkedHashMap<>(64, 0.75f, true);
+  private final LinkPacing pacing;
 
   public ListPageService(
       AgroalDataSource dataSource,
@@ -97,7 +93,7 @@ public class ListPageService {
     String b = config.publicUrl().toString();
     this.manageBase = (b.endsWith("/") ? b : b + "/") + "manage/";
     this.manageTtl = config.pages().manageTtl();
-    this.manageInterval = config.pages().manageInterval();
+    this.pacing = new LinkPacing(config.pages().manageInterval());
   }
 
   /** The token checker of the manage page (same secrets as the links in mail). */
@@ -224,16 +220,9 @@ public class ListPageService {
       }
     }
     Instant now = clock.instant();
-    synchronized (lastManageLink) {
-      Instant last = lastManageLink.get(memberId);
-      if (last != null && now.isBefore(last.plus(manageInterval))) {
-        LOG.debugf("list %d: manage link for member %d sent recently", list.id(), memberId);
-        return;
-      }
-      lastManageLink.put(memberId, now);
-      if (lastManageLink.size() > MAX_REMEMBERED) {
-        lastManageLink.remove(lastManageLink.keySet().iterator().next());
-      }
+    if (!pacing.mayMail(memberId, now)) {
+      LOG.debugf("list %d: manage link for member %d sent recently", list.id(), memberId);
+      return;
     }
     Instant expires = now.plus(manageTtl);
     String url = manageBase + tokens.sign(Purpose.MANAGE, list.id(), memberId, expires);

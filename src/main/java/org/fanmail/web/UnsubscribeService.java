@@ -11,10 +11,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import org.fanmail.config.FanmailConfig;
 import org.fanmail.mail.EmailAddress;
@@ -35,9 +33,9 @@ import org.jboss.logging.Logger;
  * <p>Invariants: {@link #unsubscribe} is idempotent (an absent member is not an error) and touches
  * only a member of the given list. {@link #requestConfirmation} never tells its caller whether the
  * address is a member; it mails at most one confirmation per member per {@code
- * fanmail.unsubscribe.confirm-interval} (remembered in memory, for at most {@link #MAX_REMEMBERED}
- * members), always to the member's stored address, and none past the hourly system mail caps
- * ({@link SystemMailCaps}: global and per client IP; logged).
+ * fanmail.unsubscribe.confirm-interval} (remembered in memory, for at most {@link
+ * LinkPacing#MAX_REMEMBERED} members), always to the member's stored address, and none past the
+ * hourly system mail caps ({@link SystemMailCaps}: global and per client IP; logged).
  */
 @ApplicationScoped
 public class UnsubscribeService {
@@ -46,8 +44,6 @@ public class UnsubscribeService {
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC);
 
   /** Members whose last confirmation time is remembered (least recently sent forgotten first). */
-  static final int MAX_REMEMBERED = 10_000;
-
   /** What the pages show of a list. */
   public record ListInfo(long id, String address, String localPart, String domain, String name) {}
 
@@ -57,9 +53,8 @@ public class UnsubscribeService {
   private final LinkTokens tokens;
   private final String base;
   private final Duration confirmTtl;
-  private final Duration confirmInterval;
   private final Clock clock = Clock.systemUTC();
-  private final Map<Long, Instant> lastConfirmation = new LinkedHashMap<>(64, 0.75f, true);
+  private final LinkPacing pacing;
 
   public UnsubscribeService(
       AgroalDataSource dataSource,
@@ -73,7 +68,7 @@ public class UnsubscribeService {
     String b = config.publicUrl().toString();
     this.base = (b.endsWith("/") ? b : b + "/") + "unsubscribe/";
     this.confirmTtl = config.unsubscribe().confirmTtl();
-    this.confirmInterval = config.unsubscribe().confirmInterval();
+    this.pacing = new LinkPacing(config.unsubscribe().confirmInterval());
   }
 
   /** The token checker the pages use (same secrets as the links in mail). */
@@ -156,17 +151,10 @@ public class UnsubscribeService {
       }
     }
     Instant now = clock.instant();
-    synchronized (lastConfirmation) {
-      Instant last = lastConfirmation.get(memberId);
-      if (last != null && now.isBefore(last.plus(confirmInterval))) {
-        LOG.debugf(
-            "list %d: confirmation for member %d sent recently; not again", list.id(), memberId);
-        return;
-      }
-      lastConfirmation.put(memberId, now);
-      if (lastConfirmation.size() > MAX_REMEMBERED) {
-        lastConfirmation.remove(lastConfirmation.keySet().iterator().next());
-      }
+    if (!pacing.mayMail(memberId, now)) {
+      LOG.debugf(
+          "list %d: confirmation for member %d sent recently; not again", list.id(), memberId);
+      return;
     }
     Instant expires = now.plus(confirmTtl);
     String url = base + tokens.sign(Purpose.UNSUBSCRIBE_CONFIRM, list.id(), memberId, expires);
