@@ -4,7 +4,9 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,20 +23,42 @@ import org.fanmail.shaping.Site;
  * of its site back, and otherwise tries again after {@link #POLL_MILLIS} (a slot given back or
  * lapsed on another instance is not announced): one statement a poll, since the scheduler lets one
  * runner per site wait at a time. Thread-safe; the JDBC work runs on worker threads.
+ *
+ * <p>A slot given back is kept by this instance for {@link #KEEP_MILLIS} before its row is freed:
+ * the next runner of the site on this instance (the next post's connection to the same host, a
+ * second later) takes it without a statement, and only a slot still kept unused when that time is
+ * up costs the release statement. A kept slot stays in {@link ConnectionSlots#held} (renewed by the
+ * scan) and counts for the site's limit like one in use, so another instance may wait up to that
+ * long more for it; a kept slot numbered at or above the site's limit now (its window shrank) is
+ * not taken again and is freed when its time is up. At shutdown the kept slots are not given back
+ * one by one: the instance lock ends with the process, which frees them for the others.
  */
 final class SiteSlots {
   /** How soon a runner waiting for a slot tries again when nobody of this instance woke it. */
   static final long POLL_MILLIS = 500;
 
+  /** How long a slot given back is kept for this instance's next runner of the site. */
+  static final long KEEP_MILLIS = 2000;
+
   private final Vertx vertx;
   private final ConnectionSlots slots;
   private final String owner;
+  private final long keepMillis;
   private final Map<String, List<Runnable>> waiting = new ConcurrentHashMap<>();
 
+  /** Slots given back and kept, by site, oldest first (each list guarded by itself). */
+  private final Map<String, Deque<Slot>> kept = new ConcurrentHashMap<>();
+
   SiteSlots(Vertx vertx, ConnectionSlots slots, String owner) {
+    this(vertx, slots, owner, KEEP_MILLIS);
+  }
+
+  /** With a keeping time of its own (tests; 0 gives every slot back at once). */
+  SiteSlots(Vertx vertx, ConnectionSlots slots, String owner, long keepMillis) {
     this.vertx = vertx;
     this.slots = slots;
     this.owner = owner;
+    this.keepMillis = keepMillis;
   }
 
   /**
@@ -64,10 +88,48 @@ final class SiteSlots {
             });
   }
 
-  /** A slot of {@code site} below its limit now, or empty when all are held (off the loop). */
+  /**
+   * A slot of {@code site} below its limit now, or empty when all are held: one this instance kept
+   * (no statement), else one from the table (off the loop).
+   */
   Future<Optional<Slot>> take(Site site) {
     int limit = site.connectionLimit(Instant.now());
+    Slot mine = takeKept(site.key(), limit);
+    if (mine != null) {
+      return Future.succeededFuture(Optional.of(mine));
+    }
     return vertx.executeBlocking(() -> slots.take(site, limit, owner), false);
+  }
+
+  /** The lowest kept slot of {@code site} below {@code limit}, no longer kept; null if none. */
+  private Slot takeKept(String site, int limit) {
+    Deque<Slot> mine = kept.get(site);
+    if (mine == null) {
+      return null;
+    }
+    synchronized (mine) {
+      Slot best = null;
+      for (Slot s : mine) {
+        if (s.number() < limit && (best == null || s.number() < best.number())) {
+          best = s;
+        }
+      }
+      if (best != null) {
+        mine.remove(best);
+      }
+      return best;
+    }
+  }
+
+  /** Slots kept now for {@code site} (tests). */
+  int keptOf(String site) {
+    Deque<Slot> mine = kept.get(site);
+    if (mine == null) {
+      return 0;
+    }
+    synchronized (mine) {
+      return mine.size();
+    }
   }
 
   /**
@@ -111,12 +173,43 @@ final class SiteSlots {
   }
 
   /**
-   * Gives {@code slot} back (off the loop) and wakes the runners of this instance waiting for one.
+   * Gives {@code slot} back: kept for this instance's next runner of its site (its row freed after
+   * {@link #KEEP_MILLIS} when nobody took it), or freed now (off the loop) when it is not shared or
+   * nothing is kept; either way the runners of this instance waiting for one are woken.
    */
   Future<Void> release(Slot slot) {
     if (slot == null) {
       return Future.succeededFuture();
     }
+    if (keepMillis > 0 && slot.shared()) {
+      Deque<Slot> mine = kept.computeIfAbsent(slot.site(), k -> new ArrayDeque<>());
+      synchronized (mine) {
+        mine.add(slot);
+      }
+      vertx.setTimer(keepMillis, id -> freeIfStillKept(slot));
+      wakeWaiting(slot.site());
+      return Future.succeededFuture();
+    }
+    return free(slot);
+  }
+
+  /** The keeping time of {@code slot} is up: its row is freed unless a runner took it meanwhile. */
+  private void freeIfStillKept(Slot slot) {
+    Deque<Slot> mine = kept.get(slot.site());
+    if (mine == null) {
+      return;
+    }
+    boolean still;
+    synchronized (mine) {
+      still = mine.remove(slot);
+    }
+    if (still) {
+      free(slot);
+    }
+  }
+
+  /** Frees {@code slot}'s row (off the loop), then wakes this instance's runners waiting. */
+  private Future<Void> free(Slot slot) {
     return vertx
         .executeBlocking(
             () -> {
@@ -126,12 +219,16 @@ final class SiteSlots {
             false)
         .transform(
             ar -> {
-              List<Runnable> woken = waiting.remove(slot.site());
-              if (woken != null) {
-                woken.forEach(Runnable::run);
-              }
+              wakeWaiting(slot.site());
               return Future.<Void>succeededFuture();
             });
+  }
+
+  private void wakeWaiting(String site) {
+    List<Runnable> woken = waiting.remove(site);
+    if (woken != null) {
+      woken.forEach(Runnable::run);
+    }
   }
 
   /**
