@@ -92,6 +92,34 @@ public class DestinationResolver {
   }
 
   /**
+   * Where mail for {@code domain} goes, when that is known without a look-up (an operator's route
+   * to a named host, or fresh cached answers for the domain and its hosts' addresses); empty when
+   * {@link #resolve} would have to ask DNS. The same answer {@link #resolve} gives.
+   */
+  public Optional<Destination> resolveCached(String domain) {
+    Optional<TransportMap.Route> route = transportMap.flatMap(t -> t.lookup(domain));
+    if (route.isEmpty()) {
+      route = relay;
+    }
+    if (route.isPresent()) {
+      TransportMap.Route r = route.get();
+      return r.mxLookup()
+          ? mx.cached(r.next().host(), r.next().port())
+          : Optional.of(Destination.of(List.of(r.next())));
+    }
+    Optional<Destination> d = mx.cached(domain, port);
+    if (d.isEmpty() || !d.get().routable()) {
+      return d;
+    }
+    for (HostPort h : d.get().hosts()) {
+      if (!mx.addressesKnown(h.host())) {
+        return Optional.empty();
+      }
+    }
+    return Optional.of(publicHostsOnly(domain, d.get()));
+  }
+
+  /**
    * Whether mail for {@code domain} goes where the operator's routes say (transport map, relay
    * host) rather than where its MX records say: receivers' TLS policies apply only to the latter.
    */

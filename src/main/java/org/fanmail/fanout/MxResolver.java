@@ -11,6 +11,7 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
@@ -102,6 +103,30 @@ public final class MxResolver {
       }
     }
     return d;
+  }
+
+  /**
+   * The destination of {@code domain} on {@code port} when a fresh answer is cached; empty when
+   * only a look-up can tell. Never waits for DNS.
+   */
+  public Optional<Destination> cached(String domain, int port) {
+    Cached hit = cache.get(domain + ":" + port);
+    if (hit != null && hit.expires().isAfter(clock.instant())) {
+      return Optional.of(reshuffle(hit.destination()));
+    }
+    return Optional.empty();
+  }
+
+  /** Whether {@link #addresses} would answer {@code host} without a look-up. */
+  public boolean addressesKnown(String host) {
+    if (TransportMap.isIpLiteral(host)) {
+      return true;
+    }
+    if (systemResolvers) {
+      return false;
+    }
+    CachedAddresses hit = addressCache.get(host);
+    return hit != null && hit.expires().isAfter(clock.instant());
   }
 
   /** {@code map}, with room for one more entry (see the class comment). */

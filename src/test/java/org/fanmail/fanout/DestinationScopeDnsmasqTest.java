@@ -40,6 +40,7 @@ class DestinationScopeDnsmasqTest {
             port,
             dir,
             List.of(
+                "--local-ttl=600", // answers cached by TTL (MxResolver), as real ones are
                 "--mx-host=private.test,mx.private.test,10",
                 "--host-record=mx.private.test,10.1.2.3",
                 "--mx-host=mixed.test,inside.mixed.test,10",
@@ -101,6 +102,43 @@ class DestinationScopeDnsmasqTest {
     assertTrue(e.getMessage().contains("10.1.2.3"), e.getMessage());
     assertThrows(UnknownHostException.class, () -> dnsOnly().addresses("127.0.0.1"));
     assertEquals(List.of(InetAddress.getByName("192.0.2.10")), dnsOnly().addresses("public.test"));
+  }
+
+  /**
+   * What the expansion answers without a hop to the resolver pool: nothing before a look-up, then
+   * the same answer a look-up gives while it is cached (a domain's hosts after the non-public
+   * check, a refusal), and an operator's route to a named host at once.
+   */
+  @Test
+  void aCachedAnswerIsTheLookUpsAnswerWithoutALookUp() throws Exception {
+    DestinationResolver r = dnsOnly();
+    assertTrue(r.resolveCached("public.test").isEmpty(), "nothing cached yet");
+    Destination looked = r.resolve("public.test");
+    assertEquals(
+        Optional.of(looked.hosts()), r.resolveCached("public.test").map(Destination::hosts));
+    assertTrue(r.resolveCached("loopback.test").isEmpty());
+    assertEquals(Destination.Outcome.PERMANENT, r.resolve("loopback.test").outcome());
+    Destination refused = r.resolveCached("loopback.test").orElseThrow();
+    assertEquals(Destination.Outcome.PERMANENT, refused.outcome());
+    assertTrue(refused.reason().contains("non-public address"), refused.reason());
+    assertTrue(r.resolveCached("mixed.test").isEmpty());
+    Destination mixed = r.resolve("mixed.test");
+    assertEquals(List.of(new HostPort("outside.mixed.test", 25)), mixed.hosts());
+    assertEquals(Optional.of(mixed.hosts()), r.resolveCached("mixed.test").map(Destination::hosts));
+
+    Path map = Files.createTempFile(dir, "transport", ".map");
+    Files.writeString(map, "loopback.test [127.0.0.1]:2525\nprivate.test relay.internal.test:25\n");
+    DestinationResolver routed =
+        new DestinationResolver(Optional.of(new TransportMap(map, 25)), Optional.empty(), mx(), 25);
+    assertEquals(
+        Optional.of(List.of(new HostPort("127.0.0.1", 2525))),
+        routed.resolveCached("loopback.test").map(Destination::hosts));
+    // A route whose host's MX is looked up needs that look-up first.
+    assertTrue(routed.resolveCached("private.test").isEmpty());
+    routed.resolve("private.test");
+    assertEquals(
+        Optional.of(List.of(new HostPort("relay.internal.test", 25))),
+        routed.resolveCached("private.test").map(Destination::hosts));
   }
 
   @Test
