@@ -58,11 +58,12 @@ public class DeliveryScheduler implements DeliveryHandoff {
 
   /**
    * How long a runner whose queue ran empty keeps its connection open for the destination's next
-   * row (Postfix's connection cache keeps one up to 2 s): posts arriving a few milliseconds apart
-   * reuse one session instead of connecting, greeting and saying EHLO for each. Given up at once
-   * when another destination waits for a connection slot, and at shutdown.
+   * row, as long as Postfix's connection cache keeps an unused one ({@code
+   * smtp_connection_cache_time_limit}, 2 s): posts arriving up to that far apart reuse one session
+   * instead of connecting, greeting and saying EHLO for each (a thread's replies, a burst of system
+   * mail). Given up at once when another destination waits for a connection slot, and at shutdown.
    */
-  static final long LINGER_MILLIS = 1000;
+  static final long LINGER_MILLIS = 2000;
 
   private final Vertx vertx;
   private final DeliveryStore store;

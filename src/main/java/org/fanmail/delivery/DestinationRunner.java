@@ -2,6 +2,7 @@ package org.fanmail.delivery;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.impl.VertxInternal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -74,7 +75,10 @@ final class DestinationRunner {
   DestinationRunner(RunnerContext ctx, RunnerQueue queue) {
     this.ctx = ctx;
     this.queue = queue;
-    this.context = ctx.vertx().getOrCreateContext();
+    // A context of its own on the next event loop (round robin): the runners a post starts
+    // together spread over the event loops, where the context of the thread that started them
+    // (the expander's) put every session of the post on one.
+    this.context = ((VertxInternal) ctx.vertx()).createEventLoopContext();
   }
 
   /** Takes a connection slot of the site (waiting for one), then works through the rows. */
