@@ -120,6 +120,7 @@ SEGMENTS=${BENCH_INGEST_SEGMENTS:-"1000 1000 1000 2000 5000 10000 10000 5000"}
 if ((SMOKE)); then
   M=200 IMPORT=2000 CAP=200 LAT=3 SEGMENTS="100 100 200"
 fi
+LAT=${BENCH_LAT:-$LAT} # posts in the latency series (for profiling: more of them)
 ((WARM)) || LAT=0
 FANOUT_TIMEOUT=$((120 + N / 200)) # seconds; generous: slowness is a figure, not a failure
 STALL=120
