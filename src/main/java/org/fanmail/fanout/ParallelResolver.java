@@ -44,7 +44,7 @@ final class ParallelResolver {
     for (String domain : domains) {
       // A domain whose answer is known (an operator's route, cached DNS answers) or the only one
       // (a small post, a system notice): resolved here, without a hop to the pool.
-      Optional<Destination> known = resolver.resolveCached(domain);
+      Optional<Destination> known = known(domain);
       futures.add(
           known.isPresent()
               ? CompletableFuture.completedFuture(known.get())
@@ -67,6 +67,15 @@ final class ParallelResolver {
       resolved.add(d);
     }
     return resolved;
+  }
+
+  /** The answer that needs no look-up, if any; a failure here leaves it to the look-up. */
+  private Optional<Destination> known(String domain) {
+    try {
+      return resolver.resolveCached(domain);
+    } catch (RuntimeException e) {
+      return Optional.empty();
+    }
   }
 
   private CompletableFuture<Destination> resolveHere(String domain) {
