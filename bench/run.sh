@@ -76,7 +76,7 @@ case $ROUTING in transport | dns | both) ;; *) die "--routing: transport, dns or
 # arguments other than the preset and the routing are passed on
 if [[ $PRESET == series || $ROUTING == both ]]; then
   presets=$PRESET
-  [[ $PRESET == series ]] && presets="tiny small medium large$( ((WITH_HUGE)) && echo " huge")"
+  [[ $PRESET == series ]] && presets="tiny small medium large$( ((WITH_HUGE)) && echo " huge" || true)"
   routings=$ROUTING
   [[ $ROUTING == both ]] && routings="transport dns"
   pass=()
