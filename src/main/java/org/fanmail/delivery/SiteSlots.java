@@ -4,9 +4,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -46,8 +44,11 @@ final class SiteSlots {
   private final long keepMillis;
   private final Map<String, List<Runnable>> waiting = new ConcurrentHashMap<>();
 
-  /** Slots given back and kept, by site, oldest first (each list guarded by itself). */
-  private final Map<String, Deque<Slot>> kept = new ConcurrentHashMap<>();
+  /**
+   * Slots given back and kept, by site; a site without one has no entry. Changed only inside the
+   * map's {@code compute} calls, which lock the site's entry.
+   */
+  private final Map<String, List<Slot>> kept = new ConcurrentHashMap<>();
 
   SiteSlots(Vertx vertx, ConnectionSlots slots, String owner) {
     this(vertx, slots, owner, KEEP_MILLIS);
@@ -103,33 +104,31 @@ final class SiteSlots {
 
   /** The lowest kept slot of {@code site} below {@code limit}, no longer kept; null if none. */
   private Slot takeKept(String site, int limit) {
-    Deque<Slot> mine = kept.get(site);
-    if (mine == null) {
-      return null;
-    }
-    synchronized (mine) {
-      Slot best = null;
-      for (Slot s : mine) {
-        if (s.number() < limit && (best == null || s.number() < best.number())) {
-          best = s;
-        }
-      }
-      if (best != null) {
-        mine.remove(best);
-      }
-      return best;
-    }
+    Slot[] taken = new Slot[1];
+    kept.computeIfPresent(
+        site,
+        (k, mine) -> {
+          for (Slot s : mine) {
+            if (s.number() < limit && (taken[0] == null || s.number() < taken[0].number())) {
+              taken[0] = s;
+            }
+          }
+          mine.remove(taken[0]);
+          return mine.isEmpty() ? null : mine;
+        });
+    return taken[0];
   }
 
   /** Slots kept now for {@code site} (tests). */
   int keptOf(String site) {
-    Deque<Slot> mine = kept.get(site);
-    if (mine == null) {
-      return 0;
-    }
-    synchronized (mine) {
-      return mine.size();
-    }
+    int[] n = new int[1];
+    kept.computeIfPresent(
+        site,
+        (k, mine) -> {
+          n[0] = mine.size();
+          return mine;
+        });
+    return n[0];
   }
 
   /**
@@ -182,10 +181,13 @@ final class SiteSlots {
       return Future.succeededFuture();
     }
     if (keepMillis > 0 && slot.shared()) {
-      Deque<Slot> mine = kept.computeIfAbsent(slot.site(), k -> new ArrayDeque<>());
-      synchronized (mine) {
-        mine.add(slot);
-      }
+      kept.compute(
+          slot.site(),
+          (k, mine) -> {
+            List<Slot> l = mine == null ? new ArrayList<>() : mine;
+            l.add(slot);
+            return l;
+          });
       vertx.setTimer(keepMillis, id -> freeIfStillKept(slot));
       wakeWaiting(slot.site());
       return Future.succeededFuture();
@@ -195,15 +197,14 @@ final class SiteSlots {
 
   /** The keeping time of {@code slot} is up: its row is freed unless a runner took it meanwhile. */
   private void freeIfStillKept(Slot slot) {
-    Deque<Slot> mine = kept.get(slot.site());
-    if (mine == null) {
-      return;
-    }
-    boolean still;
-    synchronized (mine) {
-      still = mine.remove(slot);
-    }
-    if (still) {
+    boolean[] still = new boolean[1];
+    kept.computeIfPresent(
+        slot.site(),
+        (k, mine) -> {
+          still[0] = mine.remove(slot);
+          return mine.isEmpty() ? null : mine;
+        });
+    if (still[0]) {
       free(slot);
     }
   }
