@@ -8,7 +8,7 @@
 # bench/run.sh, transport maps); then POSTS posts one after another, LOOP_GAP seconds apart
 # (default 1.5: connections kept 2 s are reused, 4.5: none are), each waited for at the sink. Prints
 # 250 -> first and last RCPT (p50, p90 over the last three quarters of the posts) and the JVM's CPU
-# per post by thread (user+system; "/sys": the system part). BENCH_FANMAIL_JAVA_OPTS adds JVM
+# per post by thread (user+system). BENCH_FANMAIL_JAVA_OPTS adds JVM
 # options, as for run.sh. Much shorter than run.sh: no Postfix, no ingest, no restarts; for
 # comparing builds and options, not for the table. Everything on loopback; every process
 # it starts is stopped by its PID.

@@ -26,6 +26,15 @@ def snap(pid):
     return threads
 
 
+def by_name(a, b):
+    """Ticks used between snaps a and b per thread name, digits folded (threads that ended between
+    them are left out: their ticks went with them)."""
+    used = collections.Counter()
+    for tid, (name, ticks) in b.items():
+        used[re.sub(r"\d+", "N", name)] += ticks - a.get(tid, [name, 0])[1]
+    return used
+
+
 def main():
     if len(sys.argv) == 4 and sys.argv[1] == "snap":
         with open(sys.argv[3], "w") as f:
@@ -36,9 +45,7 @@ def main():
         with open(sys.argv[3]) as f:
             b = json.load(f)
         n, hz = int(sys.argv[4]), os.sysconf("SC_CLK_TCK")
-        used = collections.Counter()
-        for tid, (name, ticks) in b.items():
-            used[re.sub(r"\d+", "N", name)] += ticks - a.get(tid, [name, 0])[1]
+        used = by_name(a, b)
         total = sum(used.values()) or 1
         for name, ticks in used.most_common():
             if ticks:

@@ -16,16 +16,21 @@ import sys
 import time
 
 
-def stats(port):
+def command(port, line):
+    """One command to the sink's control port; its answer line (bytes)."""
     with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
-        s.sendall(b"stats\n")
+        s.sendall(line.encode() + b"\n")
         buf = b""
         while not buf.endswith(b"\n"):
             chunk = s.recv(1 << 20)
             if not chunk:
                 break
             buf += chunk
-    return json.loads(buf)
+    return buf
+
+
+def stats(port):
+    return json.loads(command(port, "stats"))
 
 
 def main():

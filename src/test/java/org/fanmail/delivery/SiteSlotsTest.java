@@ -13,14 +13,13 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
-import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.fanmail.shaping.ConnectionSlots;
 import org.fanmail.shaping.ConnectionSlots.Slot;
 import org.fanmail.shaping.Site;
-import org.fanmail.shaping.SiteProfile;
 import org.fanmail.testing.Await;
+import org.fanmail.testing.TestSites;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,20 +36,7 @@ class SiteSlotsTest {
   @Inject Vertx vertx;
 
   private static Site site(int connections) {
-    SiteProfile p =
-        new SiteProfile(
-            "defaults",
-            List.of(),
-            connections,
-            connections,
-            0,
-            100,
-            0,
-            0,
-            0,
-            Duration.ofMinutes(1),
-            List.of());
-    return new Site("keep-" + UUID.randomUUID(), List.of(), p);
+    return TestSites.site("keep", connections, 0);
   }
 
   private static Slot take(SiteSlots s, Site site) throws Exception {

@@ -28,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import org.fanmail.config.FanmailConfig;
 import org.fanmail.shaping.ConnectionSlots.Slot;
 import org.fanmail.testing.Await;
+import org.fanmail.testing.TestSites;
 import org.fanmail.testing.sink.ThrottlingSink;
 import org.junit.jupiter.api.Test;
 
@@ -48,20 +49,7 @@ class ConnectionSlotsTest {
   @Inject FanmailConfig config;
 
   private static Site site(int connections, int perMinute) {
-    SiteProfile p =
-        new SiteProfile(
-            "defaults",
-            List.of(),
-            connections,
-            connections,
-            0,
-            100,
-            0,
-            perMinute,
-            0,
-            Duration.ofMinutes(1),
-            List.of());
-    return new Site("slots-" + UUID.randomUUID(), List.of(), p);
+    return TestSites.site("slots", connections, perMinute);
   }
 
   private InstanceOwner instance(String name) throws Exception {
