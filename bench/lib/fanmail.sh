@@ -62,14 +62,14 @@ fm_start() {
     props+=(-Dfanmail.delivery.transport-map="$transport")
   fi
   if [[ ${BENCH_FANMAIL_MOCK:-0} == 1 ]]; then # harness self-test only, see mockfanmail.py
-    python3 "$BENCH_DIR/tools/mockfanmail.py" "${props[@]}" >"$fm_dir/fanmail.log" 2>&1 &
+    python3 "$BENCH_DIR/tools/mockfanmail.py" "${props[@]}" >>"$fm_dir/fanmail.log" 2>&1 &
   elif [[ -x $root/bin/fanmail ]]; then
     # the launcher as a user runs it: the first start of this instance records the class-data
     # sharing archive when it stops, the restarts map it (BENCH_FANMAIL_CDS=off: none)
     FANMAIL_APP=$root/target/quarkus-app FANMAIL_CDS_ARCHIVE=${BENCH_FANMAIL_CDS:-$fm_dir/cds.jsa} \
-      "$root/bin/fanmail" "${jopts[@]}" "${props[@]}" >"$fm_dir/fanmail.log" 2>&1 &
+      "$root/bin/fanmail" "${jopts[@]}" "${props[@]}" >>"$fm_dir/fanmail.log" 2>&1 &
   else # a build from before bin/fanmail
-    java "${jopts[@]}" "${props[@]}" -jar "$root/target/quarkus-app/quarkus-run.jar" >"$fm_dir/fanmail.log" 2>&1 &
+    java "${jopts[@]}" "${props[@]}" -jar "$root/target/quarkus-app/quarkus-run.jar" >>"$fm_dir/fanmail.log" 2>&1 &
   fi
   fm_pid=$!
   log "fanmail started, pid $fm_pid, http 127.0.0.1:$fm_http, smtp 127.0.0.1:$fm_smtp"
