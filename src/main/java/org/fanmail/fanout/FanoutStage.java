@@ -55,7 +55,8 @@ public class FanoutStage {
       InMemoryLimit inMemoryLimit) {
     this.resolver = new ParallelResolver(destinations);
     WorkingTables tables = new WorkingTables(resolver, config);
-    this.sliced = new SlicedExpansion(dataSource, tables, ready);
+    this.sliced =
+        new SlicedExpansion(dataSource, tables, ready, new SlicedHead(resolver, config, ready));
     this.batches =
         new BatchExpander(
             dataSource,

@@ -35,6 +35,12 @@ final class SetBasedExpansion {
       WorkingTables.execute(c, SetBasedQueries.CLEAR_WORKING_TABLES);
     }
     tablesUsed = true;
+    if (!p.system() && p.listId() != null) {
+      Expansion made = sliced.expandWithHead(c, p.id(), p.listId());
+      if (made != null) {
+        return made;
+      }
+    }
     int candidates;
     if (p.system()) {
       try (PreparedStatement ps = c.prepareStatement(SetBasedQueries.INSERT_SYSTEM_CANDIDATES)) {

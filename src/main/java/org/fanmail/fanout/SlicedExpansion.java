@@ -20,7 +20,8 @@ import org.jboss.logging.Logger;
  * DELIVERING from the first slice and expanded with the last; meanwhile the expanding session holds
  * the post's advisory lock so that nobody else resumes it. If that session dies the lock goes with
  * it and {@link #resumeUnfinished} (run by the scan) expands the members that have no recipient row
- * yet into new delivery rows, with nested loops off for that anti-join.
+ * yet into new delivery rows, with nested loops off for that anti-join. A post of a large list
+ * starts with its head ({@link #expandWithHead}): its first transactions written before the copy.
  */
 final class SlicedExpansion {
   /** Logged under the stage's category, as the expansion's other lines are. */
@@ -38,11 +39,50 @@ final class SlicedExpansion {
   private final AgroalDataSource dataSource;
   private final WorkingTables tables;
   private final Event<DeliveriesReady> ready;
+  private final SlicedHead head;
 
-  SlicedExpansion(AgroalDataSource dataSource, WorkingTables tables, Event<DeliveriesReady> ready) {
+  SlicedExpansion(
+      AgroalDataSource dataSource,
+      WorkingTables tables,
+      Event<DeliveriesReady> ready,
+      SlicedHead head) {
     this.dataSource = dataSource;
     this.tables = tables;
     this.ready = ready;
+    this.head = head;
+  }
+
+  /**
+   * A post of a list with more than {@link #SLICED_POST} active members, before its members are
+   * copied into the working tables: its head ({@link SlicedHead}) written and committed first, then
+   * the rest of its members copied and written in slices as a resumed post's are. Null when the
+   * head wrote nothing (fewer than {@link SlicedHead#CANDIDATES} deliverable members, or no group
+   * of them fills a transaction): the caller expands the post the usual way.
+   */
+  Expansion expandWithHead(Connection c, long postId, long listId) throws SQLException {
+    if (!SlicedHead.largeList(c, listId)) {
+      return null;
+    }
+    List<SmallPostPlan.Candidate> candidates = SlicedHead.read(c, listId, postId);
+    if (candidates.size() < SlicedHead.CANDIDATES) {
+      return null;
+    }
+    SmallPostPlan plan = head.plan(postId, candidates);
+    if (plan.deliveries.isEmpty()) {
+      return null;
+    }
+    boolean locked = tryLock(c, postId);
+    try {
+      int written = head.write(c, postId, plan);
+      WorkingTables.execute(c, FanoutQueries.SORT_MEMORY);
+      insertRemainingCandidates(c, listId, postId);
+      Expansion rest = expand(c, postId, true);
+      return new Expansion(written + rest.recipients(), plan.deliveries.size() + rest.deliveries());
+    } finally {
+      if (locked) {
+        unlock(c, postId);
+      }
+    }
   }
 
   /**

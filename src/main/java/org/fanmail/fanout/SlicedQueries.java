@@ -51,12 +51,52 @@ final class SlicedQueries {
       "update post set state = 'DELIVERING', updated_at = now() where id = ?";
 
   /**
+   * Whether a list has more active members than a post may have to be written whole (parameters:
+   * list id, {@link SlicedExpansion#SLICED_POST} + 1): an index-only count that stops at the bound,
+   * asked before a post of the list is copied into the working tables, so that a large post's first
+   * transactions can be written before the copy ({@link SlicedHead}).
+   */
+  public static final String LIST_IS_LARGE =
+      "select count(*) from (select 1 from member where list_id = ? and status = 'ACTIVE'"
+          + " limit ?) m";
+
+  /**
+   * The head of a large post: its first deliverable members in member-id order (the list's index),
+   * at most parameter 3. Parameters: list id, post id, how many.
+   */
+  public static final String SELECT_HEAD =
+      FanoutQueries.DELIVERABLE_MEMBERS.substring(1) + " order by m.id limit ?";
+
+  /**
+   * Writes transactions of a large post's head: delivery rows due now (ids drawn from the identity
+   * sequence first, so that recipients can point at them) and their PENDING recipient rows, in one
+   * statement. The post's state is not touched ({@link #START_SLICES} made it DELIVERING, and its
+   * last slice sets expanded_at). Parameters: how many deliveries, post id, the deliveries as
+   * arrays (destination, hosts joined by spaces), post id, the recipients as arrays (member id,
+   * email, domain, 1-based index of its delivery).
+   */
+  public static final String WRITE_HEAD =
+      "with ids as materialized ("
+          + " select nextval(pg_get_serial_sequence('delivery', 'id')) as id, n"
+          + " from generate_series(1, ?) as n),"
+          + " deliveries as (insert into delivery (id, post_id, destination, hosts)"
+          + " overriding system value"
+          + " select ids.id, ?, u.destination, string_to_array(u.hosts, ' ')"
+          + " from unnest(?::text[], ?::text[]) with ordinality as u(destination, hosts, n)"
+          + " join ids on ids.n = u.n)"
+          + " insert into recipient (post_id, member_id, email, domain, delivery_id)"
+          + " select ?, r.member_id, r.email, r.domain, ids.id"
+          + " from unnest(?::bigint[], ?::text[], ?::text[], ?::integer[]) with ordinality"
+          + " as r(member_id, email, domain, n, position)"
+          + " join ids on ids.n = r.n order by r.position";
+
+  /**
    * A post left half-written by an expander that died (expanded_at null while DELIVERING). Whoever
    * takes its advisory lock ({@link #TRY_LOCK_EXPANSION}) resumes it.
    */
   public static final String UNFINISHED_EXPANSIONS =
       "select id from post where state = 'DELIVERING' and expanded_at is null"
-          + " and purpose = 'POST' order by id limit 20";
+          + " and purpose in ('POST', 'DIGEST') order by id limit 20";
 
   /**
    * The session lock of a post's expansion (single 64-bit key: the post id; fanmail takes no other

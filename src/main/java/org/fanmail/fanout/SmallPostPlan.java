@@ -46,6 +46,39 @@ final class SmallPostPlan {
       Comparator.comparing(Candidate::domain).thenComparing(Candidate::email);
 
   /**
+   * Of {@code candidates}, those that fill whole transactions: in each group of domains that can
+   * take mail now, the first {@code maxPerTransaction} times n in (domain, email) order, n as many
+   * as the group fills. Planned with {@link #of}, they make only full chunks; a group's other
+   * members, written later with the rest of its post, then need as many transactions as the whole
+   * group would have needed alone, so writing these first costs no transaction.
+   */
+  static List<Candidate> inFullChunks(
+      List<Candidate> candidates,
+      Map<String, Destination> destinations,
+      GroupBy groupBy,
+      int maxPerTransaction) {
+    List<Candidate> sorted = new ArrayList<>(candidates);
+    sorted.sort(ORDER);
+    Map<String, List<Candidate>> groups = new TreeMap<>();
+    for (Candidate c : sorted) {
+      Destination d = destinations.get(c.domain());
+      if (d == null) {
+        throw new IllegalArgumentException("no destination for " + c.domain());
+      }
+      if (d.outcome() == Destination.Outcome.ROUTABLE) {
+        groups
+            .computeIfAbsent(Grouper.groupKey(c.domain(), d, groupBy), k -> new ArrayList<>())
+            .add(c);
+      }
+    }
+    List<Candidate> full = new ArrayList<>();
+    for (List<Candidate> members : groups.values()) {
+      full.addAll(members.subList(0, members.size() / maxPerTransaction * maxPerTransaction));
+    }
+    return full;
+  }
+
+  /**
    * Plans {@code candidates}; {@code destinations} holds the destination of each of their domains.
    */
   static SmallPostPlan of(

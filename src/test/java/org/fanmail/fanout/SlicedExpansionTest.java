@@ -71,6 +71,64 @@ class SlicedExpansionTest {
             "select count(*) from recipient where post_id = ? and state = 'DELIVERED'", post));
   }
 
+  /**
+   * A large post's head (its first members in id order, written before the rest) cuts groups
+   * wherever the member ids fall: here a.test, b.test (one host with a.test) and c.test members
+   * alternate, so the head holds part of each group. Whole transactions of the head go first, the
+   * rest of each group after, and the post still takes the minimum: ceil(7,002 / 10) for the shared
+   * host and ceil(3,501 / 10) for c.test.
+   */
+  @Test
+  void aLargePostWhoseHeadCutsItsGroupsTakesTheMinimumTransactions() throws Exception {
+    TestMail db = new TestMail(dataSource);
+    SmtpSink sink = SINK.sink();
+    long list = db.list("headcut", "lists.test", null, "POSTER");
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "insert into member (list_id, email, domain)"
+                    + " select ?, 'h' || g || '@' || d, d from generate_series(1, 10503) g,"
+                    + " lateral (select (array['a.test', 'b.test', 'c.test'])[g % 3 + 1] as d) x"
+                    + " order by g")) {
+      ps.setLong(1, list);
+      assertEquals(10503, ps.executeUpdate());
+    }
+    String id = TestMail.uniqueId();
+    long post =
+        db.acceptedPost(
+            list,
+            "headcut@lists.test",
+            TestMail.message(id, "headcut@lists.test", "Cut", "c\r\n"),
+            Instant.now());
+    committed.fire(new PostCommitted(List.of(post)));
+
+    db.awaitPost(post, "DONE", WAIT, "the post is delivered");
+    assertEquals(10503, copies(sink, id), "every member got the post exactly once");
+    assertEquals(701 + 351, transactions(sink, id), "transactions are the minimum");
+    assertEquals(
+        "10503",
+        db.scalar(
+            "select count(*) from recipient where post_id = ? and state = 'DELIVERED'", post));
+    assertEquals(
+        "0",
+        db.scalar(
+            "select count(*) from (select delivery_id from recipient where post_id = ?"
+                + " group by delivery_id having count(*) > 10) x",
+            post));
+    // The head went first: the post's first 499 transactions (the head's, 4,990 recipients)
+    // hold members of the list's first 5,000 only; routed as a whole, they would not.
+    assertEquals(
+        "0",
+        db.scalar(
+            "select count(*) from recipient r join post p on p.id = r.post_id"
+                + " join member m on m.id = r.member_id"
+                + " where r.delivery_id in (select id from delivery where post_id = p.id"
+                + " order by id limit 499)"
+                + " and m.id > (select id from member where list_id = p.list_id order by id"
+                + " offset 4999 limit 1) and p.id = ?",
+            post));
+  }
+
   @Test
   void aHalfWrittenPostIsResumedOnceItsExpanderIsGone() throws Exception {
     TestMail db = new TestMail(dataSource);

@@ -124,6 +124,40 @@ class SmallPostPlanTest {
         plan.recipients.stream().map(r -> r.state() + " " + r.reply()).distinct().toList());
   }
 
+  /**
+   * A large post's head (issue 19): only what fills whole transactions of groups that can take mail
+   * now, so that writing it first costs no transaction.
+   */
+  @Test
+  void theHeadOfALargePostIsOnlyItsWholeTransactions() {
+    List<Candidate> all = new ArrayList<>();
+    all.addAll(members("b", "b.test", 3));
+    all.addAll(members("a", "a.test", 4));
+    all.addAll(members("c", "c.test", 2));
+    all.addAll(members("g", "gone.test", 5));
+    all.addAll(members("f", "flaky.test", 3));
+    Map<String, Destination> destinations =
+        Map.of(
+            "a.test", SHARED,
+            "b.test", SHARED,
+            "c.test", OTHER,
+            "gone.test", Destination.permanent("5.1.2 gone.test: NXDOMAIN"),
+            "flaky.test", Destination.temporary("4.4.3 flaky.test: SERVFAIL"));
+
+    // 127.0.1.1: a.test (4) and b.test (3) fill two transactions of 3; 127.0.1.2 (2) none; the
+    // domain that can never take mail and the one not resolved for now are left to the rest.
+    List<Candidate> head = SmallPostPlan.inFullChunks(all, destinations, GroupBy.host, 3);
+    assertEquals(
+        List.of("a1@a.test", "a2@a.test", "a3@a.test", "a4@a.test", "b1@b.test", "b2@b.test"),
+        head.stream().map(Candidate::email).toList());
+    SmallPostPlan plan = SmallPostPlan.of(head, destinations, GroupBy.host, 3);
+    assertEquals(2, plan.deliveries.size());
+    assertEquals(List.of(), SmallPostPlan.inFullChunks(all, destinations, GroupBy.host, 10));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> SmallPostPlan.inFullChunks(all, Map.of("a.test", SHARED), GroupBy.host, 3));
+  }
+
   @Test
   void noCandidatesNoRows() {
     SmallPostPlan plan = SmallPostPlan.of(List.of(), Map.of(), GroupBy.host, 10);
