@@ -1,0 +1,82 @@
+package org.fanmail.process;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code bin/fanmail}'s choice of JVM options, read from the command it would run ({@code JAVA} set
+ * to {@code echo}): the collector and the JIT it picks, and that a choice made in {@code JAVA_OPTS}
+ * or on the command line is never doubled (the JVM refuses two collectors).
+ */
+class LauncherTest {
+  @TempDir Path tmp;
+
+  private List<String> command(Map<String, String> env, String... args) throws Exception {
+    Path app = Files.createDirectories(tmp.resolve("app"));
+    Files.writeString(app.resolve("quarkus-run.jar"), "");
+    ProcessBuilder pb = new ProcessBuilder();
+    pb.command().add("sh");
+    pb.command().add(Path.of("bin/fanmail").toAbsolutePath().toString());
+    pb.command().addAll(List.of(args));
+    pb.environment().keySet().removeIf(k -> k.startsWith("FANMAIL_") || k.equals("JAVA_OPTS"));
+    pb.environment().put("JAVA", "echo");
+    pb.environment().put("FANMAIL_APP", app.toString());
+    pb.environment().put("FANMAIL_CDS_ARCHIVE", "off");
+    pb.environment().putAll(env);
+    pb.redirectErrorStream(true);
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+    if (p.exitValue() != 0) {
+      throw new IOException("exit " + p.exitValue() + ": " + out);
+    }
+    return List.of(out.split(" +"));
+  }
+
+  private static int cpus() throws Exception {
+    Process p = new ProcessBuilder("nproc").start();
+    return Integer.parseInt(new String(p.getInputStream().readAllBytes()).trim());
+  }
+
+  @Test
+  void picksTheSerialCollectorAndC1OnTwoCpusOrFewerAndOnlyThen() throws Exception {
+    List<String> cmd = command(Map.of(), "-Dx=1");
+    boolean small = cpus() <= 2;
+    assertEquals(small, cmd.contains("-XX:+UseSerialGC"), cmd.toString());
+    assertEquals(small, cmd.contains("-XX:TieredStopAtLevel=1"), cmd.toString());
+    assertEquals(List.of("-Dx=1", "-jar"), cmd.subList(cmd.size() - 3, cmd.size() - 1));
+  }
+
+  @Test
+  void theOperatorsChoiceWins() throws Exception {
+    assertTrue(command(Map.of("FANMAIL_GC", "serial")).contains("-XX:+UseSerialGC"));
+    assertFalse(command(Map.of("FANMAIL_GC", "default")).contains("-XX:+UseSerialGC"));
+    assertFalse(command(Map.of("FANMAIL_JIT", "c2")).contains("-XX:TieredStopAtLevel=1"));
+    assertTrue(command(Map.of("FANMAIL_JIT", "c1")).contains("-XX:TieredStopAtLevel=1"));
+    // A collector named elsewhere is the only one on the command line.
+    List<String> opts = command(Map.of("FANMAIL_GC", "serial", "JAVA_OPTS", "-XX:+UseG1GC"));
+    assertFalse(opts.contains("-XX:+UseSerialGC"), opts.toString());
+    assertTrue(opts.contains("-XX:+UseG1GC"), opts.toString());
+    List<String> args = command(Map.of("FANMAIL_GC", "serial"), "-XX:+UseParallelGC");
+    assertFalse(args.contains("-XX:+UseSerialGC"), args.toString());
+  }
+
+  @Test
+  void refusesAValueItDoesNotKnow() {
+    IOException e = assertThrows(IOException.class, () -> command(Map.of("FANMAIL_GC", "zgc")));
+    assertTrue(
+        e.getMessage().contains("FANMAIL_GC must be auto, serial or default"), e.getMessage());
+  }
+}
