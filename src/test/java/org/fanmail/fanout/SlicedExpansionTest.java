@@ -194,6 +194,69 @@ class SlicedExpansionTest {
     assertNotNull(db.scalar("select expanded_at from post where id = ?", post));
   }
 
+  /**
+   * A digest post is expanded like any post, in slices when it is large, so a half-written one is
+   * resumed too, to the members fixed for it (digest_member) who have no recipient row yet.
+   */
+  @Test
+  void aHalfWrittenDigestIsResumedToItsOwnMembersOnly() throws Exception {
+    TestMail db = new TestMail(dataSource);
+    SmtpSink sink = SINK.sink();
+    long list = db.list("digested", "lists.test", null, "POSTER");
+    db.members(list, "g", "a.test", 300);
+    db.members(list, "g", "c.test", 200);
+    String id = TestMail.uniqueId();
+    byte[] raw = TestMail.message(id, "digested@lists.test", "Digest", "d\r\n");
+    long post;
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "insert into post (list_id, list_address, state, envelope_from, raw, size, purpose)"
+                  + " values (?, 'digested@lists.test', 'DELIVERING', 'digested-bounces@lists.test',"
+                  + " ?, ?, 'DIGEST') returning id")) {
+        ps.setLong(1, list);
+        ps.setBytes(2, raw);
+        ps.setInt(3, raw.length);
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          post = rs.getLong(1);
+        }
+      }
+      // The digest's members: every a.test member and the first 100 of c.test; the a.test ones
+      // were written (and delivered) before its expander died.
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "insert into digest_member (post_id, member_id) select ?, m.id from member m"
+                  + " where m.list_id = ? and (m.domain = 'a.test' or m.email in (select email"
+                  + " from member where list_id = ? and domain = 'c.test' order by id limit 100))")) {
+        ps.setLong(1, post);
+        ps.setLong(2, list);
+        ps.setLong(3, list);
+        assertEquals(400, ps.executeUpdate());
+      }
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "with d as (insert into delivery (post_id, destination, state) values (?, 'x', 'DONE')"
+                  + " returning id)"
+                  + " insert into recipient (post_id, member_id, email, domain, delivery_id, state)"
+                  + " select ?, m.id, m.email, m.domain, d.id, 'DELIVERED' from member m, d"
+                  + " where m.list_id = ? and m.domain = 'a.test'")) {
+        ps.setLong(1, post);
+        ps.setLong(2, post);
+        ps.setLong(3, list);
+        assertEquals(300, ps.executeUpdate());
+      }
+      c.commit();
+    }
+
+    stage.resumeUnfinished();
+    db.awaitPost(post, "DONE", WAIT, "the resumed digest is delivered");
+    assertEquals(100, copies(sink, id), "only the digest's members not written before got it");
+    assertEquals("400", db.scalar("select count(*) from recipient where post_id = ?", post));
+    assertNotNull(db.scalar("select expanded_at from post where id = ?", post));
+  }
+
   private static String lock(Connection c, String sql, long key) throws Exception {
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setLong(1, key);
