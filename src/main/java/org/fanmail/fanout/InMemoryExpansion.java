@@ -5,7 +5,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -132,16 +131,9 @@ final class InMemoryExpansion {
 
   /** Resolves the post's distinct domains (sorted) and routes its candidates. */
   private SmallPostPlan plan(long postId, List<SmallPostPlan.Candidate> candidates) {
-    List<String> domains =
-        candidates.stream().map(SmallPostPlan.Candidate::domain).distinct().sorted().toList();
-    List<Destination> resolved = resolver.resolveAll(domains, postId);
-    Map<String, Destination> destinations = new HashMap<>();
-    for (int i = 0; i < domains.size(); i++) {
-      destinations.put(domains.get(i), resolved.get(i));
-    }
     return SmallPostPlan.of(
         candidates,
-        destinations,
+        resolver.destinationsOf(candidates, postId),
         config.delivery().groupBy(),
         config.delivery().maxRecipientsPerTransaction());
   }

@@ -1,7 +1,9 @@
 package org.fanmail.fanout;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -67,6 +69,21 @@ final class ParallelResolver {
       resolved.add(d);
     }
     return resolved;
+  }
+
+  /**
+   * The destination of each distinct domain of {@code candidates} (resolved in domain order, as
+   * {@link #resolveAll} does), for the paths that route their candidates in memory.
+   */
+  Map<String, Destination> destinationsOf(List<SmallPostPlan.Candidate> candidates, long postId) {
+    List<String> domains =
+        candidates.stream().map(SmallPostPlan.Candidate::domain).distinct().sorted().toList();
+    List<Destination> resolved = resolveAll(domains, postId);
+    Map<String, Destination> destinations = new HashMap<>();
+    for (int i = 0; i < domains.size(); i++) {
+      destinations.put(domains.get(i), resolved.get(i));
+    }
+    return destinations;
   }
 
   /** The answer that needs no look-up, if any; a failure here leaves it to the look-up. */

@@ -6,7 +6,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.fanmail.config.FanmailConfig;
@@ -27,7 +26,10 @@ final class SlicedHead {
   /** How many members the head reads: about 1 MB of heap. */
   static final int CANDIDATES = 5_000;
 
-  /** The recipients of the head's first commit (the rest of the head is the second). */
+  /**
+   * The recipients of the head's first commit (one transaction when transactions are larger; the
+   * rest of the head is the second).
+   */
   static final int FIRST_SLICE = 1_000;
 
   private final ParallelResolver resolver;
@@ -75,13 +77,7 @@ final class SlicedHead {
 
   /** The head's whole transactions, planned (none when no group of the head fills one). */
   SmallPostPlan plan(long postId, List<SmallPostPlan.Candidate> head) {
-    List<String> domains =
-        head.stream().map(SmallPostPlan.Candidate::domain).distinct().sorted().toList();
-    List<Destination> resolved = resolver.resolveAll(domains, postId);
-    Map<String, Destination> destinations = new HashMap<>();
-    for (int i = 0; i < domains.size(); i++) {
-      destinations.put(domains.get(i), resolved.get(i));
-    }
+    Map<String, Destination> destinations = resolver.destinationsOf(head, postId);
     int max = config.delivery().maxRecipientsPerTransaction();
     var groupBy = config.delivery().groupBy();
     return SmallPostPlan.of(

@@ -141,35 +141,10 @@ class SlicedExpansionTest {
     byte[] raw = TestMail.message(id, "resumed@lists.test", "Half", "h\r\n");
     long post;
     try (Connection holder = dataSource.getConnection()) {
-      // What an expander that died after its first slices leaves: the post DELIVERING but not
-      // expanded, the a.test members written and delivered, the others not written at all. Made
-      // by a session that takes the post's lock before it commits, as a live expander holds it.
+      // Made by a session that takes the post's lock before it commits, as a live expander holds
+      // it.
       holder.setAutoCommit(false);
-      try (PreparedStatement ps =
-          holder.prepareStatement(
-              "insert into post (list_id, list_address, state, envelope_from, raw, size)"
-                  + " values (?, 'resumed@lists.test', 'DELIVERING', 'poster@example.test', ?, ?)"
-                  + " returning id")) {
-        ps.setLong(1, list);
-        ps.setBytes(2, raw);
-        ps.setInt(3, raw.length);
-        try (ResultSet rs = ps.executeQuery()) {
-          rs.next();
-          post = rs.getLong(1);
-        }
-      }
-      try (PreparedStatement ps =
-          holder.prepareStatement(
-              "with d as (insert into delivery (post_id, destination, state) values (?, 'x', 'DONE')"
-                  + " returning id)"
-                  + " insert into recipient (post_id, member_id, email, domain, delivery_id, state)"
-                  + " select ?, m.id, m.email, m.domain, d.id, 'DELIVERED' from member m, d"
-                  + " where m.list_id = ? and m.domain = 'a.test'")) {
-        ps.setLong(1, post);
-        ps.setLong(2, post);
-        ps.setLong(3, list);
-        assertEquals(1000, ps.executeUpdate());
-      }
+      post = halfWritten(holder, list, "resumed@lists.test", raw, "POST");
       assertEquals("true", lock(holder, "select pg_try_advisory_lock(?)", post));
       holder.commit();
 
@@ -210,21 +185,9 @@ class SlicedExpansionTest {
     long post;
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
-      try (PreparedStatement ps =
-          c.prepareStatement(
-              "insert into post (list_id, list_address, state, envelope_from, raw, size, purpose)"
-                  + " values (?, 'digested@lists.test', 'DELIVERING', 'digested-bounces@lists.test',"
-                  + " ?, ?, 'DIGEST') returning id")) {
-        ps.setLong(1, list);
-        ps.setBytes(2, raw);
-        ps.setInt(3, raw.length);
-        try (ResultSet rs = ps.executeQuery()) {
-          rs.next();
-          post = rs.getLong(1);
-        }
-      }
-      // The digest's members: every a.test member and the first 100 of c.test; the a.test ones
-      // were written (and delivered) before its expander died.
+      post = halfWritten(c, list, "digested@lists.test", raw, "DIGEST");
+      // The digest's members: every a.test member (written and delivered before its expander
+      // died) and the first 100 of c.test.
       try (PreparedStatement ps =
           c.prepareStatement(
               "insert into digest_member (post_id, member_id) select ?, m.id from member m"
@@ -235,18 +198,6 @@ class SlicedExpansionTest {
         ps.setLong(3, list);
         assertEquals(400, ps.executeUpdate());
       }
-      try (PreparedStatement ps =
-          c.prepareStatement(
-              "with d as (insert into delivery (post_id, destination, state) values (?, 'x', 'DONE')"
-                  + " returning id)"
-                  + " insert into recipient (post_id, member_id, email, domain, delivery_id, state)"
-                  + " select ?, m.id, m.email, m.domain, d.id, 'DELIVERED' from member m, d"
-                  + " where m.list_id = ? and m.domain = 'a.test'")) {
-        ps.setLong(1, post);
-        ps.setLong(2, post);
-        ps.setLong(3, list);
-        assertEquals(300, ps.executeUpdate());
-      }
       c.commit();
     }
 
@@ -255,6 +206,43 @@ class SlicedExpansionTest {
     assertEquals(100, copies(sink, id), "only the digest's members not written before got it");
     assertEquals("400", db.scalar("select count(*) from recipient where post_id = ?", post));
     assertNotNull(db.scalar("select expanded_at from post where id = ?", post));
+  }
+
+  /**
+   * What an expander that died after its first slices leaves, in {@code c}'s transaction: a post of
+   * {@code purpose} DELIVERING but not expanded, its list's a.test members written and delivered,
+   * the others not written at all.
+   */
+  private static long halfWritten(
+      Connection c, long list, String address, byte[] raw, String purpose) throws Exception {
+    long post;
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "insert into post (list_id, list_address, state, envelope_from, raw, size, purpose)"
+                + " values (?, ?, 'DELIVERING', 'poster@example.test', ?, ?, ?) returning id")) {
+      ps.setLong(1, list);
+      ps.setString(2, address);
+      ps.setBytes(3, raw);
+      ps.setInt(4, raw.length);
+      ps.setString(5, purpose);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        post = rs.getLong(1);
+      }
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "with d as (insert into delivery (post_id, destination, state) values (?, 'x', 'DONE')"
+                + " returning id)"
+                + " insert into recipient (post_id, member_id, email, domain, delivery_id, state)"
+                + " select ?, m.id, m.email, m.domain, d.id, 'DELIVERED' from member m, d"
+                + " where m.list_id = ? and m.domain = 'a.test'")) {
+      ps.setLong(1, post);
+      ps.setLong(2, post);
+      ps.setLong(3, list);
+      ps.executeUpdate();
+    }
+    return post;
   }
 
   private static String lock(Connection c, String sql, long key) throws Exception {
