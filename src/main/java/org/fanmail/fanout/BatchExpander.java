@@ -115,7 +115,10 @@ final class BatchExpander {
         Map<Long, Expansion> small = inMemory.expand(c, maySmall, limit, handover);
         small.forEach((id, made) -> logExpanded(id, made, started));
         expanded.addAll(small.keySet());
-        SetBasedExpansion setBased = new SetBasedExpansion(tables, sliced);
+        // A large post's first slice commits the batch's earlier posts with it: their leased rows
+        // are handed over then, not when its last slice is written.
+        SetBasedExpansion setBased =
+            new SetBasedExpansion(tables, sliced, () -> handover.settle(handoff, true));
         for (ClaimedPost p : live) {
           if (small.containsKey(p.id())) {
             continue;

@@ -39,14 +39,18 @@ final class Handover {
 
   /**
    * Committed rows join the scheduler's queues; otherwise the room is given back, nothing having
-   * been written under it.
+   * been written under it. Once: a large post's first slice commits the batch's rows before the
+   * batch ends ({@link SetBasedExpansion}), and they are handed over then, not when its last slice
+   * is written; the batch's own settling afterwards does nothing.
    */
   void settle(DeliveryHandoff handoff, boolean committed) {
-    if (reservation != null) {
+    DeliveryHandoff.Reservation r = reservation;
+    reservation = null;
+    if (r != null) {
       if (committed) {
-        handoff.take(reservation, rows);
+        handoff.take(r, rows);
       } else {
-        handoff.cancel(reservation);
+        handoff.cancel(r);
       }
     }
   }

@@ -17,12 +17,18 @@ import java.sql.SQLException;
 final class SetBasedExpansion {
   private final WorkingTables tables;
   private final SlicedExpansion sliced;
+  private final Runnable committed;
   private boolean tablesReady;
   private boolean tablesUsed;
 
-  SetBasedExpansion(WorkingTables tables, SlicedExpansion sliced) {
+  /**
+   * @param committed run after a large post's slice committed the batch's transaction before the
+   *     batch's end (the batch's earlier posts with it): hands their leased rows over
+   */
+  SetBasedExpansion(WorkingTables tables, SlicedExpansion sliced, Runnable committed) {
     this.tables = tables;
     this.sliced = sliced;
+    this.committed = committed;
   }
 
   /** Expands {@code p} (its DMARC decision is made) in the batch's transaction {@code c}. */
@@ -36,7 +42,7 @@ final class SetBasedExpansion {
     }
     tablesUsed = true;
     if (!p.system() && p.listId() != null) {
-      Expansion made = sliced.expandWithHead(c, p.id(), p.listId());
+      Expansion made = sliced.expandWithHead(c, p.id(), p.listId(), committed);
       if (made != null) {
         return made;
       }
@@ -55,7 +61,7 @@ final class SetBasedExpansion {
       }
     }
     if (candidates > SlicedExpansion.SLICED_POST) {
-      return sliced.expand(c, p.id(), false);
+      return sliced.expand(c, p.id(), false, committed);
     }
     Expansion made = candidates > 0 ? tables.writeWhole(c, p.id()) : Expansion.NOTHING;
     WorkingTables.finish(c, p.id());

@@ -59,7 +59,8 @@ final class SlicedExpansion {
    * head wrote nothing (fewer than {@link SlicedHead#CANDIDATES} deliverable members, or no group
    * of them fills a transaction): the caller expands the post the usual way.
    */
-  Expansion expandWithHead(Connection c, long postId, long listId) throws SQLException {
+  Expansion expandWithHead(Connection c, long postId, long listId, Runnable committed)
+      throws SQLException {
     if (!SlicedHead.largeList(c, listId)) {
       return null;
     }
@@ -73,10 +74,10 @@ final class SlicedExpansion {
     }
     boolean locked = tryLock(c, postId);
     try {
-      int written = head.write(c, postId, plan);
+      int written = head.write(c, postId, plan, committed);
       WorkingTables.execute(c, FanoutQueries.SORT_MEMORY);
       insertRemainingCandidates(c, listId, postId);
-      Expansion rest = expand(c, postId, true);
+      Expansion rest = expand(c, postId, true, committed);
       return new Expansion(written + rest.recipients(), plan.deliveries.size() + rest.deliveries());
     } finally {
       if (locked) {
@@ -91,8 +92,10 @@ final class SlicedExpansion {
    * slice rolls back; slices committed before stay, and the scan resumes the post.
    *
    * @param resumed the caller holds the advisory lock already (and releases it)
+   * @param committed run after each commit but the last
    */
-  Expansion expand(Connection c, long postId, boolean resumed) throws SQLException {
+  Expansion expand(Connection c, long postId, boolean resumed, Runnable committed)
+      throws SQLException {
     ChunkTables t = SlicedQueries.SLICED;
     boolean locked = false;
     try {
@@ -124,6 +127,7 @@ final class SlicedExpansion {
         recipients += WorkingTables.insertRecipients(c, t, postId, from, to);
         if (to < last) {
           c.commit();
+          committed.run();
           ready.fireAsync(new DeliveriesReady(postId));
           WorkingTables.execute(c, FanoutQueries.SORT_MEMORY);
         }
@@ -195,7 +199,7 @@ final class SlicedExpansion {
       LOG.infof("post %d: resuming its expansion, %d members left to write", postId, candidates);
       Expansion made;
       if (candidates > SLICED_POST) {
-        made = expand(c, postId, true);
+        made = expand(c, postId, true, () -> {});
       } else {
         made = candidates > 0 ? tables.writeWhole(c, postId) : Expansion.NOTHING;
         WorkingTables.finish(c, postId);

@@ -86,11 +86,12 @@ final class SlicedHead {
 
   /**
    * Writes the planned transactions in two commits (the first of at most {@link #FIRST_SLICE}
-   * recipients), {@link DeliveriesReady} after each; the post is DELIVERING from the first.
+   * recipients), {@code committed} and {@link DeliveriesReady} after each; the post is DELIVERING
+   * from the first.
    *
    * @return the recipients written
    */
-  int write(Connection c, long postId, SmallPostPlan plan) throws SQLException {
+  int write(Connection c, long postId, SmallPostPlan plan, Runnable committed) throws SQLException {
     int max = config.delivery().maxRecipientsPerTransaction();
     int first = Math.max(1, FIRST_SLICE / max);
     int deliveries = plan.deliveries.size();
@@ -105,6 +106,7 @@ final class SlicedHead {
         }
       }
       c.commit();
+      committed.run();
       ready.fireAsync(new DeliveriesReady(postId));
       from = to;
     }

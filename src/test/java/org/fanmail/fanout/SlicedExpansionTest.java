@@ -14,7 +14,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import org.fanmail.config.FanmailConfig;
+import org.fanmail.queue.DeliveriesReady;
 import org.fanmail.queue.PostCommitted;
 import org.fanmail.testing.TestMail;
 import org.fanmail.testing.sink.ClassSink;
@@ -38,6 +41,9 @@ class SlicedExpansionTest {
   @Inject AgroalDataSource dataSource;
   @Inject Event<PostCommitted> committed;
   @Inject FanoutStage stage;
+  @Inject DestinationResolver destinations;
+  @Inject FanmailConfig config;
+  @Inject Event<DeliveriesReady> ready;
 
   @Test
   void aLargePostIsWrittenInSlicesAndDeliveredOnceToEveryone() throws Exception {
@@ -127,6 +133,136 @@ class SlicedExpansionTest {
                 + " and m.id > (select id from member where list_id = p.list_id order by id"
                 + " offset 4999 limit 1) and p.id = ?",
             post));
+  }
+
+  /**
+   * A large post's first commit also commits the posts its batch expanded before it: what was
+   * handed to the scheduler then (their rows written leased to it) is settled right after that
+   * commit, not after the large post's last slice. Checked on the hook the batch gives the
+   * expansion: it runs after each commit but the last, first when the head's first 1,000 recipients
+   * are committed.
+   */
+  @Test
+  void theBatchIsSettledAtALargePostsFirstCommit() throws Exception {
+    TestMail db = new TestMail(dataSource);
+    SmtpSink sink = SINK.sink();
+    long list = db.list("settled", "lists.test", null, "POSTER");
+    db.members(list, "t", "a.test", 6000);
+    db.members(list, "t", "c.test", 4500);
+    String id = TestMail.uniqueId();
+    long post =
+        db.acceptedPost(
+            list,
+            "settled@lists.test",
+            TestMail.message(id, "settled@lists.test", "Settled", "s\r\n"),
+            Instant.now());
+    ParallelResolver resolver = new ParallelResolver(destinations);
+    WorkingTables tables = new WorkingTables(resolver, config);
+    SlicedExpansion sliced =
+        new SlicedExpansion(dataSource, tables, ready, new SlicedHead(resolver, config, ready));
+    List<String> committedRecipients = new ArrayList<>();
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      // Claimed as the batch claims it, so that the stage's own scan leaves it alone.
+      try (PreparedStatement ps =
+          c.prepareStatement("select id from post where id = ? for update")) {
+        ps.setLong(1, post);
+        ps.executeQuery().close();
+      }
+      SetBasedExpansion setBased =
+          new SetBasedExpansion(
+              tables,
+              sliced,
+              () -> {
+                try {
+                  committedRecipients.add(
+                      db.scalar("select count(*) from recipient where post_id = ?", post));
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              });
+      Expansion made = setBased.expand(c, new ClaimedPost(post, list, false, "NONE"));
+      assertEquals(10500, made.recipients());
+    } finally {
+      resolver.close();
+    }
+    assertEquals("1000", committedRecipients.get(0), committedRecipients.toString());
+    assertEquals("5000", committedRecipients.get(1), committedRecipients.toString());
+    db.awaitPost(post, "DONE", WAIT, "the post is delivered");
+    assertEquals(10500, copies(sink, id), "every member got the post exactly once");
+  }
+
+  /**
+   * A small post claimed in one batch with a large one is sent while the large one is still being
+   * written: its rows, written leased to this instance's scheduler, are handed over at the large
+   * post's first commit, not when the batch ends. The large post's slices are held up for three
+   * seconds (a trigger sleeps in the first insert that reads the sliced chunk table); the small
+   * post must be delivered before that sleep is over.
+   */
+  @Test
+  void aSmallPostInTheBatchOfALargeOneIsSentWhileTheLargeOneIsWritten() throws Exception {
+    TestMail db = new TestMail(dataSource);
+    SmtpSink sink = SINK.sink();
+    long small = db.list("beside", "lists.test", null, "POSTER");
+    db.members(small, "b", "c.test", 3);
+    long large = db.list("behind", "lists.test", null, "POSTER");
+    db.members(large, "l", "a.test", 6000);
+    db.members(large, "l", "d.test", 4500);
+    String smallId = TestMail.uniqueId();
+    long[] posts = new long[2];
+    try (Connection c = dataSource.getConnection();
+        var st = c.createStatement()) {
+      c.setAutoCommit(false);
+      st.execute("create table if not exists sliced_test_slept (post_id bigint)");
+      st.execute(
+          "create or replace function sliced_test_sleep() returns trigger language plpgsql as $$"
+              + " begin if current_query() like '%fanout_sliced_chunk%'"
+              + " and not exists (select 1 from sliced_test_slept) then"
+              + " insert into sliced_test_slept values (0); perform pg_sleep(3); end if;"
+              + " return null; end $$");
+      st.execute(
+          "create trigger sliced_test_sleep before insert on recipient"
+              + " for each statement execute function sliced_test_sleep()");
+      c.commit();
+      // Both posts in one commit, so that one claim takes both (the small one first).
+      String[][] lists = {
+        {String.valueOf(small), "beside@lists.test", smallId},
+        {String.valueOf(large), "behind@lists.test", TestMail.uniqueId()}
+      };
+      for (int i = 0; i < 2; i++) {
+        byte[] raw = TestMail.message(lists[i][2], lists[i][1], "Batch", "b\r\n");
+        try (PreparedStatement ps =
+            c.prepareStatement(
+                "insert into post (list_id, list_address, state, envelope_from, raw, size)"
+                    + " values (?, ?, 'ACCEPTED', 'poster@example.test', ?, ?) returning id")) {
+          ps.setLong(1, Long.parseLong(lists[i][0]));
+          ps.setString(2, lists[i][1]);
+          ps.setBytes(3, raw);
+          ps.setInt(4, raw.length);
+          try (ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            posts[i] = rs.getLong(1);
+          }
+        }
+      }
+      c.commit();
+    }
+    try {
+      committed.fire(new PostCommitted(List.of(posts[0], posts[1])));
+      db.awaitPost(posts[0], "DONE", Duration.ofSeconds(2), "the small post is delivered");
+      assertEquals(
+          null,
+          db.scalar("select expanded_at from post where id = ?", posts[1]),
+          "while the large post is still being written");
+      assertEquals(3, copies(sink, smallId));
+      db.awaitPost(posts[1], "DONE", WAIT, "the large post is delivered");
+    } finally {
+      try (Connection c = dataSource.getConnection();
+          var st = c.createStatement()) {
+        st.execute("drop trigger if exists sliced_test_sleep on recipient");
+        st.execute("drop table if exists sliced_test_slept");
+      }
+    }
   }
 
   @Test
