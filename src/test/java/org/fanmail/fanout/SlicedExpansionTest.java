@@ -225,26 +225,8 @@ class SlicedExpansionTest {
               + " for each statement execute function sliced_test_sleep()");
       c.commit();
       // Both posts in one commit, so that one claim takes both (the small one first).
-      String[][] lists = {
-        {String.valueOf(small), "beside@lists.test", smallId},
-        {String.valueOf(large), "behind@lists.test", TestMail.uniqueId()}
-      };
-      for (int i = 0; i < 2; i++) {
-        byte[] raw = TestMail.message(lists[i][2], lists[i][1], "Batch", "b\r\n");
-        try (PreparedStatement ps =
-            c.prepareStatement(
-                "insert into post (list_id, list_address, state, envelope_from, raw, size)"
-                    + " values (?, ?, 'ACCEPTED', 'poster@example.test', ?, ?) returning id")) {
-          ps.setLong(1, Long.parseLong(lists[i][0]));
-          ps.setString(2, lists[i][1]);
-          ps.setBytes(3, raw);
-          ps.setInt(4, raw.length);
-          try (ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            posts[i] = rs.getLong(1);
-          }
-        }
-      }
+      posts[0] = insertPost(c, small, "beside@lists.test", smallId, "ACCEPTED", "POST");
+      posts[1] = insertPost(c, large, "behind@lists.test", TestMail.uniqueId(), "ACCEPTED", "POST");
       c.commit();
     }
     try {
@@ -274,13 +256,12 @@ class SlicedExpansionTest {
     db.members(list, "r", "c.test", 6000);
     db.members(list, "r", "d.test", 4500);
     String id = TestMail.uniqueId();
-    byte[] raw = TestMail.message(id, "resumed@lists.test", "Half", "h\r\n");
     long post;
     try (Connection holder = dataSource.getConnection()) {
       // Made by a session that takes the post's lock before it commits, as a live expander holds
       // it.
       holder.setAutoCommit(false);
-      post = halfWritten(holder, list, "resumed@lists.test", raw, "POST");
+      post = halfWritten(holder, list, "resumed@lists.test", id, "POST");
       assertEquals("true", lock(holder, "select pg_try_advisory_lock(?)", post));
       holder.commit();
 
@@ -317,11 +298,10 @@ class SlicedExpansionTest {
     db.members(list, "g", "a.test", 300);
     db.members(list, "g", "c.test", 200);
     String id = TestMail.uniqueId();
-    byte[] raw = TestMail.message(id, "digested@lists.test", "Digest", "d\r\n");
     long post;
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
-      post = halfWritten(c, list, "digested@lists.test", raw, "DIGEST");
+      post = halfWritten(c, list, "digested@lists.test", id, "DIGEST");
       // The digest's members: every a.test member (written and delivered before its expander
       // died) and the first 100 of c.test.
       try (PreparedStatement ps =
@@ -350,22 +330,8 @@ class SlicedExpansionTest {
    * the others not written at all.
    */
   private static long halfWritten(
-      Connection c, long list, String address, byte[] raw, String purpose) throws Exception {
-    long post;
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "insert into post (list_id, list_address, state, envelope_from, raw, size, purpose)"
-                + " values (?, ?, 'DELIVERING', 'poster@example.test', ?, ?, ?) returning id")) {
-      ps.setLong(1, list);
-      ps.setString(2, address);
-      ps.setBytes(3, raw);
-      ps.setInt(4, raw.length);
-      ps.setString(5, purpose);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        post = rs.getLong(1);
-      }
-    }
+      Connection c, long list, String address, String messageId, String purpose) throws Exception {
+    long post = insertPost(c, list, address, messageId, "DELIVERING", purpose);
     try (PreparedStatement ps =
         c.prepareStatement(
             "with d as (insert into delivery (post_id, destination, state) values (?, 'x', 'DONE')"
@@ -379,6 +345,28 @@ class SlicedExpansionTest {
       ps.executeUpdate();
     }
     return post;
+  }
+
+  /** A post of {@code list} in {@code state}, inserted in {@code c}'s transaction. */
+  private static long insertPost(
+      Connection c, long list, String address, String messageId, String state, String purpose)
+      throws Exception {
+    byte[] raw = TestMail.message(messageId, address, "Sliced", "s\r\n");
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "insert into post (list_id, list_address, state, envelope_from, raw, size, purpose)"
+                + " values (?, ?, ?, 'poster@example.test', ?, ?, ?) returning id")) {
+      ps.setLong(1, list);
+      ps.setString(2, address);
+      ps.setString(3, state);
+      ps.setBytes(4, raw);
+      ps.setInt(5, raw.length);
+      ps.setString(6, purpose);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
   }
 
   private static String lock(Connection c, String sql, long key) throws Exception {
