@@ -38,10 +38,14 @@ public final class BounceQueries {
   public static final String MEMBER_BY_EMAIL =
       "select id from member where list_id = ? and email_key = lower(?)";
 
-  /** The members behind failed recipient rows of a delivery (synchronous 5xx). */
+  /**
+   * The members behind failed recipients of a delivery (synchronous 5xx): position and member id of
+   * each given position (parameter 2) that has a member. Parameter 1: the delivery id.
+   */
   public static final String MEMBERS_OF_RECIPIENTS =
-      "select r.id, r.member_id from recipient r"
-          + " where r.id = any(?::bigint[]) and r.member_id is not null";
+      "select u.position, d.members[u.position] from delivery d"
+          + " cross join unnest(?::integer[]) as u(position)"
+          + " where d.id = ? and d.members[u.position] > 0";
 
   /**
    * Locks a member for scoring and reads what the decision needs. Scoring always locks members in

@@ -85,21 +85,22 @@ public class BounceScoring {
   }
 
   /**
-   * Records the 5xx refusals of a delivery attempt (parallel arrays: recipient id, reply); rows
-   * without a member (system mail) are skipped.
+   * Records the 5xx refusals of a delivery attempt (parallel arrays: the recipient's position in
+   * the delivery row, reply); recipients without a member (system mail) are skipped.
    */
-  public Result recordRefusals(Connection c, Long[] recipientIds, String[] replies)
+  public Result recordRefusals(Connection c, long deliveryId, Integer[] positions, String[] replies)
       throws SQLException {
-    Map<Long, String> replyOf = new LinkedHashMap<>();
-    for (int i = 0; i < recipientIds.length; i++) {
-      replyOf.put(recipientIds[i], replies[i]);
+    Map<Integer, String> replyOf = new LinkedHashMap<>();
+    for (int i = 0; i < positions.length; i++) {
+      replyOf.put(positions[i], replies[i]);
     }
     List<Failure> failures = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement(BounceQueries.MEMBERS_OF_RECIPIENTS)) {
-      ps.setArray(1, c.createArrayOf("bigint", recipientIds));
+      ps.setArray(1, c.createArrayOf("integer", positions));
+      ps.setLong(2, deliveryId);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          String reply = replyOf.get(rs.getLong(1));
+          String reply = replyOf.get(rs.getInt(1));
           failures.add(
               new Failure(
                   rs.getLong(2), Source.SMTP, null, "failed", statusOf(reply), reply, true));

@@ -35,24 +35,16 @@ final class AttemptReads {
       }
       return renewAndRead(c, job, owner, lease);
     }
-    Instant receivedAt = null;
-    List<Recipient> recipients = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement(DeliveryQueries.CHECK_LEASE_AND_RECIPIENTS)) {
       ps.setLong(1, job.deliveryId());
       ps.setString(2, owner);
       ps.setDouble(3, lease.toMillis() / 2000.0);
       try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          receivedAt = rs.getTimestamp(1).toInstant();
-          long id = rs.getLong(2);
-          if (!rs.wasNull()) {
-            recipients.add(new Recipient(id, rs.getString(3), rs.getLong(4)));
-          }
+        if (rs.next()) {
+          return Optional.of(
+              new DeliveryStore.Attempt(rs.getTimestamp(1).toInstant(), openRecipients(rs, 2)));
         }
       }
-    }
-    if (receivedAt != null) {
-      return Optional.of(new DeliveryStore.Attempt(receivedAt, recipients));
     }
     return renewAndRead(c, job, owner, lease);
   }
@@ -69,16 +61,7 @@ final class AttemptReads {
           return Optional.empty();
         }
         Instant receivedAt = rs.getTimestamp(1).toInstant();
-        List<Recipient> recipients = new ArrayList<>();
-        Array ids = rs.getArray(2);
-        if (ids != null) {
-          Long[] id = (Long[]) ids.getArray();
-          String[] email = (String[]) rs.getArray(3).getArray();
-          Long[] member = (Long[]) rs.getArray(4).getArray();
-          for (int i = 0; i < id.length; i++) {
-            recipients.add(new Recipient(id[i], email[i], member[i]));
-          }
-        }
+        List<Recipient> recipients = openRecipients(rs, 2);
         rs.getLong(14);
         PostSource post = rs.wasNull() ? null : PostSource.read(rs, 5);
         return Optional.of(new DeliveryStore.Attempt(receivedAt, recipients, post));
@@ -90,7 +73,7 @@ final class AttemptReads {
   private static Optional<DeliveryStore.Attempt> renewAndRead(
       Connection c, DeliveryJob job, String owner, Duration lease) throws SQLException {
     Instant receivedAt;
-    List<Recipient> recipients = new ArrayList<>();
+    List<Recipient> recipients = List.of();
     try (PreparedStatement ps = c.prepareStatement(DeliveryQueries.RENEW_LEASE)) {
       ps.setDouble(1, lease.toMillis() / 1000.0);
       ps.setLong(2, job.deliveryId());
@@ -105,11 +88,34 @@ final class AttemptReads {
     try (PreparedStatement ps = c.prepareStatement(DeliveryQueries.OPEN_RECIPIENTS)) {
       ps.setLong(1, job.deliveryId());
       try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          recipients.add(new Recipient(rs.getLong(1), rs.getString(2), rs.getLong(3)));
+        if (rs.next()) {
+          recipients = openRecipients(rs, 1);
         }
       }
     }
     return Optional.of(new DeliveryStore.Attempt(receivedAt, recipients));
+  }
+
+  /**
+   * The recipients still to send (PENDING or DEFERRED) of a delivery row whose emails, members and
+   * outcomes are the columns from {@code first}: each with its 1-based position in the row. Null
+   * outcomes: every recipient is PENDING.
+   */
+  static List<Recipient> openRecipients(ResultSet rs, int first) throws SQLException {
+    String[] emails = (String[]) rs.getArray(first).getArray();
+    Long[] members = (Long[]) rs.getArray(first + 1).getArray();
+    Array outcomes = rs.getArray(first + 2);
+    String[] state = outcomes == null ? null : (String[]) outcomes.getArray();
+    List<Recipient> open = new ArrayList<>(emails.length);
+    for (int i = 0; i < emails.length; i++) {
+      if (state == null || isOpen(state[i])) {
+        open.add(new Recipient(i + 1, emails[i], members[i]));
+      }
+    }
+    return open;
+  }
+
+  private static boolean isOpen(String state) {
+    return state == null || state.equals("PENDING") || state.equals("DEFERRED");
   }
 }

@@ -99,11 +99,11 @@ public class DeliveryStore {
       DeliveryState deliveryState, Optional<Instant> postDoneReceivedAt, int fellBack) {}
 
   /**
-   * Records the outcomes of one attempt (one UPDATE over unnest), moves the {@code fallback}
-   * recipients (refused as relaying in a host-grouped row) to new delivery rows of their own domain
-   * and closes the attempt on the delivery row, in one transaction; then, when the row is DONE,
-   * closes the post if nothing else of it is pending. The usual attempt (no permanent refusal to
-   * score, nothing to move) does all of that in one statement ({@link
+   * Records the outcomes of one attempt (laid over the delivery row's outcome arrays), moves the
+   * {@code fallback} recipients (refused as relaying in a host-grouped row) to new delivery rows of
+   * their own domain and closes the attempt on the delivery row, in one transaction; then, when the
+   * row is DONE, closes the post if nothing else of it is pending. The usual attempt (no permanent
+   * refusal to score, nothing to move) does all of that in one statement ({@link
    * DeliveryQueries#RECORD_AND_CLOSE}).
    */
   Finished finish(
@@ -170,30 +170,30 @@ public class DeliveryStore {
     int fellBack = 0;
     DeliveryState state = null;
     if (!outcomes.isEmpty()) {
-      try (PreparedStatement ps = c.prepareStatement(DeliveryQueries.RECORD_OUTCOMES)) {
-        setOutcomes(c, ps, outcomes);
-        ps.setLong(4, job.deliveryId());
-        ps.executeUpdate();
-      }
+      recordOutcomes(c, job, outcomes);
       if (!refused.isEmpty()) {
         // Same scoring and disabling as DSNs; its notices commit with the outcomes.
         bounces =
             scoring.recordRefusals(
                 c,
-                refused.stream().map(RecipientOutcome::recipientId).toArray(Long[]::new),
+                job.deliveryId(),
+                refused.stream().map(o -> (int) o.position()).toArray(Integer[]::new),
                 refused.stream().map(RecipientOutcome::reply).toArray(String[]::new));
       }
     }
     if (!fallback.isEmpty()) {
-      Long[] ids = fallback.stream().map(RecipientOutcome::recipientId).toArray(Long[]::new);
+      Integer[] positions = fallback.stream().map(o -> (int) o.position()).toArray(Integer[]::new);
       String[] replies = fallback.stream().map(RecipientOutcome::reply).toArray(String[]::new);
       try (PreparedStatement ps = c.prepareStatement(DeliveryQueries.SPLIT_TO_DOMAINS)) {
-        ps.setArray(1, c.createArrayOf("bigint", ids));
-        ps.setArray(2, c.createArrayOf("text", replies));
-        ps.setLong(3, job.deliveryId());
-        ps.setString(4, owner);
+        ps.setLong(1, job.deliveryId());
+        ps.setString(2, owner);
+        ps.setArray(3, c.createArrayOf("integer", positions));
+        ps.setArray(4, c.createArrayOf("text", replies));
         ps.setLong(5, job.postId());
-        fellBack = ps.executeUpdate();
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          fellBack = rs.getInt(1);
+        }
       }
     }
     try (PreparedStatement ps = c.prepareStatement(DeliveryQueries.FINISH_ATTEMPT)) {
@@ -226,21 +226,35 @@ public class DeliveryStore {
     ps.setObject(i + 1, tls == null ? null : tls.used(), java.sql.Types.BOOLEAN);
   }
 
-  /** Parameters 1 to 3: the outcomes as parallel arrays of id, state and reply. */
+  /**
+   * Parameters {@code i} to {@code i + 2}: the outcomes as parallel arrays of position, state,
+   * reply.
+   */
   private static void setOutcomes(
-      Connection c, PreparedStatement ps, List<RecipientOutcome> outcomes) throws SQLException {
-    Long[] ids = new Long[outcomes.size()];
+      Connection c, PreparedStatement ps, int i, List<RecipientOutcome> outcomes)
+      throws SQLException {
+    Integer[] positions = new Integer[outcomes.size()];
     String[] states = new String[outcomes.size()];
     String[] replies = new String[outcomes.size()];
-    for (int i = 0; i < ids.length; i++) {
-      RecipientOutcome o = outcomes.get(i);
-      ids[i] = o.recipientId();
-      states[i] = o.state().name();
-      replies[i] = o.reply();
+    for (int k = 0; k < positions.length; k++) {
+      RecipientOutcome o = outcomes.get(k);
+      positions[k] = (int) o.position();
+      states[k] = o.state().name();
+      replies[k] = o.reply();
     }
-    ps.setArray(1, c.createArrayOf("bigint", ids));
-    ps.setArray(2, c.createArrayOf("text", states));
-    ps.setArray(3, c.createArrayOf("text", replies));
+    ps.setArray(i, c.createArrayOf("integer", positions));
+    ps.setArray(i + 1, c.createArrayOf("text", states));
+    ps.setArray(i + 2, c.createArrayOf("text", replies));
+  }
+
+  /** {@link DeliveryQueries#RECORD_OUTCOMES}: the outcomes alone, whoever holds the lease. */
+  private static void recordOutcomes(Connection c, DeliveryJob job, List<RecipientOutcome> outcomes)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(DeliveryQueries.RECORD_OUTCOMES)) {
+      setOutcomes(c, ps, 1, outcomes);
+      ps.setLong(4, job.deliveryId());
+      ps.executeUpdate();
+    }
   }
 
   /**
@@ -259,21 +273,27 @@ public class DeliveryStore {
     DeliveryState state = null;
     Optional<Instant> done = Optional.empty();
     try (Connection c = dataSource.getConnection()) {
+      boolean ours = false;
       try (PreparedStatement ps = c.prepareStatement(DeliveryQueries.RECORD_AND_CLOSE)) {
-        setOutcomes(c, ps, outcomes);
-        ps.setLong(4, job.deliveryId());
-        ps.setTimestamp(5, Timestamp.from(nextAttempt));
-        ps.setString(6, lastReply);
-        setTls(ps, 7, tls);
-        ps.setLong(9, job.deliveryId());
-        ps.setString(10, owner);
+        ps.setTimestamp(1, Timestamp.from(nextAttempt));
+        ps.setString(2, lastReply);
+        setTls(ps, 3, tls);
+        setOutcomes(c, ps, 5, outcomes);
+        ps.setLong(8, job.deliveryId());
+        ps.setString(9, owner);
         try (ResultSet rs = ps.executeQuery()) {
           if (rs.next()) {
+            ours = true;
             state = DeliveryState.valueOf(rs.getString(1));
             Timestamp received = rs.getTimestamp(2);
             done = received == null ? Optional.empty() : Optional.of(received.toInstant());
           }
         }
+      }
+      if (!ours) {
+        // The row is no longer ours: the copies went out all the same, so their outcomes are
+        // recorded (the instance that took the row over does not send them again).
+        recordOutcomes(c, job, outcomes);
       }
       if (state == DeliveryState.DONE && done.isEmpty()) {
         // As in finish(): another delivery of the post looked open; the last to commit closes it.

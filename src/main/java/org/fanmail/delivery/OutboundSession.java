@@ -58,7 +58,7 @@ final class OutboundSession {
   private int transactions;
 
   /** A personalized transaction whose MAIL, RCPT and DATA went out after the previous final dot. */
-  private record Ahead(long recipientId, List<Future<PeerReply>> replies) {}
+  private record Ahead(long position, List<Future<PeerReply>> replies) {}
 
   private Ahead ahead;
 
@@ -124,7 +124,7 @@ final class OutboundSession {
     for (Recipient r : recipients) {
       String no = envelope.addressRefusal(r);
       if (no != null) {
-        out.put(r.id(), RecipientOutcome.of(r, State.FAILED, no));
+        out.put(r.position(), RecipientOutcome.of(r, State.FAILED, no));
       } else {
         remaining.add(r);
       }
@@ -135,11 +135,11 @@ final class OutboundSession {
               List<Recipient> unattempted = new ArrayList<>();
               String lost = lostReason();
               for (Recipient r : recipients) {
-                if (!out.containsKey(r.id())) {
+                if (!out.containsKey(r.position())) {
                   if (conn.alive()) {
                     unattempted.add(r);
                   } else {
-                    out.put(r.id(), RecipientOutcome.of(r, State.DEFERRED, lost));
+                    out.put(r.position(), RecipientOutcome.of(r, State.DEFERRED, lost));
                   }
                 }
               }
@@ -195,7 +195,7 @@ final class OutboundSession {
       int base;
       Ahead sent = ahead;
       ahead = null;
-      if (sent != null && batch.size() == 1 && sent.recipientId() == batch.get(0).id()) {
+      if (sent != null && batch.size() == 1 && sent.position() == batch.get(0).position()) {
         fs = sent.replies();
         base = 0;
       } else {
@@ -273,23 +273,23 @@ final class OutboundSession {
       Recipient r = batch.get(i);
       PeerReply reply = rp.rcpt[i];
       if (reply == null) {
-        out.put(r.id(), RecipientOutcome.of(r, State.DEFERRED, lostReason()));
+        out.put(r.position(), RecipientOutcome.of(r, State.DEFERRED, lostReason()));
       } else if (reply.positive()) {
         accepted.add(r);
       } else if (reply.code() == 452) {
         leftovers.add(r);
         leftoverReplies.add(reply);
       } else {
-        out.put(r.id(), RecipientOutcome.of(r, stateOf(reply), reply));
+        out.put(r.position(), RecipientOutcome.of(r, stateOf(reply), reply));
         if (reply.relayRefusal()) {
-          relayRefused.add(r.id());
+          relayRefused.add(r.position());
         }
       }
     }
     if (accepted.isEmpty()) {
       for (int i = 0; i < leftovers.size(); i++) {
         out.put(
-            leftovers.get(i).id(),
+            leftovers.get(i).position(),
             RecipientOutcome.of(leftovers.get(i), State.DEFERRED, leftoverReplies.get(i)));
       }
       settings.metrics().transaction("no-recipients");
@@ -363,7 +363,7 @@ final class OutboundSession {
     List<String> cmds =
         List.of(envelope.mail(m, List.of(next)), EnvelopeCommands.rcpt(next), "DATA");
     List<Future<PeerReply>> fs = conn.sendDataThen(m.dataFor(who), t.dataDone(), cmds, t.command());
-    ahead = new Ahead(next.id(), List.copyOf(fs.subList(1, fs.size())));
+    ahead = new Ahead(next.position(), List.copyOf(fs.subList(1, fs.size())));
     return fs.get(0);
   }
 

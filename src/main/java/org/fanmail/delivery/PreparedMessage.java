@@ -79,7 +79,7 @@ public record PreparedMessage(
     }
     Map<Long, byte[]> fields = new HashMap<>(recipients.size() * 2);
     for (Recipient r : recipients) {
-      fields.put(r.id(), personal.fieldsFor(r));
+      fields.put(r.position(), personal.fieldsFor(r));
     }
     Personalization ahead =
         new Personalization() {
@@ -90,7 +90,7 @@ public record PreparedMessage(
 
           @Override
           public byte[] fieldsFor(Recipient r) {
-            byte[] f = fields.get(r.id());
+            byte[] f = fields.get(r.position());
             return f != null ? f : personal.fieldsFor(r);
           }
 

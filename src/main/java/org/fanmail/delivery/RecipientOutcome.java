@@ -8,11 +8,11 @@ import java.util.Map;
  * it as recorded in {@code last_reply}, and the RFC 3463 status that goes with it: the peer's,
  * taken from its {@link PeerReply} when it was read, or the one our reason begins with ({@code
  * 4.4.2 connection … lost}, {@code 552 5.3.4 message size …}, a resolver's {@code 5.1.2 …}); null
- * when there is none.
+ * when there is none. {@code position}: the recipient's place (1-based) in its delivery row.
  */
 public record RecipientOutcome(
-    long recipientId, String email, State state, String reply, String status) {
-  /** Recipient states, as in the {@code recipient.state} column. */
+    long position, String email, State state, String reply, String status) {
+  /** Recipient outcomes, as in the {@code delivery.outcomes} array. */
   public enum State {
     DELIVERED,
     DEFERRED,
@@ -21,12 +21,12 @@ public record RecipientOutcome(
 
   /** Decided by what the peer said. */
   static RecipientOutcome of(Recipient r, State state, PeerReply reply) {
-    return new RecipientOutcome(r.id(), r.email(), state, reply.text(), reply.status());
+    return new RecipientOutcome(r.position(), r.email(), state, reply.text(), reply.status());
   }
 
   /** Decided by fanmail itself, for {@code reason}. */
   static RecipientOutcome of(Recipient r, State state, String reason) {
-    return new RecipientOutcome(r.id(), r.email(), state, reason, statusOf(reason));
+    return new RecipientOutcome(r.position(), r.email(), state, reason, statusOf(reason));
   }
 
   /**
@@ -73,7 +73,7 @@ public record RecipientOutcome(
       String status,
       Map<Long, RecipientOutcome> out) {
     for (Recipient r : rs) {
-      out.put(r.id(), new RecipientOutcome(r.id(), r.email(), state, reply, status));
+      out.put(r.position(), new RecipientOutcome(r.position(), r.email(), state, reply, status));
     }
   }
 
@@ -94,11 +94,12 @@ public record RecipientOutcome(
   /**
    * A recipient to send to in one delivery row.
    *
+   * @param position its place (1-based) in the delivery row's recipients ({@code delivery.emails})
    * @param memberId the list member it was expanded from, 0 for none (system mail)
    */
-  public record Recipient(long id, String email, long memberId) {
-    public Recipient(long id, String email) {
-      this(id, email, 0);
+  public record Recipient(long position, String email, long memberId) {
+    public Recipient(long position, String email) {
+      this(position, email, 0);
     }
   }
 }

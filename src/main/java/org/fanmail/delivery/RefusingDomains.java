@@ -72,7 +72,7 @@ final class RefusingDomains {
                 if (why != null && !domains.get(i).equals(destination)) {
                   List<Recipient> refused = byDomain.get(domains.get(i));
                   acc.addAll(RowOutcomes.decideAll(refused, State.DEFERRED, why));
-                  refused.forEach(r -> split.add(r.id()));
+                  refused.forEach(r -> split.add(r.position()));
                 }
               }
               return send.apply(allowed);

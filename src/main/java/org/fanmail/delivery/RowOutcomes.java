@@ -51,9 +51,7 @@ final class RowOutcomes {
     List<RecipientOutcome> outcomes = new ArrayList<>(raw.size());
     String lastReply = null;
     for (RecipientOutcome o : raw) {
-      if (mixed
-          && split.contains(o.recipientId())
-          && !job.destination().equals(domainOf(o.email()))) {
+      if (mixed && split.contains(o.position()) && !job.destination().equals(domainOf(o.email()))) {
         fallback.add(o);
         continue;
       }
@@ -61,7 +59,7 @@ final class RowOutcomes {
       if (o.state() == State.DEFERRED && expired) {
         f =
             new RecipientOutcome(
-                o.recipientId(),
+                o.position(),
                 o.email(),
                 State.FAILED,
                 "gave up after max-age " + retry.maxAge() + ": " + o.reply(),
@@ -124,9 +122,9 @@ final class RowOutcomes {
   /** The recipients of {@code all} that {@code acc} has no outcome for yet. */
   static List<Recipient> unsent(List<Recipient> all, List<RecipientOutcome> acc) {
     Set<Long> done = new HashSet<>();
-    acc.forEach(o -> done.add(o.recipientId()));
+    acc.forEach(o -> done.add(o.position()));
     List<Recipient> rest = new ArrayList<>(all);
-    rest.removeIf(r -> done.contains(r.id()));
+    rest.removeIf(r -> done.contains(r.position()));
     return rest;
   }
 
@@ -134,7 +132,7 @@ final class RowOutcomes {
     List<RecipientOutcome> out = new ArrayList<>(rs.size());
     String status = RecipientOutcome.statusOf(reason);
     for (Recipient r : rs) {
-      out.add(new RecipientOutcome(r.id(), r.email(), s, reason, status));
+      out.add(new RecipientOutcome(r.position(), r.email(), s, reason, status));
     }
     return out;
   }

@@ -35,38 +35,31 @@ public final class DeliveryQueries {
   /**
    * Whether the row is still ours, still pending, and our lease has at least the given number of
    * seconds left (parameter 3): then the attempt starts without a write (and its commit), and this
-   * one statement also reads what {@link #OPEN_RECIPIENTS} reads. One row per open recipient (the
-   * post's received_at, then id, email, member id or 0), or a single row with a null id when none
-   * is open; no row when the lease must be renewed ({@link #RENEW_LEASE}) or the row is not ours.
+   * one statement also reads what {@link #OPEN_RECIPIENTS} reads. One row: the post's received_at,
+   * then the row's recipients (emails, members, outcomes: the caller keeps the open ones); no row
+   * when the lease must be renewed ({@link #RENEW_LEASE}) or the row is not ours.
    */
   public static final String CHECK_LEASE_AND_RECIPIENTS =
-      "select p.received_at, r.id, r.email, coalesce(r.member_id, 0)"
+      "select p.received_at, d.emails, d.members, d.outcomes"
           + " from delivery d join post p on p.id = d.post_id"
-          + " left join recipient r on r.delivery_id = d.id and r.state in ('PENDING', 'DEFERRED')"
           + " where d.id = ? and d.lease_owner = ? and d.state = 'PENDING'"
-          + " and d.lease_until > now() + make_interval(secs => ?)"
-          + " order by r.id";
+          + " and d.lease_until > now() + make_interval(secs => ?)";
 
   /**
    * {@link #CHECK_LEASE_AND_RECIPIENTS} and {@link #LOAD_POST} in one statement, for the first
    * transaction of a post this instance has not built a message for yet (every transaction of a
-   * small post): one row of the post's received_at, the open recipients as three arrays (id, email,
-   * member id or 0; null when none is open) and the columns of {@link #LOAD_POST} (the list's
-   * columns null when the list is gone). No row when the lease must be renewed or the row is not
-   * ours. Parameters as {@link #CHECK_LEASE_AND_RECIPIENTS}.
+   * small post): one row of the post's received_at, the row's recipients (emails, members,
+   * outcomes) and the columns of {@link #LOAD_POST} (the list's columns null when the list is
+   * gone). No row when the lease must be renewed or the row is not ours. Parameters as {@link
+   * #CHECK_LEASE_AND_RECIPIENTS}.
    */
   public static final String CHECK_LEASE_AND_LOAD =
-      "select p.received_at, o.ids, o.emails, o.members,"
+      "select p.received_at, d.emails, d.members, d.outcomes,"
           + " p.raw, l.address, l.local_part, l.domain, l.name, l.subject_prefix, l.reply_to,"
           + " p.purpose, p.envelope_from, l.id, l.personalize, p.dmarc_action,"
           + " l.archive_access <> 'PRIVATE'"
           + " from delivery d join post p on p.id = d.post_id"
           + " left join mailing_list l on l.id = p.list_id"
-          + " cross join lateral (select array_agg(r.id order by r.id) as ids,"
-          + "  array_agg(r.email order by r.id) as emails,"
-          + "  array_agg(coalesce(r.member_id, 0) order by r.id) as members"
-          + "  from recipient r where r.delivery_id = d.id"
-          + "  and r.state in ('PENDING', 'DEFERRED')) o"
           + " where d.id = ? and d.lease_owner = ? and d.state = 'PENDING'"
           + " and d.lease_until > now() + make_interval(secs => ?)";
 
@@ -80,46 +73,61 @@ public final class DeliveryQueries {
           + " and p.id = d.post_id"
           + " returning p.received_at, p.list_id";
 
-  /** The recipients still to send in one delivery row, with their member (personalized copies). */
+  /**
+   * The recipients of one delivery row (emails, members, outcomes; the caller keeps those still to
+   * send, PENDING or DEFERRED, with their member for personalized copies).
+   */
   public static final String OPEN_RECIPIENTS =
-      "select id, email, coalesce(member_id, 0) from recipient where delivery_id = ?"
-          + " and state in ('PENDING', 'DEFERRED')"
-          + " order by id";
+      "select emails, members, outcomes from delivery where id = ?";
 
   /**
-   * Records every recipient outcome of one transaction in one statement: three parallel arrays (id,
-   * state, reply) unnested into a join, instead of one UPDATE per recipient. The delivery row
-   * (parameter 4) bounds the scan to its own recipients: without it the planner, trusting
-   * statistics taken while few recipients were open, read every open recipient of every post for
-   * each transaction (measured: 222 ms a call during a second 100,000-recipient post, against 3
-   * ms).
+   * Records every recipient outcome of one transaction on its delivery row: parallel arrays of
+   * position (1-based), state and reply laid over the row's outcomes and replies ({@code
+   * recipient_outcomes}, {@code recipient_replies}: only a recipient still open takes a new state).
+   * Whoever holds the lease: the copies were sent, and a row taken over since must not send them
+   * again. Parameters: positions, states, replies, delivery id.
    */
   public static final String RECORD_OUTCOMES =
-      "update recipient r set state = u.state, last_reply = u.reply,"
-          + " attempts = r.attempts + 1, updated_at = now()"
-          + " from unnest(?::bigint[], ?::text[], ?::text[]) as u(id, state, reply)"
-          + " where r.id = u.id and r.delivery_id = ? and r.state in ('PENDING', 'DEFERRED')";
+      "update delivery d"
+          + " set outcomes = recipient_outcomes(cardinality(d.emails), d.outcomes, o.positions,"
+          + " o.states),"
+          + " replies = recipient_replies(cardinality(d.emails), d.outcomes, d.replies,"
+          + " o.positions, o.replies), updated_at = now()"
+          + " from (select ?::integer[] as positions, ?::text[] as states, ?::text[] as replies) o"
+          + " where d.id = ?";
 
   /**
    * The relay fallback of {@code group-by=host}: recipients of a host-grouped row that the shared
-   * host refused as relaying (parallel arrays: id, reply) move to new PENDING delivery rows, one
-   * per domain, whose destination is the domain and whose hosts are empty so that the attempt
-   * resolves the domain afresh. Only while the row is still ours (lease_owner, parameters 3 and 4)
-   * and the recipient still open. The refusal stays in last_reply; the attempt counts.
+   * host refused as relaying (parallel arrays: position, reply) move to new PENDING delivery rows,
+   * one per domain, whose destination is the domain and whose hosts are empty so that the attempt
+   * resolves the domain afresh; in their old row they become MOVED. Only while the row is still
+   * ours and the recipient still open. The refusal is the new rows' last reply and each moved
+   * recipient's. Returns how many moved. Parameters: delivery id, lease owner, positions, replies,
+   * post id.
    */
   public static final String SPLIT_TO_DOMAINS =
-      "with moved as (select r.id, r.domain, u.reply"
-          + "  from unnest(?::bigint[], ?::text[]) as u(id, reply)"
-          + "  join recipient r on r.id = u.id"
-          + "  join delivery d on d.id = r.delivery_id"
-          + "  where d.id = ? and d.lease_owner = ? and r.state in ('PENDING', 'DEFERRED')),"
-          + " fresh as (insert into delivery (post_id, destination, hosts, last_reply)"
-          + "  select ?, m.domain, '{}', min(m.reply) from moved m group by m.domain"
-          + "  returning id, destination)"
-          + " update recipient r set delivery_id = f.id, state = 'PENDING', last_reply = m.reply,"
-          + " attempts = r.attempts + 1, updated_at = now()"
-          + " from moved m join fresh f on f.destination = m.domain"
-          + " where r.id = m.id";
+      "with d as (select x.id, x.emails, x.members, x.outcomes from delivery x"
+          + "  where x.id = ? and x.lease_owner = ?),"
+          + " u as (select * from unnest(?::integer[], ?::text[]) as u(position, reply)),"
+          + " moved as (select u.position, u.reply, d.emails[u.position] as email,"
+          + "  d.members[u.position] as member,"
+          + "  lower(substring(d.emails[u.position] from '@([^@]*)$')) as domain"
+          + "  from d cross join u"
+          + "  where coalesce(d.outcomes[u.position], 'PENDING') in ('PENDING', 'DEFERRED')),"
+          + " marked as (update delivery x set"
+          + "  outcomes = recipient_outcomes(cardinality(x.emails), x.outcomes, m.positions,"
+          + "  m.states),"
+          + "  replies = recipient_replies(cardinality(x.emails), x.outcomes, x.replies,"
+          + "  m.positions, m.replies), updated_at = now()"
+          + "  from (select array_agg(position::integer) as positions,"
+          + "  array_agg('MOVED'::text) as states, array_agg(reply) as replies from moved) m"
+          + "  where x.id = (select id from d) and m.positions is not null),"
+          + " fresh as (insert into delivery (post_id, destination, hosts, last_reply, emails,"
+          + "  members, replies)"
+          + "  select ?, m.domain, '{}', min(m.reply), array_agg(m.email order by m.position),"
+          + "  array_agg(m.member order by m.position), array_agg(m.reply order by m.position)"
+          + "  from moved m group by m.domain)"
+          + " select count(*)::integer from moved";
 
   /**
    * Closes an attempt on a delivery: DONE when no recipient in it is open any more, otherwise due
@@ -127,8 +135,7 @@ public final class DeliveryQueries {
    * the attempt (parameters 3 and 4) replace the row's when given (null: no session was tried).
    */
   public static final String FINISH_ATTEMPT =
-      "update delivery d set state = case when exists (select 1 from recipient r"
-          + " where r.delivery_id = d.id and r.state in ('PENDING', 'DEFERRED'))"
+      "update delivery d set state = case when recipients_open(d.emails, d.outcomes) > 0"
           + " then 'PENDING' else 'DONE' end,"
           + " next_attempt_at = ?, attempts = d.attempts + 1, last_reply = ?,"
           + " tls_policy = coalesce(?, d.tls_policy), tls_used = coalesce(?, d.tls_used),"
@@ -138,33 +145,31 @@ public final class DeliveryQueries {
 
   /**
    * {@link #RECORD_OUTCOMES}, {@link #FINISH_ATTEMPT} and {@link #FINISH_POST} in one statement,
-   * for the usual attempt (no refusal to score, no relay fallback): one round trip and no explicit
-   * transaction instead of five. Parameters: ids, states, replies (parallel arrays), the delivery
-   * id, next_attempt_at, last_reply, TLS policy and use (null: keep), delivery id, lease owner.
+   * for the usual attempt (no refusal to score, no relay fallback): one row update and no explicit
+   * transaction instead of five statements. Parameters: next_attempt_at, last_reply, TLS policy and
+   * use (null: keep), positions, states, replies (parallel arrays), delivery id, lease owner.
    * Returns one row (the delivery's new state, and the post's received_at when this statement
-   * closed the post, else null), or none when the row is no longer ours; the outcomes are recorded
-   * either way, as with the separate statements.
+   * closed the post, else null), or none when the row is no longer ours: then nothing was written,
+   * and the caller records the outcomes alone ({@link #RECORD_OUTCOMES}).
    *
    * <p>Every part of one statement reads the same snapshot, taken before any of its updates: the
-   * delivery's check for open recipients therefore discounts those this statement closes, and the
    * post's check for pending deliveries skips this delivery's own row. A post whose last two
    * deliveries close at the same time is closed by {@link #FINISH_POST} after the commit, as
    * before.
    */
   public static final String RECORD_AND_CLOSE =
-      "with u as (update recipient r set state = o.state, last_reply = o.reply,"
-          + "  attempts = r.attempts + 1, updated_at = now()"
-          + "  from unnest(?::bigint[], ?::text[], ?::text[]) as o(id, state, reply)"
-          + "  where r.id = o.id and r.delivery_id = ? and r.state in ('PENDING', 'DEFERRED')"
-          + "  returning r.id, r.state),"
-          + " d as (update delivery d set state = case when exists (select 1 from recipient r"
-          + "   where r.delivery_id = d.id and r.state in ('PENDING', 'DEFERRED')"
-          + "   and not exists (select 1 from u where u.id = r.id"
-          + "   and u.state not in ('PENDING', 'DEFERRED')))"
+      "with d as (update delivery d"
+          + "  set outcomes = recipient_outcomes(cardinality(d.emails), d.outcomes, o.positions,"
+          + "  o.states),"
+          + "  replies = recipient_replies(cardinality(d.emails), d.outcomes, d.replies,"
+          + "  o.positions, o.replies),"
+          + "  state = case when recipients_open(d.emails, recipient_outcomes("
+          + "  cardinality(d.emails), d.outcomes, o.positions, o.states)) > 0"
           + "  then 'PENDING' else 'DONE' end,"
           + "  next_attempt_at = ?, attempts = d.attempts + 1, last_reply = ?,"
           + "  tls_policy = coalesce(?, d.tls_policy), tls_used = coalesce(?, d.tls_used),"
           + "  lease_owner = null, lease_until = null, updated_at = now()"
+          + "  from (select ?::integer[] as positions, ?::text[] as states, ?::text[] as replies) o"
           + "  where d.id = ? and d.lease_owner = ?"
           + "  returning d.id, d.post_id, d.state),"
           + " p as (update post p set state = 'DONE', done_at = now(), updated_at = now()"

@@ -73,9 +73,8 @@ public final class ShapingQueries {
    * the profiles are); the limit bounds a queue of very many small domains.
    */
   public static final String PENDING_BY_HOSTS =
-      "select d.destination, d.hosts, count(*)"
-          + " from delivery d join recipient r on r.delivery_id = d.id"
-          + " where d.state = 'PENDING' and r.state in ('PENDING', 'DEFERRED')"
+      "select d.destination, d.hosts, sum(recipients_open(d.emails, d.outcomes))"
+          + " from delivery d where d.state = 'PENDING'"
           + " group by d.destination, d.hosts order by 3 desc limit 10000";
 
   /**

@@ -77,24 +77,16 @@ class AttemptStoreTest {
     long id;
     try (PreparedStatement ps =
         c.prepareStatement(
-            "insert into delivery (post_id, destination, hosts, lease_owner, lease_until)"
-                + " values (?, 'never.test', '{}', ?, now() + interval '1 hour') returning id")) {
+            "insert into delivery (post_id, destination, hosts, lease_owner, lease_until,"
+                + " emails, members) values (?, 'never.test', '{}', ?, now() + interval '1 hour',"
+                + " ?, array_fill(0::bigint, array[?])) returning id")) {
       ps.setLong(1, post);
       ps.setString(2, OWNER);
+      ps.setArray(3, c.createArrayOf("text", emails));
+      ps.setInt(4, emails.length);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
         id = rs.getLong(1);
-      }
-    }
-    for (String e : emails) {
-      try (PreparedStatement ps =
-          c.prepareStatement(
-              "insert into recipient (post_id, delivery_id, email, domain)"
-                  + " values (?, ?, ?, 'never.test')")) {
-        ps.setLong(1, post);
-        ps.setLong(2, id);
-        ps.setString(3, e);
-        ps.executeUpdate();
       }
     }
     return new DeliveryJob(id, post, "never.test", List.of(), 0);
@@ -104,7 +96,8 @@ class AttemptStoreTest {
   private RecipientOutcome outcome(TestMail db, long post, String email, State s, String reply)
       throws Exception {
     RecipientOutcome.Recipient r =
-        new RecipientOutcome.Recipient(Long.parseLong(db.recipient(post, email, "id")), email);
+        new RecipientOutcome.Recipient(
+            Long.parseLong(db.recipient(post, email, "position")), email);
     return RecipientOutcome.of(r, s, PeerReply.of(reply));
   }
 
@@ -163,6 +156,9 @@ class AttemptStoreTest {
     assertNull(f.deliveryState(), "not ours");
     assertEquals("PENDING", deliveryColumn(db, b, "state"));
     assertEquals(OWNER, deliveryColumn(db, b, "lease_owner"));
+    assertEquals("DEFERRED", db.recipient(post, "b1@never.test", "state"), "recorded all the same");
+    assertEquals("421 busy", db.recipient(post, "b1@never.test", "last_reply"));
+    assertEquals("0", deliveryColumn(db, b, "attempts"), "the row's attempt is not counted");
 
     // b delivered: its row is DONE, the post is not (a is still pending).
     f =
@@ -187,12 +183,16 @@ class AttemptStoreTest {
         store.finish(
             a,
             OWNER,
-            List.of(outcome(db, post, "a2@never.test", State.FAILED, "451 expired")),
+            List.of(
+                outcome(db, post, "a2@never.test", State.FAILED, "451 expired"),
+                outcome(db, post, "a1@never.test", State.DEFERRED, "421 again")),
             List.of(),
             LATER,
             "451 expired",
             null);
     assertEquals(DeliveryState.DONE, f.deliveryState());
+    assertEquals("DELIVERED", db.recipient(post, "a1@never.test", "state"), "decided: kept");
+    assertEquals("250 ok", db.recipient(post, "a1@never.test", "last_reply"));
     assertTrue(f.postDoneReceivedAt().isPresent(), "the last open row closes the post");
     assertEquals("DONE", db.postState(post));
     assertEquals("FAILED", db.recipient(post, "a2@never.test", "state"));
@@ -220,9 +220,11 @@ class AttemptStoreTest {
     assertEquals(
         List.of("z@never.test", "y@never.test"),
         got.recipients().stream().map(RecipientOutcome.Recipient::email).toList(),
-        "open recipients in id order");
+        "open recipients in RCPT order");
+    assertEquals(1, got.recipients().get(0).position());
     assertEquals(
-        Long.parseLong(db.recipient(post, "z@never.test", "id")), got.recipients().get(0).id());
+        Long.parseLong(db.recipient(post, "y@never.test", "position")),
+        got.recipients().get(1).position());
     assertNotNull(got.post(), "read with the lease check");
     assertEquals("begin@lists.test", got.post().address());
     assertEquals("[b]", got.post().subjectPrefix());

@@ -98,28 +98,17 @@ class ClaimAndLeaseTest {
   private long leasedPost(Connection c, long list, String hosts, String owner, double secs)
       throws Exception {
     long post = post(c, list, "DELIVERING");
-    long delivery;
     try (PreparedStatement ps =
         c.prepareStatement(
-            "insert into delivery (post_id, destination, hosts, lease_owner, lease_until)"
-                + " values (?, 'd', ?::text[], ?, now() + make_interval(secs => ?))"
-                + " returning id")) {
+            "insert into delivery (post_id, destination, hosts, lease_owner, lease_until,"
+                + " emails, members)"
+                + " values (?, 'd', ?::text[], ?, now() + make_interval(secs => ?),"
+                + " array[?], '{0}')")) {
       ps.setLong(1, post);
       ps.setString(2, hosts);
       ps.setString(3, owner);
       ps.setDouble(4, secs);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        delivery = rs.getLong(1);
-      }
-    }
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "insert into recipient (post_id, delivery_id, email, domain)"
-                + " values (?, ?, ?, 'd.test')")) {
-      ps.setLong(1, post);
-      ps.setLong(2, delivery);
-      ps.setString(3, "lease" + post + "@d.test");
+      ps.setString(5, "lease" + post + "@d.test");
       ps.executeUpdate();
     }
     return post;

@@ -185,7 +185,7 @@ class OutboundSessionTest {
 
           @Override
           public String envelopeSenderFor(Recipient r) {
-            return "l-bounces+" + r.id() + "@x.test";
+            return "l-bounces+" + r.position() + "@x.test";
           }
         };
     return new PreparedMessage(
@@ -358,7 +358,7 @@ class OutboundSessionTest {
     assertEquals(
         List.of(State.FAILED, State.DELIVERED),
         r2.outcomes().stream()
-            .sorted(java.util.Comparator.comparing(RecipientOutcome::recipientId).reversed())
+            .sorted(java.util.Comparator.comparing(RecipientOutcome::position).reversed())
             .map(RecipientOutcome::state)
             .toList());
     assertEquals(List.of("plain@a.test"), sink.deliveredRecipients());
