@@ -37,6 +37,10 @@ select post_id, domain, '{}', 'DONE', min(last_reply),
        max(updated_at)
 from recipient where delivery_id is null group by post_id, domain;
 
+-- queue.RecipientState mirrors this list (StateConstraintsTest).
+alter table delivery add constraint delivery_outcomes_ck
+    check (outcomes <@ array['PENDING', 'DEFERRED', 'DELIVERED', 'FAILED', 'MOVED']::text[]);
+
 drop trigger post_delete_recipients on post;
 drop trigger delivery_delete_recipients on delivery;
 drop function recipient_cascade_post();

@@ -53,7 +53,7 @@ class StateConstraintsTest {
           new Column("post", "post_state_ck", PostState.class),
           new Column("post", "post_purpose_ck", PostPurpose.class),
           new Column("delivery", "delivery_state_ck", DeliveryState.class),
-          new Column("recipient", "recipient_state_ck", RecipientState.class),
+          new Column("delivery", "delivery_outcomes_ck", RecipientState.class),
           new Column(
               "subscription_request",
               "subscription_request_state_ck",
@@ -174,6 +174,8 @@ class StateConstraintsTest {
     assertTrue(RecipientState.DEFERRED.canMoveTo(RecipientState.DELIVERED));
     assertFalse(RecipientState.DEFERRED.canMoveTo(RecipientState.PENDING));
     assertFalse(RecipientState.FAILED.canMoveTo(RecipientState.DELIVERED));
+    assertTrue(RecipientState.DEFERRED.canMoveTo(RecipientState.MOVED));
+    assertFalse(RecipientState.MOVED.canMoveTo(RecipientState.PENDING));
     assertTrue(SubscriptionRequestState.CONFIRMING.canMoveTo(SubscriptionRequestState.MODERATING));
     assertTrue(SubscriptionRequestState.MODERATING.canMoveTo(SubscriptionRequestState.DONE));
     assertFalse(
