@@ -18,10 +18,11 @@ import org.fanmail.stage.Stage;
 import org.jboss.logging.Logger;
 
 /**
- * Expansion: turns each ACCEPTED post into recipient rows and delivery rows (one per future SMTP
- * transaction) and moves the post to DELIVERING (or DONE when nobody is left to send to). This bean
- * only schedules: it wakes on {@link PostCommitted} (a burst of commits queues one drain) and on a
- * periodic scan, and runs {@link BatchExpander} — one batch per transaction — on its one worker.
+ * Expansion: turns each ACCEPTED post into delivery rows (one per future SMTP transaction, carrying
+ * its recipients; one DONE row per domain that can never take mail) and moves the post to
+ * DELIVERING (or DONE when nobody is left to send to). This bean only schedules: it wakes on {@link
+ * PostCommitted} (a burst of commits queues one drain) and on a periodic scan, and runs {@link
+ * BatchExpander} — one batch per transaction — on its one worker.
  *
  * <p>Invariants: a small post is routed in memory ({@link InMemoryExpansion}), a larger one never
  * passes through the heap ({@link SetBasedExpansion}), a very large one is written in committed

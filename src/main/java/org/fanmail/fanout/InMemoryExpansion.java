@@ -56,11 +56,12 @@ final class InMemoryExpansion {
     if (planned.isEmpty()) {
       return Map.of();
     }
-    // The rows due now go to this instance's scheduler without a claim when it has room for all.
+    // The rows due now go to this instance's scheduler without a claim when it has room for all
+    // (not those that wait for a retry, nor the DONE rows of domains that can never take mail).
     int due = 0;
     for (Planned p : planned) {
       for (SmallPostPlan.Delivery d : p.plan().deliveries) {
-        due += d.temporary() ? 0 : 1;
+        due += d.start() == SmallPostPlan.Start.DUE ? 1 : 0;
       }
     }
     DeliveryHandoff.Reservation reservation = due > 0 ? handoff.reserve(due) : null;
@@ -81,7 +82,7 @@ final class InMemoryExpansion {
     }
     Map<Long, Expansion> made = new LinkedHashMap<>();
     for (Planned p : planned) {
-      made.put(p.postId(), new Expansion(p.plan().recipients.size(), p.plan().deliveries.size()));
+      made.put(p.postId(), new Expansion(p.plan().recipients.size(), p.plan().transactions()));
     }
     handover.handed(made.keySet());
     return made;
@@ -152,17 +153,13 @@ final class InMemoryExpansion {
     Long[] deliveryPost = new Long[deliveries];
     String[] destination = new String[deliveries];
     String[] hosts = new String[deliveries];
-    Boolean[] temporary = new Boolean[deliveries];
+    String[] start = new String[deliveries];
     String[] reason = new String[deliveries];
     Long[] post = new Long[planned.size()];
     Integer[] postDeliveries = new Integer[planned.size()];
-    Long[] recipientPost = new Long[recipients];
+    Integer[] delivery = new Integer[recipients];
     Long[] memberId = new Long[recipients];
     String[] email = new String[recipients];
-    String[] domain = new String[recipients];
-    Integer[] delivery = new Integer[recipients];
-    String[] state = new String[recipients];
-    String[] reply = new String[recipients];
     int d = 0;
     int r = 0;
     for (int p = 0; p < planned.size(); p++) {
@@ -173,40 +170,32 @@ final class InMemoryExpansion {
         deliveryPost[d] = postId;
         destination[d] = x.destination();
         hosts[d] = x.hosts();
-        temporary[d] = x.temporary();
+        start[d] = x.start().name();
         reason[d] = x.reason();
         d++;
       }
       for (SmallPostPlan.Recipient x : plan.recipients) {
-        recipientPost[r] = postId;
+        delivery[r] = x.delivery() + offset;
         memberId[r] = x.memberId();
         email[r] = x.email();
-        domain[r] = x.domain();
-        delivery[r] = x.delivery() == 0 ? 0 : x.delivery() + offset;
-        state[r] = x.state().name();
-        reply[r] = x.reply();
         r++;
       }
       post[p] = postId;
-      postDeliveries[p] = plan.deliveries.size();
+      postDeliveries[p] = plan.transactions();
     }
     return new SmallPostsWrite(
         reservation == null ? null : reservation.owner(),
         reservation == null ? 0 : reservation.lease().toMillis() / 1000.0,
+        delivery,
+        memberId,
+        email,
         config.delivery().retrySchedule().get(0).toMillis() / 1000.0,
         deliveryPost,
         destination,
         hosts,
-        temporary,
+        start,
         reason,
         post,
-        postDeliveries,
-        recipientPost,
-        memberId,
-        email,
-        domain,
-        delivery,
-        state,
-        reply);
+        postDeliveries);
   }
 }

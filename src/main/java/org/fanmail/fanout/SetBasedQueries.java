@@ -3,8 +3,8 @@ package org.fanmail.fanout;
 /**
  * The named SQL of the set-based path ({@link SetBasedExpansion}, and {@link WorkingTables} which
  * the sliced path shares): the candidates copied into temporary tables, their domains resolved into
- * another, numbered into chunks with {@code row_number()}, one delivery row per chunk and the
- * recipients written pointing at theirs. No member list ever passes through the heap, whatever the
+ * another, numbered into chunks with {@code row_number()}, one delivery row per chunk carrying its
+ * recipients as arrays in RCPT order. No member list ever passes through the heap, whatever the
  * size of the list.
  */
 final class SetBasedQueries {
@@ -30,7 +30,7 @@ final class SetBasedQueries {
   /**
    * The candidates of a SYSTEM post: the addresses it names, each once (a post's recipients are
    * distinct: nothing else keeps them so). They are not members; each gets a negative stand-in id
-   * (its first position) so the chunk table can key on it, and the recipient row gets no member id.
+   * (its first position) so the chunk table can key on it, and is written with member id 0 (none).
    * The domain is what follows the last {@code @}. Parameter: post id.
    */
   public static final String INSERT_SYSTEM_CANDIDATES =
@@ -62,7 +62,7 @@ final class SetBasedQueries {
           + " values (?, ?, ?, ?, ?)";
 
   /**
-   * Recipient to (group, chunk), with what its recipient row needs: a temporary table the
+   * Recipient to (group, chunk), with what its delivery row needs of it: a temporary table the
    * statements below read. Emptied at commit.
    */
   public static final String CREATE_CHUNK_TABLE =
@@ -70,22 +70,31 @@ final class SetBasedQueries {
           + " email text not null, domain text not null, group_key text not null,"
           + " chunk integer not null) on commit delete rows";
 
-  /** Chunk to pre-allocated delivery id, so recipients can point at it when they are written. */
+  /** Chunk to its delivery row's hosts and start (due now or waiting for a retry). */
   public static final String CREATE_DELIVERY_TABLE =
       "create temporary table if not exists fanout_delivery (group_key text not null, chunk integer not null,"
-          + " delivery_id bigint not null, hosts text[] not null, temporary boolean not null,"
+          + " hosts text[] not null, temporary boolean not null,"
           + " reason text, primary key (group_key, chunk)) on commit delete rows";
 
   /**
-   * Recipients whose domain can never take mail (NXDOMAIN, null MX): FAILED at once with the
-   * reason, without a delivery row. Parameter: post id.
+   * The recipients whose domain can never take mail (NXDOMAIN, null MX): one delivery row per such
+   * domain, DONE from the start and never tried (destination: the domain, no hosts, no lease,
+   * attempts 0), carrying them in address order (byte order), each FAILED with the domain's reason,
+   * which is the row's last reply too. Returns how many recipients they are. Parameter: post id.
    */
-  public static final String INSERT_FAILED_RECIPIENTS =
-      "insert into recipient (post_id, member_id, email, domain, delivery_id, state, last_reply)"
-          + " select ?, case when r.member_id > 0 then r.member_id end, r.email, r.domain, null,"
-          + " 'FAILED', d.reason"
+  public static final String INSERT_FAILED_DELIVERIES =
+      "with w as (insert into delivery (post_id, destination, hosts, state, next_attempt_at,"
+          + " attempts, last_reply, emails, members, outcomes, replies)"
+          + " select ?, r.domain, '{}', 'DONE', now(), 0, d.reason,"
+          + " array_agg(r.email order by r.email collate \"C\", r.member_id),"
+          + " array_agg(greatest(r.member_id, 0) order by r.email collate \"C\", r.member_id),"
+          + " array_fill('FAILED'::text, array[count(*)::integer]),"
+          + " array_fill(d.reason, array[count(*)::integer])"
           + " from fanout_candidate r join fanout_domain d on d.domain = r.domain"
-          + " where d.outcome = 'PERMANENT'";
+          + " where d.outcome = 'PERMANENT'"
+          + " group by r.domain, d.reason order by r.domain collate \"C\""
+          + " returning cardinality(emails) as recipients)"
+          + " select coalesce(sum(recipients), 0) from w";
 
   /**
    * Numbers the candidates of each group and cuts them into chunks of at most N (parameter 1).
@@ -106,15 +115,14 @@ final class SetBasedQueries {
   }
 
   /**
-   * Allocates one delivery id per chunk from the identity sequence. A group's candidate hosts are
-   * those of its first domain: with group-by=host every domain of a group shares that first host.
+   * One row per chunk: the hosts and start of its delivery row. A group's candidate hosts are those
+   * of its first domain: with group-by=host every domain of a group shares that first host.
    */
-  static String allocateDeliveries(String chunk, String delivery) {
+  static String planDeliveries(String chunk, String delivery) {
     return "insert into "
         + delivery
-        + " (group_key, chunk, delivery_id, hosts, temporary, reason)"
-        + " select c.group_key, c.chunk, nextval(pg_get_serial_sequence('delivery', 'id')),"
-        + " g.hosts, g.temporary, g.reason"
+        + " (group_key, chunk, hosts, temporary, reason)"
+        + " select c.group_key, c.chunk, g.hosts, g.temporary, g.reason"
         + " from (select distinct group_key, chunk from "
         + chunk
         + ") c"
@@ -127,40 +135,37 @@ final class SetBasedQueries {
 
   /**
    * The delivery rows of the chunks from parameter 3 to parameter 4 (a slice; a whole post is one
-   * slice). A chunk whose domain could not be resolved for now (SERVFAIL, timeout) waits for the
-   * first retry step (parameter 2, seconds) and is re-resolved then. Parameter 1: post id.
+   * slice), in (group, chunk) order, each carrying its chunk's recipients: emails and member ids (0
+   * for none: a system post's stand-in ids are negative) in RCPT order, domain then email in byte
+   * order (collation "C", as they were numbered). A chunk due now has no outcomes nor replies
+   * (every recipient PENDING). A chunk whose domain could not be resolved for now (SERVFAIL,
+   * timeout) waits for the first retry step (parameter 2, seconds) and is re-resolved then; its
+   * recipients are DEFERRED with the reason. Parameter 1: post id. Returns how many delivery rows
+   * and how many recipients were written.
    */
-  static String insertDeliveries(String delivery) {
-    return "insert into delivery (id, post_id, destination, hosts, next_attempt_at, attempts,"
-        + " last_reply) overriding system value"
-        + " select f.delivery_id, ?, f.group_key, f.hosts,"
+  static String insertDeliveries(String chunk, String delivery) {
+    String rcptOrder = " order by c.domain collate \"C\", c.email collate \"C\", c.member_id";
+    return "with w as (insert into delivery (post_id, destination, hosts, next_attempt_at,"
+        + " attempts, last_reply, emails, members, outcomes, replies)"
+        + " select ?, f.group_key, f.hosts,"
         + " case when f.temporary then now() + make_interval(secs => ?) else now() end,"
-        + " case when f.temporary then 1 else 0 end, f.reason"
+        + " case when f.temporary then 1 else 0 end, f.reason, c.emails, c.members,"
+        + " case when f.temporary"
+        + " then array_fill('DEFERRED'::text, array[cardinality(c.emails)]) end,"
+        + " case when f.temporary then array_fill(f.reason, array[cardinality(c.emails)]) end"
         + " from "
         + delivery
-        + " f where f.chunk between ? and ?"
-        + " order by f.group_key, f.chunk";
-  }
-
-  /**
-   * Writes each recipient of the chunks from parameter 2 to parameter 3 once, already pointing at
-   * its delivery row: PENDING, or DEFERRED when its domain could not be resolved for now. In
-   * delivery order, so one transaction's recipients sit together on disk. Parameter 1: post id.
-   */
-  static String insertRoutedRecipients(String chunk, String delivery) {
-    return "insert into recipient (post_id, member_id, email, domain, delivery_id, state,"
-        + " last_reply)"
-        + " select ?, case when c.member_id > 0 then c.member_id end, c.email, c.domain,"
-        + " f.delivery_id, case when f.temporary then 'DEFERRED' else 'PENDING' end,"
-        + " case when f.temporary then f.reason end"
-        + " from "
+        + " f join (select c.group_key, c.chunk, array_agg(c.email"
+        + rcptOrder
+        + ") as emails, array_agg(greatest(c.member_id, 0)"
+        + rcptOrder
+        + ") as members from "
         + chunk
-        + " c join "
-        + delivery
-        + " f"
-        + " on f.group_key = c.group_key and f.chunk = c.chunk"
-        + " where c.chunk between ? and ?"
-        + " order by f.delivery_id, c.domain collate \"C\", c.email collate \"C\"";
+        + " c where c.chunk between ? and ? group by c.group_key, c.chunk) c"
+        + " on c.group_key = f.group_key and c.chunk = f.chunk"
+        + " order by f.group_key, f.chunk"
+        + " returning cardinality(emails) as recipients)"
+        + " select count(*), coalesce(sum(recipients), 0) from w";
   }
 
   /** The highest chunk number of the post (-1 when nothing is routed). */
@@ -174,18 +179,13 @@ final class SetBasedQueries {
    * SlicedQueries#SLICED}).
    */
   record ChunkTables(
-      String numberRecipients,
-      String allocateDeliveries,
-      String insertDeliveries,
-      String insertRecipients,
-      String lastChunk) {
+      String numberRecipients, String planDeliveries, String insertDeliveries, String lastChunk) {
 
     static ChunkTables of(String chunk, String delivery) {
       return new ChunkTables(
           SetBasedQueries.numberRecipients(chunk),
-          SetBasedQueries.allocateDeliveries(chunk, delivery),
-          SetBasedQueries.insertDeliveries(delivery),
-          SetBasedQueries.insertRoutedRecipients(chunk, delivery),
+          SetBasedQueries.planDeliveries(chunk, delivery),
+          SetBasedQueries.insertDeliveries(chunk, delivery),
           SetBasedQueries.lastChunk(delivery));
     }
   }
@@ -194,8 +194,7 @@ final class SetBasedQueries {
   static final ChunkTables PER_COMMIT = ChunkTables.of("fanout_recipient_chunk", "fanout_delivery");
 
   public static final String NUMBER_RECIPIENTS = PER_COMMIT.numberRecipients();
-  public static final String ALLOCATE_DELIVERIES = PER_COMMIT.allocateDeliveries();
+  public static final String PLAN_DELIVERIES = PER_COMMIT.planDeliveries();
   public static final String INSERT_DELIVERIES = PER_COMMIT.insertDeliveries();
-  public static final String INSERT_RECIPIENTS = PER_COMMIT.insertRecipients();
   public static final String LAST_CHUNK = PER_COMMIT.lastChunk();
 }

@@ -19,9 +19,10 @@ import org.jboss.logging.Logger;
  * once), then chunks 1, 2–3, 4–7, and so on, {@link DeliveriesReady} after each. The post is
  * DELIVERING from the first slice and expanded with the last; meanwhile the expanding session holds
  * the post's advisory lock so that nobody else resumes it. If that session dies the lock goes with
- * it and {@link #resumeUnfinished} (run by the scan) expands the members that have no recipient row
- * yet into new delivery rows, with nested loops off for that anti-join. A post of a large list
- * starts with its head ({@link #expandWithHead}): its first transactions written before the copy.
+ * it and {@link #resumeUnfinished} (run by the scan) expands the members not in any of the post's
+ * delivery rows yet into new delivery rows, with nested loops off for that anti-join. A post of a
+ * large list starts with its head ({@link #expandWithHead}): its first transactions written before
+ * the copy.
  */
 final class SlicedExpansion {
   /** Logged under the stage's category, as the expansion's other lines are. */
@@ -109,7 +110,7 @@ final class SlicedExpansion {
         st.execute(SlicedQueries.CLEAR_SLICED_TABLES);
       }
       tables.resolveDomains(c, postId);
-      tables.numberAndAllocate(c, t);
+      tables.numberChunks(c, t);
       int recipients = WorkingTables.insertFailed(c, postId);
       int deliveries = 0;
       int last;
@@ -123,8 +124,9 @@ final class SlicedExpansion {
         ps.executeUpdate();
       }
       for (int from = 0, to = 0; from <= last; from = to + 1, to = Math.min(last, 2 * to + 1)) {
-        deliveries += tables.insertDeliveries(c, t, postId, from, to);
-        recipients += WorkingTables.insertRecipients(c, t, postId, from, to);
+        Expansion slice = tables.insertDeliveries(c, t, postId, from, to);
+        deliveries += slice.deliveries();
+        recipients += slice.recipients();
         if (to < last) {
           c.commit();
           committed.run();
@@ -148,8 +150,8 @@ final class SlicedExpansion {
 
   /**
    * Resumes posts whose sliced expansion stopped half-way (its instance died, or the database went
-   * away between two slices): the members who have no recipient row yet are expanded now, into new
-   * delivery rows. A post whose expander is alive is skipped (its advisory lock is held).
+   * away between two slices): the members not in any of its delivery rows yet are expanded now,
+   * into new delivery rows. A post whose expander is alive is skipped (its advisory lock is held).
    */
   void resumeUnfinished() throws SQLException {
     List<Long> unfinished = new ArrayList<>();

@@ -113,30 +113,38 @@ final class SlicedHead {
     return written;
   }
 
-  /** Deliveries {@code from} (inclusive) to {@code to} (exclusive) and their recipients. */
+  /**
+   * Deliveries {@code from} (inclusive) to {@code to} (exclusive), each carrying its recipients;
+   * returns how many recipients they carry. The head's deliveries are all due now ({@link
+   * SmallPostPlan#inFullChunks} keeps only domains that can take mail now).
+   */
   private static int writeSlice(Connection c, long postId, SmallPostPlan plan, int from, int to)
       throws SQLException {
     List<SmallPostPlan.Delivery> ds = plan.deliveries.subList(from, to);
+    if (ds.stream().anyMatch(d -> d.start() != SmallPostPlan.Start.DUE)) {
+      throw new IllegalStateException("a head's deliveries are all due now");
+    }
     List<SmallPostPlan.Recipient> rs =
         plan.recipients.stream().filter(r -> r.delivery() > from && r.delivery() <= to).toList();
     String[] destination =
         ds.stream().map(SmallPostPlan.Delivery::destination).toArray(String[]::new);
     String[] hosts = ds.stream().map(SmallPostPlan.Delivery::hosts).toArray(String[]::new);
+    Integer[] delivery = rs.stream().map(r -> r.delivery() - from).toArray(Integer[]::new);
     Long[] member = rs.stream().map(SmallPostPlan.Recipient::memberId).toArray(Long[]::new);
     String[] email = rs.stream().map(SmallPostPlan.Recipient::email).toArray(String[]::new);
-    String[] domain = rs.stream().map(SmallPostPlan.Recipient::domain).toArray(String[]::new);
-    Integer[] delivery = rs.stream().map(r -> r.delivery() - from).toArray(Integer[]::new);
     try (PreparedStatement ps = c.prepareStatement(SlicedQueries.WRITE_HEAD)) {
-      ps.setInt(1, ds.size());
-      ps.setLong(2, postId);
-      ps.setArray(3, c.createArrayOf("text", destination));
-      ps.setArray(4, c.createArrayOf("text", hosts));
-      ps.setLong(5, postId);
-      ps.setArray(6, c.createArrayOf("bigint", member));
-      ps.setArray(7, c.createArrayOf("text", email));
-      ps.setArray(8, c.createArrayOf("text", domain));
-      ps.setArray(9, c.createArrayOf("integer", delivery));
-      return ps.executeUpdate();
+      ps.setLong(1, postId);
+      ps.setArray(2, c.createArrayOf("integer", delivery));
+      ps.setArray(3, c.createArrayOf("bigint", member));
+      ps.setArray(4, c.createArrayOf("text", email));
+      ps.setArray(5, c.createArrayOf("text", destination));
+      ps.setArray(6, c.createArrayOf("text", hosts));
+      int written = ps.executeUpdate();
+      if (written != ds.size()) {
+        throw new IllegalStateException(
+            "post " + postId + ": " + written + " of " + ds.size() + " head deliveries written");
+      }
     }
+    return rs.size();
   }
 }

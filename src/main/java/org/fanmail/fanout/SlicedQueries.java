@@ -5,7 +5,7 @@ import org.fanmail.fanout.SetBasedQueries.ChunkTables;
 /**
  * The named SQL of the sliced path ({@link SlicedExpansion}): the chunk and delivery tables that
  * outlive each slice's commit, the post's advisory lock, and the resume of a post left half-written
- * (its members without a recipient row, an anti-join run with nested loops off).
+ * (its members not in any of its delivery rows yet, an anti-join run with nested loops off).
  */
 final class SlicedQueries {
   private SlicedQueries() {}
@@ -37,9 +37,8 @@ final class SlicedQueries {
   static final ChunkTables SLICED = ChunkTables.of("fanout_sliced_chunk", "fanout_sliced_delivery");
 
   public static final String NUMBER_SLICED_RECIPIENTS = SLICED.numberRecipients();
-  public static final String ALLOCATE_SLICED_DELIVERIES = SLICED.allocateDeliveries();
+  public static final String PLAN_SLICED_DELIVERIES = SLICED.planDeliveries();
   public static final String INSERT_SLICED_DELIVERIES = SLICED.insertDeliveries();
-  public static final String INSERT_SLICED_RECIPIENTS = SLICED.insertRecipients();
   public static final String LAST_SLICED_CHUNK = SLICED.lastChunk();
 
   /**
@@ -68,27 +67,20 @@ final class SlicedQueries {
       FanoutQueries.DELIVERABLE_MEMBERS.substring(1) + " order by m.id limit ?";
 
   /**
-   * Writes transactions of a large post's head: delivery rows due now (ids drawn from the identity
-   * sequence first, so that recipients can point at them) and their PENDING recipient rows, in one
-   * statement. The post's state is not touched ({@link #START_SLICES} made it DELIVERING, and its
-   * last slice sets expanded_at). Parameters: how many deliveries, post id, the deliveries as
-   * arrays (destination, hosts joined by spaces), post id, the recipients as arrays (member id,
-   * email, domain, 1-based index of its delivery).
+   * Writes transactions of a large post's head in one statement: delivery rows due now, in the
+   * order bound, each carrying its recipients (emails, member ids) in RCPT order, all PENDING (no
+   * outcomes nor replies). The post's state is not touched ({@link #START_SLICES} made it
+   * DELIVERING, and its last slice sets expanded_at). Parameters: post id, the recipients as arrays
+   * (1-based index of its delivery, member id, email) in RCPT order, the deliveries as arrays
+   * (destination, hosts joined by spaces).
    */
   public static final String WRITE_HEAD =
-      "with ids as materialized ("
-          + " select nextval(pg_get_serial_sequence('delivery', 'id')) as id, n"
-          + " from generate_series(1, ?) as n),"
-          + " deliveries as (insert into delivery (id, post_id, destination, hosts)"
-          + " overriding system value"
-          + " select ids.id, ?, u.destination, string_to_array(u.hosts, ' ')"
-          + " from unnest(?::text[], ?::text[]) with ordinality as u(destination, hosts, n)"
-          + " join ids on ids.n = u.n)"
-          + " insert into recipient (post_id, member_id, email, domain, delivery_id)"
-          + " select ?, r.member_id, r.email, r.domain, ids.id"
-          + " from unnest(?::bigint[], ?::text[], ?::text[], ?::integer[]) with ordinality"
-          + " as r(member_id, email, domain, n, position)"
-          + " join ids on ids.n = r.n order by r.position";
+      "insert into delivery (post_id, destination, hosts, emails, members)"
+          + " select ?, u.destination, string_to_array(u.hosts, ' '), r.emails, r.members"
+          + " from "
+          + InMemoryQueries.RECIPIENTS_BY_DELIVERY
+          + " r join unnest(?::text[], ?::text[]) with ordinality as u(destination, hosts, n)"
+          + " on u.n = r.n order by u.n";
 
   /**
    * A post left half-written by an expander that died (expanded_at null while DELIVERING). Whoever
@@ -113,22 +105,27 @@ final class SlicedQueries {
           + " for update";
 
   /**
-   * The candidates of a resumed post: the list's deliverable members who have no recipient row for
-   * it yet. Parameters: list id, post id. Run under {@link #NO_NESTED_LOOPS}.
+   * The candidates of a resumed post: the list's deliverable members whose address is in none of
+   * the post's delivery rows yet (whatever their state: sent, to send, DONE because their domain
+   * can never take mail, or moved to another row). The written addresses are unnested in the select
+   * list of a subquery (a ProjectSet under the post's delivery rows, no join of its own), so that
+   * the anti-join's inner side is one flat set. Parameters: list id, post id. Run under {@link
+   * #NO_NESTED_LOOPS}.
    */
   public static final String INSERT_REMAINING_CANDIDATES =
       SetBasedQueries.INSERT_CANDIDATES
-          + " and not exists (select 1 from recipient x where x.post_id = p.id"
-          + " and x.email = m.email)";
+          + " and not exists (select 1 from (select x.post_id, unnest(x.emails) as email"
+          + " from delivery x) w where w.post_id = p.id and w.email = m.email)";
 
   /**
-   * For the resumed post's anti-join only: recipient rows are indexed by post alone, and a nested
-   * loop reads every recipient row of the post once per member. Planned that way (statistics from
-   * when the post had few rows), 50,000 members against 32,000 written rows ran for minutes,
-   * holding the post's expansion lock, and went on after its instance was killed (a backend busy in
-   * a statement does not notice its client is gone), so no restarted instance could resume the
-   * post. Without nested loops it is a hash (or merge) anti-join: linear, and it spills to disk
-   * rather than degrade. Undone by {@link #NESTED_LOOPS} right after.
+   * For the resumed post's anti-join only: delivery rows are indexed by post alone and their
+   * addresses are in arrays, so a nested loop reads every written recipient of the post once per
+   * member. Planned that way (statistics from when the post had few rows), 50,000 members against
+   * 32,000 written recipients ran for minutes, holding the post's expansion lock, and went on after
+   * its instance was killed (a backend busy in a statement does not notice its client is gone), so
+   * no restarted instance could resume the post. Without nested loops it is a hash (or merge)
+   * anti-join: linear, and it spills to disk rather than degrade. Undone by {@link #NESTED_LOOPS}
+   * right after.
    */
   public static final String NO_NESTED_LOOPS = "set local enable_nestloop = off";
 

@@ -14,22 +14,40 @@ import org.fanmail.queue.RecipientState;
  * were read in one go (at most a few thousand), so that it is written with one statement instead of
  * a dozen.
  *
- * <p>The rules, as in SQL: a recipient of a domain that can never take mail is FAILED with its
- * reason and no delivery; the others are grouped by {@link Grouper#groupKey}, ordered by domain
- * then address inside their group and cut into chunks of at most {@code maxPerTransaction}, one
- * delivery row per chunk. A group's hosts, and whether it waits for a retry (TEMPORARY: its
- * recipients are DEFERRED with the reason), are those of its first domain in that order.
+ * <p>The rules, as in SQL: the recipients of a domain that can never take mail are FAILED with its
+ * reason in one delivery row of their own, DONE from the start (destination: the domain, no hosts,
+ * never tried); the others are grouped by {@link Grouper#groupKey}, ordered by domain then address
+ * inside their group and cut into chunks of at most {@code maxPerTransaction}, one delivery row per
+ * chunk. A group's hosts, and whether it waits for a retry (TEMPORARY: its recipients are DEFERRED
+ * with the reason), are those of its first domain in that order. Every recipient is in exactly one
+ * delivery row, in RCPT order (domain then address).
  */
 final class SmallPostPlan {
   /** A deliverable member: member id (0 for none), address, domain (lower case). */
   record Candidate(long memberId, String email, String domain) {}
 
-  /** One delivery row to insert: hosts joined by single spaces. */
-  record Delivery(String destination, String hosts, boolean temporary, String reason) {}
+  /**
+   * How a delivery row starts: due now (PENDING), waiting for a retry because its destination could
+   * not be resolved for now (PENDING, its recipients DEFERRED), or DONE at once because its domain
+   * can never take mail (its recipients FAILED). Only DUE rows may be handed to the scheduler.
+   */
+  enum Start {
+    DUE,
+    DEFERRED,
+    FAILED
+  }
+
+  /** One delivery row to insert: hosts joined by single spaces (none for DEFERRED and FAILED). */
+  record Delivery(String destination, String hosts, Start start, String reason) {
+    /** Whether the row is to be sent (PENDING), now or after a retry; FAILED rows are DONE. */
+    boolean sent() {
+      return start != Start.FAILED;
+    }
+  }
 
   /**
-   * One recipient row to insert: {@code delivery} is the 1-based index into {@link #deliveries}, 0
-   * for none (FAILED at once).
+   * One recipient, carried by a delivery row: {@code delivery} is the 1-based index into {@link
+   * #deliveries}; recipients of one delivery follow each other in its RCPT order.
    */
   record Recipient(
       long memberId,
@@ -41,6 +59,11 @@ final class SmallPostPlan {
 
   final List<Delivery> deliveries = new ArrayList<>();
   final List<Recipient> recipients = new ArrayList<>();
+
+  /** The delivery rows that will be sent (PENDING): SMTP transactions, FAILED rows left out. */
+  int transactions() {
+    return (int) deliveries.stream().filter(Delivery::sent).count();
+  }
 
   private static final Comparator<Candidate> ORDER =
       Comparator.comparing(Candidate::domain).thenComparing(Candidate::email);
@@ -95,15 +118,15 @@ final class SmallPostPlan {
     // Group key -> its recipients in (domain, email) order; the first domain seen decides.
     Map<String, List<Candidate>> groups = new TreeMap<>();
     Map<String, Destination> firstOfGroup = new TreeMap<>();
+    // Domain that can never take mail -> its recipients in address order.
+    Map<String, List<Candidate>> failed = new TreeMap<>();
     for (Candidate c : sorted) {
       Destination d = destinations.get(c.domain());
       if (d == null) {
         throw new IllegalArgumentException("no destination for " + c.domain());
       }
       if (d.outcome() == Destination.Outcome.PERMANENT) {
-        plan.recipients.add(
-            new Recipient(
-                c.memberId(), c.email(), c.domain(), 0, RecipientState.FAILED, d.reason()));
+        failed.computeIfAbsent(c.domain(), k -> new ArrayList<>()).add(c);
         continue;
       }
       String key = Grouper.groupKey(c.domain(), d, groupBy);
@@ -116,7 +139,8 @@ final class SmallPostPlan {
       String hosts = String.join(" ", d.hosts().stream().map(HostPort::toString).toList());
       List<Candidate> members = g.getValue();
       for (int from = 0; from < members.size(); from += maxPerTransaction) {
-        plan.deliveries.add(new Delivery(g.getKey(), hosts, temporary, d.reason()));
+        plan.deliveries.add(
+            new Delivery(g.getKey(), hosts, temporary ? Start.DEFERRED : Start.DUE, d.reason()));
         int delivery = plan.deliveries.size();
         for (Candidate c :
             members.subList(from, Math.min(members.size(), from + maxPerTransaction))) {
@@ -129,6 +153,17 @@ final class SmallPostPlan {
                   temporary ? RecipientState.DEFERRED : RecipientState.PENDING,
                   temporary ? d.reason() : null));
         }
+      }
+    }
+    // One DONE row per domain that can never take mail, after the rows to send.
+    for (Map.Entry<String, List<Candidate>> f : failed.entrySet()) {
+      String reason = destinations.get(f.getKey()).reason();
+      plan.deliveries.add(new Delivery(f.getKey(), "", Start.FAILED, reason));
+      int delivery = plan.deliveries.size();
+      for (Candidate c : f.getValue()) {
+        plan.recipients.add(
+            new Recipient(
+                c.memberId(), c.email(), c.domain(), delivery, RecipientState.FAILED, reason));
       }
     }
     return plan;

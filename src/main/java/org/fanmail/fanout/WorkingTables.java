@@ -12,9 +12,10 @@ import org.fanmail.fanout.SetBasedQueries.ChunkTables;
 /**
  * The steps the set-based and the sliced paths share, on the temporary tables of the database
  * session: the candidates' domains resolved into {@code fanout_domain}, the candidates numbered
- * into chunks and given delivery ids, then delivery and recipient rows written for a range of
- * chunks. Each step is one statement (domains: one JDBC batch per {@link #DOMAIN_BATCH}); a failure
- * is thrown to the caller, whose transaction rolls back.
+ * into chunks, then delivery rows carrying their recipients written for a range of chunks, and the
+ * DONE rows of the domains that can never take mail. Each step is one statement (domains: one JDBC
+ * batch per {@link #DOMAIN_BATCH}); a failure is thrown to the caller, whose transaction rolls
+ * back.
  */
 final class WorkingTables {
   private static final int DOMAIN_BATCH = 256;
@@ -48,10 +49,9 @@ final class WorkingTables {
   Expansion writeWhole(Connection c, long postId) throws SQLException {
     ChunkTables t = SetBasedQueries.PER_COMMIT;
     resolveDomains(c, postId);
-    numberAndAllocate(c, t);
-    int deliveries = insertDeliveries(c, t, postId, 0, Integer.MAX_VALUE);
-    int recipients = insertRecipients(c, t, postId, 0, Integer.MAX_VALUE);
-    return new Expansion(recipients + insertFailed(c, postId), deliveries);
+    numberChunks(c, t);
+    Expansion routed = insertDeliveries(c, t, postId, 0, Integer.MAX_VALUE);
+    return new Expansion(routed.recipients() + insertFailed(c, postId), routed.deliveries());
   }
 
   /** Streams the distinct domains, resolves them in parallel batches, writes fanout_domain. */
@@ -93,41 +93,43 @@ final class WorkingTables {
     insert.executeBatch();
   }
 
-  void numberAndAllocate(Connection c, ChunkTables t) throws SQLException {
+  /** The candidates numbered into chunks, and each chunk's delivery row planned. */
+  void numberChunks(Connection c, ChunkTables t) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(t.numberRecipients())) {
       ps.setInt(1, config.delivery().maxRecipientsPerTransaction());
       ps.executeUpdate();
     }
-    try (PreparedStatement ps = c.prepareStatement(t.allocateDeliveries())) {
+    try (PreparedStatement ps = c.prepareStatement(t.planDeliveries())) {
       ps.executeUpdate();
     }
   }
 
-  int insertDeliveries(Connection c, ChunkTables t, long postId, int from, int to)
+  /**
+   * The delivery rows of chunks {@code from} to {@code to} with their recipients: what they are
+   * (delivery rows to send, recipients they carry).
+   */
+  Expansion insertDeliveries(Connection c, ChunkTables t, long postId, int from, int to)
       throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(t.insertDeliveries())) {
       ps.setLong(1, postId);
       ps.setDouble(2, config.delivery().retrySchedule().get(0).toMillis() / 1000.0);
       ps.setInt(3, from);
       ps.setInt(4, to);
-      return ps.executeUpdate();
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return new Expansion(rs.getInt(2), rs.getInt(1));
+      }
     }
   }
 
-  static int insertRecipients(Connection c, ChunkTables t, long postId, int from, int to)
-      throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(t.insertRecipients())) {
-      ps.setLong(1, postId);
-      ps.setInt(2, from);
-      ps.setInt(3, to);
-      return ps.executeUpdate();
-    }
-  }
-
+  /** The DONE rows of the domains that can never take mail: how many recipients they carry. */
   static int insertFailed(Connection c, long postId) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(SetBasedQueries.INSERT_FAILED_RECIPIENTS)) {
+    try (PreparedStatement ps = c.prepareStatement(SetBasedQueries.INSERT_FAILED_DELIVERIES)) {
       ps.setLong(1, postId);
-      return ps.executeUpdate();
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getInt(1);
+      }
     }
   }
 

@@ -10,6 +10,7 @@ import org.fanmail.config.DeliveryConfig.GroupBy;
 import org.fanmail.fanout.SmallPostPlan.Candidate;
 import org.fanmail.fanout.SmallPostPlan.Delivery;
 import org.fanmail.fanout.SmallPostPlan.Recipient;
+import org.fanmail.fanout.SmallPostPlan.Start;
 import org.fanmail.queue.RecipientState;
 import org.junit.jupiter.api.Test;
 
@@ -42,10 +43,10 @@ class SmallPostPlanTest {
     // 127.0.1.1 carries a.test (4) and b.test (3): ceil(7/3) = 3 chunks; 127.0.1.2 one.
     assertEquals(
         List.of(
-            new Delivery("127.0.1.1:2525", "127.0.1.1:2525", false, null),
-            new Delivery("127.0.1.1:2525", "127.0.1.1:2525", false, null),
-            new Delivery("127.0.1.1:2525", "127.0.1.1:2525", false, null),
-            new Delivery("127.0.1.2:2525", "127.0.1.2:2525 127.0.1.3:25", false, null)),
+            new Delivery("127.0.1.1:2525", "127.0.1.1:2525", Start.DUE, null),
+            new Delivery("127.0.1.1:2525", "127.0.1.1:2525", Start.DUE, null),
+            new Delivery("127.0.1.1:2525", "127.0.1.1:2525", Start.DUE, null),
+            new Delivery("127.0.1.2:2525", "127.0.1.2:2525 127.0.1.3:25", Start.DUE, null)),
         plan.deliveries);
     assertEquals(
         List.of(
@@ -74,18 +75,34 @@ class SmallPostPlanTest {
         List.of("a.test", "b.test"), plan.deliveries.stream().map(Delivery::destination).toList());
   }
 
+  /**
+   * The recipients of a domain that can never take mail are FAILED at once, carried by a delivery
+   * row of their own per domain that is never sent (DONE from the start): not a transaction.
+   */
   @Test
-  void aDomainThatCanNeverTakeMailFailsAtOnceWithoutADelivery() {
+  void aDomainThatCanNeverTakeMailFailsAtOnceInADoneDeliveryOfItsOwn() {
     List<Candidate> all = new ArrayList<>(members("x", "gone.test", 2));
     all.addAll(members("c", "c.test", 1));
+    all.addAll(members("n", "nullmx.test", 1));
     SmallPostPlan plan =
         SmallPostPlan.of(
             all,
             Map.of(
-                "gone.test", Destination.permanent("5.1.2 gone.test: NXDOMAIN"), "c.test", OTHER),
+                "gone.test",
+                Destination.permanent("5.1.2 gone.test: NXDOMAIN"),
+                "nullmx.test",
+                Destination.permanent("5.1.10 nullmx.test: null MX"),
+                "c.test",
+                OTHER),
             GroupBy.host,
             10);
-    assertEquals(1, plan.deliveries.size());
+    assertEquals(
+        List.of(
+            new Delivery("127.0.1.2:2525", "127.0.1.2:2525 127.0.1.3:25", Start.DUE, null),
+            new Delivery("gone.test", "", Start.FAILED, "5.1.2 gone.test: NXDOMAIN"),
+            new Delivery("nullmx.test", "", Start.FAILED, "5.1.10 nullmx.test: null MX")),
+        plan.deliveries);
+    assertEquals(1, plan.transactions());
     assertEquals(
         List.of(
             new Recipient(1, "c1@c.test", "c.test", 1, RecipientState.PENDING, null),
@@ -93,17 +110,40 @@ class SmallPostPlanTest {
                 1,
                 "x1@gone.test",
                 "gone.test",
-                0,
+                2,
                 RecipientState.FAILED,
                 "5.1.2 gone.test: NXDOMAIN"),
             new Recipient(
                 2,
                 "x2@gone.test",
                 "gone.test",
-                0,
+                2,
                 RecipientState.FAILED,
-                "5.1.2 gone.test: NXDOMAIN")),
-        plan.recipients.stream().sorted(java.util.Comparator.comparing(Recipient::email)).toList());
+                "5.1.2 gone.test: NXDOMAIN"),
+            new Recipient(
+                1,
+                "n1@nullmx.test",
+                "nullmx.test",
+                3,
+                RecipientState.FAILED,
+                "5.1.10 nullmx.test: null MX")),
+        plan.recipients);
+  }
+
+  @Test
+  void aPostWhoseEveryDomainFailsHasNoTransaction() {
+    SmallPostPlan plan =
+        SmallPostPlan.of(
+            members("x", "gone.test", 3),
+            Map.of("gone.test", Destination.permanent("5.1.2 gone.test: NXDOMAIN")),
+            GroupBy.host,
+            2);
+    // One row for the domain, however many recipients: it is never cut into transactions.
+    assertEquals(
+        List.of(new Delivery("gone.test", "", Start.FAILED, "5.1.2 gone.test: NXDOMAIN")),
+        plan.deliveries);
+    assertEquals(0, plan.transactions());
+    assertEquals(List.of(1), plan.recipients.stream().map(Recipient::delivery).distinct().toList());
   }
 
   @Test
@@ -116,8 +156,8 @@ class SmallPostPlanTest {
             2);
     assertEquals(
         List.of(
-            new Delivery("flaky.test", "", true, "4.4.3 flaky.test: SERVFAIL"),
-            new Delivery("flaky.test", "", true, "4.4.3 flaky.test: SERVFAIL")),
+            new Delivery("flaky.test", "", Start.DEFERRED, "4.4.3 flaky.test: SERVFAIL"),
+            new Delivery("flaky.test", "", Start.DEFERRED, "4.4.3 flaky.test: SERVFAIL")),
         plan.deliveries);
     assertEquals(
         List.of("DEFERRED 4.4.3 flaky.test: SERVFAIL"),
@@ -152,6 +192,8 @@ class SmallPostPlanTest {
         head.stream().map(Candidate::email).toList());
     SmallPostPlan plan = SmallPostPlan.of(head, destinations, GroupBy.host, 3);
     assertEquals(2, plan.deliveries.size());
+    assertEquals(
+        List.of(Start.DUE), plan.deliveries.stream().map(Delivery::start).distinct().toList());
     assertEquals(List.of(), SmallPostPlan.inFullChunks(all, destinations, GroupBy.host, 10));
     assertThrows(
         IllegalArgumentException.class,
