@@ -16,25 +16,27 @@ alter table delivery
     add column emails   text[]   not null default '{}',
     add column members  bigint[] not null default '{}',
     add column outcomes text[],
-    add column replies  text[];
+    add column replies  text[],
+    add column tries    integer[];
 
 -- The rows that exist move into their delivery rows, in id order.
 update delivery d set emails = r.emails, members = r.members, outcomes = r.outcomes,
-    replies = r.replies
+    replies = r.replies, tries = r.tries
 from (select delivery_id,
              array_agg(email order by id) as emails,
              array_agg(coalesce(member_id, 0) order by id) as members,
              array_agg(state order by id) as outcomes,
-             array_agg(last_reply order by id) as replies
+             array_agg(last_reply order by id) as replies,
+             array_agg(attempts order by id) as tries
       from recipient where delivery_id is not null group by delivery_id) r
 where d.id = r.delivery_id;
 
 insert into delivery (post_id, destination, hosts, state, last_reply, emails, members, outcomes,
-                      replies, created_at, updated_at)
+                      replies, tries, created_at, updated_at)
 select post_id, domain, '{}', 'DONE', min(last_reply),
        array_agg(email order by id), array_agg(coalesce(member_id, 0) order by id),
-       array_agg(state order by id), array_agg(last_reply order by id), min(updated_at),
-       max(updated_at)
+       array_agg(state order by id), array_agg(last_reply order by id),
+       array_agg(attempts order by id), min(updated_at), max(updated_at)
 from recipient where delivery_id is null group by post_id, domain;
 
 -- queue.RecipientState mirrors this list (StateConstraintsTest).
@@ -81,15 +83,29 @@ create function recipient_replies(n integer, current_outcomes text[], current te
     left join unnest(positions, replies) as u(i, r) on u.i = g.i
 $$;
 
+-- The attempts after an attempt: one more for each position given whose recipient was still open.
+create function recipient_tries(n integer, current_outcomes text[], current integer[],
+                                positions integer[]) returns integer[]
+    language sql immutable parallel safe as $$
+    select array_agg(coalesce(c.t, 0)
+                     + case when coalesce(o.s, 'PENDING') in ('PENDING', 'DEFERRED')
+                             and u.i is not null then 1 else 0 end order by g.i)
+    from generate_series(1, n) as g(i)
+    left join unnest(current_outcomes) with ordinality as o(s, i) on o.i = g.i
+    left join unnest(current) with ordinality as c(t, i) on c.i = g.i
+    left join (select distinct p from unnest(positions) as p) as u(i) on u.i = g.i
+$$;
+
 -- The recipients as rows, for reading (status, tests, operators at psql): one per position that
 -- was not moved to another row. Nothing writes through it.
 create view recipient as
 select d.post_id, d.id as delivery_id, r.position::integer as position,
        nullif(r.member_id, 0) as member_id, r.email,
        lower(substring(r.email from '@([^@]*)$')) as domain,
-       coalesce(r.outcome, 'PENDING') as state, r.last_reply, d.attempts, d.updated_at
+       coalesce(r.outcome, 'PENDING') as state, r.last_reply, coalesce(r.tries, 0) as attempts,
+       d.updated_at
 from delivery d
 cross join lateral unnest(d.emails, d.members, coalesce(d.outcomes, '{}'),
-                          coalesce(d.replies, '{}'))
-    with ordinality as r(email, member_id, outcome, last_reply, position)
+                          coalesce(d.replies, '{}'), coalesce(d.tries, '{}'))
+    with ordinality as r(email, member_id, outcome, last_reply, tries, position)
 where r.email is not null and coalesce(r.outcome, 'PENDING') <> 'MOVED';

@@ -92,7 +92,9 @@ public final class DeliveryQueries {
           + " set outcomes = recipient_outcomes(cardinality(d.emails), d.outcomes, o.positions,"
           + " o.states),"
           + " replies = recipient_replies(cardinality(d.emails), d.outcomes, d.replies,"
-          + " o.positions, o.replies), updated_at = now()"
+          + " o.positions, o.replies),"
+          + " tries = recipient_tries(cardinality(d.emails), d.outcomes, d.tries, o.positions),"
+          + " updated_at = now()"
           + " from (select ?::integer[] as positions, ?::text[] as states, ?::text[] as replies) o"
           + " where d.id = ?";
 
@@ -102,15 +104,15 @@ public final class DeliveryQueries {
    * one per domain, whose destination is the domain and whose hosts are empty so that the attempt
    * resolves the domain afresh; in their old row they become MOVED. Only while the row is still
    * ours and the recipient still open. The refusal is the new rows' last reply and each moved
-   * recipient's. Returns how many moved. Parameters: delivery id, lease owner, positions, replies,
-   * post id.
+   * recipient's; the attempt counts for each. Returns how many moved. Parameters: delivery id,
+   * lease owner, positions, replies, post id.
    */
   public static final String SPLIT_TO_DOMAINS =
-      "with d as (select x.id, x.emails, x.members, x.outcomes from delivery x"
+      "with d as (select x.id, x.emails, x.members, x.outcomes, x.tries from delivery x"
           + "  where x.id = ? and x.lease_owner = ?),"
           + " u as (select * from unnest(?::integer[], ?::text[]) as u(position, reply)),"
           + " moved as (select u.position, u.reply, d.emails[u.position] as email,"
-          + "  d.members[u.position] as member,"
+          + "  d.members[u.position] as member, coalesce(d.tries[u.position], 0) + 1 as tries,"
           + "  lower(substring(d.emails[u.position] from '@([^@]*)$')) as domain"
           + "  from d cross join u"
           + "  where coalesce(d.outcomes[u.position], 'PENDING') in ('PENDING', 'DEFERRED')),"
@@ -118,14 +120,17 @@ public final class DeliveryQueries {
           + "  outcomes = recipient_outcomes(cardinality(x.emails), x.outcomes, m.positions,"
           + "  m.states),"
           + "  replies = recipient_replies(cardinality(x.emails), x.outcomes, x.replies,"
-          + "  m.positions, m.replies), updated_at = now()"
+          + "  m.positions, m.replies),"
+          + "  tries = recipient_tries(cardinality(x.emails), x.outcomes, x.tries, m.positions),"
+          + "  updated_at = now()"
           + "  from (select array_agg(position::integer) as positions,"
           + "  array_agg('MOVED'::text) as states, array_agg(reply) as replies from moved) m"
           + "  where x.id = (select id from d) and m.positions is not null),"
           + " fresh as (insert into delivery (post_id, destination, hosts, last_reply, emails,"
-          + "  members, replies)"
+          + "  members, replies, tries)"
           + "  select ?, m.domain, '{}', min(m.reply), array_agg(m.email order by m.position),"
-          + "  array_agg(m.member order by m.position), array_agg(m.reply order by m.position)"
+          + "  array_agg(m.member order by m.position), array_agg(m.reply order by m.position),"
+          + "  array_agg(m.tries order by m.position)"
           + "  from moved m group by m.domain)"
           + " select count(*)::integer from moved";
 
@@ -163,6 +168,7 @@ public final class DeliveryQueries {
           + "  o.states),"
           + "  replies = recipient_replies(cardinality(d.emails), d.outcomes, d.replies,"
           + "  o.positions, o.replies),"
+          + "  tries = recipient_tries(cardinality(d.emails), d.outcomes, d.tries, o.positions),"
           + "  state = case when recipients_open(d.emails, recipient_outcomes("
           + "  cardinality(d.emails), d.outcomes, o.positions, o.states)) > 0"
           + "  then 'PENDING' else 'DONE' end,"

@@ -58,12 +58,12 @@ class CompactRecipientsMigrationTest {
               + " (11, 1, 'mx.b.test', '{mx.b.test}', 'DONE')");
       s.execute(
           "insert into recipient (post_id, delivery_id, member_id, email, domain, state,"
-              + " last_reply) values"
-              + " (1, 10, 7, 'x@a.test', 'a.test', 'DELIVERED', '250 ok'),"
-              + " (1, 10, 8, 'w@a.test', 'a.test', 'DEFERRED', '451 later'),"
-              + " (1, 11, null, 'v@b.test', 'b.test', 'FAILED', '550 no'),"
-              + " (1, null, 9, 'u@gone.test', 'gone.test', 'FAILED', '5.1.2 no such domain'),"
-              + " (1, null, 6, 't@gone.test', 'gone.test', 'FAILED', '5.1.2 no such domain')");
+              + " last_reply, attempts) values"
+              + " (1, 10, 7, 'x@a.test', 'a.test', 'DELIVERED', '250 ok', 1),"
+              + " (1, 10, 8, 'w@a.test', 'a.test', 'DEFERRED', '451 later', 3),"
+              + " (1, 11, null, 'v@b.test', 'b.test', 'FAILED', '550 no', 1),"
+              + " (1, null, 9, 'u@gone.test', 'gone.test', 'FAILED', '5.1.2 no such domain', 0),"
+              + " (1, null, 6, 't@gone.test', 'gone.test', 'FAILED', '5.1.2 no such domain', 0)");
       c.commit();
     }
 
@@ -86,15 +86,16 @@ class CompactRecipientsMigrationTest {
                   + " || ' ' || replies::text from delivery order by destination"));
       assertEquals(
           List.of(
-              "t@gone.test gone.test FAILED 6 2",
-              "u@gone.test gone.test FAILED 9 1",
-              "v@b.test b.test FAILED null 1",
-              "w@a.test a.test DEFERRED 8 2",
-              "x@a.test a.test DELIVERED 7 1"),
+              "t@gone.test gone.test FAILED 6 2 0",
+              "u@gone.test gone.test FAILED 9 1 0",
+              "v@b.test b.test FAILED null 1 1",
+              "w@a.test a.test DEFERRED 8 2 3",
+              "x@a.test a.test DELIVERED 7 1 1"),
           rows(
               s,
               "select email || ' ' || domain || ' ' || state || ' ' || coalesce(member_id::text,"
-                  + " 'null') || ' ' || position from recipient where post_id = 1 order by email"));
+                  + " 'null') || ' ' || position || ' ' || attempts from recipient where post_id = 1"
+                  + " order by email"));
       c.rollback();
       s.execute("drop schema " + SCHEMA + " cascade");
       c.commit();
