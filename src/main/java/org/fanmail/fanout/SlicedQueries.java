@@ -25,7 +25,7 @@ final class SlicedQueries {
 
   public static final String CREATE_SLICED_DELIVERY_TABLE =
       "create temporary table if not exists fanout_sliced_delivery (group_key text not null,"
-          + " chunk integer not null, delivery_id bigint not null, hosts text[] not null,"
+          + " chunk integer not null, hosts text[] not null,"
           + " temporary boolean not null, reason text, primary key (group_key, chunk))"
           + " on commit preserve rows";
 

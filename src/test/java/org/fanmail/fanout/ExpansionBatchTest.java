@@ -1,6 +1,7 @@
 package org.fanmail.fanout;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -15,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.fanmail.queue.PostCommitted;
+import org.fanmail.testing.Await;
 import org.fanmail.testing.TestMail;
 import org.fanmail.testing.sink.ClassSink;
 import org.fanmail.testing.sink.SmtpSink;
@@ -80,6 +82,16 @@ class ExpansionBatchTest {
     }
     committed.fire(new PostCommitted(List.of(posts.get(0))));
 
+    // Expanded: each post's four members written once, in two transactions (c.test, a.test).
+    for (long post : posts) {
+      awaitExpanded(db, post, WAIT);
+      assertEquals(
+          "4 4 2",
+          db.scalar(
+              "select count(*) || ' ' || count(distinct email) || ' '"
+                  + " || count(distinct delivery_id) from recipient where post_id = ?",
+              post));
+    }
     for (long post : posts) {
       db.awaitPost(post, "DONE", WAIT, "post " + post + " reaches DONE");
     }
@@ -101,10 +113,10 @@ class ExpansionBatchTest {
   }
 
   /**
-   * A small post that fails in the statement it shares with the rest of its batch (here: a
-   * recipient row the database refuses, through a trigger of this test) fails that batch; the
-   * batches after it are of one post each until the failing one is found and held back, and the
-   * posts behind it are delivered.
+   * A small post that fails in the statement it shares with the rest of its batch (here: a delivery
+   * row carrying a recipient the database refuses, through a trigger of this test) fails that
+   * batch; the batches after it are of one post each until the failing one is found and held back,
+   * and the posts behind it are delivered.
    */
   @Test
   void aSmallPostFailingInTheSharedWriteIsFoundAndTheOthersGoOn() throws Exception {
@@ -121,13 +133,14 @@ class ExpansionBatchTest {
           "create function "
               + trigger
               + "() returns trigger language plpgsql as $$ begin"
-              + " if new.email = '"
+              + " if '"
               + poisonAddress
-              + "' then raise exception 'refused by the test'; end if; return new; end $$");
+              + "' = any(new.emails) then raise exception 'refused by the test'; end if;"
+              + " return new; end $$");
       st.execute(
           "create trigger "
               + trigger
-              + " before insert on recipient for each row execute function "
+              + " before insert on delivery for each row execute function "
               + trigger
               + "()");
     }
@@ -146,6 +159,10 @@ class ExpansionBatchTest {
       }
       committed.fire(new PostCommitted(List.of(posts.get(0))));
       for (long post : posts) {
+        awaitExpanded(db, post, WAIT);
+        assertEquals("2", db.scalar("select count(*) from recipient where post_id = ?", post));
+      }
+      for (long post : posts) {
         db.awaitPost(post, "DONE", WAIT, "post " + post + " reaches DONE");
       }
       assertEquals("ACCEPTED", db.postState(poison), "the failing post is left for a later try");
@@ -153,9 +170,24 @@ class ExpansionBatchTest {
     } finally {
       try (Connection c = dataSource.getConnection();
           var st = c.createStatement()) {
-        st.execute("drop trigger " + trigger + " on recipient");
+        st.execute("drop trigger " + trigger + " on delivery");
         st.execute("drop function " + trigger + "()");
       }
     }
+  }
+
+  /** Waits until {@code post} is expanded (whatever its delivery does meanwhile). */
+  private static void awaitExpanded(TestMail db, long post, Duration wait) {
+    assertTrue(
+        Await.until(
+            wait,
+            () -> {
+              try {
+                return db.scalar("select expanded_at from post where id = ?", post) != null;
+              } catch (java.sql.SQLException e) {
+                throw new IllegalStateException(e);
+              }
+            }),
+        "post " + post + " is expanded");
   }
 }
