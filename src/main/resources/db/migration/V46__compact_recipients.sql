@@ -49,10 +49,12 @@ drop function recipient_cascade_post();
 drop function recipient_cascade_delivery();
 drop table recipient;
 
--- How many of a row's recipients are still to be sent (PENDING or DEFERRED).
-create function recipients_open(emails text[], outcomes text[]) returns integer
+-- How many of a row's n recipients are still to be sent (PENDING or DEFERRED). Callers pass
+-- cardinality(members) for n: members stays inline in the row, emails is compressed past ~80
+-- recipients and would be decompressed to be counted.
+create function recipients_open(n integer, outcomes text[]) returns integer
     language sql immutable parallel safe as $$
-    select case when outcomes is null then coalesce(cardinality(emails), 0)
+    select case when outcomes is null then coalesce(n, 0)
            else (select count(*)::integer from unnest(outcomes) s
                  where s in ('PENDING', 'DEFERRED')) end
 $$;

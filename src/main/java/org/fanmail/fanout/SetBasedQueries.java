@@ -93,7 +93,7 @@ final class SetBasedQueries {
           + " from fanout_candidate r join fanout_domain d on d.domain = r.domain"
           + " where d.outcome = 'PERMANENT'"
           + " group by r.domain, d.reason order by r.domain collate \"C\""
-          + " returning cardinality(emails) as recipients)"
+          + " returning cardinality(members) as recipients)"
           + " select coalesce(sum(recipients), 0) from w";
 
   /**
@@ -164,7 +164,7 @@ final class SetBasedQueries {
         + " c where c.chunk between ? and ? group by c.group_key, c.chunk) c"
         + " on c.group_key = f.group_key and c.chunk = f.chunk"
         + " order by f.group_key, f.chunk"
-        + " returning cardinality(emails) as recipients)"
+        + " returning cardinality(members) as recipients)"
         + " select count(*), coalesce(sum(recipients), 0) from w";
   }
 

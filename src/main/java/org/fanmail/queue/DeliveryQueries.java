@@ -89,11 +89,11 @@ public final class DeliveryQueries {
    */
   public static final String RECORD_OUTCOMES =
       "update delivery d"
-          + " set outcomes = recipient_outcomes(cardinality(d.emails), d.outcomes, o.positions,"
+          + " set outcomes = recipient_outcomes(cardinality(d.members), d.outcomes, o.positions,"
           + " o.states),"
-          + " replies = recipient_replies(cardinality(d.emails), d.outcomes, d.replies,"
+          + " replies = recipient_replies(cardinality(d.members), d.outcomes, d.replies,"
           + " o.positions, o.replies),"
-          + " tries = recipient_tries(cardinality(d.emails), d.outcomes, d.tries, o.positions),"
+          + " tries = recipient_tries(cardinality(d.members), d.outcomes, d.tries, o.positions),"
           + " updated_at = now()"
           + " from (select ?::integer[] as positions, ?::text[] as states, ?::text[] as replies) o"
           + " where d.id = ?";
@@ -117,11 +117,11 @@ public final class DeliveryQueries {
           + "  from d cross join u"
           + "  where coalesce(d.outcomes[u.position], 'PENDING') in ('PENDING', 'DEFERRED')),"
           + " marked as (update delivery x set"
-          + "  outcomes = recipient_outcomes(cardinality(x.emails), x.outcomes, m.positions,"
+          + "  outcomes = recipient_outcomes(cardinality(x.members), x.outcomes, m.positions,"
           + "  m.states),"
-          + "  replies = recipient_replies(cardinality(x.emails), x.outcomes, x.replies,"
+          + "  replies = recipient_replies(cardinality(x.members), x.outcomes, x.replies,"
           + "  m.positions, m.replies),"
-          + "  tries = recipient_tries(cardinality(x.emails), x.outcomes, x.tries, m.positions),"
+          + "  tries = recipient_tries(cardinality(x.members), x.outcomes, x.tries, m.positions),"
           + "  updated_at = now()"
           + "  from (select array_agg(position::integer) as positions,"
           + "  array_agg('MOVED'::text) as states, array_agg(reply) as replies from moved) m"
@@ -140,7 +140,7 @@ public final class DeliveryQueries {
    * the attempt (parameters 3 and 4) replace the row's when given (null: no session was tried).
    */
   public static final String FINISH_ATTEMPT =
-      "update delivery d set state = case when recipients_open(d.emails, d.outcomes) > 0"
+      "update delivery d set state = case when recipients_open(cardinality(d.members), d.outcomes) > 0"
           + " then 'PENDING' else 'DONE' end,"
           + " next_attempt_at = ?, attempts = d.attempts + 1, last_reply = ?,"
           + " tls_policy = coalesce(?, d.tls_policy), tls_used = coalesce(?, d.tls_used),"
@@ -164,13 +164,13 @@ public final class DeliveryQueries {
    */
   public static final String RECORD_AND_CLOSE =
       "with d as (update delivery d"
-          + "  set outcomes = recipient_outcomes(cardinality(d.emails), d.outcomes, o.positions,"
+          + "  set outcomes = recipient_outcomes(cardinality(d.members), d.outcomes, o.positions,"
           + "  o.states),"
-          + "  replies = recipient_replies(cardinality(d.emails), d.outcomes, d.replies,"
+          + "  replies = recipient_replies(cardinality(d.members), d.outcomes, d.replies,"
           + "  o.positions, o.replies),"
-          + "  tries = recipient_tries(cardinality(d.emails), d.outcomes, d.tries, o.positions),"
-          + "  state = case when recipients_open(d.emails, recipient_outcomes("
-          + "  cardinality(d.emails), d.outcomes, o.positions, o.states)) > 0"
+          + "  tries = recipient_tries(cardinality(d.members), d.outcomes, d.tries, o.positions),"
+          + "  state = case when recipients_open(cardinality(d.members), recipient_outcomes("
+          + "  cardinality(d.members), d.outcomes, o.positions, o.states)) > 0"
           + "  then 'PENDING' else 'DONE' end,"
           + "  next_attempt_at = ?, attempts = d.attempts + 1, last_reply = ?,"
           + "  tls_policy = coalesce(?, d.tls_policy), tls_used = coalesce(?, d.tls_used),"

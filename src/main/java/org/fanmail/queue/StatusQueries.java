@@ -48,7 +48,7 @@ public final class StatusQueries {
           + " coalesce(extract(epoch from now() - min(p.received_at)), 0)::bigint"
           + " from delivery d join post p on p.id = d.post_id"
           + " cross join lateral (select"
-          + " case when d.outcomes is null then cardinality(d.emails)"
+          + " case when d.outcomes is null then cardinality(d.members)"
           + " else (select count(*) from unnest(d.outcomes) s where s = 'PENDING') end as pending,"
           + " case when d.outcomes is null then 0"
           + " else (select count(*) from unnest(d.outcomes) s where s = 'DEFERRED') end as deferred)"
@@ -61,7 +61,7 @@ public final class StatusQueries {
 
   /** The destinations with the largest backlog (parameter: how many). */
   public static final String TOP_DESTINATIONS =
-      "select d.destination, sum(recipients_open(d.emails, d.outcomes)),"
+      "select d.destination, sum(recipients_open(cardinality(d.members), d.outcomes)),"
           + " coalesce(extract(epoch from now() - min(p.received_at)), 0)::bigint"
           + " from delivery d join post p on p.id = d.post_id"
           + " where d.state = 'PENDING'"

@@ -73,7 +73,7 @@ public final class ShapingQueries {
    * the profiles are); the limit bounds a queue of very many small domains.
    */
   public static final String PENDING_BY_HOSTS =
-      "select d.destination, d.hosts, sum(recipients_open(d.emails, d.outcomes))"
+      "select d.destination, d.hosts, sum(recipients_open(cardinality(d.members), d.outcomes))"
           + " from delivery d where d.state = 'PENDING'"
           + " group by d.destination, d.hosts order by 3 desc limit 10000";
 

@@ -59,8 +59,8 @@ class RecipientFunctionsTest {
     assertEquals(
         "{0,1,1}", eval("recipient_tries(3, '{FAILED,DEFERRED,PENDING}', null, '{1,2,3}')"));
     assertEquals("{2,3}", eval("recipient_tries(2, null, '{1,2}', '{1,2}')"));
-    assertEquals("0", eval("recipients_open('{a,b}', '{DELIVERED,MOVED}')"));
-    assertEquals("2", eval("recipients_open('{a,b}', null)"));
-    assertEquals("1", eval("recipients_open('{a,b,c}', '{DEFERRED,FAILED,DELIVERED}')"));
+    assertEquals("0", eval("recipients_open(2, '{DELIVERED,MOVED}')"));
+    assertEquals("2", eval("recipients_open(2, null)"));
+    assertEquals("1", eval("recipients_open(3, '{DEFERRED,FAILED,DELIVERED}')"));
   }
 }
