@@ -15,9 +15,9 @@ final class SlicedQueries {
    * rows outlive the commit of each slice, and are removed when the post is done with them.
    */
   public static final String CREATE_SLICED_CHUNK_TABLE =
-      "create temporary table if not exists fanout_sliced_chunk (member_id bigint not null,"
-          + " email text not null, domain text not null, group_key text not null,"
-          + " chunk integer not null) on commit preserve rows";
+      "create temporary table if not exists fanout_sliced_chunk (group_key text not null,"
+          + " chunk integer not null, emails text[] not null, members bigint[] not null)"
+          + " on commit preserve rows";
 
   /** Each slice reads its own chunks, not the whole post. */
   public static final String CREATE_SLICED_CHUNK_INDEX =
