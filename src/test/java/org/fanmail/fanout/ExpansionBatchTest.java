@@ -1,7 +1,6 @@
 package org.fanmail.fanout;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -16,7 +15,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.fanmail.queue.PostCommitted;
-import org.fanmail.testing.Await;
 import org.fanmail.testing.TestMail;
 import org.fanmail.testing.sink.ClassSink;
 import org.fanmail.testing.sink.SmtpSink;
@@ -84,7 +82,7 @@ class ExpansionBatchTest {
 
     // Expanded: each post's four members written once, in two transactions (c.test, a.test).
     for (long post : posts) {
-      awaitExpanded(db, post, WAIT);
+      db.awaitExpanded(post, WAIT);
       assertEquals(
           "4 4 2",
           db.scalar(
@@ -159,7 +157,7 @@ class ExpansionBatchTest {
       }
       committed.fire(new PostCommitted(List.of(posts.get(0))));
       for (long post : posts) {
-        awaitExpanded(db, post, WAIT);
+        db.awaitExpanded(post, WAIT);
         assertEquals("2", db.scalar("select count(*) from recipient where post_id = ?", post));
       }
       for (long post : posts) {
@@ -174,20 +172,5 @@ class ExpansionBatchTest {
         st.execute("drop function " + trigger + "()");
       }
     }
-  }
-
-  /** Waits until {@code post} is expanded (whatever its delivery does meanwhile). */
-  private static void awaitExpanded(TestMail db, long post, Duration wait) {
-    assertTrue(
-        Await.until(
-            wait,
-            () -> {
-              try {
-                return db.scalar("select expanded_at from post where id = ?", post) != null;
-              } catch (java.sql.SQLException e) {
-                throw new IllegalStateException(e);
-              }
-            }),
-        "post " + post + " is expanded");
   }
 }

@@ -17,7 +17,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.fanmail.queue.PostCommitted;
-import org.fanmail.testing.Await;
 import org.fanmail.testing.TestMail;
 import org.fanmail.testing.sink.ClassSink;
 import org.fanmail.testing.sink.SmtpSink;
@@ -71,11 +70,11 @@ class ExpansionPathsTest {
     limit.set(-1);
     String setId = TestMail.uniqueId();
     long setBased = post(db, list, setId);
-    awaitExpanded(db, setBased);
+    db.awaitExpanded(setBased, WAIT);
     limit.set(InMemoryLimit.CANDIDATES);
     String inlineId = TestMail.uniqueId();
     long inline = post(db, list, inlineId);
-    awaitExpanded(db, inline);
+    db.awaitExpanded(inline, WAIT);
 
     List<String> setRows = deliveries(setBased);
     // 23 + 6 behind 127.0.1.1 in chunks of 10, 11 behind 127.0.1.2; own@ and the two who get no
@@ -133,7 +132,7 @@ class ExpansionPathsTest {
     committed.fire(new PostCommitted(List.of(posts.get(0))));
     for (int i = 0; i < posts.size(); i++) {
       long post = posts.get(i);
-      awaitExpanded(db, post);
+      db.awaitExpanded(post, WAIT);
       String prefix = lists.get(i) == big ? "big" : "small";
       int members = lists.get(i) == big ? 4 : 3;
       List<String> emails =
@@ -219,20 +218,6 @@ class ExpansionPathsTest {
     // Expanded here or by the periodic scan, whichever comes first: the same limit applies.
     stage.expand(post);
     return post;
-  }
-
-  private static void awaitExpanded(TestMail db, long post) {
-    assertTrue(
-        Await.until(
-            WAIT,
-            () -> {
-              try {
-                return db.scalar("select expanded_at from post where id = ?", post) != null;
-              } catch (java.sql.SQLException e) {
-                throw new IllegalStateException(e);
-              }
-            }),
-        "post " + post + " is expanded");
   }
 
   /** Each delivery row: destination, hosts, and its recipients in address order. */

@@ -19,7 +19,6 @@ import java.util.List;
 import org.fanmail.config.FanmailConfig;
 import org.fanmail.queue.DeliveriesReady;
 import org.fanmail.queue.PostCommitted;
-import org.fanmail.testing.Await;
 import org.fanmail.testing.TestMail;
 import org.fanmail.testing.sink.ClassSink;
 import org.fanmail.testing.sink.SmtpSink;
@@ -67,7 +66,7 @@ class SlicedExpansionTest {
     committed.fire(new PostCommitted(List.of(post)));
 
     // Written: every member once, at most ten a delivery row, in the minimum of rows.
-    awaitExpanded(db, post);
+    db.awaitExpanded(post, WAIT);
     assertEquals("10005 10005 1001 10", written(db, post));
     db.awaitPost(post, "DONE", WAIT, "the post is delivered");
     assertNotNull(db.scalar("select expanded_at from post where id = ?", post));
@@ -112,7 +111,7 @@ class SlicedExpansionTest {
             Instant.now());
     committed.fire(new PostCommitted(List.of(post)));
 
-    awaitExpanded(db, post);
+    db.awaitExpanded(post, WAIT);
     assertEquals("10503 10503 1052 10", written(db, post));
     assertEquals(
         "0",
@@ -282,7 +281,7 @@ class SlicedExpansionTest {
 
     stage.resumeUnfinished();
     // Written: the members not written before, once each; the a.test members not again.
-    awaitExpanded(db, post);
+    db.awaitExpanded(post, WAIT);
     assertEquals("11500 11500", written(db, post).substring(0, 11));
     assertEquals(
         "1000",
@@ -332,7 +331,7 @@ class SlicedExpansionTest {
 
     stage.resumeUnfinished();
     // Written: the digest's 100 c.test members, beside the 300 a.test ones written before.
-    awaitExpanded(db, post);
+    db.awaitExpanded(post, WAIT);
     assertEquals("400 400", written(db, post).substring(0, 7));
     assertEquals(
         "100",
@@ -448,21 +447,6 @@ class SlicedExpansionTest {
       assertTrue(text.matches("(?s).*(Hash|Merge) Anti Join.*"), text);
       assertTrue(!text.contains("Nested Loop Anti Join"), text);
     }
-  }
-
-  /** Waits until {@code post} is expanded (whatever its delivery does meanwhile). */
-  private static void awaitExpanded(TestMail db, long post) {
-    assertTrue(
-        Await.until(
-            WAIT,
-            () -> {
-              try {
-                return db.scalar("select expanded_at from post where id = ?", post) != null;
-              } catch (java.sql.SQLException e) {
-                throw new IllegalStateException(e);
-              }
-            }),
-        "post " + post + " is expanded");
   }
 
   /**

@@ -404,6 +404,22 @@ public final class TestMail {
   }
 
   /**
+   * Waits until post {@code postId} is expanded ({@code expanded_at} set), whatever its delivery
+   * does meanwhile; past {@code timeout} fails with the state it was last seen in.
+   */
+  public void awaitExpanded(long postId, Duration timeout) {
+    Await.value(
+        timeout,
+        () -> "post " + postId + " never expanded",
+        () ->
+            scalar(
+                "select state || ', expanded at ' || coalesce(expanded_at::text, '(none)')"
+                    + " from post where id = ?",
+                postId),
+        seen -> seen != null && !seen.endsWith("(none)"));
+  }
+
+  /**
    * Waits until the recipient row of {@code email} in post {@code postId} is in {@code state}; past
    * {@code timeout} fails with the state and reply it was last seen with.
    */
