@@ -26,8 +26,14 @@ final class AttemptReads {
   static Optional<DeliveryStore.Attempt> begin(
       Connection c, DeliveryJob job, String owner, Duration lease, boolean withPost)
       throws SQLException {
-    // A row claimed moments ago still has most of its lease: checked without a write. Only a
-    // row that waited long in the runner's queue has its lease renewed.
+    // A row claimed moments ago still has most of its lease: checked without a write, and when
+    // the claim read its recipients and the post is not needed, not checked again at all (its
+    // lease cannot have been taken over but by an instance that saw ours dead). Only a row that
+    // waited long in the runner's queue has its lease renewed.
+    DeliveryJob.Claimed claimed = job.claimed();
+    if (!withPost && claimed != null && claimed.fresh(lease.toNanos(), System.nanoTime())) {
+      return Optional.of(new DeliveryStore.Attempt(claimed.receivedAt(), claimed.recipients()));
+    }
     if (withPost) {
       Optional<DeliveryStore.Attempt> a = checkAndLoad(c, job, owner, lease);
       if (a.isPresent()) {
@@ -99,10 +105,14 @@ final class AttemptReads {
   /**
    * The recipients still to send (PENDING or DEFERRED) of a delivery row whose emails, members and
    * outcomes are the columns from {@code first}: each with its 1-based position in the row. Null
-   * outcomes: every recipient is PENDING.
+   * outcomes: every recipient is PENDING; null emails: a row without recipients.
    */
   static List<Recipient> openRecipients(ResultSet rs, int first) throws SQLException {
-    String[] emails = (String[]) rs.getArray(first).getArray();
+    Array emailArray = rs.getArray(first);
+    if (emailArray == null) {
+      return List.of();
+    }
+    String[] emails = (String[]) emailArray.getArray();
     Long[] members = (Long[]) rs.getArray(first + 1).getArray();
     Array outcomes = rs.getArray(first + 2);
     String[] state = outcomes == null ? null : (String[]) outcomes.getArray();

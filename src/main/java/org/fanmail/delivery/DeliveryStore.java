@@ -54,6 +54,7 @@ public class DeliveryStore {
       ps.setInt(3, limit);
       ps.setInt(4, perPost);
       ps.setInt(5, limit);
+      long sent = System.nanoTime();
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           Array hosts = rs.getArray(4);
@@ -63,7 +64,9 @@ public class DeliveryStore {
                   rs.getLong(2),
                   rs.getString(3),
                   List.copyOf(Arrays.asList((String[]) hosts.getArray())),
-                  rs.getInt(5)));
+                  rs.getInt(5),
+                  new DeliveryJob.Claimed(
+                      rs.getTimestamp(6).toInstant(), AttemptReads.openRecipients(rs, 7), sent)));
         }
       }
     }
@@ -247,6 +250,16 @@ public class DeliveryStore {
     ps.setArray(i + 2, c.createArrayOf("text", replies));
   }
 
+  /** Whether the outcomes' positions are 1, 2, ... k in this order. */
+  static boolean inOrder(List<RecipientOutcome> outcomes) {
+    for (int k = 0; k < outcomes.size(); k++) {
+      if (outcomes.get(k).position() != k + 1) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** {@link DeliveryQueries#RECORD_OUTCOMES}: the outcomes alone, whoever holds the lease. */
   private static void recordOutcomes(Connection c, DeliveryJob job, List<RecipientOutcome> outcomes)
       throws SQLException {
@@ -279,8 +292,9 @@ public class DeliveryStore {
         ps.setString(2, lastReply);
         setTls(ps, 3, tls);
         setOutcomes(c, ps, 5, outcomes);
-        ps.setLong(8, job.deliveryId());
-        ps.setString(9, owner);
+        ps.setBoolean(8, inOrder(outcomes));
+        ps.setLong(9, job.deliveryId());
+        ps.setString(10, owner);
         try (ResultSet rs = ps.executeQuery()) {
           if (rs.next()) {
             ours = true;

@@ -15,11 +15,15 @@ public final class DeliveryQueries {
    * most M rows to one claim, so a ten-recipient post to another list is claimed in the same round
    * instead of waiting behind ten thousand rows. Posts are visited least-tried first, then oldest
    * due first; expired leases are due again.
+   *
+   * <p>Each claimed row comes back with what an attempt begins by reading (the post's received_at,
+   * the row's emails, members and outcomes), so that an attempt started while most of the lease is
+   * left needs no statement of its own to check the lease and read its recipients.
    */
   public static final String CLAIM_DUE =
       "update delivery d set lease_owner = ?, lease_until = now() + make_interval(secs => ?),"
           + " updated_at = now()"
-          + " where d.id in ("
+          + " from post p where p.id = d.post_id and d.id in ("
           + "  select c.id from ("
           + "   select post_id, min(attempts) as attempts, min(next_attempt_at) as due"
           + "   from delivery where state = 'PENDING' and next_attempt_at <= now()"
@@ -30,7 +34,8 @@ public final class DeliveryQueries {
           + "   and x.next_attempt_at <= now() and (x.lease_until is null or x.lease_until < now())"
           + "   order by x.attempts, x.id limit ? for update skip locked) c"
           + "  limit ?)"
-          + " returning d.id, d.post_id, d.destination, d.hosts, d.attempts";
+          + " returning d.id, d.post_id, d.destination, d.hosts, d.attempts, p.received_at,"
+          + " d.emails, d.members, d.outcomes";
 
   /**
    * Whether the row is still ours, still pending, and our lease has at least the given number of
@@ -149,13 +154,28 @@ public final class DeliveryQueries {
           + " returning d.state";
 
   /**
+   * Whether an attempt's outcomes ({@code o}) cover a row ({@code d}) whose recipients were all
+   * still PENDING (outcomes null) position by position, in order: then the row's new outcomes and
+   * replies are the attempt's arrays as they are, with no function laid over them. The attempt says
+   * whether its positions are 1 to k in order ({@code o.complete}); k must be the row's size. Every
+   * first attempt of a row that reached the peer takes this path.
+   */
+  private static final String WHOLE_FIRST_ATTEMPT =
+      "d.outcomes is null and o.complete and cardinality(o.positions) = cardinality(d.members)";
+
+  /**
    * {@link #RECORD_OUTCOMES}, {@link #FINISH_ATTEMPT} and {@link #FINISH_POST} in one statement,
    * for the usual attempt (no refusal to score, no relay fallback): one row update and no explicit
    * transaction instead of five statements. Parameters: next_attempt_at, last_reply, TLS policy and
-   * use (null: keep), positions, states, replies (parallel arrays), delivery id, lease owner.
-   * Returns one row (the delivery's new state, and the post's received_at when this statement
-   * closed the post, else null), or none when the row is no longer ours: then nothing was written,
-   * and the caller records the outcomes alone ({@link #RECORD_OUTCOMES}).
+   * use (null: keep), positions, states, replies (parallel arrays), whether the positions are 1 to
+   * k in order, delivery id, lease owner. Returns one row (the delivery's new state, and the post's
+   * received_at when this statement closed the post, else null), or none when the row is no longer
+   * ours: then nothing was written, and the caller records the outcomes alone ({@link
+   * #RECORD_OUTCOMES}).
+   *
+   * <p>A whole first attempt ({@link #WHOLE_FIRST_ATTEMPT}) writes the attempt's arrays directly:
+   * the outcome functions are PL/pgSQL, and five calls of them cost a one-recipient attempt 0.19 ms
+   * more than the recipient-row update they replaced (pg_stat_statements, ingest profile).
    *
    * <p>Every part of one statement reads the same snapshot, taken before any of its updates: the
    * post's check for pending deliveries skips this delivery's own row. A post whose last two
@@ -164,18 +184,30 @@ public final class DeliveryQueries {
    */
   public static final String RECORD_AND_CLOSE =
       "with d as (update delivery d"
-          + "  set outcomes = recipient_outcomes(cardinality(d.members), d.outcomes, o.positions,"
-          + "  o.states),"
-          + "  replies = recipient_replies(cardinality(d.members), d.outcomes, d.replies,"
-          + "  o.positions, o.replies),"
-          + "  tries = recipient_tries(cardinality(d.members), d.outcomes, d.tries, o.positions),"
-          + "  state = case when recipients_open(cardinality(d.members), recipient_outcomes("
+          + "  set outcomes = case when "
+          + WHOLE_FIRST_ATTEMPT
+          + "  then o.states else recipient_outcomes(cardinality(d.members), d.outcomes,"
+          + "  o.positions, o.states) end,"
+          + "  replies = case when "
+          + WHOLE_FIRST_ATTEMPT
+          + "  then o.replies else recipient_replies(cardinality(d.members), d.outcomes, d.replies,"
+          + "  o.positions, o.replies) end,"
+          + "  tries = case when "
+          + WHOLE_FIRST_ATTEMPT
+          + "  and d.tries is null then array_fill(1, array[cardinality(d.members)])"
+          + "  else recipient_tries(cardinality(d.members), d.outcomes, d.tries, o.positions) end,"
+          + "  state = case when "
+          + WHOLE_FIRST_ATTEMPT
+          + "  then case when 'PENDING' = any(o.states) or 'DEFERRED' = any(o.states)"
+          + "  then 'PENDING' else 'DONE' end"
+          + "  when recipients_open(cardinality(d.members), recipient_outcomes("
           + "  cardinality(d.members), d.outcomes, o.positions, o.states)) > 0"
           + "  then 'PENDING' else 'DONE' end,"
           + "  next_attempt_at = ?, attempts = d.attempts + 1, last_reply = ?,"
           + "  tls_policy = coalesce(?, d.tls_policy), tls_used = coalesce(?, d.tls_used),"
           + "  lease_owner = null, lease_until = null, updated_at = now()"
-          + "  from (select ?::integer[] as positions, ?::text[] as states, ?::text[] as replies) o"
+          + "  from (select ?::integer[] as positions, ?::text[] as states, ?::text[] as replies,"
+          + "  ?::boolean as complete) o"
           + "  where d.id = ? and d.lease_owner = ?"
           + "  returning d.id, d.post_id, d.state),"
           + " p as (update post p set state = 'DONE', done_at = now(), updated_at = now()"

@@ -257,6 +257,129 @@ class AttemptStoreTest {
   }
 
   @Test
+  void aWholeFirstAttemptWritesItsArraysAndCountsCarriedTries() throws Exception {
+    TestMail db = new TestMail(dataSource);
+    long list = db.list("whole", "lists.test", null, "POSTER");
+    long post;
+    DeliveryJob fresh;
+    DeliveryJob moved;
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      post = post(c, list);
+      fresh = delivery(c, post, "w1@never.test", "w2@never.test", "w3@never.test");
+      moved = delivery(c, post, "m1@never.test", "m2@never.test");
+      c.commit();
+    }
+    // A row the relay fallback wrote carries its recipients' earlier attempts.
+    db.scalar("update delivery set tries = '{2,5}' where id = ? returning id", moved.deliveryId());
+
+    DeliveryStore.Finished f =
+        store.finish(
+            fresh,
+            OWNER,
+            List.of(
+                outcome(db, post, "w1@never.test", State.DELIVERED, "250 one"),
+                outcome(db, post, "w2@never.test", State.DEFERRED, "451 busy"),
+                outcome(db, post, "w3@never.test", State.DELIVERED, "250 three")),
+            List.of(),
+            LATER,
+            "451 busy",
+            null);
+    assertEquals(DeliveryState.PENDING, f.deliveryState(), "w2 is still open");
+    assertEquals("{DELIVERED,DEFERRED,DELIVERED}", deliveryColumn(db, fresh, "outcomes"));
+    assertEquals("{\"250 one\",\"451 busy\",\"250 three\"}", deliveryColumn(db, fresh, "replies"));
+    assertEquals("{1,1,1}", deliveryColumn(db, fresh, "tries"));
+
+    // The second attempt has w2 alone: laid over the arrays by the functions.
+    db.scalar(
+        "update delivery set lease_owner = '"
+            + OWNER
+            + "', lease_until = now() + interval '1 hour' where id = ? returning id",
+        fresh.deliveryId());
+    f =
+        store.finish(
+            fresh,
+            OWNER,
+            List.of(outcome(db, post, "w2@never.test", State.DELIVERED, "250 two")),
+            List.of(),
+            LATER,
+            "250 two",
+            null);
+    assertEquals(DeliveryState.DONE, f.deliveryState());
+    assertEquals("{DELIVERED,DELIVERED,DELIVERED}", deliveryColumn(db, fresh, "outcomes"));
+    assertEquals("{\"250 one\",\"250 two\",\"250 three\"}", deliveryColumn(db, fresh, "replies"));
+    assertEquals("{1,2,1}", deliveryColumn(db, fresh, "tries"));
+
+    f =
+        store.finish(
+            moved,
+            OWNER,
+            List.of(
+                outcome(db, post, "m1@never.test", State.DEFERRED, "451 later"),
+                outcome(db, post, "m2@never.test", State.DELIVERED, "250 ok")),
+            List.of(),
+            LATER,
+            "451 later",
+            null);
+    assertEquals(DeliveryState.PENDING, f.deliveryState(), "m1 is still open");
+    assertEquals("{DEFERRED,DELIVERED}", deliveryColumn(db, moved, "outcomes"));
+    assertEquals("{\"451 later\",\"250 ok\"}", deliveryColumn(db, moved, "replies"));
+    assertEquals("{3,6}", deliveryColumn(db, moved, "tries"), "carried attempts counted on");
+    assertEquals("3", db.recipient(post, "m1@never.test", "attempts"));
+  }
+
+  @Test
+  void aFreshClaimBeginsWithWhatItReadAStaleOneReadsAgain() throws Exception {
+    TestMail db = new TestMail(dataSource);
+    long list = db.list("claimed", "lists.test", null, "POSTER");
+    long post;
+    DeliveryJob row;
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      post = post(c, list);
+      row = delivery(c, post, "c1@never.test", "c2@never.test");
+      c.commit();
+    }
+    Duration lease = Duration.ofHours(1);
+    Instant received = Instant.EPOCH; // not the post's: tells where the attempt's came from
+    List<RecipientOutcome.Recipient> both =
+        List.of(
+            new RecipientOutcome.Recipient(1, "c1@never.test"),
+            new RecipientOutcome.Recipient(2, "c2@never.test"));
+    // Since the claim read the row, c1 was delivered (only a takeover race could do this; here
+    // it tells which of the two the attempt began with).
+    db.scalar(
+        "update delivery set outcomes = '{DELIVERED,PENDING}' where id = ? returning id",
+        row.deliveryId());
+
+    DeliveryJob claimedNow =
+        withClaim(row, new DeliveryJob.Claimed(received, both, System.nanoTime()));
+    DeliveryStore.Attempt a = store.begin(claimedNow, OWNER, lease, false).orElseThrow();
+    assertEquals(both, a.recipients(), "a fresh claim: no statement, the claim's recipients");
+    assertEquals(received, a.receivedAt());
+
+    DeliveryJob claimedLongAgo =
+        withClaim(
+            row, new DeliveryJob.Claimed(received, both, System.nanoTime() - lease.toNanos()));
+    a = store.begin(claimedLongAgo, OWNER, lease, false).orElseThrow();
+    assertTrue(a.receivedAt().isAfter(received), "the post's, read again");
+    assertEquals(
+        List.of("c2@never.test"),
+        a.recipients().stream().map(RecipientOutcome.Recipient::email).toList(),
+        "half the lease may be gone: checked and read again");
+    assertTrue(store.begin(claimedLongAgo, "someone-else", lease, false).isEmpty(), "and not ours");
+
+    a = store.begin(claimedNow, OWNER, lease, true).orElseThrow();
+    assertNotNull(a.post(), "the post is wanted: read with the lease check");
+    assertEquals(1, a.recipients().size(), "and the recipients with it");
+  }
+
+  private static DeliveryJob withClaim(DeliveryJob job, DeliveryJob.Claimed claimed) {
+    return new DeliveryJob(
+        job.deliveryId(), job.postId(), job.destination(), job.hosts(), job.attempts(), claimed);
+  }
+
+  @Test
   void aRefusalTakesTheLongerPathAndEndsTheSame() throws Exception {
     TestMail db = new TestMail(dataSource);
     long list = db.list("finish-refused", "lists.test", null, "POSTER");

@@ -10,6 +10,7 @@ import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -87,6 +88,56 @@ class ClaimAndLeaseTest {
       }
       assertEquals(1, claimed.getOrDefault(small, 0), "small post claimed in the same round");
       assertEquals(5, claimed.getOrDefault(huge, 0), "huge post bounded per claim");
+      c.rollback();
+    }
+  }
+
+  @Test
+  void aClaimReadsWhatTheRowsFirstAttemptBeginsWith() throws Exception {
+    TestMail db = new TestMail(dataSource);
+    long list = db.list("claimread", "lists.test", null, "POSTER");
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false); // uncommitted: the running scheduler cannot claim the row
+      long post = post(c, list, "DELIVERING");
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "insert into delivery (post_id, destination, hosts, next_attempt_at, emails,"
+                  + " members, outcomes) values (?, 'h:25', '{}', now() - interval '1 minute',"
+                  + " '{r1@d.test,r2@d.test,r3@d.test}', '{7,0,9}',"
+                  + " '{DELIVERED,DEFERRED,PENDING}')")) {
+        ps.setLong(1, post);
+        ps.executeUpdate();
+      }
+      Timestamp received;
+      try (PreparedStatement ps = c.prepareStatement("select received_at from post where id = ?")) {
+        ps.setLong(1, post);
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          received = rs.getTimestamp(1);
+        }
+      }
+      List<RecipientOutcome.Recipient> open = null;
+      try (PreparedStatement ps = c.prepareStatement(DeliveryQueries.CLAIM_DUE)) {
+        ps.setString(1, "test-owner");
+        ps.setDouble(2, 60);
+        ps.setInt(3, 1000);
+        ps.setInt(4, 1000);
+        ps.setInt(5, 1000);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            if (rs.getLong(2) == post) {
+              assertEquals(received, rs.getTimestamp(6), "the post's received_at");
+              open = AttemptReads.openRecipients(rs, 7);
+            }
+          }
+        }
+      }
+      assertEquals(
+          List.of(
+              new RecipientOutcome.Recipient(2, "r2@d.test", 0),
+              new RecipientOutcome.Recipient(3, "r3@d.test", 9)),
+          open,
+          "the open recipients, at their positions, with their members");
       c.rollback();
     }
   }
