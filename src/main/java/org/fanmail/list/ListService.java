@@ -1,30 +1,40 @@
 package org.fanmail.list;
 
+import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
-import jakarta.persistence.PersistenceException;
-import jakarta.transaction.Transactional;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import javax.sql.DataSource;
 import org.fanmail.mail.EmailAddress;
 import org.fanmail.mail.EmailAddress.InvalidAddressException;
 import org.fanmail.mail.LinkTokens;
+import org.fanmail.stage.Transactions;
 
 /**
- * Creates, reads, changes and removes mailing lists; every public method is one transaction.
+ * Creates, reads, changes and removes mailing lists; every public method is one JDBC transaction
+ * ({@link Transactions}; SQL in {@link ListQueries}).
  *
  * <p>Invariants kept here: a list address is a valid {@link EmailAddress}, stored lowercased,
  * without {@code +}, with a local part of at most {@link #MAX_LOCAL_PART} octets and without a
  * reserved sub-address suffix in it (those name the list's own {@code -request}, {@code
  * -bounces}... addresses); text settings respect {@link TextRules}; owners are valid addresses,
  * deduplicated case-insensitively. Breaking a rule throws {@link InvalidInputException} or {@link
- * InvalidAddressException}; an existing address {@link DuplicateException}, also when two creates
- * race (the unique constraint decides).
+ * InvalidAddressException}; an existing address {@link DuplicateException}. Two creates that race
+ * past the look-up meet in the unique constraint, which decides: the loser's {@link
+ * DatabaseConstraintException} is a 409 too.
  */
 @ApplicationScoped
 public class ListService {
@@ -40,103 +50,194 @@ public class ListService {
   public static final int MAX_LOCAL_PART =
       64 - "-confirm+".length() - LinkTokens.COMPACT_BUDGET_CHARS;
 
-  private final EntityManager em;
+  private final AgroalDataSource dataSource;
 
-  public ListService(EntityManager em) {
-    this.em = em;
+  public ListService(AgroalDataSource dataSource) {
+    this.dataSource = dataSource;
   }
 
   /** Creates the list {@code address} with {@code settings} (defaults where not given). */
-  @Transactional
   public ListOverview create(String address, ListChanges settings) {
     EmailAddress parsed = parseListAddress(address);
     String canonical = parsed.key();
-    if (findEntity(canonical).isPresent()) {
-      throw new DuplicateException("list " + canonical + " already exists");
-    }
-    MailingList list = new MailingList();
-    list.address = canonical;
-    list.localPart = parsed.local().toLowerCase(Locale.ROOT);
-    list.domain = parsed.domain();
-    list.name = parsed.local();
-    apply(list, settings);
-    em.persist(list);
-    flush("list " + canonical + " already exists");
-    return new ListOverview(list, 0);
+    return inTransaction(
+        "creating list " + canonical,
+        c -> {
+          if (find(c, ListQueries.LIST_BY_ADDRESS, canonical).isPresent()) {
+            throw new DuplicateException("list " + canonical + " already exists");
+          }
+          MailingList list = new MailingList();
+          list.address = canonical;
+          list.localPart = parsed.local().toLowerCase(Locale.ROOT);
+          list.domain = parsed.domain();
+          list.name = parsed.local();
+          apply(list, settings);
+          // PostgreSQL keeps microseconds: the document after create matches every later read.
+          list.createdAt = now();
+          list.updatedAt = list.createdAt;
+          // Two creates racing past the look-up meet in mailing_list_address_uk: the loser's
+          // DatabaseConstraintException becomes a 409 naming it.
+          try (PreparedStatement ps = c.prepareStatement(ListQueries.INSERT_LIST)) {
+            ps.setString(1, list.address);
+            ps.setString(2, list.localPart);
+            ps.setString(3, list.domain);
+            int next = bind(c, ps, 4, ListQueries.LIST_SETTINGS, settings(list));
+            ps.setObject(next, list.createdAt);
+            ps.setObject(next + 1, list.updatedAt);
+            try (ResultSet rs = ps.executeQuery()) {
+              rs.next();
+              list.id = rs.getLong(1);
+            }
+          }
+          return new ListOverview(list, 0);
+        });
   }
 
   /** The list {@code address} (case-insensitive) with its member count. */
-  @Transactional
   public ListOverview get(String address) {
-    MailingList list = require(address);
-    return new ListOverview(list, memberCounts(List.of(list.id)).getOrDefault(list.id, 0L));
+    return inTransaction(
+        "reading list " + address,
+        c -> {
+          MailingList list = require(c, address);
+          return new ListOverview(list, memberCount(c, list.id));
+        });
   }
 
-  /** The list's id, for callers that go on with plain JDBC. */
-  @Transactional
+  /**
+   * The list's id, for callers that go on with plain JDBC. One statement in autocommit: a
+   * transaction of its own without the round trip of a COMMIT.
+   */
   public long idOf(String address) {
-    return require(address).id;
+    String canonical = canonicalOrNull(address);
+    if (canonical == null) {
+      throw new UnknownListException(address);
+    }
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement(ListQueries.LIST_ID_BY_ADDRESS)) {
+      ps.setString(1, canonical);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          throw new UnknownListException(address);
+        }
+        return rs.getLong(1);
+      }
+    } catch (SQLException e) {
+      throw ConstraintFailures.unforeseen(e, "reading list " + address);
+    }
   }
 
   /** One page of all lists in id order. */
-  @Transactional
   public Page<ListOverview> page(int page, int size) {
-    long total = em.createQuery("select count(l) from MailingList l", Long.class).getSingleResult();
-    long offset = (long) page * size;
-    if (offset >= total) {
-      return new Page<>(List.of(), total, page, size);
-    }
-    List<MailingList> lists =
-        em.createQuery("select l from MailingList l order by l.id", MailingList.class)
-            .setFirstResult((int) offset)
-            .setMaxResults(size)
-            .getResultList();
-    Map<Long, Long> counts = memberCounts(lists.stream().map(l -> l.id).toList());
-    List<ListOverview> items = new ArrayList<>(lists.size());
-    for (MailingList l : lists) {
-      items.add(new ListOverview(l, counts.getOrDefault(l.id, 0L)));
-    }
-    return new Page<>(items, total, page, size);
+    return inTransaction(
+        "reading a page of lists",
+        c -> {
+          long total;
+          try (PreparedStatement ps = c.prepareStatement(ListQueries.LIST_COUNT);
+              ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            total = rs.getLong(1);
+          }
+          long offset = (long) page * size;
+          if (offset >= total) {
+            return new Page<>(List.of(), total, page, size);
+          }
+          List<MailingList> lists = new ArrayList<>(size);
+          try (PreparedStatement ps = c.prepareStatement(ListQueries.LIST_PAGE)) {
+            ps.setInt(1, size);
+            ps.setLong(2, offset);
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                lists.add(list(rs));
+              }
+            }
+          }
+          Map<Long, Long> counts = memberCounts(c, lists.stream().map(l -> l.id).toList());
+          List<ListOverview> items = new ArrayList<>(lists.size());
+          for (MailingList l : lists) {
+            items.add(new ListOverview(l, counts.getOrDefault(l.id, 0L)));
+          }
+          return new Page<>(items, total, page, size);
+        });
   }
 
-  /** Changes the settings given in {@code changes}; the address itself never changes. */
-  @Transactional
+  /**
+   * Changes the settings given in {@code changes}; the address itself never changes. Writes only
+   * the settings that differ from the stored ones, and nothing (not even {@code updated_at}) when
+   * none does. The row is locked from the read on, so the comparison holds until the write.
+   */
   public ListOverview update(String address, ListChanges changes) {
-    MailingList list = require(address);
-    apply(list, changes);
-    flush("conflicting change to list " + list.address);
-    return new ListOverview(list, memberCounts(List.of(list.id)).getOrDefault(list.id, 0L));
+    return inTransaction(
+        "changing list " + address,
+        c -> {
+          MailingList list = require(c, ListQueries.LOCK_LIST_BY_ADDRESS, address);
+          Map<String, Object> before = settings(list);
+          apply(list, changes);
+          Map<String, Object> changed = changed(before, settings(list));
+          if (!changed.isEmpty()) {
+            OffsetDateTime now = now();
+            String sql = ListQueries.updateList(changed.keySet());
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+              int next = bind(c, ps, 1, changed.keySet(), changed);
+              ps.setObject(next, now);
+              ps.setLong(next + 1, list.id);
+              if (ps.executeUpdate() == 0) {
+                // Not with the row locked; answered as any missing list should it ever be.
+                throw new UnknownListException(address);
+              }
+            } catch (SQLException e) {
+              throw ConstraintFailures.translate(e, "conflicting change to list " + list.address);
+            }
+            list.updatedAt = now;
+          }
+          return new ListOverview(list, memberCount(c, list.id));
+        });
   }
 
   /**
    * Removes the list; its members go with it (the trigger {@code mailing_list_delete_members},
-   * migration V17, in the same statement).
+   * migration V17, in the same statement, so autocommit makes it one transaction).
    */
-  @Transactional
   public void delete(String address) {
-    MailingList list = require(address);
-    em.createQuery("delete from MailingList l where l.id = :id")
-        .setParameter("id", list.id)
-        .executeUpdate();
+    String canonical = canonicalOrNull(address);
+    if (canonical == null) {
+      throw new UnknownListException(address);
+    }
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement(ListQueries.DELETE_LIST)) {
+      ps.setString(1, canonical);
+      if (ps.executeUpdate() == 0) {
+        throw new UnknownListException(address);
+      }
+    } catch (SQLException e) {
+      throw ConstraintFailures.unforeseen(e, "deleting list " + address);
+    }
   }
 
   /**
-   * The list {@code address} or {@link UnknownListException}. A string that is no address at all
-   * cannot name a list, so it is unknown too.
+   * The list {@code address} read on {@code c}, or {@link UnknownListException}. A string that is
+   * no address at all cannot name a list, so it is unknown too.
    */
-  MailingList require(String address) {
-    return findEntity(canonicalOrNull(address))
+  MailingList require(Connection c, String address) throws SQLException {
+    return require(c, ListQueries.LIST_BY_ADDRESS, address);
+  }
+
+  private static MailingList require(Connection c, String query, String address)
+      throws SQLException {
+    return find(c, query, canonicalOrNull(address))
         .orElseThrow(() -> new UnknownListException(address));
   }
 
-  private Optional<MailingList> findEntity(String canonical) {
+  private static Optional<MailingList> find(Connection c, String query, String canonical)
+      throws SQLException {
     if (canonical == null) {
       return Optional.empty();
     }
-    return em.createQuery("select l from MailingList l where l.address = :a", MailingList.class)
-        .setParameter("a", canonical)
-        .getResultStream()
-        .findFirst();
+    try (PreparedStatement ps = c.prepareStatement(query)) {
+      ps.setString(1, canonical);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(list(rs)) : Optional.empty();
+      }
+    }
   }
 
   private static String canonicalOrNull(String address) {
@@ -147,21 +248,156 @@ public class ListService {
     }
   }
 
-  private Map<Long, Long> memberCounts(List<Long> listIds) {
+  private static long memberCount(Connection c, long listId) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(ListQueries.MEMBER_COUNT)) {
+      ps.setLong(1, listId);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+  }
+
+  private static Map<Long, Long> memberCounts(Connection c, List<Long> listIds)
+      throws SQLException {
     Map<Long, Long> counts = new HashMap<>();
     if (listIds.isEmpty()) {
       return counts;
     }
-    List<Object[]> rows =
-        em.createQuery(
-                "select m.listId, count(m) from Member m where m.listId in :ids group by m.listId",
-                Object[].class)
-            .setParameter("ids", listIds)
-            .getResultList();
-    for (Object[] row : rows) {
-      counts.put((Long) row[0], (Long) row[1]);
+    try (PreparedStatement ps = c.prepareStatement(ListQueries.MEMBER_COUNTS)) {
+      ps.setArray(1, c.createArrayOf("bigint", listIds.toArray()));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          counts.put(rs.getLong(1), rs.getLong(2));
+        }
+      }
     }
     return counts;
+  }
+
+  /** The list of the current row of {@code rs}, which has every column of {@link ListQueries}. */
+  private static MailingList list(ResultSet rs) throws SQLException {
+    MailingList l = new MailingList();
+    l.id = rs.getLong("id");
+    l.address = rs.getString("address");
+    l.localPart = rs.getString("local_part");
+    l.domain = rs.getString("domain");
+    l.name = rs.getString("name");
+    l.description = rs.getString("description");
+    l.postingPolicy = PostingPolicy.valueOf(rs.getString("posting_policy"));
+    l.nonMemberAction = NonMemberAction.valueOf(rs.getString("non_member_action"));
+    l.memberAuth = MemberAuth.valueOf(rs.getString("member_auth"));
+    l.archive = ArchiveAccess.valueOf(rs.getString("archive_access"));
+    l.advertised = rs.getBoolean("advertised");
+    l.subjectPrefix = rs.getString("subject_prefix");
+    l.replyTo = ReplyTo.valueOf(rs.getString("reply_to"));
+    l.maxMessageSize = rs.getObject("max_message_size", Long.class);
+    l.personalize = rs.getBoolean("personalize");
+    l.owners = (String[]) rs.getArray("owners").getArray();
+    l.subscriptionPolicy = SubscriptionPolicy.valueOf(rs.getString("subscription_policy"));
+    l.unsubscriptionPolicy = SubscriptionPolicy.valueOf(rs.getString("unsubscription_policy"));
+    l.dmarcMitigation = DmarcMitigation.valueOf(rs.getString("dmarc_mitigation"));
+    l.dmarcMitigateAlways = rs.getBoolean("dmarc_mitigate_always");
+    l.digestEnabled = rs.getBoolean("digest_enabled");
+    l.digestSchedule = rs.getString("digest_schedule");
+    l.digestSizeThresholdKb = rs.getInt("digest_size_threshold_kb");
+    l.digestMaxPosts = rs.getObject("digest_max_posts", Integer.class);
+    l.createdAt = rs.getObject("created_at", OffsetDateTime.class);
+    l.updatedAt = rs.getObject("updated_at", OffsetDateTime.class);
+    return l;
+  }
+
+  /**
+   * The values of the {@link ListQueries#LIST_SETTINGS} columns of {@code l}, as they are bound
+   * (enums by name): what a create writes and a change compares.
+   */
+  static Map<String, Object> settings(MailingList l) {
+    Map<String, Object> v = new LinkedHashMap<>();
+    v.put("name", l.name);
+    v.put("description", l.description);
+    v.put("posting_policy", l.postingPolicy.name());
+    v.put("non_member_action", l.nonMemberAction.name());
+    v.put("member_auth", l.memberAuth.name());
+    v.put("archive_access", l.archive.name());
+    v.put("advertised", l.advertised);
+    v.put("subject_prefix", l.subjectPrefix);
+    v.put("reply_to", l.replyTo.name());
+    v.put("max_message_size", l.maxMessageSize);
+    v.put("personalize", l.personalize);
+    v.put("owners", l.owners);
+    v.put("subscription_policy", l.subscriptionPolicy.name());
+    v.put("unsubscription_policy", l.unsubscriptionPolicy.name());
+    v.put("dmarc_mitigation", l.dmarcMitigation.name());
+    v.put("dmarc_mitigate_always", l.dmarcMitigateAlways);
+    v.put("digest_enabled", l.digestEnabled);
+    v.put("digest_schedule", l.digestSchedule);
+    v.put("digest_size_threshold_kb", l.digestSizeThresholdKb);
+    v.put("digest_max_posts", l.digestMaxPosts);
+    return v;
+  }
+
+  /**
+   * The entries of {@code after} whose value differs from {@code before}'s (arrays by content), in
+   * {@code after}'s order: the columns a change writes.
+   */
+  static Map<String, Object> changed(Map<String, Object> before, Map<String, Object> after) {
+    Map<String, Object> changed = new LinkedHashMap<>();
+    after.forEach(
+        (column, value) -> {
+          if (!Objects.deepEquals(before.get(column), value)) {
+            changed.put(column, value);
+          }
+        });
+    return changed;
+  }
+
+  /**
+   * Binds {@code values} of {@code columns}, in that order, from parameter {@code index} on; a
+   * {@code String[]} as a {@code text[]}, a null untyped (the column types it). Returns the next
+   * parameter's index.
+   */
+  static int bind(
+      Connection c,
+      PreparedStatement ps,
+      int index,
+      Collection<String> columns,
+      Map<String, Object> values)
+      throws SQLException {
+    for (String column : columns) {
+      if (!values.containsKey(column)) {
+        throw new IllegalArgumentException("no value for column " + column);
+      }
+      Object value = values.get(column);
+      if (value instanceof String[] array) {
+        ps.setArray(index++, c.createArrayOf("text", array));
+      } else {
+        ps.setObject(index++, value);
+      }
+    }
+    return index;
+  }
+
+  /** Now as PostgreSQL stores it (microseconds), so what a change returns is what a read gives. */
+  static OffsetDateTime now() {
+    return OffsetDateTime.now().truncatedTo(ChronoUnit.MICROS);
+  }
+
+  /**
+   * Runs {@code work} as one JDBC transaction; a failed statement it did not translate itself
+   * becomes a {@link DatabaseConstraintException} or a failure of {@code what}.
+   */
+  private <T> T inTransaction(String what, Transactions.Result<T, RuntimeException> work) {
+    return transaction(dataSource, what, work);
+  }
+
+  /** {@link #inTransaction} on {@code dataSource}, shared with {@link MemberService}. */
+  static <T> T transaction(
+      DataSource dataSource, String what, Transactions.Result<T, RuntimeException> work) {
+    try {
+      return Transactions.fromTransaction(dataSource, work);
+    } catch (SQLException e) {
+      throw ConstraintFailures.unforeseen(e, what);
+    }
   }
 
   static EmailAddress parseListAddress(String address) {
@@ -304,13 +540,5 @@ public class ListService {
       }
     }
     return byKey.values().toArray(String[]::new);
-  }
-
-  private void flush(String conflictMessage) {
-    try {
-      em.flush();
-    } catch (PersistenceException e) {
-      throw ConstraintFailures.translate(e, conflictMessage);
-    }
   }
 }

@@ -29,7 +29,7 @@ import org.fanmail.stage.Transactions;
 /**
  * Bulk, idempotent member import: rows stream in from {@link ImportRows}, are validated one by one,
  * and go to the database in batches of {@link #BATCH_SIZE} through {@link
- * MemberQueries#UPSERT_MEMBERS} (one statement per batch, never one ORM persist per row).
+ * MemberQueries#UPSERT_MEMBERS} (one statement per batch, never one INSERT per row).
  *
  * <p>The whole import is one transaction: if the input turns out malformed or longer than {@code
  * fanmail.admin.max-import-rows}, nothing of it is kept. Heap use is one batch plus the set of
@@ -53,9 +53,9 @@ public class MemberImport {
   }
 
   /**
-   * Imports {@code rows} into the list {@code listAddress}, in one JDBC transaction of its own (not
-   * a JTA one: the upserts run on the writer thread, and a JTA-enlisted connection may only be used
-   * from the thread of its transaction). Must not be called inside a JTA transaction.
+   * Imports {@code rows} into the list {@code listAddress}, in one JDBC transaction of its own, on
+   * a connection of its own that the upserts use from the writer thread, one at a time (a caller's
+   * transaction is not part of it).
    */
   public ImportReport run(String listAddress, ImportRows rows) throws IOException {
     return run(listAddress, rows, ImportProgress.NONE);
