@@ -1,4 +1,4 @@
-package org.fanmail.config;
+package org.fanmail.embedded;
 
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.runtime.StartupEvent;
@@ -12,7 +12,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import org.fanmail.embedded.PendingStart;
 import org.flywaydb.core.Flyway;
 import org.jboss.logging.Logger;
 

@@ -1,4 +1,4 @@
-package org.fanmail.config;
+package org.fanmail.embedded;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
