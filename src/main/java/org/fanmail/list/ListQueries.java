@@ -14,9 +14,9 @@ final class ListQueries {
   private ListQueries() {}
 
   /**
-   * The columns of {@code mailing_list} that hold a list's settings, in the order {@link
-   * ListService} binds them; the address, its parts and the timestamps are not among them (never
-   * changed by a change).
+   * The columns of {@code mailing_list} that hold a list's settings, in the order {@link ListRows}
+   * binds them; the address, its parts and the timestamps are not among them (never changed by a
+   * change).
    */
   static final List<String> LIST_SETTINGS =
       List.of(
@@ -41,7 +41,7 @@ final class ListQueries {
           "digest_size_threshold_kb",
           "digest_max_posts");
 
-  /** Every column {@link MailingList} holds, in the order {@code ListService} reads them. */
+  /** Every column {@link MailingList} holds, in the order {@code ListRows} reads them. */
   private static final String LIST_COLUMNS =
       "id, address, local_part, domain, "
           + String.join(", ", LIST_SETTINGS)
@@ -98,11 +98,11 @@ final class ListQueries {
     return update("mailing_list", columns);
   }
 
-  /** The columns of {@code member} a change may set, in the order {@link MemberService} binds. */
+  /** The columns of {@code member} a change may set, in the order {@link ListRows} binds them. */
   static final List<String> MEMBER_SETTINGS =
       List.of("name", "delivery_mode", "role", "status", "receive_own_posts");
 
-  /** Every column {@link Member} holds, in the order {@code MemberService} reads them. */
+  /** Every column {@link Member} holds, in the order {@code ListRows} reads them. */
   private static final String MEMBER_COLUMNS =
       "id, list_id, email, email_key, domain, "
           + String.join(", ", MEMBER_SETTINGS)

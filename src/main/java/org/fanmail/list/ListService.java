@@ -7,25 +7,20 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
-import javax.sql.DataSource;
 import org.fanmail.mail.EmailAddress;
 import org.fanmail.mail.EmailAddress.InvalidAddressException;
 import org.fanmail.mail.LinkTokens;
-import org.fanmail.stage.Transactions;
 
 /**
  * Creates, reads, changes and removes mailing lists; every public method is one JDBC transaction
- * ({@link Transactions}; SQL in {@link ListQueries}).
+ * ({@link ListRows#transaction}; SQL in {@link ListQueries}).
  *
  * <p>Invariants kept here: a list address is a valid {@link EmailAddress}, stored lowercased,
  * without {@code +}, with a local part of at most {@link #MAX_LOCAL_PART} octets and without a
@@ -60,7 +55,8 @@ public class ListService {
   public ListOverview create(String address, ListChanges settings) {
     EmailAddress parsed = parseListAddress(address);
     String canonical = parsed.key();
-    return inTransaction(
+    return ListRows.transaction(
+        dataSource,
         "creating list " + canonical,
         c -> {
           if (find(c, ListQueries.LIST_BY_ADDRESS, canonical).isPresent()) {
@@ -73,7 +69,7 @@ public class ListService {
           list.name = parsed.local();
           apply(list, settings);
           // PostgreSQL keeps microseconds: the document after create matches every later read.
-          list.createdAt = now();
+          list.createdAt = ListRows.now();
           list.updatedAt = list.createdAt;
           // Two creates racing past the look-up meet in mailing_list_address_uk: the loser's
           // DatabaseConstraintException becomes a 409 naming it.
@@ -81,7 +77,7 @@ public class ListService {
             ps.setString(1, list.address);
             ps.setString(2, list.localPart);
             ps.setString(3, list.domain);
-            int next = bind(c, ps, 4, ListQueries.LIST_SETTINGS, settings(list));
+            int next = ListRows.bind(c, ps, 4, ListQueries.LIST_SETTINGS, ListRows.settings(list));
             ps.setObject(next, list.createdAt);
             ps.setObject(next + 1, list.updatedAt);
             try (ResultSet rs = ps.executeQuery()) {
@@ -95,7 +91,8 @@ public class ListService {
 
   /** The list {@code address} (case-insensitive) with its member count. */
   public ListOverview get(String address) {
-    return inTransaction(
+    return ListRows.transaction(
+        dataSource,
         "reading list " + address,
         c -> {
           MailingList list = require(c, address);
@@ -128,7 +125,8 @@ public class ListService {
 
   /** One page of all lists in id order. */
   public Page<ListOverview> page(int page, int size) {
-    return inTransaction(
+    return ListRows.transaction(
+        dataSource,
         "reading a page of lists",
         c -> {
           long total;
@@ -147,7 +145,7 @@ public class ListService {
             ps.setLong(2, offset);
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {
-                lists.add(list(rs));
+                lists.add(ListRows.list(rs));
               }
             }
           }
@@ -166,21 +164,19 @@ public class ListService {
    * none does. The row is locked from the read on, so the comparison holds until the write.
    */
   public ListOverview update(String address, ListChanges changes) {
-    return inTransaction(
+    return ListRows.transaction(
+        dataSource,
         "changing list " + address,
         c -> {
           MailingList list = require(c, ListQueries.LOCK_LIST_BY_ADDRESS, address);
-          Map<String, Object> before = settings(list);
+          Map<String, Object> before = ListRows.settings(list);
           apply(list, changes);
-          Map<String, Object> changed = changed(before, settings(list));
+          Map<String, Object> changed = ListRows.changed(before, ListRows.settings(list));
           if (!changed.isEmpty()) {
-            OffsetDateTime now = now();
+            OffsetDateTime now = ListRows.now();
             String sql = ListQueries.updateList(changed.keySet());
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-              int next = bind(c, ps, 1, changed.keySet(), changed);
-              ps.setObject(next, now);
-              ps.setLong(next + 1, list.id);
-              if (ps.executeUpdate() == 0) {
+            try {
+              if (!ListRows.update(c, sql, changed, now, list.id)) {
                 // Not with the row locked; answered as any missing list should it ever be.
                 throw new UnknownListException(address);
               }
@@ -235,7 +231,7 @@ public class ListService {
     try (PreparedStatement ps = c.prepareStatement(query)) {
       ps.setString(1, canonical);
       try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? Optional.of(list(rs)) : Optional.empty();
+        return rs.next() ? Optional.of(ListRows.list(rs)) : Optional.empty();
       }
     }
   }
@@ -273,131 +269,6 @@ public class ListService {
       }
     }
     return counts;
-  }
-
-  /** The list of the current row of {@code rs}, which has every column of {@link ListQueries}. */
-  private static MailingList list(ResultSet rs) throws SQLException {
-    MailingList l = new MailingList();
-    l.id = rs.getLong("id");
-    l.address = rs.getString("address");
-    l.localPart = rs.getString("local_part");
-    l.domain = rs.getString("domain");
-    l.name = rs.getString("name");
-    l.description = rs.getString("description");
-    l.postingPolicy = PostingPolicy.valueOf(rs.getString("posting_policy"));
-    l.nonMemberAction = NonMemberAction.valueOf(rs.getString("non_member_action"));
-    l.memberAuth = MemberAuth.valueOf(rs.getString("member_auth"));
-    l.archive = ArchiveAccess.valueOf(rs.getString("archive_access"));
-    l.advertised = rs.getBoolean("advertised");
-    l.subjectPrefix = rs.getString("subject_prefix");
-    l.replyTo = ReplyTo.valueOf(rs.getString("reply_to"));
-    l.maxMessageSize = rs.getObject("max_message_size", Long.class);
-    l.personalize = rs.getBoolean("personalize");
-    l.owners = (String[]) rs.getArray("owners").getArray();
-    l.subscriptionPolicy = SubscriptionPolicy.valueOf(rs.getString("subscription_policy"));
-    l.unsubscriptionPolicy = SubscriptionPolicy.valueOf(rs.getString("unsubscription_policy"));
-    l.dmarcMitigation = DmarcMitigation.valueOf(rs.getString("dmarc_mitigation"));
-    l.dmarcMitigateAlways = rs.getBoolean("dmarc_mitigate_always");
-    l.digestEnabled = rs.getBoolean("digest_enabled");
-    l.digestSchedule = rs.getString("digest_schedule");
-    l.digestSizeThresholdKb = rs.getInt("digest_size_threshold_kb");
-    l.digestMaxPosts = rs.getObject("digest_max_posts", Integer.class);
-    l.createdAt = rs.getObject("created_at", OffsetDateTime.class);
-    l.updatedAt = rs.getObject("updated_at", OffsetDateTime.class);
-    return l;
-  }
-
-  /**
-   * The values of the {@link ListQueries#LIST_SETTINGS} columns of {@code l}, as they are bound
-   * (enums by name): what a create writes and a change compares.
-   */
-  static Map<String, Object> settings(MailingList l) {
-    Map<String, Object> v = new LinkedHashMap<>();
-    v.put("name", l.name);
-    v.put("description", l.description);
-    v.put("posting_policy", l.postingPolicy.name());
-    v.put("non_member_action", l.nonMemberAction.name());
-    v.put("member_auth", l.memberAuth.name());
-    v.put("archive_access", l.archive.name());
-    v.put("advertised", l.advertised);
-    v.put("subject_prefix", l.subjectPrefix);
-    v.put("reply_to", l.replyTo.name());
-    v.put("max_message_size", l.maxMessageSize);
-    v.put("personalize", l.personalize);
-    v.put("owners", l.owners);
-    v.put("subscription_policy", l.subscriptionPolicy.name());
-    v.put("unsubscription_policy", l.unsubscriptionPolicy.name());
-    v.put("dmarc_mitigation", l.dmarcMitigation.name());
-    v.put("dmarc_mitigate_always", l.dmarcMitigateAlways);
-    v.put("digest_enabled", l.digestEnabled);
-    v.put("digest_schedule", l.digestSchedule);
-    v.put("digest_size_threshold_kb", l.digestSizeThresholdKb);
-    v.put("digest_max_posts", l.digestMaxPosts);
-    return v;
-  }
-
-  /**
-   * The entries of {@code after} whose value differs from {@code before}'s (arrays by content), in
-   * {@code after}'s order: the columns a change writes.
-   */
-  static Map<String, Object> changed(Map<String, Object> before, Map<String, Object> after) {
-    Map<String, Object> changed = new LinkedHashMap<>();
-    after.forEach(
-        (column, value) -> {
-          if (!Objects.deepEquals(before.get(column), value)) {
-            changed.put(column, value);
-          }
-        });
-    return changed;
-  }
-
-  /**
-   * Binds {@code values} of {@code columns}, in that order, from parameter {@code index} on; a
-   * {@code String[]} as a {@code text[]}, a null untyped (the column types it). Returns the next
-   * parameter's index.
-   */
-  static int bind(
-      Connection c,
-      PreparedStatement ps,
-      int index,
-      Collection<String> columns,
-      Map<String, Object> values)
-      throws SQLException {
-    for (String column : columns) {
-      if (!values.containsKey(column)) {
-        throw new IllegalArgumentException("no value for column " + column);
-      }
-      Object value = values.get(column);
-      if (value instanceof String[] array) {
-        ps.setArray(index++, c.createArrayOf("text", array));
-      } else {
-        ps.setObject(index++, value);
-      }
-    }
-    return index;
-  }
-
-  /** Now as PostgreSQL stores it (microseconds), so what a change returns is what a read gives. */
-  static OffsetDateTime now() {
-    return OffsetDateTime.now().truncatedTo(ChronoUnit.MICROS);
-  }
-
-  /**
-   * Runs {@code work} as one JDBC transaction; a failed statement it did not translate itself
-   * becomes a {@link DatabaseConstraintException} or a failure of {@code what}.
-   */
-  private <T> T inTransaction(String what, Transactions.Result<T, RuntimeException> work) {
-    return transaction(dataSource, what, work);
-  }
-
-  /** {@link #inTransaction} on {@code dataSource}, shared with {@link MemberService}. */
-  static <T> T transaction(
-      DataSource dataSource, String what, Transactions.Result<T, RuntimeException> work) {
-    try {
-      return Transactions.fromTransaction(dataSource, work);
-    } catch (SQLException e) {
-      throw ConstraintFailures.unforeseen(e, what);
-    }
   }
 
   static EmailAddress parseListAddress(String address) {

@@ -8,7 +8,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -44,7 +43,7 @@ public class MemberService {
    * with its id and the {@code email_key} the database made.
    */
   public Member add(String listAddress, String email, MemberChanges settings) {
-    return ListService.transaction(
+    return ListRows.transaction(
         dataSource,
         "adding a member to list " + listAddress,
         c -> {
@@ -68,7 +67,7 @@ public class MemberService {
           m.domain = address.domain();
           apply(m, settings);
           // PostgreSQL keeps microseconds: the document after create matches every later read.
-          m.createdAt = ListService.now();
+          m.createdAt = ListRows.now();
           m.updatedAt = m.createdAt;
           // Two adds racing past the look-up meet in member_list_email_uk, an add to a list being
           // deleted in the trigger of V17: a DatabaseConstraintException (409 or 400).
@@ -76,7 +75,7 @@ public class MemberService {
             ps.setLong(1, m.listId);
             ps.setString(2, m.email);
             ps.setString(3, m.domain);
-            int next = ListService.bind(c, ps, 4, ListQueries.MEMBER_SETTINGS, settings(m));
+            int next = ListRows.bind(c, ps, 4, ListQueries.MEMBER_SETTINGS, ListRows.settings(m));
             ps.setInt(next, m.bounceScore);
             ps.setObject(next + 1, m.lastBounceAt);
             ps.setObject(next + 2, m.createdAt);
@@ -93,7 +92,7 @@ public class MemberService {
 
   /** The member {@code email} (case-insensitive) of the list. */
   public Member get(String listAddress, String email) {
-    return ListService.transaction(
+    return ListRows.transaction(
         dataSource,
         "reading a member of list " + listAddress,
         c -> require(c, ListQueries.MEMBER_BY_EMAIL, lists.require(c, listAddress), email));
@@ -104,7 +103,7 @@ public class MemberService {
    * whose address or name contains it (case-insensitive, LIKE wildcards taken literally).
    */
   public Page<Member> page(String listAddress, String query, int page, int size) {
-    return ListService.transaction(
+    return ListRows.transaction(
         dataSource,
         "reading members of list " + listAddress,
         c -> {
@@ -134,7 +133,7 @@ public class MemberService {
             ps.setLong(next + 1, offset);
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {
-                found.add(member(rs));
+                found.add(ListRows.member(rs));
               }
             }
           }
@@ -149,28 +148,22 @@ public class MemberService {
    * from the read on, so the comparison holds until the write.
    */
   public Member update(String listAddress, String email, MemberChanges changes) {
-    return ListService.transaction(
+    return ListRows.transaction(
         dataSource,
         "changing a member of list " + listAddress,
         c -> {
           MailingList list = lists.require(c, listAddress);
           Member m = require(c, ListQueries.LOCK_MEMBER_BY_EMAIL, list, email);
-          Map<String, Object> before = settings(m);
+          Map<String, Object> before = ListRows.settings(m);
           apply(m, changes);
-          Map<String, Object> changed = ListService.changed(before, settings(m));
+          Map<String, Object> changed = ListRows.changed(before, ListRows.settings(m));
           if (changed.isEmpty()) {
             return m;
           }
-          OffsetDateTime now = ListService.now();
-          try (PreparedStatement ps =
-              c.prepareStatement(ListQueries.updateMember(changed.keySet()))) {
-            int next = ListService.bind(c, ps, 1, changed.keySet(), changed);
-            ps.setObject(next, now);
-            ps.setLong(next + 1, m.id);
-            if (ps.executeUpdate() == 0) {
-              // Not with the row locked; answered as any missing member should it ever be.
-              throw new UnknownMemberException(list.address, String.valueOf(email));
-            }
+          OffsetDateTime now = ListRows.now();
+          if (!ListRows.update(c, ListQueries.updateMember(changed.keySet()), changed, now, m.id)) {
+            // Not with the row locked; answered as any missing member should it ever be.
+            throw new UnknownMemberException(list.address, String.valueOf(email));
           }
           m.updatedAt = now;
           return m;
@@ -179,7 +172,7 @@ public class MemberService {
 
   /** Removes the member. */
   public void delete(String listAddress, String email) {
-    ListService.transaction(
+    ListRows.transaction(
         dataSource,
         "removing a member of list " + listAddress,
         c -> {
@@ -216,7 +209,7 @@ public class MemberService {
       ps.setLong(1, listId);
       ps.setString(2, canonical);
       try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? Optional.of(member(rs)) : Optional.empty();
+        return rs.next() ? Optional.of(ListRows.member(rs)) : Optional.empty();
       }
     }
   }
@@ -243,40 +236,6 @@ public class MemberService {
     ps.setString(2, pattern);
     ps.setString(3, pattern);
     return 4;
-  }
-
-  /** The member of the current row of {@code rs}, which has every column of {@link ListQueries}. */
-  private static Member member(ResultSet rs) throws SQLException {
-    Member m = new Member();
-    m.id = rs.getLong("id");
-    m.listId = rs.getLong("list_id");
-    m.email = rs.getString("email");
-    m.emailKey = rs.getString("email_key");
-    m.domain = rs.getString("domain");
-    m.name = rs.getString("name");
-    m.deliveryMode = DeliveryMode.valueOf(rs.getString("delivery_mode"));
-    m.role = MemberRole.valueOf(rs.getString("role"));
-    m.status = MemberStatus.valueOf(rs.getString("status"));
-    m.receiveOwnPosts = rs.getBoolean("receive_own_posts");
-    m.bounceScore = rs.getInt("bounce_score");
-    m.lastBounceAt = rs.getObject("last_bounce_at", OffsetDateTime.class);
-    m.createdAt = rs.getObject("created_at", OffsetDateTime.class);
-    m.updatedAt = rs.getObject("updated_at", OffsetDateTime.class);
-    return m;
-  }
-
-  /**
-   * The values of the {@link ListQueries#MEMBER_SETTINGS} columns of {@code m}, as they are bound
-   * (enums by name): what an add writes and a change compares.
-   */
-  static Map<String, Object> settings(Member m) {
-    Map<String, Object> v = new LinkedHashMap<>();
-    v.put("name", m.name);
-    v.put("delivery_mode", m.deliveryMode.name());
-    v.put("role", m.role.name());
-    v.put("status", m.status.name());
-    v.put("receive_own_posts", m.receiveOwnPosts);
-    return v;
   }
 
   static String escapeLike(String s) {

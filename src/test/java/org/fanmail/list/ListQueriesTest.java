@@ -35,8 +35,8 @@ class ListQueriesTest {
   @Test
   void theServicesHaveAValueForEverySettingsColumnInItsOrder() {
     assertEquals(
-        ListQueries.LIST_SETTINGS, List.copyOf(ListService.settings(new MailingList()).keySet()));
+        ListQueries.LIST_SETTINGS, List.copyOf(ListRows.settings(new MailingList()).keySet()));
     assertEquals(
-        ListQueries.MEMBER_SETTINGS, List.copyOf(MemberService.settings(new Member()).keySet()));
+        ListQueries.MEMBER_SETTINGS, List.copyOf(ListRows.settings(new Member()).keySet()));
   }
 }
