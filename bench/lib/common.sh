@@ -40,3 +40,13 @@ sink_cmd() {
 json_get() {
   python3 -c 'import json,sys; v=json.loads(sys.argv[1]).get(sys.argv[2]); print("" if v is None else v)' "$1" "$2"
 }
+
+# seed_cds_archive ROOT DEST: copies the class-data archive the build recorded
+# (ROOT/target/fanmail-cds.jsa, `./mvnw package`) to DEST, times kept, so that a first start maps
+# it as a user's first start does; bin/fanmail still drops it when a jar is newer. No archive, or
+# BENCH_NO_PACKAGE_CDS=1: nothing (the first start records one when it stops, as before).
+seed_cds_archive() {
+  local src=$1/target/fanmail-cds.jsa
+  [[ ${BENCH_NO_PACKAGE_CDS:-0} != 1 && -f $src && ! -e $2 ]] || return 0
+  cp -p "$src" "$2"
+}

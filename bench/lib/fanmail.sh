@@ -2,7 +2,7 @@
 # fanmail.sh: build, start, drive over REST and stop fanmail for the benchmark (sourced).
 #
 # fanmail runs from target/quarkus-app through bin/fanmail (its class-data sharing archive in a
-# temp dir) on its embedded PostgreSQL in that temp dir, HTTP and SMTP on 127.0.0.1 only, with a
+# temp dir, a copy of the build's when there is one) on its embedded PostgreSQL in that temp dir, HTTP and SMTP on 127.0.0.1 only, with a
 # fixed admin token we generate, and the workload's routing (transport map or DNS). The embedded postgres is found through DIR/db/postmaster.pid so
 # that its memory can be sampled apart, and stopped by that PID if it outlives fanmail.
 
@@ -64,8 +64,10 @@ fm_start() {
   if [[ ${BENCH_FANMAIL_MOCK:-0} == 1 ]]; then # harness self-test only, see mockfanmail.py
     python3 "$BENCH_DIR/tools/mockfanmail.py" "${props[@]}" >>"$fm_dir/fanmail.log" 2>&1 &
   elif [[ -x $root/bin/fanmail ]]; then
-    # the launcher as a user runs it: the first start of this instance records the class-data
-    # sharing archive when it stops, the restarts map it (BENCH_FANMAIL_CDS=off: none)
+    # the launcher as a user runs it: every start maps the archive the build recorded (see
+    # seed_cds_archive); without one the first start records it when it stops and the restarts
+    # map it (BENCH_FANMAIL_CDS=off: none)
+    [[ -n ${BENCH_FANMAIL_CDS:-} ]] || seed_cds_archive "$root" "$fm_dir/cds.jsa"
     FANMAIL_APP=$root/target/quarkus-app FANMAIL_CDS_ARCHIVE=${BENCH_FANMAIL_CDS:-$fm_dir/cds.jsa} \
       "$root/bin/fanmail" "${jopts[@]}" "${props[@]}" >>"$fm_dir/fanmail.log" 2>&1 &
   else # a build from before bin/fanmail

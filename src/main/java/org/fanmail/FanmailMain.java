@@ -6,6 +6,7 @@ import io.quarkus.runtime.annotations.QuarkusMain;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.eclipse.microprofile.config.Config;
@@ -29,6 +30,12 @@ import org.jboss.logging.Logger;
  * native-image replaces {@link #startEmbedded} by a stop with a message saying what to set (see
  * {@code org.fanmail.embedded.NativeImageSubstitutions}), so no path to {@link EmbeddedDatabase} is
  * left in a native executable.
+ *
+ * <p>{@code --training-run} as the first argument (from {@code bin/fanmail --record-cds} only)
+ * starts fanmail as usual, runs {@link TrainingRun} once it is ready and stops, so that the JVM
+ * records the classes of a whole start in its class-data archive. It runs on the embedded database
+ * only: with a JDBC URL configured it refuses to start, so a training run never touches an
+ * installation's data.
  */
 @QuarkusMain
 public final class FanmailMain {
@@ -39,12 +46,28 @@ public final class FanmailMain {
 
   private FanmailMain() {}
 
+  /** The first argument that makes a start a training run (see the class comment). */
+  static final String TRAINING_RUN = "--training-run";
+
   public static void main(String... args) {
     Config config = ConfigProvider.getConfig();
-    if (config.getOptionalValue("quarkus.datasource.jdbc.url", String.class).isEmpty()) {
+    boolean training = args.length > 0 && TRAINING_RUN.equals(args[0]);
+    boolean external =
+        config.getOptionalValue("quarkus.datasource.jdbc.url", String.class).isPresent();
+    if (training && external) {
+      System.err.println(
+          "fanmail: a training run uses a throwaway embedded database only; unset"
+              + " quarkus.datasource.jdbc.url for it");
+      System.exit(2);
+    }
+    if (!external) {
       startEmbedded(config);
     }
-    Quarkus.run(args);
+    if (training) {
+      Quarkus.run(TrainingRun.class, Arrays.copyOfRange(args, 1, args.length));
+    } else {
+      Quarkus.run(args);
+    }
   }
 
   /**

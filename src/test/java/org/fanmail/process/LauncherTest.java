@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -78,5 +79,73 @@ class LauncherTest {
     IOException e = assertThrows(IOException.class, () -> command(Map.of("FANMAIL_GC", "zgc")));
     assertTrue(
         e.getMessage().contains("FANMAIL_GC must be auto, serial or default"), e.getMessage());
+  }
+
+  /**
+   * {@code --record-cds} with a stand-in for java that records its arguments and working directory
+   * and writes the archive as the JVM would at exit: a training run's command line, in a temporary
+   * directory that is gone afterwards.
+   */
+  @Test
+  void recordsTheArchiveWithATrainingRunOnAThrowawayDatabase() throws Exception {
+    Path fake = tmp.resolve("fake-java");
+    Path seen = tmp.resolve("seen");
+    Files.writeString(
+        fake,
+        "#!/bin/sh\n"
+            + "pwd > '"
+            + seen
+            + "'\n"
+            + "for a in \"$@\"; do echo \"$a\" >> '"
+            + seen
+            + "'; done\n"
+            + "for a in \"$@\"; do case $a in -XX:ArchiveClassesAtExit=*)"
+            + " echo archive > \"${a#-XX:ArchiveClassesAtExit=}\" ;; esac; done\n");
+    Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwx------"));
+    Path archive = tmp.resolve("archive.jsa");
+    Path scratch = Files.createDirectories(tmp.resolve("scratch"));
+    List<String> out =
+        command(
+            Map.of(
+                "JAVA", fake.toString(),
+                "FANMAIL_CDS_ARCHIVE", archive.toString(),
+                "TMPDIR", scratch.toString(),
+                "JAVA_OPTS", "-Dquarkus.datasource.jdbc.url=jdbc:postgresql://db/prod"),
+            "--record-cds",
+            "-Dx=1");
+    assertTrue(String.join(" ", out).contains("recorded in " + archive), out.toString());
+    assertTrue(Files.exists(archive));
+    List<String> lines = Files.readAllLines(seen);
+    Path cwd = Path.of(lines.get(0));
+    List<String> args = lines.subList(1, lines.size());
+    assertTrue(cwd.startsWith(scratch), "runs in a temporary directory: " + cwd);
+    assertFalse(Files.exists(cwd), "which is removed afterwards");
+    assertTrue(args.contains("-XX:ArchiveClassesAtExit=" + archive), args.toString());
+    assertTrue(args.contains("-Dfanmail.embedded-db.dir=" + cwd.resolve("db")), args.toString());
+    for (String port :
+        List.of("quarkus.http.port", "quarkus.management.port", "fanmail.smtp.port")) {
+      assertTrue(args.contains("-D" + port + "=0"), port + ": " + args);
+    }
+    // The JDBC URL is emptied after whatever JAVA_OPTS or the command line said (the last -D wins).
+    assertTrue(
+        args.lastIndexOf("-Dquarkus.datasource.jdbc.url=")
+            > args.indexOf("-Dquarkus.datasource.jdbc.url=jdbc:postgresql://db/prod"),
+        args.toString());
+    assertTrue(args.indexOf("-Dx=1") < args.indexOf("-jar"), args.toString());
+    assertEquals("--training-run", args.get(args.size() - 1));
+  }
+
+  @Test
+  void aTrainingRunThatWritesNoArchiveFailsAndOffRecordsNothing() throws Exception {
+    Path archive = tmp.resolve("archive.jsa");
+    IOException e =
+        assertThrows(
+            IOException.class,
+            () -> command(Map.of("FANMAIL_CDS_ARCHIVE", archive.toString()), "--record-cds"));
+    assertTrue(e.getMessage().startsWith("exit 1"), e.getMessage());
+    assertTrue(e.getMessage().contains("the training run failed"), e.getMessage());
+    assertFalse(Files.exists(archive));
+    List<String> off = command(Map.of(), "--record-cds");
+    assertTrue(String.join(" ", off).contains("no class-data archive recorded"), off.toString());
   }
 }
