@@ -26,13 +26,11 @@ final class AttemptReads {
   static Optional<DeliveryStore.Attempt> begin(
       Connection c, DeliveryJob job, String owner, Duration lease, boolean withPost)
       throws SQLException {
-    // A row claimed moments ago still has most of its lease: checked without a write, and when
-    // the claim read its recipients and the post is not needed, not checked again at all (its
-    // lease cannot have been taken over but by an instance that saw ours dead). Only a row that
-    // waited long in the runner's queue has its lease renewed.
-    DeliveryJob.Claimed claimed = job.claimed();
-    if (!withPost && claimed != null && claimed.fresh(lease.toNanos(), System.nanoTime())) {
-      return Optional.of(new DeliveryStore.Attempt(claimed.receivedAt(), claimed.recipients()));
+    // A row claimed moments ago still has most of its lease: checked without a write. Only a row
+    // that waited long in the runner's queue has its lease renewed.
+    Optional<DeliveryStore.Attempt> claimed = fromClaim(job, lease, withPost);
+    if (claimed.isPresent()) {
+      return claimed;
     }
     if (withPost) {
       Optional<DeliveryStore.Attempt> a = checkAndLoad(c, job, owner, lease);
@@ -53,6 +51,20 @@ final class AttemptReads {
       }
     }
     return renewAndRead(c, job, owner, lease);
+  }
+
+  /**
+   * The attempt as its claim read it, when that claim is fresh (less than half the lease gone) and
+   * the post is not needed: not checked again at all, since its lease cannot have been taken over
+   * but by an instance that saw ours dead. Empty when a statement is needed.
+   */
+  static Optional<DeliveryStore.Attempt> fromClaim(
+      DeliveryJob job, Duration lease, boolean withPost) {
+    DeliveryJob.Claimed claimed = job.claimed();
+    if (!withPost && claimed != null && claimed.fresh(lease.toNanos(), System.nanoTime())) {
+      return Optional.of(new DeliveryStore.Attempt(claimed.receivedAt(), claimed.recipients()));
+    }
+    return Optional.empty();
   }
 
   /** {@link DeliveryQueries#CHECK_LEASE_AND_LOAD}: empty when the lease needs renewing. */

@@ -86,9 +86,14 @@ public class DeliveryStore {
   /**
    * Checks the lease (renewing it when little is left) and reads the open recipients; with {@code
    * withPost}, the post too when that takes no extra statement (the lease did not need renewing).
+   * An attempt that begins from its fresh claim asks the pool for no connection.
    */
   Optional<Attempt> begin(DeliveryJob job, String owner, Duration lease, boolean withPost)
       throws SQLException {
+    Optional<Attempt> claimed = AttemptReads.fromClaim(job, lease, withPost);
+    if (claimed.isPresent()) {
+      return claimed;
+    }
     try (Connection c = dataSource.getConnection()) {
       return AttemptReads.begin(c, job, owner, lease, withPost);
     }

@@ -3,20 +3,24 @@ package org.fanmail.delivery;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
+import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import org.fanmail.bounce.BounceScoring;
 import org.fanmail.delivery.RecipientOutcome.State;
 import org.fanmail.fanout.FanoutTestProfile;
 import org.fanmail.queue.DeliveryState;
@@ -43,6 +47,7 @@ class AttemptStoreTest {
 
   @Inject AgroalDataSource dataSource;
   @Inject DeliveryStore store;
+  @Inject BounceScoring scoring;
 
   private LiveOwner live;
 
@@ -357,6 +362,15 @@ class AttemptStoreTest {
     DeliveryStore.Attempt a = store.begin(claimedNow, OWNER, lease, false).orElseThrow();
     assertEquals(both, a.recipients(), "a fresh claim: no statement, the claim's recipients");
     assertEquals(received, a.receivedAt());
+    DeliveryStore noPool = new DeliveryStore(refusingPool(), scoring);
+    assertEquals(
+        both,
+        noPool.begin(claimedNow, OWNER, lease, false).orElseThrow().recipients(),
+        "and no connection taken from the pool");
+    assertThrows(
+        SQLException.class,
+        () -> noPool.begin(claimedNow, OWNER, lease, true),
+        "the post is wanted: a connection");
 
     DeliveryJob claimedLongAgo =
         withClaim(
@@ -372,6 +386,17 @@ class AttemptStoreTest {
     a = store.begin(claimedNow, OWNER, lease, true).orElseThrow();
     assertNotNull(a.post(), "the post is wanted: read with the lease check");
     assertEquals(1, a.recipients().size(), "and the recipients with it");
+  }
+
+  /** A pool that has no connection to give: any borrow fails. */
+  private static AgroalDataSource refusingPool() {
+    return (AgroalDataSource)
+        Proxy.newProxyInstance(
+            AgroalDataSource.class.getClassLoader(),
+            new Class<?>[] {AgroalDataSource.class},
+            (proxy, method, args) -> {
+              throw new SQLException("no connection: " + method.getName());
+            });
   }
 
   private static DeliveryJob withClaim(DeliveryJob job, DeliveryJob.Claimed claimed) {
