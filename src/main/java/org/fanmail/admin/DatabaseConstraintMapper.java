@@ -14,7 +14,7 @@ public class DatabaseConstraintMapper implements ExceptionMapper<DatabaseConstra
   @Override
   public Response toResponse(DatabaseConstraintException e) {
     String name = e.constraint() == null ? "a database rule" : e.constraint();
-    if (name.endsWith("_uk") || name.endsWith("_pk")) {
+    if (e.unique()) {
       return Problem.response(409, "conflict", "Conflict", "the request conflicts with " + name);
     }
     return Problem.response(400, "invalid-input", "Bad Request", "the request breaks " + name);

@@ -18,10 +18,10 @@ final class ConstraintFailures {
     if (constraint == null) {
       return unforeseen(e, "a change");
     }
-    String name = constraint.constraint() == null ? "" : constraint.constraint();
-    if (name.endsWith("_uk") || name.endsWith("_pk")) {
+    if (constraint.unique()) {
       return new DuplicateException(conflictMessage);
     }
+    String name = constraint.constraint() == null ? "" : constraint.constraint();
     return new InvalidInputException("the change breaks the database rule " + name);
   }
 

@@ -38,6 +38,11 @@ public final class DatabaseConstraintException extends RuntimeException {
     return constraint;
   }
 
+  /** Whether a unique constraint or primary key refused it ({@code *_uk}, {@code *_pk}): a 409. */
+  public boolean unique() {
+    return constraint != null && (constraint.endsWith("_uk") || constraint.endsWith("_pk"));
+  }
+
   /** {@code e} as a constraint failure, as the class comment tells; null when it is none. */
   static DatabaseConstraintException of(SQLException e) {
     String state = e.getSQLState();
