@@ -2,8 +2,6 @@ package org.fanmail.config;
 
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
 import java.time.Duration;
 
 /**
@@ -14,8 +12,7 @@ public interface AccountsConfig {
   /** Most API tokens one account may hold at once (expired ones count until deleted). */
   @WithName("max-tokens-per-account")
   @WithDefault("20")
-  @Min(1)
-  @Max(1000)
+  @Range(min = 1, max = 1000)
   int maxTokensPerAccount();
 
   /** Longest lifetime an API token may be given; a token without {@code expiresAt} gets it. */
@@ -31,13 +28,13 @@ public interface AccountsConfig {
   /** Failed logins allowed per account within {@code login-window}, before logins are refused. */
   @WithName("login-failures-per-account")
   @WithDefault("10")
-  @Min(1)
+  @Range(min = 1)
   int loginFailuresPerAccount();
 
   /** Failed logins allowed per client network (IPv4 address, IPv6 /64) within the window. */
   @WithName("login-failures-per-network")
   @WithDefault("30")
-  @Min(1)
+  @Range(min = 1)
   int loginFailuresPerNetwork();
 
   /** The window the failed logins are counted in, cluster-wide (in the database). */

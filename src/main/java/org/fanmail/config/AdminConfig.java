@@ -2,7 +2,6 @@ package org.fanmail.config;
 
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
-import jakarta.validation.constraints.Min;
 import java.util.Optional;
 
 /** REST admin API settings, under {@code fanmail.admin}. */
@@ -18,6 +17,6 @@ public interface AdminConfig {
   /** Largest member import accepted in one request, in rows. */
   @WithName("max-import-rows")
   @WithDefault("1000000")
-  @Min(1)
+  @Range(min = 1)
   int maxImportRows();
 }

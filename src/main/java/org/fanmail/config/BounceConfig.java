@@ -2,8 +2,6 @@ package org.fanmail.config;
 
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
 import java.time.Duration;
 
 /**
@@ -15,8 +13,7 @@ import java.time.Duration;
 public interface BounceConfig {
   /** Score at which a member's delivery is disabled (DISABLED_BY_BOUNCE). */
   @WithDefault("5")
-  @Min(1)
-  @Max(1000)
+  @Range(min = 1, max = 1000)
   int threshold();
 
   /** A score whose last bounce is older than this starts again at 1. */
@@ -31,7 +28,7 @@ public interface BounceConfig {
    */
   @WithName("max-disables-per-destination-per-day")
   @WithDefault("20")
-  @Min(1)
+  @Range(min = 1)
   int maxDisablesPerDestinationPerDay();
 
   /** Bounce events older than this are deleted. */

@@ -2,10 +2,6 @@ package org.fanmail.config;
 
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.NotEmpty;
-import jakarta.validation.constraints.Pattern;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -15,8 +11,7 @@ import java.util.Optional;
 public interface DeliveryConfig {
   /** Port used for MX hosts. */
   @WithDefault("25")
-  @Min(1)
-  @Max(65535)
+  @Range(min = 1, max = 65535)
   int port();
 
   /**
@@ -28,11 +23,13 @@ public interface DeliveryConfig {
 
   /** Smarthost {@code host:port}: when set, every copy goes there. */
   @WithName("relay-host")
-  Optional<@Pattern(regexp = "\\[?[A-Za-z0-9.:-]+]?(:\\d{1,5})?") String> relayHost();
+  @Matches("\\[?[A-Za-z0-9.:-]+]?(:\\d{1,5})?")
+  Optional<String> relayHost();
 
   /** Resolvers {@code host:port,...} for MX/A/AAAA look-ups; default: the system's. */
   @WithName("dns-servers")
-  Optional<List<@NotEmpty String>> dnsServers();
+  @NoBlankItems
+  Optional<List<String>> dnsServers();
 
   /**
    * Non-public networks ({@code 127.0.0.0/8}, {@code 10.0.0.0/8}, ...) that MX hosts found through
@@ -41,7 +38,8 @@ public interface DeliveryConfig {
    * AddressScope}).
    */
   @WithName("allowed-mx-networks")
-  Optional<List<@NotEmpty String>> allowedMxNetworks();
+  @NoBlankItems
+  Optional<List<String>> allowedMxNetworks();
 
   /**
    * {@code host}: domains behind one destination host share transactions; {@code domain}: per
@@ -54,20 +52,19 @@ public interface DeliveryConfig {
   /** RCPTs per transaction (RFC 5321 section 4.5.3.1.8: every server takes at least 100). */
   @WithName("max-recipients-per-transaction")
   @WithDefault("100")
-  @Min(1)
-  @Max(10000)
+  @Range(min = 1, max = 10000)
   int maxRecipientsPerTransaction();
 
   /** Outbound connections in all. */
   @WithName("max-connections")
   @WithDefault("100")
-  @Min(1)
+  @Range(min = 1)
   int maxConnections();
 
   /** Outbound connections to one destination host. */
   @WithName("max-connections-per-host")
   @WithDefault("10")
-  @Min(1)
+  @Range(min = 1)
   int maxConnectionsPerHost();
 
   /** Deferral back-off; after its last step that interval repeats until max-age. */
@@ -100,8 +97,7 @@ public interface DeliveryConfig {
   /** The HTTPS port MTA-STS policies are fetched from: 443 (RFC 8461); another only for tests. */
   @WithName("mta-sts-port")
   @WithDefault("443")
-  @Min(1)
-  @Max(65535)
+  @Range(min = 1, max = 65535)
   int mtaStsPort();
 
   /**

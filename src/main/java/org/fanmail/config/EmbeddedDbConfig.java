@@ -1,8 +1,6 @@
 package org.fanmail.config;
 
 import io.smallrye.config.WithDefault;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
 import java.nio.file.Path;
 
 /** The embedded PostgreSQL (JVM mode only), under {@code fanmail.embedded-db}. */
@@ -13,7 +11,6 @@ public interface EmbeddedDbConfig {
 
   /** Port; 0 picks a free loopback port. */
   @WithDefault("0")
-  @Min(0)
-  @Max(65535)
+  @Range(min = 0, max = 65535)
   int port();
 }

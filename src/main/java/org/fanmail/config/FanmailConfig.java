@@ -3,7 +3,6 @@ package org.fanmail.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
-import jakarta.validation.constraints.NotEmpty;
 import java.net.URI;
 import java.util.List;
 import java.util.Optional;
@@ -68,7 +67,8 @@ public interface FanmailConfig {
    * the rules of {@code link-secret} ({@code SecretsCheck}).
    */
   @WithName("previous-link-secrets")
-  Optional<List<@NotEmpty String>> previousLinkSecrets();
+  @NoBlankItems
+  Optional<List<String>> previousLinkSecrets();
 
   /** The public unsubscribe pages. */
   UnsubscribeConfig unsubscribe();

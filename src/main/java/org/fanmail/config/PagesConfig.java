@@ -2,8 +2,6 @@ package org.fanmail.config;
 
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
 import java.time.Duration;
 
 /**
@@ -31,7 +29,6 @@ public interface PagesConfig {
    */
   @WithName("forms-per-network-per-hour")
   @WithDefault("20")
-  @Min(1)
-  @Max(100_000)
+  @Range(min = 1, max = 100_000)
   int formsPerNetworkPerHour();
 }

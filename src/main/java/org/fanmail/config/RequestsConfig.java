@@ -2,8 +2,6 @@ package org.fanmail.config;
 
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
 import java.time.Duration;
 
 /**
@@ -18,8 +16,7 @@ public interface RequestsConfig {
    */
   @WithName("max-replies-per-sender-per-day")
   @WithDefault("10")
-  @Min(1)
-  @Max(10000)
+  @Range(min = 1, max = 10000)
   int maxRepliesPerSenderPerDay();
 
   /** How long a confirmation token (by mail or link) stays valid. */
@@ -30,8 +27,7 @@ public interface RequestsConfig {
   /** Commands read from one message to {@code list-request@}; the rest is ignored. */
   @WithName("max-commands")
   @WithDefault("10")
-  @Min(1)
-  @Max(100)
+  @Range(min = 1, max = 100)
   int maxCommands();
 
   /**
@@ -41,8 +37,7 @@ public interface RequestsConfig {
    */
   @WithName("max-third-party-per-message")
   @WithDefault("1")
-  @Min(0)
-  @Max(10)
+  @Range(min = 0, max = 10)
   int maxThirdPartyPerMessage();
 
   /**
@@ -54,7 +49,7 @@ public interface RequestsConfig {
    */
   @WithName("max-system-mail-per-hour")
   @WithDefault("1000")
-  @Min(1)
+  @Range(min = 1)
   int maxSystemMailPerHour();
 
   /**
@@ -64,7 +59,7 @@ public interface RequestsConfig {
    */
   @WithName("max-system-mail-per-source-per-hour")
   @WithDefault("20")
-  @Min(1)
+  @Range(min = 1)
   int maxSystemMailPerSourcePerHour();
 
   /** How often the request stage scans for unprocessed requests and expired confirmations. */

@@ -2,9 +2,6 @@ package org.fanmail.config;
 
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.Pattern;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -16,31 +13,31 @@ public interface SmtpConfig {
 
   /** Port of the SMTP listener. */
   @WithDefault("2525")
-  @Min(0)
-  @Max(65535)
+  @Range(min = 0, max = 65535)
   int port();
 
   /**
    * Name in the 220 banner, the EHLO reply and the Received header; default: the machine's name.
    */
-  Optional<@Pattern(regexp = "[A-Za-z0-9.-]{1,253}") String> hostname();
+  @Matches("[A-Za-z0-9.-]{1,253}")
+  Optional<String> hostname();
 
   /** Largest message accepted, in octets: advertised in SIZE and enforced while reading DATA. */
   @WithName("max-message-size")
   @WithDefault("26214400")
-  @Min(1024)
+  @Range(min = 1024)
   long maxMessageSize();
 
   /** Total concurrent SMTP connections; past it new connections get 421. */
   @WithName("max-connections")
   @WithDefault("1000")
-  @Min(1)
+  @Range(min = 1)
   int maxConnections();
 
   /** Concurrent SMTP connections from one client IPv4 address or IPv6 /64; past it 421 4.7.0. */
   @WithName("max-connections-per-ip")
   @WithDefault("20")
-  @Min(1)
+  @Range(min = 1)
   int maxConnectionsPerIp();
 
   /**
@@ -50,7 +47,7 @@ public interface SmtpConfig {
    */
   @WithName("max-messages-per-ip")
   @WithDefault("60")
-  @Min(1)
+  @Range(min = 1)
   int maxMessagesPerIp();
 
   /** The window {@code max-messages-per-ip} is counted in. */
@@ -61,19 +58,19 @@ public interface SmtpConfig {
   /** RCPT TO commands accepted per transaction (advertised as LIMITS RCPTMAX). */
   @WithName("max-recipients")
   @WithDefault("100")
-  @Min(1)
+  @Range(min = 1)
   int maxRecipients();
 
   /** Transactions (MAIL commands) per connection (advertised as LIMITS MAILMAX). */
   @WithName("max-transactions")
   @WithDefault("1000")
-  @Min(1)
+  @Range(min = 1)
   int maxTransactions();
 
   /** Protocol errors a session may make before it is disconnected (421 4.7.0). */
   @WithName("max-errors")
   @WithDefault("10")
-  @Min(1)
+  @Range(min = 1)
   int maxErrors();
 
   /**
@@ -91,7 +88,7 @@ public interface SmtpConfig {
    */
   @WithName("min-data-rate")
   @WithDefault("500")
-  @Min(1)
+  @Range(min = 1)
   int minDataRate();
 
   /** How long a shutdown waits for transactions in DATA before answering 421 to them. */
@@ -102,7 +99,7 @@ public interface SmtpConfig {
   /** DATA bytes kept in memory per connection before spilling to a temporary file. */
   @WithName("spill-threshold")
   @WithDefault("262144")
-  @Min(1024)
+  @Range(min = 1024)
   int spillThreshold();
 
   /** STARTTLS certificate and key. */
