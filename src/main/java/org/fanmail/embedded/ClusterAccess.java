@@ -3,14 +3,16 @@ package org.fanmail.embedded;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
-import org.postgresql.PGConnection;
+import org.postgresql.util.PasswordUtil;
 
 /**
  * Who may connect to the embedded PostgreSQL, and as what: password authentication (SCRAM-SHA-256)
@@ -130,9 +132,9 @@ final class ClusterAccess {
     LOG.infof(
         "embedded PostgreSQL in %s trusted local connections: switching to passwords", dataDir);
     try (Connection c = DriverManager.getConnection(url + "postgres", SUPERUSER, "")) {
-      setPassword(c, SUPERUSER, superuserPassword);
-      writePgHba(dataDir);
       try (Statement s = c.createStatement()) {
+        setPassword(s, SUPERUSER, superuserPassword);
+        writePgHba(dataDir);
         s.execute("select pg_reload_conf()");
       }
     }
@@ -152,7 +154,10 @@ final class ClusterAccess {
           (exists(c, ROLE_EXISTS, APP_ROLE) ? "alter role " : "create role ")
               + APP_ROLE
               + ROLE_ATTRIBUTES);
-      setPassword(c, APP_ROLE, appPassword);
+      setPassword(s, APP_ROLE, appPassword);
+      // The superuser's verifier too: set by initdb (or by leaveTrust) with PostgreSQL's
+      // default count, restated with the one its generated password needs (see ITERATIONS).
+      setPassword(s, SUPERUSER, superuserPassword);
       renameLegacy = !exists(c, DATABASE_EXISTS, APP_DATABASE) && exists(c, HAS_FANMAIL_SCHEMA);
       if (!renameLegacy && !exists(c, DATABASE_EXISTS, APP_DATABASE)) {
         s.execute("create database " + APP_DATABASE + " owner " + APP_ROLE);
@@ -178,9 +183,51 @@ final class ClusterAccess {
     }
   }
 
-  /** Sets a password as a SCRAM verifier computed here: the clear text never reaches the server. */
-  private static void setPassword(Connection c, String role, String password) throws SQLException {
-    c.unwrap(PGConnection.class).alterUserPassword(role, password.toCharArray(), "scram-sha-256");
+  /**
+   * SCRAM iterations of a role's verifier when its password is at least {@value
+   * #RANDOM_PASSWORD_LENGTH} characters (fanmail generates 64 hex digits, 256 random bits).
+   * Iterations slow down guessing a password from its verifier or from a recorded exchange; no
+   * count makes 256 random bits guessable or less so, while PostgreSQL's default of 4,096 costs
+   * every new connection some 16,000 SHA-256 blocks in the client (pgjdbc): tens of milliseconds on
+   * a just-started JVM, and a restart opens a dozen connections (BENCHMARKS.md, fifteenth stop). A
+   * shorter password, one an operator wrote into the file, gets the default.
+   */
+  static final int RANDOM_PASSWORD_ITERATIONS = 16;
+
+  /** The length from which a password counts as random (SecretsCheck's minimum for secrets). */
+  static final int RANDOM_PASSWORD_LENGTH = 32;
+
+  /** PostgreSQL's (and pgjdbc's) default SCRAM iteration count. */
+  static final int DEFAULT_ITERATIONS = 4096;
+
+  private static final SecureRandom SALT = new SecureRandom();
+
+  /** A SCRAM-SHA-256 verifier as PostgreSQL stores it (base64 fields only: safe to quote). */
+  private static final Pattern VERIFIER =
+      Pattern.compile("SCRAM-SHA-256\\$\\d+:[A-Za-z0-9+/=]+\\$[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+");
+
+  /**
+   * The iterations of the verifier for {@code password} (see {@link #RANDOM_PASSWORD_ITERATIONS}).
+   */
+  static int iterations(String password) {
+    return password.length() >= RANDOM_PASSWORD_LENGTH
+        ? RANDOM_PASSWORD_ITERATIONS
+        : DEFAULT_ITERATIONS;
+  }
+
+  /**
+   * Sets a role's password as a SCRAM-SHA-256 verifier computed here by pgjdbc (SASLprep, a random
+   * salt, {@link #iterations} rounds): the clear text never reaches the server.
+   */
+  private static void setPassword(Statement s, String role, String password) throws SQLException {
+    byte[] salt = new byte[16];
+    SALT.nextBytes(salt);
+    String verifier =
+        PasswordUtil.encodeScramSha256(password.toCharArray(), iterations(password), salt);
+    if (!VERIFIER.matcher(verifier).matches()) {
+      throw new IllegalStateException("pgjdbc made a SCRAM verifier of an unexpected form");
+    }
+    s.execute("alter role " + role + " password '" + verifier + "'");
   }
 
   private static boolean exists(Connection c, String sql, String... args) throws SQLException {

@@ -94,6 +94,49 @@ class EmbeddedDatabaseTest {
   }
 
   /**
+   * Generated passwords (256 random bits) get verifiers of few SCRAM iterations, so that a new
+   * connection costs the JVM almost nothing; a short password, one an operator wrote into the file,
+   * keeps PostgreSQL's 4,096. Either way only the right password gets in.
+   */
+  @Test
+  void generatedPasswordsGetFewIterationsAndAnOperatorsShortOneTheDefault() throws Exception {
+    Path dir = tmp.resolve("pg");
+    try (EmbeddedDatabase db = EmbeddedDatabase.start(dir, 0)) {
+      assertEquals("SCRAM-SHA-256$16:,SCRAM-SHA-256$16:", verifierPrefixes(db), "fanmail,postgres");
+      connect(db).close();
+    }
+    SecretFile.write(tmp.resolve(EmbeddedDatabase.PASSWORD_FILE), "a short one");
+    try (EmbeddedDatabase db = EmbeddedDatabase.start(dir, 0)) {
+      assertEquals("a short one", db.password());
+      assertEquals(
+          "SCRAM-SHA-256$4096:,SCRAM-SHA-256$16:", verifierPrefixes(db), "fanmail,postgres");
+      connect(db).close();
+      String url = db.jdbcUrl();
+      assertThrows(
+          SQLException.class, () -> DriverManager.getConnection(url, "fanmail", "a short on"));
+    }
+    assertEquals(16, ClusterAccess.iterations("x".repeat(32)));
+    assertEquals(4096, ClusterAccess.iterations("x".repeat(31)));
+  }
+
+  /**
+   * Each role's verifier up to its iteration count, fanmail's then postgres's, as the superuser.
+   */
+  private String verifierPrefixes(EmbeddedDatabase db) throws Exception {
+    String superuser =
+        Files.readString(tmp.resolve(EmbeddedDatabase.SUPERUSER_PASSWORD_FILE)).trim();
+    try (Connection c =
+            DriverManager.getConnection(
+                "jdbc:postgresql://localhost:" + db.port() + "/postgres", "postgres", superuser);
+        Statement s = c.createStatement()) {
+      return query(
+          s,
+          "select string_agg(substring(rolpassword from '^SCRAM-SHA-256\\$[0-9]+:'), ','"
+              + " order by rolname) from pg_authid where rolname in ('fanmail', 'postgres')");
+    }
+  }
+
+  /**
    * A data directory as fanmail made it before passwords: initdb {@code -A trust}, the tables in
    * database postgres owned by postgres. After one start it takes passwords only, and fanmail's
    * role finds its tables (and their identity sequences) in its own database, as their owner.
