@@ -32,10 +32,10 @@ import org.jboss.logging.Logger;
  * left in a native executable.
  *
  * <p>{@code --training-run} as the first argument (from {@code bin/fanmail --record-cds} only)
- * starts fanmail as usual, runs {@link TrainingRun} once it is ready and stops, so that the JVM
- * records the classes of a whole start in its class-data archive. It runs on the embedded database
- * only: with a JDBC URL configured it refuses to start, so a training run never touches an
- * installation's data.
+ * starts fanmail as usual, with its copies relayed to a {@link TrainingSink} on loopback, runs
+ * {@link TrainingRun} once it is ready and stops, so that the JVM records the classes of a whole
+ * start and a first post in its class-data archive. It runs on the embedded database only: with a
+ * JDBC URL configured it refuses to start, so a training run never touches an installation's data.
  */
 @QuarkusMain
 public final class FanmailMain {
@@ -64,10 +64,28 @@ public final class FanmailMain {
       startEmbedded(config);
     }
     if (training) {
+      trainingRoutes();
       Quarkus.run(TrainingRun.class, Arrays.copyOfRange(args, 1, args.length));
     } else {
       Quarkus.run(args);
     }
+  }
+
+  /**
+   * A training run's post goes to a {@link TrainingSink} of its own on loopback, and nothing of it
+   * asks DNS: every copy through the relay host (the sink), no TLS, no inbound checks. System
+   * properties, so they win over whatever else configures the run.
+   */
+  private static void trainingRoutes() {
+    try {
+      TrainingSink sink = TrainingSink.start();
+      System.setProperty("fanmail.delivery.relay-host", "[127.0.0.1]:" + sink.port());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start the training run's sink", e);
+    }
+    System.setProperty("fanmail.delivery.tls", "none");
+    System.setProperty("fanmail.delivery.mta-sts", "false");
+    System.setProperty("fanmail.smtp.inbound-auth.enabled", "false");
   }
 
   /**

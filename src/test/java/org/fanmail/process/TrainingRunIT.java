@@ -14,9 +14,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code bin/fanmail --record-cds} for real, as the build runs it: a whole start on a throwaway
- * embedded database (a configured JDBC URL is ignored, not used), probed and stopped, leaves an
- * archive the JVM maps with {@code -Xshare:on} and nothing else: its temporary directory is gone
- * and no postgres runs on it. Run directly with a JDBC URL, a training run refuses to start.
+ * embedded database (a configured JDBC URL is ignored, not used), probed, one post fanned out to
+ * the run's own sink and delivered, and stopped, leaves an archive the JVM maps with {@code
+ * -Xshare:on} and nothing else: its temporary directory is gone and no postgres runs on it. Run
+ * directly with a JDBC URL, a training run refuses to start.
  */
 class TrainingRunIT {
   private static final Path APP = Path.of("target/quarkus-app").toAbsolutePath();
@@ -36,6 +37,7 @@ class TrainingRunIT {
     pb.environment().put("QUARKUS_DATASOURCE_JDBC_URL", "jdbc:postgresql://127.0.0.1:1/nowhere");
     String out = run(pb, 180);
     assertTrue(out.startsWith("exit 0"), out);
+    assertTrue(out.contains("delivered to 40 members, stopping"), out);
     assertTrue(Files.size(archive) > 1_000_000, out);
     try (Stream<Path> left = Files.list(scratch)) {
       assertEquals(List.of(), left.toList(), "the training run's directory is removed");
