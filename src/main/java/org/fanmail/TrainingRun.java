@@ -60,9 +60,9 @@ public final class TrainingRun implements QuarkusApplication {
   @Override
   public int run(String... args) {
     try {
-      get(http.getManagementPort(), "/q/health/ready", null);
-      get(http.getPort(), "/api/lists", "Bearer " + adminToken);
       String auth = "Bearer " + adminToken;
+      get(http.getManagementPort(), "/q/health/ready", null);
+      get(http.getPort(), "/api/lists", auth);
       send(
           http.getPort(),
           "/api/lists",

@@ -156,7 +156,7 @@ final class ClusterAccess {
               + ROLE_ATTRIBUTES);
       setPassword(s, APP_ROLE, appPassword);
       // The superuser's verifier too: set by initdb (or by leaveTrust) with PostgreSQL's
-      // default count, restated with the one its generated password needs (see ITERATIONS).
+      // default count, restated with the one its password needs (see iterations).
       setPassword(s, SUPERUSER, superuserPassword);
       renameLegacy = !exists(c, DATABASE_EXISTS, APP_DATABASE) && exists(c, HAS_FANMAIL_SCHEMA);
       if (!renameLegacy && !exists(c, DATABASE_EXISTS, APP_DATABASE)) {
