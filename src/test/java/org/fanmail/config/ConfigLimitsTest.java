@@ -84,33 +84,29 @@ class ConfigLimitsTest {
       long min = b.range().min();
       long max = b.range().max();
       if (min != Long.MIN_VALUE) {
-        tests.add(
-            dynamicTest(
-                b.key() + " < " + min,
-                () -> {
-                  assertEquals(
-                      List.of(b.key() + " must be at least " + min + " (is " + (min - 1) + ")"),
-                      ConfigLimits.violations(config(Map.of(b.key(), Long.toString(min - 1)))));
-                  assertEquals(
-                      List.of(),
-                      ConfigLimits.violations(config(Map.of(b.key(), Long.toString(min)))));
-                }));
+        tests.add(boundTest(b.key(), min, min - 1, "at least"));
       }
       if (max != Long.MAX_VALUE) {
-        tests.add(
-            dynamicTest(
-                b.key() + " > " + max,
-                () -> {
-                  assertEquals(
-                      List.of(b.key() + " must be at most " + max + " (is " + (max + 1) + ")"),
-                      ConfigLimits.violations(config(Map.of(b.key(), Long.toString(max + 1)))));
-                  assertEquals(
-                      List.of(),
-                      ConfigLimits.violations(config(Map.of(b.key(), Long.toString(max)))));
-                }));
+        tests.add(boundTest(b.key(), max, max + 1, "at most"));
       }
     }
     return tests;
+  }
+
+  /**
+   * {@code key} set to {@code outside} is named as "must be {@code rule} {@code bound}"; on it,
+   * not.
+   */
+  private static DynamicTest boundTest(String key, long bound, long outside, String rule) {
+    return dynamicTest(
+        key + " " + rule + " " + bound,
+        () -> {
+          assertEquals(
+              List.of(key + " must be " + rule + " " + bound + " (is " + outside + ")"),
+              ConfigLimits.violations(config(Map.of(key, Long.toString(outside)))));
+          assertEquals(
+              List.of(), ConfigLimits.violations(config(Map.of(key, Long.toString(bound)))));
+        });
   }
 
   @Test
