@@ -75,13 +75,15 @@ class AwaitTest {
     int port = running.port("127.0.0.1");
     perClass.afterAll(null);
     assertThrows(IllegalStateException.class, perClass::sink);
-    assertTrue(greeting("127.0.0.1", port).isEmpty(), "the sink still greets on port " + port);
+    String greeting = greeting("127.0.0.1", port);
+    assertFalse(greeting.contains(running.id()), "the sink still greets on port " + port);
   }
 
   /**
    * What a server on {@code port} says first, or empty when nothing accepts the connection or
    * nothing speaks (a closed ephemeral port may be taken again by another socket of this machine,
-   * or a connection to it may even connect to itself: only a greeting proves a server there).
+   * even another test run's sink, or a connection to it may connect to itself: only a greeting
+   * naming the sink's id proves that sink there).
    */
   private static String greeting(String host, int port) {
     try (java.net.Socket s = new java.net.Socket(host, port)) {

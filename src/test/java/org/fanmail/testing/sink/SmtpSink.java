@@ -116,9 +116,21 @@ public final class SmtpSink implements AutoCloseable {
   private final AtomicInteger commandsAheadOfDataReply = new AtomicInteger();
   private volatile boolean closed;
   private volatile FaultScript faults;
+
+  /**
+   * Named in this sink's greeting: tells it from another sink (of a test run beside this one) that
+   * took the same ephemeral port after it closed.
+   */
+  private final String id = java.util.UUID.randomUUID().toString();
+
   private final Map<String, List<RcptAttempt>> rcptAttempts = new ConcurrentHashMap<>();
 
   private SmtpSink() {}
+
+  /** What this sink's greeting names it by (see {@link #id}). */
+  public String id() {
+    return id;
+  }
 
   /** Starts listeners on each address (a free port each). */
   public static SmtpSink start(String... addresses) throws IOException {
@@ -390,7 +402,7 @@ public final class SmtpSink implements AutoCloseable {
     if (script != null) {
       pause(script.greetingDelay(address));
     }
-    write(out, "220 sink.test ESMTP test sink");
+    write(out, "220 sink.test ESMTP test sink " + id);
     String from = null;
     List<String> rcpts = new ArrayList<>();
     int rcptCommands = 0;
