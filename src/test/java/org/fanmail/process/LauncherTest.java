@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
@@ -133,6 +134,45 @@ class LauncherTest {
         args.toString());
     assertTrue(args.indexOf("-Dx=1") < args.indexOf("-jar"), args.toString());
     assertEquals("--training-run", args.get(args.size() - 1));
+  }
+
+  /**
+   * HotSpot 17 crashed mapping the archive with a class-file hook installed at start (a Java agent,
+   * a flight recording from the start): such a start runs without the archive, and leaves it alone.
+   */
+  @Test
+  void aStartWithAnAgentOrAFlightRecordingMapsNoArchive() throws Exception {
+    Path archive = Files.writeString(tmp.resolve("archive.jsa"), "archive");
+    // newer than the jars the helper writes, or the launcher takes it for another build's
+    Files.setLastModifiedTime(archive, FileTime.fromMillis(System.currentTimeMillis() + 3_600_000));
+    Map<String, String> withArchive = Map.of("FANMAIL_CDS_ARCHIVE", archive.toString());
+    List<String> plain = command(withArchive, "-Dx=1");
+    assertTrue(plain.contains("-XX:SharedArchiveFile=" + archive), plain.toString());
+
+    List<List<String>> hooked =
+        List.of(
+            command(
+                Map.of("FANMAIL_CDS_ARCHIVE", archive.toString(), "JAVA_OPTS", "-javaagent:a.jar")),
+            command(withArchive, "-XX:StartFlightRecording=filename=r.jfr"),
+            command(
+                Map.of(
+                    "FANMAIL_CDS_ARCHIVE",
+                    archive.toString(),
+                    "JAVA_TOOL_OPTIONS",
+                    "-agentpath:/a.so")),
+            command(
+                Map.of(
+                    "FANMAIL_CDS_ARCHIVE",
+                    archive.toString(),
+                    "JDK_JAVA_OPTIONS",
+                    "-Xmx1g -agentlib:jdwp=transport=dt_socket")));
+    for (List<String> cmd : hooked) {
+      String line = String.join(" ", cmd);
+      assertFalse(line.contains("-XX:SharedArchiveFile"), line);
+      assertFalse(line.contains("-XX:ArchiveClassesAtExit"), line);
+      assertTrue(line.contains("no class-data archive this time"), line);
+    }
+    assertTrue(Files.exists(archive), "the archive is kept for the next start");
   }
 
   @Test
