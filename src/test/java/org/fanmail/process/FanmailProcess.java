@@ -50,9 +50,10 @@ public final class FanmailProcess implements AutoCloseable {
     if (!Files.exists(JAR)) {
       throw new IllegalStateException(JAR + " is missing: run the package phase first");
     }
-    int http = freePort();
-    int smtp = freePort();
-    int management = freePort();
+    int[] ports = freePorts(3);
+    int http = ports[0];
+    int smtp = ports[1];
+    int management = ports[2];
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx512m");
@@ -175,9 +176,25 @@ public final class FanmailProcess implements AutoCloseable {
     }
   }
 
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
+  /**
+   * {@code n} distinct free ports on loopback: all held open until every one is chosen, since a
+   * port closed again may be handed out at once (CI once gave one start the same port for SMTP and
+   * the management interface, and it failed to bind the second).
+   */
+  static int[] freePorts(int n) throws IOException {
+    List<ServerSocket> held = new ArrayList<>();
+    try {
+      int[] ports = new int[n];
+      for (int i = 0; i < n; i++) {
+        ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        held.add(s);
+        ports[i] = s.getLocalPort();
+      }
+      return ports;
+    } finally {
+      for (ServerSocket s : held) {
+        s.close();
+      }
     }
   }
 }
