@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -151,21 +152,12 @@ class LauncherTest {
 
     List<List<String>> hooked =
         List.of(
-            command(
-                Map.of("FANMAIL_CDS_ARCHIVE", archive.toString(), "JAVA_OPTS", "-javaagent:a.jar")),
+            command(plus(withArchive, "JAVA_OPTS", "-javaagent:a.jar")),
             command(withArchive, "-XX:StartFlightRecording=filename=r.jfr"),
+            command(plus(withArchive, "JAVA_TOOL_OPTIONS", "-agentpath:/a.so")),
             command(
-                Map.of(
-                    "FANMAIL_CDS_ARCHIVE",
-                    archive.toString(),
-                    "JAVA_TOOL_OPTIONS",
-                    "-agentpath:/a.so")),
-            command(
-                Map.of(
-                    "FANMAIL_CDS_ARCHIVE",
-                    archive.toString(),
-                    "JDK_JAVA_OPTIONS",
-                    "-Xmx1g -agentlib:jdwp=transport=dt_socket")));
+                plus(
+                    withArchive, "JDK_JAVA_OPTIONS", "-Xmx1g -agentlib:jdwp=transport=dt_socket")));
     for (List<String> cmd : hooked) {
       String line = String.join(" ", cmd);
       assertFalse(line.contains("-XX:SharedArchiveFile"), line);
@@ -173,6 +165,12 @@ class LauncherTest {
       assertTrue(line.contains("no class-data archive this time"), line);
     }
     assertTrue(Files.exists(archive), "the archive is kept for the next start");
+  }
+
+  private static Map<String, String> plus(Map<String, String> env, String key, String value) {
+    Map<String, String> more = new HashMap<>(env);
+    more.put(key, value);
+    return more;
   }
 
   @Test
