@@ -15,6 +15,12 @@
 # as the large bench preset leaves its database. Give several APP_DIRs (and run it twice) to
 # compare builds in interleaved pairs: this VM moves 15-25 % between identical runs.
 #
+# PROFILE_JAVA_OPTS adds JVM options (as `bin/fanmail` chooses on two CPUs: "-XX:TieredStopAtLevel=1
+# -XX:+UseSerialGC"); PROFILE_PG_OPTS adds `-c name=value` settings to the cluster, and
+# PROFILE_PGBIN names another PostgreSQL's bin directory (the embedded one's, say), for experiments.
+# PROFILE_PERF=FILE records the timed run system-wide with `perf record -a -g` into FILE (and has
+# the JVM write /tmp/perf-PID.map, so `perf report` names its compiled methods).
+#
 # Loopback only; every process it starts it stops by PID. Needs root (runuser), Python 3, curl,
 # postfix's smtp-sink and smtp-source, /usr/lib/postgresql/15/bin.
 set -euo pipefail
@@ -30,14 +36,15 @@ while (($#)); do
     --big) BIG=1 ;;
     --warm) WARM=$2; shift ;;
     --posts) POSTS=$2; shift ;;
-    -h | --help) sed -n '2,19p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,25p' "$0"; exit 0 ;;
     *) APPS+=("$(cd "$1" && pwd)") ;;
   esac
   shift
 done
 ((${#APPS[@]})) || APPS=("$(cd "$BENCH_DIR/.." && pwd)")
-PGBIN=/usr/lib/postgresql/15/bin
-[[ -x $PGBIN/initdb ]] || die "needs $PGBIN (Debian's postgresql-15)"
+PGBIN=${PROFILE_PGBIN:-/usr/lib/postgresql/15/bin}
+PSQL=/usr/lib/postgresql/15/bin/psql
+[[ -x $PGBIN/initdb && -x $PSQL ]] || die "needs $PGBIN and $PSQL (Debian's postgresql-15)"
 [[ $(id -u) == 0 ]] || die "run as root (the cluster runs as user postgres via runuser)"
 
 WORK=$(mktemp -d /tmp/fanmail-profile.XXXXXX)
@@ -64,16 +71,17 @@ profile() {
   pgdata=$WORK/$tag/pg
   mkdir -p "$pgdata" && chown postgres "$WORK/$tag" "$pgdata"
   runuser -u postgres -- "$PGBIN/initdb" -D "$pgdata" -U postgres --auth=trust >"$WORK/$tag/initdb.log"
+  # shellcheck disable=SC2086 # word splitting wanted: several settings
   runuser -u postgres -- "$PGBIN/postgres" -D "$pgdata" -p "$pgport" -c listen_addresses=127.0.0.1 \
     -c unix_socket_directories="$WORK/$tag" -c shared_preload_libraries=pg_stat_statements \
     -c max_connections=200 -c shared_buffers=256MB -c fsync=on -c synchronous_commit=on \
-    >"$WORK/$tag/pg.log" 2>&1 &
+    ${PROFILE_PG_OPTS:-} >"$WORK/$tag/pg.log" 2>&1 &
   pgpid=$!
   PIDS+=("$pgpid")
   wait_port 127.0.0.1 "$pgport" 30
   pm=$(head -1 "$pgdata/postmaster.pid") # runuser's child: the postmaster, stopped by its PID
   PIDS+=("$pm")
-  psql=("$PGBIN/psql" -h 127.0.0.1 -p "$pgport" -U postgres -v ON_ERROR_STOP=1 -q)
+  psql=("$PSQL" -h 127.0.0.1 -p "$pgport" -U postgres -v ON_ERROR_STOP=1 -q)
   "${psql[@]}" -c "create database fm"
   "${psql[@]}" -d fm -c "create extension pg_stat_statements"
 
@@ -92,7 +100,8 @@ profile() {
   /usr/sbin/smtp-sink -u nobody -c "127.0.0.1:$sinkport" 1000 >"$WORK/$tag/sink.log" 2>&1 &
   sinkpid=$!
   PIDS+=("$sinkpid")
-  java -Dquarkus.datasource.jdbc.url="jdbc:postgresql://127.0.0.1:$pgport/fm" \
+  # shellcheck disable=SC2086 # word splitting wanted: several options
+  java ${PROFILE_JAVA_OPTS:-} -Dquarkus.datasource.jdbc.url="jdbc:postgresql://127.0.0.1:$pgport/fm" \
     -Dquarkus.datasource.username=postgres -Dquarkus.datasource.password=postgres \
     -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$http" -Dquarkus.management.port="$mgmt" \
     -Dfanmail.smtp.host=127.0.0.1 \
@@ -137,9 +146,19 @@ profile() {
   local a b t0 t1 a2 b2
   python3 "$BENCH_DIR/tools/threadcpu.py" snap "$fmpid" "$WORK/$tag/threads0.json"
   a=$(cpu_of "$fmpid") b=$(cpu_of "$pgpid") t0=$(now_ms)
+  local perfpid=
+  if [[ -n ${PROFILE_PERF:-} ]]; then
+    perf record -a -g -o "$PROFILE_PERF" >"$WORK/$tag/perf.log" 2>&1 &
+    perfpid=$!
+  fi
   /usr/sbin/smtp-source -s 20 -m "$POSTS" -l 2000 -M bench.client -f poster@bench.test \
     -t ingest@lists.test "127.0.0.1:$smtp"
   t1=$(now_ms) a2=$(cpu_of "$fmpid") b2=$(cpu_of "$pgpid")
+  if [[ -n $perfpid ]]; then
+    kill -INT "$perfpid"
+    wait "$perfpid" || true
+    jcmd "$fmpid" Compiler.perfmap >/dev/null 2>&1 || true # /tmp/perf-PID.map: the JIT's code by name
+  fi
   python3 "$BENCH_DIR/tools/threadcpu.py" snap "$fmpid" "$WORK/$tag/threads1.json"
   python3 -c 'import sys
 n, t0, t1, a, a2, b, b2 = int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), *map(float, sys.argv[5:9])

@@ -52,6 +52,18 @@ public class ConnectionSlots {
     public boolean shared() {
       return number >= 0;
     }
+
+    // Written out: a record's own equals and hashCode are bootstrapped through method handles on
+    // first use, some 30 hidden classes spun during a cold post's first connection.
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Slot s && number == s.number && site.equals(s.site);
+    }
+
+    @Override
+    public int hashCode() {
+      return 31 * site.hashCode() + number;
+    }
   }
 
   private final AgroalDataSource dataSource;

@@ -1,6 +1,7 @@
 package org.fanmail.tlspolicy;
 
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The TLS policy of one candidate host for one delivery: its {@link TlsMode}, the TLSA records the
@@ -25,5 +26,21 @@ public record HostTls(TlsMode mode, List<Tlsa> tlsa, String refusal, String note
   /** True when the host may be tried. */
   public boolean usable() {
     return refusal == null;
+  }
+
+  // Written out: a record's own equals and hashCode are bootstrapped through method handles on
+  // first use, some 20 hidden classes spun during a cold post's first session.
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof HostTls h
+        && mode == h.mode
+        && tlsa.equals(h.tlsa)
+        && Objects.equals(refusal, h.refusal)
+        && Objects.equals(note, h.note);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(mode, tlsa, refusal, note);
   }
 }
