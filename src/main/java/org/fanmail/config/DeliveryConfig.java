@@ -124,6 +124,14 @@ public interface DeliveryConfig {
   @WithDefault("5m")
   Duration lease();
 
+  /**
+   * After start, greet fanmail's own SMTP listener once with the delivery client (EHLO, QUIT): the
+   * first post then finds the client's code compiled and its one-time set-up done.
+   */
+  @WithName("warm-up")
+  @WithDefault("true")
+  boolean warmUp();
+
   /** How often the scheduler scans for due work (wake-ups after a commit come sooner). */
   @WithName("scan-interval")
   @WithDefault("5s")

@@ -194,6 +194,11 @@ public class DeliveryScheduler implements DeliveryHandoff {
     return false;
   }
 
+  /** The context every runner works in: its client, settings and stores. */
+  RunnerContext runnerContext() {
+    return runnerContext;
+  }
+
   /** The id written into {@code lease_owner} by this process. */
   public String owner() {
     return owner;

@@ -9,6 +9,7 @@ import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.PemKeyCertOptions;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -20,6 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.fanmail.config.FanmailConfig;
 import org.fanmail.config.SmtpConfig;
 import org.fanmail.mail.ClientNetwork;
+import org.fanmail.mail.SmtpListening;
 import org.fanmail.smtp.command.CommandTable;
 import org.jboss.logging.Logger;
 
@@ -52,6 +54,7 @@ public class SmtpServer {
   private final Map<String, AtomicInteger> perIp = new ConcurrentHashMap<>();
   private final AtomicInteger total = new AtomicInteger();
   private final MessageRate messageRate;
+  private final Event<SmtpListening> listening;
   private WorkerExecutor workers;
   private NetServer server;
   private volatile int port = -1;
@@ -62,8 +65,10 @@ public class SmtpServer {
       FanmailConfig fanmail,
       RecipientResolver resolver,
       PostIntake intake,
-      SmtpMetrics metrics) {
+      SmtpMetrics metrics,
+      Event<SmtpListening> listening) {
     this.vertx = vertx;
+    this.listening = listening;
     this.config = fanmail.smtp();
     this.hostname = config.hostname().orElseGet(SmtpServer::machineName);
     this.resolver = resolver;
@@ -99,6 +104,7 @@ public class SmtpServer {
     LOG.infof(
         "SMTP listening on %s:%d as %s%s",
         config.host(), port, hostname, tlsConfigured() ? " (STARTTLS offered)" : "");
+    listening.fire(new SmtpListening(config.host(), port));
   }
 
   void onStop(@Observes ShutdownEvent event) {
