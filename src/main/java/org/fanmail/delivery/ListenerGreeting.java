@@ -27,9 +27,9 @@ import org.jboss.logging.Logger;
  * sooner (BENCHMARKS, seventeenth stop), and so does the first post taken in. It also tells the
  * operator at once when the listener does not answer SMTP from this host (a warning).
  *
- * <p>The greeting runs after start-up has finished, on an event loop, and counts in the SMTP
- * listener's metrics (one session from this host) but not in delivery's. Off with {@code
- * fanmail.delivery.warm-up=false}.
+ * <p>The greeting starts once the listener is bound (it may overlap the end of the start) and runs
+ * on an event loop; nothing it meets fails the start. It counts in the SMTP listener's metrics (one
+ * session from this host) but not in delivery's. Off with {@code fanmail.delivery.warm-up=false}.
  */
 @ApplicationScoped
 public class ListenerGreeting {
@@ -60,20 +60,25 @@ public class ListenerGreeting {
       return;
     }
     long started = System.nanoTime();
-    greet(to)
-        .onComplete(
-            ar -> {
-              long ms = (System.nanoTime() - started) / 1_000_000;
-              if (ar.succeeded()) {
-                LOG.debugf("start-up greeting of the SMTP listener at %s: %d ms", to, ms);
-                outcome.complete("ok");
-              } else {
-                LOG.warnf(
-                    "start-up greeting: the SMTP listener at %s did not answer: %s",
-                    to, ar.cause().getMessage());
-                outcome.complete("failed: " + ar.cause().getMessage());
-              }
-            });
+    Future<Void> greeting;
+    try {
+      greeting = greet(to);
+    } catch (RuntimeException e) {
+      greeting = Future.failedFuture(e);
+    }
+    greeting.onComplete(
+        ar -> {
+          long ms = (System.nanoTime() - started) / 1_000_000;
+          if (ar.succeeded()) {
+            LOG.debugf("start-up greeting of the SMTP listener at %s: %d ms", to, ms);
+            outcome.complete("ok");
+          } else {
+            LOG.warnf(
+                "start-up greeting: the SMTP listener at %s did not answer: %s",
+                to, ar.cause().getMessage());
+            outcome.complete("failed: " + ar.cause().getMessage());
+          }
+        });
   }
 
   /**

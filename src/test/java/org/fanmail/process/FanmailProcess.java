@@ -57,6 +57,9 @@ public final class FanmailProcess implements AutoCloseable {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx512m");
+    // On loopback only, as every test: Quarkus's default host is every address, and a port free
+    // on 127.0.0.1 may be taken on another loopback address (the sinks listen on 127.0.2.x).
+    cmd.add("-Dquarkus.http.host=127.0.0.1");
     cmd.add("-Dquarkus.http.port=" + http);
     cmd.add("-Dfanmail.smtp.port=" + smtp);
     cmd.add("-Dquarkus.management.port=" + management);
