@@ -42,11 +42,18 @@ json_get() {
 }
 
 # seed_cds_archive ROOT DEST: copies the class-data archive the build recorded
-# (ROOT/target/fanmail-cds.jsa, `./mvnw package`) to DEST, times kept, so that a first start maps
-# it as a user's first start does; bin/fanmail still drops it when a jar is newer. No archive, or
-# BENCH_NO_PACKAGE_CDS=1: nothing (the first start records one when it stops, as before).
+# (ROOT/target/fanmail-cds.jsa, `./mvnw package`) to DEST (a .jsa name), times kept, so that a
+# first start maps it as a user's first start does; bin/fanmail still drops it when a jar is newer.
+# An AOT cache recorded for JDK 25 and later (fanmail-cds.aot, `JAVA=... bin/fanmail --record-cds`)
+# goes beside DEST with .aot for .jsa, where bin/fanmail looks for it on such a JDK. No archive,
+# or BENCH_NO_PACKAGE_CDS=1: nothing (the first start records one when it stops, as before).
 seed_cds_archive() {
-  local src=$1/target/fanmail-cds.jsa
-  [[ ${BENCH_NO_PACKAGE_CDS:-0} != 1 && -f $src && ! -e $2 ]] || return 0
-  cp -p "$src" "$2"
+  local ext src dest
+  [[ ${BENCH_NO_PACKAGE_CDS:-0} != 1 ]] || return 0
+  for ext in jsa aot; do
+    src=$1/target/fanmail-cds.$ext dest=${2%.jsa}.$ext
+    if [[ -f $src && ! -e $dest ]]; then
+      cp -p "$src" "$dest"
+    fi
+  done
 }

@@ -167,6 +167,75 @@ class LauncherTest {
     assertTrue(Files.exists(archive), "the archive is kept for the next start");
   }
 
+  /**
+   * A stand-in JDK of feature release {@code feature}: {@code bin/java} writes its arguments to
+   * {@code seen} and, like the JVM at exit, the file any {@code -XX:ArchiveClassesAtExit} or {@code
+   * -XX:AOTCacheOutput} names; {@code release} says the version, as a JDK's does.
+   */
+  private Path fakeJdk(int feature, Path seen) throws IOException {
+    Path home = Files.createDirectories(tmp.resolve("jdk" + feature).resolve("bin")).getParent();
+    Files.writeString(home.resolve("release"), "JAVA_VERSION=\"" + feature + ".0.3\"\n");
+    Path java = home.resolve("bin/java");
+    Files.writeString(
+        java,
+        "#!/bin/sh\n"
+            + "for a in \"$@\"; do echo \"$a\" >> '"
+            + seen
+            + "'; done\n"
+            + "for a in \"$@\"; do case $a in"
+            + " -XX:ArchiveClassesAtExit=*) echo archive > \"${a#-XX:ArchiveClassesAtExit=}\" ;;"
+            + " -XX:AOTCacheOutput=*) echo cache > \"${a#-XX:AOTCacheOutput=}\" ;; esac; done\n");
+    Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwx------"));
+    return java;
+  }
+
+  /**
+   * On JDK 25 and later the launcher records and maps the JDK's AOT cache, named as the archive
+   * with {@code .aot} for {@code .jsa}; on an older JDK the dynamic archive as before. Neither JDK
+   * is handed the other's file.
+   */
+  @Test
+  void onJdk25AndLaterItUsesTheAotCacheBesideTheArchivesName() throws Exception {
+    Path archive = tmp.resolve("archive.jsa");
+    Path cache = tmp.resolve("archive.aot");
+    Path seen25 = tmp.resolve("seen25");
+    Path java25 = fakeJdk(25, seen25);
+    Map<String, String> on25 =
+        Map.of("JAVA", java25.toString(), "FANMAIL_CDS_ARCHIVE", archive.toString());
+
+    List<String> out = command(plus(on25, "TMPDIR", tmp.toString()), "--record-cds");
+    assertTrue(String.join(" ", out).contains("AOT cache of a whole start recorded in " + cache));
+    List<String> training = Files.readAllLines(seen25);
+    assertTrue(training.contains("-XX:AOTCacheOutput=" + cache), training.toString());
+    assertFalse(String.join(" ", training).contains("ArchiveClassesAtExit"), training.toString());
+    assertTrue(Files.exists(cache));
+    assertFalse(Files.exists(archive), "no .jsa for JDK 25");
+
+    // newer than the jars the helper writes, or the launcher takes it for another build's
+    Files.setLastModifiedTime(cache, FileTime.fromMillis(System.currentTimeMillis() + 3_600_000));
+    Files.delete(seen25);
+    command(on25, "-Dx=1");
+    List<String> run = Files.readAllLines(seen25);
+    assertTrue(run.contains("-XX:AOTCache=" + cache), run.toString());
+    assertFalse(String.join(" ", run).contains("SharedArchiveFile"), run.toString());
+
+    // With no cache a run records one when it stops; an older build's is deleted first.
+    Files.setLastModifiedTime(cache, FileTime.fromMillis(System.currentTimeMillis() - 3_600_000));
+    Files.delete(seen25);
+    command(on25, "-Dx=1");
+    assertTrue(
+        Files.readAllLines(seen25).contains("-XX:AOTCacheOutput=" + cache),
+        Files.readAllLines(seen25).toString());
+
+    // JDK 17: the dynamic archive, the .jsa name; the .aot is not its business.
+    Path seen17 = tmp.resolve("seen17");
+    Path java17 = fakeJdk(17, seen17);
+    command(Map.of("JAVA", java17.toString(), "FANMAIL_CDS_ARCHIVE", archive.toString()), "-Dx=1");
+    List<String> run17 = Files.readAllLines(seen17);
+    assertTrue(run17.contains("-XX:ArchiveClassesAtExit=" + archive), run17.toString());
+    assertFalse(String.join(" ", run17).contains("AOT"), run17.toString());
+  }
+
   private static Map<String, String> plus(Map<String, String> env, String key, String value) {
     Map<String, String> more = new HashMap<>(env);
     more.put(key, value);
