@@ -60,7 +60,10 @@ PIDS=()
 cleanup() {
   local p
   for p in "${PIDS[@]}"; do
-    kill -INT "$p" 2>/dev/null || true # SIGINT: a fast shutdown for the postmaster, an end for the rest
+    # SIGINT: a fast shutdown for the postmaster (a SIGTERM after it changes nothing). The others
+    # were started in the background of a script, with SIGINT ignored: SIGTERM ends them.
+    kill -INT "$p" 2>/dev/null || true
+    kill -TERM "$p" 2>/dev/null || true
   done
   for p in "${PIDS[@]}"; do
     wait "$p" 2>/dev/null || true
