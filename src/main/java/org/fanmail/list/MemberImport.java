@@ -2,6 +2,7 @@ package org.fanmail.list;
 
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -24,6 +25,7 @@ import org.fanmail.config.FanmailConfig;
 import org.fanmail.list.ImportReport.InvalidRow;
 import org.fanmail.mail.EmailAddress;
 import org.fanmail.mail.EmailAddress.InvalidAddressException;
+import org.fanmail.mail.RowsAdded;
 import org.fanmail.stage.Transactions;
 
 /**
@@ -47,9 +49,13 @@ public class MemberImport {
   private final AgroalDataSource dataSource;
   private final FanmailConfig config;
 
-  public MemberImport(AgroalDataSource dataSource, FanmailConfig config) {
+  private final Event<RowsAdded> rowsAdded;
+
+  public MemberImport(
+      AgroalDataSource dataSource, FanmailConfig config, Event<RowsAdded> rowsAdded) {
     this.dataSource = dataSource;
     this.config = config;
+    this.rowsAdded = rowsAdded;
   }
 
   /**
@@ -65,22 +71,29 @@ public class MemberImport {
   public ImportReport run(String listAddress, ImportRows rows, ImportProgress progress)
       throws IOException {
     int maxRows = config.admin().maxImportRows();
+    ImportReport report;
     try {
-      return Transactions.fromTransaction(
-          dataSource,
-          c -> {
-            try (PreparedStatement upsert = c.prepareStatement(MemberQueries.UPSERT_MEMBERS);
-                PreparedStatement attributes =
-                    c.prepareStatement(MemberQueries.SET_IMPORTED_ATTRIBUTES)) {
-              long listId = lockList(c, listAddress);
-              try (Batch batch = new Batch(c, upsert, attributes, listId)) {
-                return readAll(rows, maxRows, batch, progress);
-              }
-            }
-          });
+      report =
+          Transactions.fromTransaction(
+              dataSource,
+              c -> {
+                try (PreparedStatement upsert = c.prepareStatement(MemberQueries.UPSERT_MEMBERS);
+                    PreparedStatement attributes =
+                        c.prepareStatement(MemberQueries.SET_IMPORTED_ATTRIBUTES)) {
+                  long listId = lockList(c, listAddress);
+                  try (Batch batch = new Batch(c, upsert, attributes, listId)) {
+                    return readAll(rows, maxRows, batch, progress);
+                  }
+                }
+              });
     } catch (SQLException e) {
       throw new IllegalStateException("member import failed in the database", e);
     }
+    if (report.added() > 0) {
+      // Committed: the member table's statistics may be refreshed now, before the first post.
+      rowsAdded.fire(new RowsAdded("member", report.added()));
+    }
+    return report;
   }
 
   private ImportReport readAll(ImportRows rows, int maxRows, Batch batch, ImportProgress progress)

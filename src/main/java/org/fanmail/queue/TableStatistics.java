@@ -3,6 +3,7 @@ package org.fanmail.queue;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -15,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
+import org.fanmail.mail.RowsAdded;
 import org.fanmail.stage.Transactions;
 import org.jboss.logging.Logger;
 
@@ -37,10 +39,12 @@ import org.jboss.logging.Logger;
  * made for a table that size already reads it through its indexes, and analyzing a large table
  * while a fan-out writes a hundred thousand rows into it would only cost CPU. Autovacuum stays in
  * charge of everything else (it analyzes after a tenth of a table has changed); this catches only
- * growth faster than its rounds. One instance at a time (a transaction-level advisory lock; the
- * others skip that round), and it waits at most two seconds for a table lock (autovacuum may be at
- * work on the table; the next round tries again). A table it cannot analyze (the database user does
- * not own it) is reported once and left to autovacuum.
+ * growth faster than its rounds. A bulk write that added rows ({@link RowsAdded}: a member import)
+ * asks for the same check at once, after its commit, so that it pays for the analyze instead of the
+ * first post after it. One instance at a time (a transaction-level advisory lock; the others skip
+ * that round), and it waits at most two seconds for a table lock (autovacuum may be at work on the
+ * table; the next round tries again). A table it cannot analyze (the database user does not own it)
+ * is reported once and left to autovacuum.
  */
 @ApplicationScoped
 public class TableStatistics {
@@ -92,6 +96,26 @@ public class TableStatistics {
       }
     } catch (SQLException e) {
       LOG.debugf(e, "table statistics check failed; retried at the next scan");
+    }
+  }
+
+  /**
+   * A bulk write added rows ({@link RowsAdded}, fired after its commit on the writer's thread): the
+   * table is analyzed now if it outgrew its statistics, so that the writer pays for it rather than
+   * the first posts after it. Only the tables of {@link #TABLES}; never throws (the scan tries
+   * again).
+   */
+  void onRowsAdded(@Observes RowsAdded added) {
+    if (!TABLES.contains(added.table())) {
+      return;
+    }
+    try {
+      List<String> analyzed = refresh(List.of(added.table()));
+      if (!analyzed.isEmpty()) {
+        LOG.debugf("analyzed %s after %d rows were added", analyzed, added.rows());
+      }
+    } catch (SQLException | RuntimeException e) {
+      LOG.debugf(e, "table statistics check after a bulk write failed; retried at the next scan");
     }
   }
 

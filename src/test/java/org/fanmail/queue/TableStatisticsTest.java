@@ -12,6 +12,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import org.fanmail.mail.RowsAdded;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -111,6 +112,34 @@ class TableStatisticsTest {
       }
       for (String filtered : List.of("post_id", "state", "next_attempt_at", "lease_owner")) {
         assertEquals(-1, target.get(filtered), filtered + " keeps the default target");
+      }
+    }
+  }
+
+  /**
+   * A bulk write's {@link RowsAdded} refreshes only the busy tables this class looks after: the
+   * test's own table, grown past its statistics, keeps its cached plan until the check is asked for
+   * it by name. An event for a busy table never throws into the writer.
+   */
+  @Test
+  void aBulkWriteOfAnotherTableAnalyzesNothing() throws SQLException {
+    try (Connection c = dataSource.getConnection();
+        Statement s = c.createStatement()) {
+      s.execute("set plan_cache_mode = force_generic_plan");
+      s.execute("prepare probe(bigint) as select pad from " + TABLE + " where id = $1");
+      try {
+        assertTrue(plan(s).contains("Seq Scan"), "a one-page table is read sequentially");
+        sql(
+            "insert into "
+                + TABLE
+                + " select g, repeat('x', 100) from generate_series(11, 20000) g");
+        statistics.onRowsAdded(new RowsAdded(TABLE, 19_990));
+        assertTrue(plan(s).contains("Seq Scan"), "not one of the busy tables: left alone");
+        statistics.onRowsAdded(new RowsAdded("member", 1));
+        assertEquals(List.of(TABLE), statistics.refresh(List.of(TABLE)), "still outgrown");
+      } finally {
+        s.execute("deallocate probe");
+        s.execute("reset plan_cache_mode");
       }
     }
   }
