@@ -109,6 +109,18 @@ print(f"{sys.argv[1]}: {n} posts in {s:.2f} s, {n / s:.0f} posts/s; CPU per post
   "${psql[@]}" -d fm -c "select calls, round(total_exec_time::numeric) as ms, round((total_exec_time / calls)::numeric, 3) as ms_per_call, shared_blks_hit + shared_blks_read as blocks, left(regexp_replace(query, '\s+', ' ', 'g'), 90) as statement from pg_stat_statements where query not like '%pg_stat_statements%' order by total_exec_time desc limit 12"
 }
 
+# post_and_wait LIST TRIES PAUSE: one post to LIST, then waits until no post is left undone, asking
+# TRIES times PAUSE seconds apart; fails when one still is. Uses profile()'s variables.
+post_and_wait() {
+  local i
+  /usr/sbin/smtp-source -m 1 -l 2000 -M bench.client -f poster@bench.test -t "$1" "127.0.0.1:$smtp"
+  for ((i = 0; i < $2; i++)); do
+    [[ $("${psql[@]}" -d fm -Atc "select count(*) from post where state <> 'DONE'") == 0 ]] && return 0
+    sleep "$3"
+  done
+  return 1
+}
+
 # One post to a list of FANOUT members, the third of three (the first two untimed); called from
 # profile() with its variables (psql, ports, pids) in scope.
 profile_fanout() {
@@ -117,15 +129,9 @@ profile_fanout() {
   python3 -c 'import sys
 for i in range(int(sys.argv[1])): print(f"u{i}@d{i % 2000}.bench.test,U")' "$FANOUT" \
     | api /api/lists/fan@lists.test/members/import -H 'Content-Type: text/csv' --data-binary @-
-  local i n a b t0 t1 a2 b2 perfpid=
+  local n a b t0 t1 a2 b2 perfpid=
   one_post() {
-    /usr/sbin/smtp-source -m 1 -l 2000 -M bench.client -f poster@bench.test -t fan@lists.test \
-      "127.0.0.1:$smtp"
-    for ((i = 0; i < 3000; i++)); do
-      [[ $("${psql[@]}" -d fm -Atc "select count(*) from post where state <> 'DONE'") == 0 ]] && return
-      sleep 0.1
-    done
-    die "the post to $FANOUT members was not done after 300 s"
+    post_and_wait fan@lists.test 3000 0.1 || die "the post to $FANOUT members was not done after 300 s"
   }
   for n in 1 2; do one_post; done
   "${psql[@]}" -d fm -c "select pg_stat_statements_reset()" >/dev/null
@@ -222,12 +228,7 @@ profile() {
       python3 -c 'for i in range(100000): print(f"u{i}@d{i % 2000}.bench.test,U")' \
         | api "/api/lists/$l@lists.test/members/import" -H 'Content-Type: text/csv' --data-binary @-
     done
-    /usr/sbin/smtp-source -m 1 -l 2000 -M bench.client -f poster@bench.test -t big1@lists.test \
-      "127.0.0.1:$smtp"
-    for ((i = 0; i < 300; i++)); do
-      [[ $("${psql[@]}" -d fm -Atc "select count(*) from post where state <> 'DONE'") == 0 ]] && break
-      sleep 1
-    done
+    post_and_wait big1@lists.test 300 1 || true
   fi
   if ((FANOUT)); then
     profile_fanout

@@ -51,24 +51,38 @@ class TableStatisticsTest {
 
   @Test
   void aTableThatOutgrewItsStatisticsIsAnalyzedAndItsCachedPlanReplaced() throws SQLException {
+    withCachedPlanThenGrowth(
+        s -> assertEquals(List.of(), statistics.refresh(List.of(TABLE)), "not grown yet"),
+        s -> {
+          assertTrue(plan(s).contains("Seq Scan"), "the cached plan outlives the growth");
+          assertEquals(List.of(TABLE), statistics.refresh(List.of(TABLE)));
+          String after = plan(s);
+          assertTrue(after.contains("Index Scan") && !after.contains("Seq Scan"), after);
+          assertEquals(List.of(), statistics.refresh(List.of(TABLE)), "statistics now fit");
+        });
+  }
+
+  private interface PlanCheck {
+    void check(Statement s) throws SQLException;
+  }
+
+  /**
+   * A statement of the test's table prepared with generic plans and planned once while the table is
+   * one page (a sequential scan), {@code before}, the table grown to 20,000 rows, {@code after}.
+   */
+  private void withCachedPlanThenGrowth(PlanCheck before, PlanCheck after) throws SQLException {
     try (Connection c = dataSource.getConnection();
         Statement s = c.createStatement()) {
       s.execute("set plan_cache_mode = force_generic_plan");
       s.execute("prepare probe(bigint) as select pad from " + TABLE + " where id = $1");
       try {
         assertTrue(plan(s).contains("Seq Scan"), "a one-page table is read sequentially");
-        assertEquals(List.of(), statistics.refresh(List.of(TABLE)), "not grown yet");
-
+        before.check(s);
         sql(
             "insert into "
                 + TABLE
                 + " select g, repeat('x', 100) from generate_series(11, 20000) g");
-        assertTrue(plan(s).contains("Seq Scan"), "the cached plan outlives the growth");
-
-        assertEquals(List.of(TABLE), statistics.refresh(List.of(TABLE)));
-        String after = plan(s);
-        assertTrue(after.contains("Index Scan") && !after.contains("Seq Scan"), after);
-        assertEquals(List.of(), statistics.refresh(List.of(TABLE)), "statistics now fit");
+        after.check(s);
       } finally {
         s.execute("deallocate probe");
         s.execute("reset plan_cache_mode");
@@ -123,25 +137,14 @@ class TableStatisticsTest {
    */
   @Test
   void aBulkWriteOfAnotherTableAnalyzesNothing() throws SQLException {
-    try (Connection c = dataSource.getConnection();
-        Statement s = c.createStatement()) {
-      s.execute("set plan_cache_mode = force_generic_plan");
-      s.execute("prepare probe(bigint) as select pad from " + TABLE + " where id = $1");
-      try {
-        assertTrue(plan(s).contains("Seq Scan"), "a one-page table is read sequentially");
-        sql(
-            "insert into "
-                + TABLE
-                + " select g, repeat('x', 100) from generate_series(11, 20000) g");
-        statistics.onRowsAdded(new RowsAdded(TABLE, 19_990));
-        assertTrue(plan(s).contains("Seq Scan"), "not one of the busy tables: left alone");
-        statistics.onRowsAdded(new RowsAdded("member", 1));
-        assertEquals(List.of(TABLE), statistics.refresh(List.of(TABLE)), "still outgrown");
-      } finally {
-        s.execute("deallocate probe");
-        s.execute("reset plan_cache_mode");
-      }
-    }
+    withCachedPlanThenGrowth(
+        s -> {},
+        s -> {
+          statistics.onRowsAdded(new RowsAdded(TABLE, 19_990));
+          assertTrue(plan(s).contains("Seq Scan"), "not one of the busy tables: left alone");
+          statistics.onRowsAdded(new RowsAdded("member", 1));
+          assertEquals(List.of(TABLE), statistics.refresh(List.of(TABLE)), "still outgrown");
+        });
   }
 
   @Test
