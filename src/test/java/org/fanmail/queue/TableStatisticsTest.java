@@ -12,6 +12,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.fanmail.mail.RowsAdded;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -117,7 +119,7 @@ class TableStatisticsTest {
                 "select attname, coalesce(attstattarget::integer, -1) from pg_attribute"
                     + " where attrelid = 'delivery'::regclass and attnum > 0"
                     + " and not attisdropped order by attname")) {
-      java.util.Map<String, Integer> target = new java.util.TreeMap<>();
+      Map<String, Integer> target = new TreeMap<>();
       while (rs.next()) {
         target.put(rs.getString(1), rs.getInt(2));
       }
